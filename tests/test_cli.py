@@ -1,0 +1,100 @@
+"""`deepdials run` and `deepdials gradcheck`: JSON out, exit codes, one-line errors."""
+
+import json
+
+import pytest
+
+from core.cli import main
+
+KEYS = {
+    "config",
+    "status",
+    "epochs_run",
+    "diverged_at_epoch",
+    "final",
+    "bayes_error",
+    "diagnosis",
+    "history",
+    "layers",
+    "timing",
+}
+
+
+def write(tmp_path, raw, name="c.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(raw))
+    return str(path)
+
+
+def test_run_prints_one_json_object_with_the_results(tmp_path, capsys):
+    path = write(tmp_path, {"schema": 1, "train": {"epochs": 5}})
+    assert main(["run", path]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= KEYS
+    assert out["status"] == "finished" and out["epochs_run"] == 5
+    assert set(out["final"]) == {"train", "val", "test"}
+    assert set(out["final"]["val"]) == {"loss", "error", "accuracy"}
+    assert set(out["diagnosis"]) >= {"avoidable_bias", "variance", "verdict", "advice"}
+    assert len(out["history"]["train_loss"]) == 6
+    assert out["timing"]["epochs_per_second"] > 0
+    assert out["config"]["train"]["epochs"] == 5
+
+
+def test_epochs_option_overrides_the_config_and_out_writes_a_file(tmp_path, capsys):
+    path = write(tmp_path, {"schema": 1})
+    target = tmp_path / "out.json"
+    assert main(["run", path, "--epochs", "3", "--out", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads(target.read_text())["epochs_run"] == 3
+
+
+def test_a_diverged_run_is_a_result_with_exit_zero(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        {
+            "schema": 1,
+            "model": {"init": "normal", "init_scale": 50, "hidden": [32] * 8, "activation": "relu"},
+            "train": {"lr": 10, "epochs": 30},
+        },
+    )
+    assert main(["run", path]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "diverged" and isinstance(out["diverged_at_epoch"], int)
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ({"schema": 1, "train": {"keep_prob": 1.5}}, "train.keep_prob: 1.5 is not in (0, 1]"),
+        ({"schema": 1, "model": {"hidden": [8] * 1000}}, "model.hidden: has 1000 entries"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, raw, message):
+    path = write(tmp_path, raw)
+    target = tmp_path / "out.json"
+    assert main(["run", path, "--out", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err and captured.err.count("\n") == 1
+    assert not target.exists()
+
+
+def test_epochs_out_of_range_is_bad_input(tmp_path, capsys):
+    assert main(["run", write(tmp_path, {"schema": 1}), "--epochs", "0"]) == 2
+    assert "--epochs: 0 is not in [1, 1e+06]" in capsys.readouterr().err
+
+
+def test_gradcheck_reports_great_and_catches_a_planted_bug(tmp_path, capsys):
+    path = write(tmp_path, {"schema": 1, "train": {"l2": 0.5}})
+    assert main(["gradcheck", path]) == 0
+    good = json.loads(capsys.readouterr().out)
+    assert good["verdict"] == "great" and good["difference"] < 1e-7
+    assert set(good["blocks"]) == {"W1", "b1", "W2", "b2", "W3", "b3"}
+    assert main(["gradcheck", path, "--plant-bug", "2"]) == 0
+    bad = json.loads(capsys.readouterr().out)
+    assert bad["verdict"] == "bug" and bad["worst"][0]["block"] == "W2"
+
+
+def test_gradcheck_rejects_a_layer_that_does_not_exist(tmp_path, capsys):
+    assert main(["gradcheck", write(tmp_path, {"schema": 1}), "--plant-bug", "9"]) == 2
+    assert "plant_bug: layer 9 is not in [1, 3]" in capsys.readouterr().err

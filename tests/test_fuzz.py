@@ -1,0 +1,76 @@
+"""Random valid configs, extremes included, train a few epochs without an exception or a
+NumPy warning (pytest turns warnings into errors): they train, or they end diverged."""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.config import (
+    ACTIVATION_NAMES,
+    FEATURE_NAMES,
+    INIT_NAMES,
+    OPTIMIZER_NAMES,
+    config_from_dict,
+)
+from core.run import Run
+
+KINDS = ("circles", "moons", "xor", "spiral", "blobs", "linear")
+
+
+@st.composite
+def raw_configs(draw):
+    kind = draw(st.sampled_from(KINDS))
+    hidden = draw(st.lists(st.integers(1, 16), max_size=6))
+    val = draw(st.sampled_from([0.0, 0.1, 0.25, 0.4]))
+    test = draw(st.sampled_from([0.0, 0.1, 0.2]))
+    probs = st.floats(0.05, 1.0)
+    keep = draw(
+        st.one_of(probs, st.lists(probs, min_size=len(hidden) + 1, max_size=len(hidden) + 1))
+    )
+    return {
+        "schema": 1,
+        "data": {
+            "kind": kind,
+            "n_points": draw(st.integers(10, 300)),
+            "n_classes": draw(st.integers(2, 5)) if kind in ("spiral", "blobs") else 2,
+            "noise": draw(st.one_of(st.just(0.0), st.floats(0.01, 1.0))),
+            "split": [round(1 - val - test, 10), val, test],
+            "seed": draw(st.integers(0, 2**32 - 1)),
+            "mismatch": draw(st.one_of(st.just(0.0), st.floats(0.05, 1))),
+            "augment": draw(st.integers(0, 3)),
+            "scale_x1": draw(st.floats(1, 1000)),
+            "features": draw(
+                st.lists(st.sampled_from(FEATURE_NAMES), min_size=1, max_size=7, unique=True)
+            ),
+            "normalize": draw(st.booleans()),
+        },
+        "model": {
+            "hidden": hidden,
+            "activation": draw(st.sampled_from(ACTIVATION_NAMES)),
+            "init": draw(st.sampled_from(INIT_NAMES)),
+            "init_scale": draw(st.floats(0.001, 100)),
+        },
+        "train": {
+            "optimizer": draw(st.sampled_from(OPTIMIZER_NAMES)),
+            "lr": draw(st.floats(1e-4, 10)),
+            "batch_size": draw(st.sampled_from([0, 1, 7, 32])),
+            "l2": draw(st.floats(0, 100)),
+            "l1": draw(st.floats(0, 100)),
+            "keep_prob": keep,
+            "patience": draw(st.integers(1, 3)) if val > 0 else 0,
+            "seed": draw(st.integers(0, 2**32 - 1)),
+        },
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=raw_configs())
+def test_random_valid_configs_train_or_diverge_without_an_exception(raw):
+    run = Run(config_from_dict(raw))
+    run.advance(epochs=3)
+    assert run.status in ("running", "finished", "early_stopped", "diverged")
+    assert (run.status == "diverged") == (run.diverged_at is not None)
+    snapshot = run.snapshot(resolution=8)
+    assert snapshot.surface.probs.shape[:2] == (8, 8)
+    if run.status != "diverged":
+        assert np.isfinite(run.params.theta).all()
