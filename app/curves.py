@@ -1,0 +1,108 @@
+"""Loss and error against epochs for the three splits, with the Bayes error and the
+early-stopping marks.
+
+One curve item per split and plot, created once and fed with `setData` each frame
+(`skipFiniteCheck`: NaN marks an empty split or a diverged epoch and is simply not drawn).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
+from app.plotstyle import apply_font, scaled
+from core.run import SPLITS, Snapshot
+
+
+class CurvesView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.scale = 1.0
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, title="Loss (cross-entropy)")
+        self.error_plot = self.graphics.addPlot(row=1, col=0, title="Error")
+        self.error_plot.setXLink(self.loss_plot)
+        self.error_plot.setLabel("bottom", "epoch")
+        for plot in (self.loss_plot, self.error_plot):
+            plot.setMenuEnabled(False)
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.hideButtons()
+        self.loss_plot.addLegend(
+            offset=(-8, 8), labelTextColor=(20, 20, 20), brush=pg.mkBrush(255, 255, 255, 220)
+        )
+        self.curves = {}
+        for split in SPLITS:
+            for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
+                self.curves[split, name] = plot.plot(
+                    name=SPLIT_LABEL[split] if name == "loss" else None, skipFiniteCheck=True
+                )
+        self.bayes_line = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            label="Bayes error {value:.1%}",
+            labelOpts={"position": 0.3, "color": BAYES_COLOR, "anchors": [(0, 1), (0, 1)]},
+        )
+        self.error_plot.addItem(self.bayes_line)
+        self.best_lines = [
+            pg.InfiniteLine(
+                angle=90,
+                movable=False,
+                label="best epoch",
+                labelOpts={"position": 0.9, "color": (40, 40, 40)},
+            )
+            for _ in range(2)
+        ]
+        self.loss_plot.addItem(self.best_lines[0])
+        self.error_plot.addItem(self.best_lines[1])
+        self.set_scale(1.0)
+        self.clear()
+
+    def set_scale(self, scale: float, font: QFont | None = None) -> None:
+        """Line widths (and, given a font, all text) for the projector mode."""
+        self.scale = scale
+        if font is not None:
+            apply_font(self.loss_plot, font)
+            apply_font(self.error_plot, font)
+            for line in (self.bayes_line, *self.best_lines):
+                line.label.setFont(scaled(font, 0.9))
+        for (split, _), curve in self.curves.items():
+            curve.setPen(pg.mkPen(SPLIT_COLORS[split], width=2.2 * scale, style=SPLIT_DASH[split]))
+        self.bayes_line.setPen(pg.mkPen(BAYES_COLOR, width=1.5 * scale, style=SPLIT_DASH["val"]))
+        for line in self.best_lines:
+            line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale))
+
+    def set_log_scale(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+
+    def clear(self) -> None:
+        for curve in self.curves.values():
+            curve.setData([], [])
+        self.set_bayes_error(None)
+        for line in self.best_lines:
+            line.hide()
+
+    def set_bayes_error(self, bayes: float | None) -> None:
+        self.bayes_line.setVisible(bayes is not None)
+        if bayes is not None:
+            self.bayes_line.setValue(bayes)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        h = snapshot.history
+        epochs = h["epoch"].astype(float)
+        log_loss = self.loss_plot.ctrl.logYCheck.isChecked()
+        for split in SPLITS:
+            loss = h[f"{split}_loss"]
+            if log_loss:
+                loss = np.where(loss > 0, loss, np.nan)
+            self.curves[split, "loss"].setData(epochs, loss)
+            self.curves[split, "error"].setData(epochs, h[f"{split}_error"])
+        for line in self.best_lines:
+            line.setVisible(snapshot.best_epoch is not None)
+            if snapshot.best_epoch is not None:
+                line.setValue(snapshot.best_epoch)

@@ -1,0 +1,163 @@
+"""The `deepdials` command.
+
+deepdials                      open the window (last session's config)
+deepdials CONFIG.json          open the window with that config
+deepdials --config C --epochs N --screenshot out.png
+                               train N epochs offscreen, save the window as a PNG, exit
+deepdials --self-test          offscreen: train a few epochs, draw a frame, exit 0
+deepdials run …, deepdials gradcheck …   headless, see `core.cli`
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from core import cli
+
+SELF_TEST_EPOCHS = 5
+WAIT_LIMIT_MS = 120_000
+WINDOW_SIZE = (1280, 800)
+
+
+def window_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="deepdials",
+        description="DeepDials: a playground for the practical side of training deep networks. "
+        "Headless commands: `deepdials run CONFIG.json`, `deepdials gradcheck CONFIG.json` "
+        "(see `deepdials run --help`).",
+    )
+    p.add_argument("config_file", nargs="?", metavar="CONFIG.json", help="config to open")
+    p.add_argument("--config", help="config to open (same as the positional argument)")
+    p.add_argument("--epochs", type=int, help="with --screenshot: epochs to train first")
+    p.add_argument("--screenshot", metavar="PNG", help="save the window as a PNG and exit")
+    p.add_argument("--large-fonts", action="store_true", help="projector mode")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start offscreen, train a few epochs, draw a frame, exit 0",
+    )
+    return p
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    return bool(
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    )
+
+
+def run_window(argv: list[str]) -> int:
+    args = window_parser().parse_args(argv)
+    path = args.config or args.config_file
+    headless = bool(args.screenshot or args.self_test)
+    if headless and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if not _has_display():
+        print(
+            "deepdials: error: no display found (DISPLAY is not set). Run it on a desktop, "
+            "or use `--screenshot`/`--self-test`, or set QT_QPA_PLATFORM=offscreen.",
+            file=sys.stderr,
+        )
+        return 2
+
+    from core.config import load_config
+    from core.errors import InputError
+
+    config = None
+    if path:
+        try:
+            config = load_config(path)
+        except InputError as exc:
+            print(f"deepdials: error: {exc}", file=sys.stderr)
+            return 2
+    if args.epochs is not None and args.epochs < 0:
+        print(f"deepdials: error: --epochs: {args.epochs} is negative", file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.window import MainWindow, configure_pyqtgraph
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("DeepDials")
+    configure_pyqtgraph()
+    base = Path(path).resolve().parent if path else None
+    window = MainWindow(config, base, remember=not headless, playing=not headless)
+    window.resize(*WINDOW_SIZE)
+    if args.large_fonts:
+        window.large_fonts_action.setChecked(True)
+    if headless:
+        epochs = SELF_TEST_EPOCHS if args.self_test else (args.epochs or 0)
+        return capture(app, window, epochs, args.screenshot, args.self_test)
+    window.show()
+    code = app.exec()
+    dispose(window)
+    return code
+
+
+def dispose(window) -> None:
+    """Delete the window (and its plots) while Qt is still whole; left to interpreter exit,
+    PySide6 and pyqtgraph items can be torn down in an order that crashes."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
+    """Train `epochs` epochs, draw that frame, save the window; exit code 0 on success."""
+    from PySide6.QtCore import QTimer
+
+    outcome = {"code": 1, "message": "timed out before a frame was drawn"}
+
+    def on_frame(snapshot) -> None:
+        if snapshot.epoch < epochs and snapshot.status == "running":
+            return
+        image = window.grab()
+        if png and not image.save(png, "PNG"):
+            outcome["message"] = f"could not write {png}"
+        elif image.isNull() or image.width() == 0:
+            outcome["message"] = "the window rendered an empty image"
+        else:
+            outcome.update(
+                code=0,
+                message=(
+                    f"epoch {snapshot.epoch}, status {snapshot.status}, "
+                    f"train error {snapshot.metrics['train']['error']:.3f}, "
+                    f"frame {image.width()}x{image.height()}"
+                ),
+            )
+        window.frame_drawn.disconnect(on_frame)
+        window.close()
+        app.quit()
+
+    window.frame_drawn.connect(on_frame)
+    window.show()
+    window.worker.play_until(epochs)
+    QTimer.singleShot(WAIT_LIMIT_MS, lambda: (window.close(), app.quit()))
+    app.exec()
+    dispose(window)
+    stream = sys.stdout if outcome["code"] == 0 else sys.stderr
+    label = "self-test" if self_test else "screenshot"
+    print(
+        f"deepdials {label}: {'ok' if outcome['code'] == 0 else 'failed'}: {outcome['message']}",
+        file=stream,
+    )
+    return outcome["code"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("run", "gradcheck"):
+        return cli.main(argv)
+    return run_window(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Fonts for pyqtgraph plots, which do not follow the application font by themselves."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+
+
+def scaled(font: QFont, factor: float) -> QFont:
+    out = QFont(font)
+    out.setPointSizeF(font.pointSizeF() * factor)
+    return out
+
+
+def apply_font(plot: pg.PlotItem, font: QFont) -> None:
+    """Tick labels, axis labels, title and legend of `plot` in `font` (ticks a bit smaller)."""
+    tick = scaled(font, 0.85)
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickFont=tick)
+        axis.label.setFont(font)
+    if plot.titleLabel.text:
+        plot.titleLabel.setText(plot.titleLabel.text, size=f"{font.pointSizeF() * 1.1:.1f}pt")
+    if plot.legend is not None:
+        apply_legend_font(plot.legend, font)
+
+
+def apply_legend_font(legend: pg.LegendItem, font: QFont) -> None:
+    legend.setLabelTextSize(f"{font.pointSizeF() * 0.9:.1f}pt")
+    for _, label in legend.items:
+        label.setText(label.text)

@@ -1,0 +1,79 @@
+"""Small composite inputs: a slider with its value shown, on a linear or a log scale."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+
+
+class ValueSlider(QWidget):
+    """A horizontal slider over `values` (a sorted list), showing the chosen value.
+
+    `valueChanged(float)` fires with the value, not the slider position.
+    """
+
+    valueChanged = Signal(float)
+
+    def __init__(self, values: list[float], fmt=lambda v: f"{v:g}", parent=None):
+        super().__init__(parent)
+        self.values = list(values)
+        self.fmt = fmt
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(0, len(self.values) - 1)
+        self.slider.setPageStep(max(1, len(self.values) // 10))
+        self.label = QLabel()
+        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.0000 off"))
+        self.label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.label)
+        self.slider.valueChanged.connect(self._moved)
+        self._moved(self.slider.value())
+
+    def value(self) -> float:
+        return self.values[self.slider.value()]
+
+    def setValue(self, value: float) -> None:
+        """Select `value`; a value between the listed stops becomes a stop of its own, so
+        a config always shows (and gives back) exactly what it holds."""
+        if not any(math.isclose(v, value, rel_tol=1e-9, abs_tol=1e-12) for v in self.values):
+            self.values = sorted(self.values + [value])
+            self.slider.blockSignals(True)
+            self.slider.setRange(0, len(self.values) - 1)
+            self.slider.blockSignals(False)
+        index = min(range(len(self.values)), key=lambda i: abs(self.values[i] - value))
+        if index == self.slider.value():
+            self._moved(index)  # same position, maybe a new value there
+        else:
+            self.slider.setValue(index)
+
+    def _moved(self, index: int) -> None:
+        value = self.values[index]
+        self.label.setText(self.fmt(value))
+        self.valueChanged.emit(value)
+
+    def setToolTip(self, text: str) -> None:
+        super().setToolTip(text)
+        self.slider.setToolTip(text)
+
+
+def log_values(lo: float, hi: float, per_decade: int, off: bool = False) -> list[float]:
+    """1-2-5 style values from lo to hi (per_decade = 3), or finer; 0 first when `off`."""
+    steps = {3: (1, 2, 5), 4: (1, 2, 3, 5), 6: (1, 1.5, 2, 3, 5, 7)}[per_decade]
+    values = []
+    exponent = math.floor(math.log10(lo))
+    while 10**exponent <= hi * 1.0001:
+        for m in steps:
+            v = round(m * 10**exponent, 12)
+            if lo * 0.9999 <= v <= hi * 1.0001:
+                values.append(v)
+        exponent += 1
+    return ([0.0] if off else []) + values
+
+
+def linear_values(lo: float, hi: float, step: float) -> list[float]:
+    n = int(round((hi - lo) / step))
+    return [round(lo + i * step, 10) for i in range(n + 1)]

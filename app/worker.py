@@ -1,0 +1,235 @@
+"""The training worker: owns the engine's Run, trains in time slices on its own thread.
+
+The worker is a parentless QObject moved to a QThread; `loop` runs there until `stop`.
+The GUI thread talks to it only through the thread-safe methods below (a lock-protected
+mailbox where the latest config wins, and `threading.Event`s), because a busy loop does
+not process queued slots. The worker never touches a widget: it emits
+
+    run_started(RunInfo)   a new run exists (its data, for drawing the points)
+    snapshot_ready(Snapshot)  at most `display_hz` times a second, fresh arrays
+    failed(int, str)       a config could not start a run, or training raised; the run id
+                           it was meant for and a message. The worker keeps serving.
+
+Run ids are handed out by `submit` in the calling thread, so the window knows at once
+which run it is waiting for and drops snapshots of older ones.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from core.config import Config, needs_new_run
+from core.dataprep import Data
+from core.errors import InputError
+from core.run import Run
+
+SLICE_SECONDS = 0.015
+IDLE_WAIT_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    config: Config
+    data: Data
+    sizes: tuple[int, ...]
+
+
+@dataclass
+class _Mailbox:
+    config: Config | None = None
+    base_dir: Path | None = None
+    run_id: int = 0
+    new_run: bool = False
+    playing: bool | None = None
+    steps: int = 0
+    stop_at_epoch: int | None = None
+
+
+class TrainingWorker(QObject):
+    run_started = Signal(object)
+    snapshot_ready = Signal(object)
+    failed = Signal(int, str)
+    finished = Signal()
+
+    def __init__(self, resolution: int = 100, display_hz: float = 30.0):
+        super().__init__()
+        self.resolution = resolution
+        self.display_hz = display_hz
+        self._lock = threading.Lock()
+        self._mail = _Mailbox()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._next_id = 0
+        self._config: Config | None = None
+        self._epochs_per_second: float | None = None
+        self._run: Run | None = None
+        self._playing = False
+        self._stop_at: int | None = None
+
+    # ----- called from the GUI thread -----
+
+    def submit(self, config: Config, base_dir: Path | None = None, new_run: bool = False) -> int:
+        """Send a config; returns the id of the run that will train it.
+
+        Hot changes (see `core.config.needs_new_run`) keep the current run and its id;
+        anything else, or `new_run`, starts a fresh run with a new id.
+        """
+        with self._lock:
+            current = self._mail.config or self._config
+            if new_run or current is None or needs_new_run(current, config):
+                self._next_id += 1
+                self._mail.new_run = True
+            self._mail.config = config
+            self._mail.base_dir = base_dir
+            self._mail.run_id = self._next_id
+        self._wake.set()
+        return self._next_id
+
+    def reset(self) -> int:
+        """Start the current config again from its initial parameters (a new run id)."""
+        with self._lock:
+            config = self._mail.config or self._config
+            base = self._mail.base_dir
+        return self.submit(config, base, new_run=True) if config else self._next_id
+
+    def set_playing(self, playing: bool) -> None:
+        with self._lock:
+            self._mail.playing = playing
+            self._mail.stop_at_epoch = None
+        self._wake.set()
+
+    def play_until(self, epoch: int) -> None:
+        """Train, then pause when the run reaches `epoch` (screenshots, self-test)."""
+        with self._lock:
+            self._mail.playing = True
+            self._mail.stop_at_epoch = epoch
+        self._wake.set()
+
+    def step(self) -> None:
+        """One epoch, then pause."""
+        with self._lock:
+            self._mail.playing = False
+            self._mail.steps += 1
+        self._wake.set()
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """Limit training to this many epochs a second; None: as fast as it goes."""
+        with self._lock:
+            self._epochs_per_second = epochs_per_second
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    # ----- the worker thread -----
+
+    @Slot()
+    def loop(self) -> None:
+        last_emit = 0.0
+        credit = 0.0
+        last_tick = time.perf_counter()
+        while not self._stop.is_set():
+            changed, steps = self._read_mail()
+            now = time.perf_counter()
+            trained = False
+            run = self._run
+            if run is not None and run.status == "running":
+                try:
+                    if steps:
+                        run.advance(epochs=steps)
+                        trained = True
+                    elif self._playing:
+                        credit, trained = self._train_slice(run, credit, now - last_tick)
+                except Exception as exc:  # noqa: BLE001 - any engine fault reaches the window
+                    self._fail(run.run_id, exc)
+                    self._run = None
+            last_tick = now
+            run = self._run
+            if self._stop_at is not None and run is not None and run.epoch >= self._stop_at:
+                self._playing = False
+                self._stop_at = None
+                changed = True
+            due = time.perf_counter() - last_emit >= 1.0 / self.display_hz
+            if run is not None and (changed or (trained and due)):
+                self._emit(run)
+                last_emit = time.perf_counter()
+            if not trained:
+                self._wake.wait(IDLE_WAIT_SECONDS)
+                self._wake.clear()
+        self.finished.emit()
+
+    def _train_slice(self, run: Run, credit: float, elapsed: float) -> tuple[float, bool]:
+        """One time slice at full speed, or whole epochs as the speed limit allows."""
+        rate = self._epochs_per_second
+        budget = self._stop_at - run.epoch if self._stop_at is not None else None
+        if rate is None:
+            run.advance(epochs=budget, seconds=SLICE_SECONDS)
+            return 0.0, True
+        credit = min(credit + elapsed * rate, 1.0 + rate * SLICE_SECONDS)
+        epochs = int(credit)
+        if budget is not None:
+            epochs = min(epochs, budget)
+        if epochs < 1:
+            return credit, False
+        run.advance(epochs=epochs, seconds=SLICE_SECONDS)
+        return credit - epochs, True
+
+    def _read_mail(self) -> tuple[bool, int]:
+        """Apply what the GUI sent; True when the window needs a fresh snapshot."""
+        with self._lock:
+            mail, self._mail = self._mail, _Mailbox(run_id=self._mail.run_id)
+        changed = False
+        if mail.playing is not None:
+            self._playing = mail.playing
+            self._stop_at = mail.stop_at_epoch
+            changed = True
+        if mail.config is not None:
+            changed = True
+            if mail.new_run or self._run is None:
+                self._start_run(mail.config, mail.base_dir, mail.run_id)
+            else:
+                self._apply_hot(mail.config, mail.run_id)
+        return changed, mail.steps
+
+    def _start_run(self, config: Config, base_dir: Path | None, run_id: int) -> None:
+        try:
+            run = Run(config, run_id=run_id, base_dir=base_dir)
+        except Exception as exc:  # noqa: BLE001 - bad data files, and anything else
+            self._fail(run_id, exc)
+            return
+        self._run = run
+        self._config = config
+        self.run_started.emit(RunInfo(run_id, config, run.data, run.sizes))
+
+    def _apply_hot(self, config: Config, run_id: int) -> None:
+        try:
+            self._run.set_train(config.train)
+        except InputError as exc:
+            self._fail(run_id, exc)
+            return
+        self._config = config
+
+    def _emit(self, run: Run) -> None:
+        try:
+            snapshot = run.snapshot(self.resolution)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(run.run_id, exc)
+            self._run = None
+            return
+        self.snapshot_ready.emit(snapshot)
+
+    def _fail(self, run_id: int, exc: Exception) -> None:
+        if isinstance(exc, InputError):
+            message = str(exc)
+        else:
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        self.failed.emit(run_id, message)

@@ -1,0 +1,182 @@
+"""The window: runs start and stop as controls move, stale frames are dropped, faults
+are shown, closing joins the training thread, the command line can take screenshots."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMessageBox
+
+from app.window import MainWindow, configure_pyqtgraph
+from core.config import config_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = {
+    "schema": 1,
+    "data": {"n_points": 200},
+    "model": {"hidden": [6, 6]},
+    "train": {"epochs": 100000},
+}
+
+
+def make(**sections):
+    raw = json.loads(json.dumps(SMALL))
+    for name, values in sections.items():
+        raw[name].update(values)
+    return config_from_dict(raw)
+
+
+@pytest.fixture
+def window(qtbot):
+    configure_pyqtgraph()
+    w = MainWindow(make(), remember=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    w.close()
+
+
+def next_frame(qtbot, window, predicate=lambda s: True, timeout=10_000):
+    with qtbot.waitSignal(
+        window.frame_drawn,
+        timeout=timeout,
+        check_params_cb=lambda s: s.run_id == window.run_id and predicate(s),
+    ) as blocker:
+        pass
+    return blocker.args[0]
+
+
+def test_a_structural_control_starts_a_new_run_and_changes_the_boundary(qtbot, window):
+    first = next_frame(qtbot, window, lambda s: s.epoch >= 3)
+    old_id = window.run_id
+    window.controls.depth.setValue(3)
+    second = next_frame(qtbot, window, lambda s: s.run_id != old_id)
+    assert second.run_id != old_id
+    assert len(window.info.sizes) == 5
+    assert not np.allclose(first.surface.probs, second.surface.probs)
+
+
+def test_a_hot_control_keeps_the_run_and_its_epoch(qtbot, window):
+    before = next_frame(qtbot, window, lambda s: s.epoch >= 5)
+    run_id = window.run_id
+    window.controls.lr.setValue(0.3)
+    after = next_frame(qtbot, window, lambda s: s.updates > before.updates)
+    assert window.run_id == run_id == after.run_id
+    assert after.epoch >= before.epoch
+
+
+def test_a_stale_snapshot_is_never_drawn(qtbot, window):
+    drawn = []
+    window.frame_drawn.connect(lambda s: drawn.append((s.run_id, window.run_id)))
+    for depth in (1, 2, 3, 4, 2):
+        window.controls.depth.setValue(depth)
+        qtbot.wait(30)
+    next_frame(qtbot, window, lambda s: len(window.info.sizes) == 4)  # 2 hidden layers
+    assert drawn and all(shown == current for shown, current in drawn)
+
+
+def test_the_diverged_banner_appears_and_reset_clears_it(qtbot, window):
+    exploding = make(
+        model={"hidden": [32] * 8, "activation": "relu", "init": "normal", "init_scale": 50.0},
+        train={"lr": 10.0},
+    )
+    window.load(exploding)
+    snap = next_frame(qtbot, window, lambda s: s.status == "diverged")
+    assert window.boundary.banner.isVisible()
+    assert f"epoch {snap.diverged_at}" in window.boundary.banner.text()
+    assert "diverged" in window.state_label.text()
+    window.set_playing(False)
+    window.reset()
+    fresh = next_frame(qtbot, window)
+    assert fresh.status == "running" and fresh.epoch == 0
+    assert not window.boundary.banner.isVisible()
+
+
+def test_a_broken_config_file_shows_the_error_and_keeps_the_experiment(
+    qtbot, window, tmp_path, monkeypatch
+):
+    next_frame(qtbot, window)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": 1, "train": {"keep_prob": 3}}')
+    config, run_id = window.config, window.run_id
+    assert not window.open_config(bad)
+    assert shown and "train.keep_prob: 3 is not in (0, 1]" in shown[0]
+    assert window.config == config and window.run_id == run_id
+    assert window.controls.config() == config
+
+
+def test_a_config_whose_data_cannot_load_keeps_the_running_experiment(qtbot, window, tmp_path):
+    next_frame(qtbot, window)
+    keep = window.info.run_id
+    (tmp_path / "bad.csv").write_text("x1,x2,label\n1,2,0\n")
+    config = make(data={"kind": "csv", "csv": str(tmp_path / "bad.csv")})
+    window.load(config)
+    assert window.run_id != keep
+    qtbot.waitUntil(lambda: "bad.csv" in window.statusBar().currentMessage(), timeout=5000)
+    assert window.run_id == keep
+    next_frame(qtbot, window)
+
+
+def test_closing_while_training_joins_the_thread(qtbot, window):
+    next_frame(qtbot, window, lambda s: s.epoch >= 1)
+    window.close()
+    assert window.thread.isFinished()
+
+
+def test_the_status_line_shows_epoch_rates_and_errors(qtbot, window):
+    next_frame(qtbot, window, lambda s: s.epoch >= 2)
+    next_frame(qtbot, window)
+    text = window.status_label.text()
+    for part in ("Epoch", "updates/s", "frames/s", "train", "val", "test", "Bayes"):
+        assert part in text
+
+
+def test_presets_load_from_the_presets_menu(qtbot, window):
+    titles = [a.text() for a in window.menuBar().actions()[1].menu().actions()]
+    assert {"Default", "Overfitting", "Vanishing gradients", "Exploding gradients"} <= set(titles)
+
+
+def test_screenshot_writes_a_png_of_the_window(tmp_path):
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps(SMALL))
+    png = tmp_path / "shot.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.main",
+            "--config",
+            str(config),
+            "--epochs",
+            "5",
+            "--screenshot",
+            str(png),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1280, 800)
+    assert "epoch 5" in result.stdout
+
+
+def test_self_test_trains_draws_and_exits_zero():
+    result = subprocess.run(
+        [sys.executable, "-m", "app.main", "--self-test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "self-test: ok" in result.stdout
