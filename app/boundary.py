@@ -3,7 +3,7 @@
 The heatmap is one `ImageItem` created once and updated in place each frame (row-major
 R×R, pixel centres on the engine's grid, see `core.surface`). The 0.5 contour (two
 classes) or each class's region edge (K classes: where p_k equals the best other class)
-is drawn by `IsocurveItem`s parented to the image. Points are drawn once per run:
+is one curve of segments (see `app.contour`) parented to the image. Points are drawn once per run:
 training points filled, validation points as rings, test points as open squares.
 """
 
@@ -13,10 +13,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
+from app.contour import contour_segments
 from app.palette import CLASS_COLORS, class_color, surface_rgb
-from app.plotstyle import apply_font, apply_legend_font
+from app.plotstyle import apply_font, apply_legend_font, cache_axes
 from app.worker import RunInfo
 from core.run import Snapshot
 
@@ -58,19 +59,27 @@ class BoundaryView(QWidget):
         self.plot.setTitle("Decision boundary")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.isocurves: list[pg.IsocurveItem] = []
+        self.contour = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
+        self.contour.setParentItem(self.image)
+        self.contour.setPos(0.5, 0.5)  # segment ends are in pixel-centre coordinates
+        self.contour.setZValue(5)
         self.points = {split: pg.ScatterPlotItem(pxMode=True) for split in SPLIT_STYLE}
         for item in self.points.values():
             item.setZValue(10)
+            # the points do not move during a run: repaint them as one cached pixmap
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             self.plot.addItem(item)
         self.colorbar = pg.ColorBarItem(
             values=(0, 1), colorMap=binary_colormap(), interactive=False, label="p(class 1)"
         )
         self.graphics.addItem(self.colorbar, row=0, col=1)
+        cache_axes(self.plot)
+        cache_axes(self.colorbar)
         self.legend = pg.LegendItem(offset=(-8, 8), labelTextColor=(20, 20, 20))
         self.legend.setParentItem(self.plot.vb)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         self.legend.setPen(pg.mkPen(150, 150, 150))
+        self.legend.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
         self.banner = QLabel(self)
         self.banner.setObjectName("divergedBanner")
@@ -97,17 +106,8 @@ class BoundaryView(QWidget):
         binary = info.data.n_classes == 2
         self.colorbar.setVisible(binary)
         self._rebuild_legend(info.data.n_classes)
-        for iso in self.isocurves:
-            if iso.scene() is not None:
-                iso.scene().removeItem(iso)
-        n_curves = 1 if binary else info.data.n_classes
-        self.isocurves = []
-        for _ in range(n_curves):
-            iso = pg.IsocurveItem(level=0.0, pen=pg.mkPen((20, 20, 20), width=2 * self.scale))
-            iso.setParentItem(self.image)
-            iso.setPos(0.5, 0.5)  # contour vertices sit on pixel centres
-            iso.setZValue(5)
-            self.isocurves.append(iso)
+        self.contour.setPen(pg.mkPen((20, 20, 20), width=2 * self.scale))
+        self.contour.setData([], [])
         self.hide_banner()
 
     def _point_style(self, split: str, X: np.ndarray, y: np.ndarray) -> dict:
@@ -181,13 +181,17 @@ class BoundaryView(QWidget):
             self.image.setImage(surface_rgb(self._probs, self.discretize), levels=(0, 255))
 
     def _draw_contours(self, probs: np.ndarray) -> None:
-        finite = np.nan_to_num(probs, nan=0.5)
+        """The 0.5 line for two classes; for K, each class region's edge (p_k = best other)."""
         if probs.ndim == 2:
-            self.isocurves[0].setData(finite - 0.5, level=0.0)
-            return
-        for k, iso in enumerate(self.isocurves):
-            others = np.delete(finite, k, axis=-1).max(axis=-1)
-            iso.setData(finite[..., k] - others, level=0.0)
+            segments = contour_segments(probs, 0.5)
+        else:
+            segments = np.concatenate(
+                [
+                    contour_segments(probs[..., k] - np.delete(probs, k, axis=-1).max(axis=-1))
+                    for k in range(probs.shape[-1])
+                ]
+            )
+        self.contour.setData(segments[..., 0].ravel(), segments[..., 1].ravel())
 
     # ----- toggles -----
 

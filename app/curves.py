@@ -1,8 +1,10 @@
 """Loss and error against epochs for the three splits, with the Bayes error and the
 early-stopping marks.
 
-One curve item per split and plot, created once and fed with `setData` each frame
-(`skipFiniteCheck`: NaN marks an empty split or a diverged epoch and is simply not drawn).
+One curve item per split and plot, created once and fed with `setData` (`skipFiniteCheck`:
+NaN marks an empty split or a diverged epoch and is simply not drawn). Curves change
+slowly, so the window refreshes them every few frames; there is no grid, whose redraw
+(with every change of the epoch axis) cost more than all the rest of a frame.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
-from app.plotstyle import apply_font, scaled
+from app.plotstyle import apply_font, cache_axes, scaled
+from app.worker import RunInfo
 from core.run import SPLITS, Snapshot
 
 
 class CurvesView(QWidget):
+    title = "Curves"
+    wants_layers = False
+    refresh_every = 3  # curves change slowly: a third of the frame rate is plenty
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.scale = 1.0
@@ -30,8 +37,8 @@ class CurvesView(QWidget):
         self.error_plot.setXLink(self.loss_plot)
         self.error_plot.setLabel("bottom", "epoch")
         for plot in (self.loss_plot, self.error_plot):
+            cache_axes(plot)
             plot.setMenuEnabled(False)
-            plot.showGrid(x=True, y=True, alpha=0.25)
             plot.hideButtons()
         self.loss_plot.addLegend(
             offset=(-8, 8), labelTextColor=(20, 20, 20), brush=pg.mkBrush(255, 255, 255, 220)
@@ -40,7 +47,9 @@ class CurvesView(QWidget):
         for split in SPLITS:
             for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
                 self.curves[split, name] = plot.plot(
-                    name=SPLIT_LABEL[split] if name == "loss" else None, skipFiniteCheck=True
+                    name=SPLIT_LABEL[split] if name == "loss" else None,
+                    skipFiniteCheck=True,
+                    antialias=False,
                 )
         self.bayes_line = pg.InfiniteLine(
             angle=0,
@@ -86,6 +95,10 @@ class CurvesView(QWidget):
         self.set_bayes_error(None)
         for line in self.best_lines:
             line.hide()
+
+    def set_run(self, info: RunInfo) -> None:
+        self.clear()
+        self.set_bayes_error(info.data.bayes_error)
 
     def set_bayes_error(self, bayes: float | None) -> None:
         self.bayes_line.setVisible(bayes is not None)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
-from core import cli
+STARTED = time.perf_counter()
 
 SELF_TEST_EPOCHS = 5
 WAIT_LIMIT_MS = 120_000
@@ -115,8 +116,11 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
     from PySide6.QtCore import QTimer
 
     outcome = {"code": 1, "message": "timed out before a frame was drawn"}
+    first_frame = []
 
     def on_frame(snapshot) -> None:
+        if not first_frame:
+            first_frame.append(time.perf_counter() - STARTED)
         if snapshot.epoch < epochs and snapshot.status == "running":
             return
         image = window.grab()
@@ -130,7 +134,8 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
                 message=(
                     f"epoch {snapshot.epoch}, status {snapshot.status}, "
                     f"train error {snapshot.metrics['train']['error']:.3f}, "
-                    f"frame {image.width()}x{image.height()}"
+                    f"frame {image.width()}x{image.height()}, "
+                    f"first frame {first_frame[0]:.2f} s after start"
                 ),
             )
         window.frame_drawn.disconnect(on_frame)
@@ -155,6 +160,8 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("run", "gradcheck"):
+        from core import cli
+
         return cli.main(argv)
     return run_window(argv)
 

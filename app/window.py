@@ -1,4 +1,4 @@
-"""The main window: controls on the left, the boundary and the curves in the middle.
+"""The main window: controls on the left, the boundary in the middle, views on the right.
 
 It draws and nothing else. Every config change goes to the training worker (throttled,
 latest wins); snapshots come back on a queued signal; the window keeps only the newest
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QToolBar,
 )
 
@@ -31,13 +32,13 @@ from app.boundary import BoundaryView
 from app.controls import ControlPanel
 from app.curves import CurvesView
 from app.throttle import Throttle
+from app.views import View
 from app.worker import RunInfo, TrainingWorker
 from core.config import Config, load_config, save_config
 from core.errors import InputError
 from core.run import Snapshot
 from resources import PRESETS
 
-FRAME_MS = 16
 THROTTLE_MS = 80
 LARGE_SCALE = 1.6
 SPEEDS = [
@@ -84,7 +85,9 @@ class MainWindow(QMainWindow):
         self.scale = 1.0
         self._base_font_size = QApplication.font().pointSizeF()
         self._latest: Snapshot | None = None
-        self._drawn_id: tuple[int, int, int] | None = None
+        self._drawn: Snapshot | None = None
+        self._frames = 0
+        self._view_stale = False
         self._frame_times: deque[float] = deque(maxlen=120)
         self._update_rate = deque(maxlen=30)
 
@@ -96,9 +99,13 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
         self.boundary = BoundaryView()
         self.curves = CurvesView()
+        self.tabs = QTabWidget()
+        self.views: list[View] = []
+        self.add_view(self.curves)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         views = QSplitter(Qt.Horizontal)
         views.addWidget(self.boundary)
-        views.addWidget(self.curves)
+        views.addWidget(self.tabs)
         views.setStretchFactor(0, 3)
         views.setStretchFactor(1, 2)
         views.setSizes([600, 360])
@@ -127,7 +134,6 @@ class MainWindow(QMainWindow):
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.timeout.connect(self._render)
-        self._render_timer.start(FRAME_MS)
 
         startup_message = None
         if config is None and self.settings is not None:
@@ -280,6 +286,23 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_config(Path(p)))
         self.recent_menu.setEnabled(bool(files))
 
+    # ----- views beside the boundary -----
+
+    def add_view(self, view: View) -> None:
+        self.views.append(view)
+        self.tabs.addTab(view, view.title)
+
+    def current_view(self) -> View:
+        return self.views[self.tabs.currentIndex()]
+
+    def _on_tab_changed(self, _index: int) -> None:
+        view = self.current_view()
+        self.worker.set_layer_stats(view.wants_layers)
+        self._view_stale = True
+        if self._drawn is not None and (self._drawn.layers is not None or not view.wants_layers):
+            view.show_snapshot(self._drawn)
+            self._view_stale = False
+
     # ----- configs -----
 
     def load(self, config: Config, base_dir: Path | None = None) -> None:
@@ -380,14 +403,17 @@ class MainWindow(QMainWindow):
             return
         self.info = info
         self.boundary.set_run(info)
-        self.curves.clear()
-        self.curves.set_bayes_error(info.data.bayes_error)
+        for view in self.views:
+            view.set_run(info)
         for split, action in self.split_actions.items():
             self.boundary.set_split_visible(split, action.isChecked())
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.run_id == self.run_id:
-            self._latest = snapshot
+        if snapshot.run_id != self.run_id:
+            self.worker.frame_done()  # a stale frame: nothing to draw, let training go on
+            return
+        self._latest = snapshot
+        self._render_timer.start(0)
 
     def _on_failed(self, run_id: int, message: str) -> None:
         self._show_problem(message)
@@ -399,23 +425,31 @@ class MainWindow(QMainWindow):
     # ----- drawing -----
 
     def _render(self) -> None:
+        """Draw the newest snapshot if it is new, then hand the GIL back to the worker."""
         snapshot = self._latest
         try:
             if (
                 snapshot is not None
                 and self.info is not None
                 and snapshot.run_id == self.info.run_id
+                and snapshot is not self._drawn
             ):
-                key = (snapshot.run_id, snapshot.updates, hash(snapshot.status))
-                if key != self._drawn_id:
-                    self._draw(snapshot)
-                    self._drawn_id = key
+                self._draw(snapshot)
+                self._drawn = snapshot
         finally:
-            self._render_timer.start(FRAME_MS)
+            self.worker.frame_done()
 
     def _draw(self, snapshot: Snapshot) -> None:
         self.boundary.show_snapshot(snapshot)
-        self.curves.show_snapshot(snapshot)
+        self._frames += 1
+        view = self.current_view()
+        if (
+            self._frames % view.refresh_every == 0
+            or snapshot.status != "running"
+            or self._view_stale
+        ):
+            view.show_snapshot(snapshot)
+            self._view_stale = False
         now = time.perf_counter()
         self._frame_times.append(now)
         self._update_rate.append((now, snapshot.updates))
@@ -472,7 +506,8 @@ class MainWindow(QMainWindow):
         QApplication.setFont(font)
         self.setFont(font)
         self.boundary.set_scale(self.scale, font)
-        self.curves.set_scale(self.scale, font)
+        for view in self.views:
+            view.set_scale(self.scale, font)
         self.controls.adjustSize()
         self.controls_scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
         if self.settings is not None:

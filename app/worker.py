@@ -12,6 +12,11 @@ not process queued slots. The worker never touches a widget: it emits
 
 Run ids are handed out by `submit` in the calling thread, so the window knows at once
 which run it is waiting for and drops snapshots of older ones.
+
+Frames are handed over, not raced for: after emitting a snapshot the worker waits until
+the window says it has drawn it (`frame_done`), or FRAME_WAIT_SECONDS at most. Both
+threads need the GIL, and a frame painted while the worker trains takes several times
+longer for both of them than the two done one after the other.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from core.dataprep import Data
 from core.errors import InputError
 from core.run import Run
 
-SLICE_SECONDS = 0.015
+SLICE_SECONDS = 0.015  # longest stretch of training between looks at the mailbox
+MIN_SLICE_SECONDS = 0.002
 IDLE_WAIT_SECONDS = 0.05
+FRAME_WAIT_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,12 @@ class TrainingWorker(QObject):
         self._mail = _Mailbox()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._drawn = threading.Event()
         self._next_id = 0
         self._config: Config | None = None
         self._epochs_per_second: float | None = None
         self._run: Run | None = None
+        self._layer_stats = False
         self._playing = False
         self._stop_at: int | None = None
 
@@ -125,9 +134,19 @@ class TrainingWorker(QObject):
             self._epochs_per_second = epochs_per_second
         self._wake.set()
 
+    def set_layer_stats(self, on: bool) -> None:
+        """Compute per-layer statistics for each snapshot (a view on screen draws them)."""
+        self._layer_stats = on
+        self._wake.set()
+
+    def frame_done(self) -> None:
+        """The window has drawn (or dropped) the last snapshot: training may go on."""
+        self._drawn.set()
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self._drawn.set()
 
     # ----- the worker thread -----
 
@@ -135,6 +154,7 @@ class TrainingWorker(QObject):
     def loop(self) -> None:
         last_emit = 0.0
         credit = 0.0
+        dirty = False  # trained since the last snapshot
         last_tick = time.perf_counter()
         while not self._stop.is_set():
             changed, steps = self._read_mail()
@@ -147,7 +167,9 @@ class TrainingWorker(QObject):
                         run.advance(epochs=steps)
                         trained = True
                     elif self._playing:
-                        credit, trained = self._train_slice(run, credit, now - last_tick)
+                        until_frame = last_emit + 1.0 / self.display_hz - now
+                        seconds = min(SLICE_SECONDS, max(until_frame, MIN_SLICE_SECONDS))
+                        credit, trained = self._train_slice(run, credit, now - last_tick, seconds)
                 except Exception as exc:  # noqa: BLE001 - any engine fault reaches the window
                     self._fail(run.run_id, exc)
                     self._run = None
@@ -157,21 +179,28 @@ class TrainingWorker(QObject):
                 self._playing = False
                 self._stop_at = None
                 changed = True
+            dirty = dirty or trained
             due = time.perf_counter() - last_emit >= 1.0 / self.display_hz
-            if run is not None and (changed or (trained and due)):
-                self._emit(run)
+            ended = run is not None and run.status != "running"
+            if run is not None and (changed or (dirty and (due or ended))):
                 last_emit = time.perf_counter()
-            if not trained:
+                dirty = False
+                self._drawn.clear()
+                self._emit(run)
+                self._drawn.wait(FRAME_WAIT_SECONDS)
+            elif not trained:
                 self._wake.wait(IDLE_WAIT_SECONDS)
                 self._wake.clear()
         self.finished.emit()
 
-    def _train_slice(self, run: Run, credit: float, elapsed: float) -> tuple[float, bool]:
-        """One time slice at full speed, or whole epochs as the speed limit allows."""
+    def _train_slice(
+        self, run: Run, credit: float, elapsed: float, seconds: float
+    ) -> tuple[float, bool]:
+        """A slice of `seconds` at full speed, or whole epochs as the speed limit allows."""
         rate = self._epochs_per_second
         budget = self._stop_at - run.epoch if self._stop_at is not None else None
         if rate is None:
-            run.advance(epochs=budget, seconds=SLICE_SECONDS)
+            run.advance(epochs=budget, seconds=seconds)
             return 0.0, True
         credit = min(credit + elapsed * rate, 1.0 + rate * SLICE_SECONDS)
         epochs = int(credit)
@@ -179,7 +208,7 @@ class TrainingWorker(QObject):
             epochs = min(epochs, budget)
         if epochs < 1:
             return credit, False
-        run.advance(epochs=epochs, seconds=SLICE_SECONDS)
+        run.advance(epochs=epochs, seconds=seconds)
         return credit - epochs, True
 
     def _read_mail(self) -> tuple[bool, int]:
@@ -219,7 +248,7 @@ class TrainingWorker(QObject):
 
     def _emit(self, run: Run) -> None:
         try:
-            snapshot = run.snapshot(self.resolution)
+            snapshot = run.snapshot(self.resolution, layers=self._layer_stats)
         except Exception as exc:  # noqa: BLE001
             self._fail(run.run_id, exc)
             self._run = None

@@ -60,7 +60,7 @@ class Snapshot:
     stopped_epoch: int | None
     metrics: dict[str, dict[str, float]]
     history: dict[str, np.ndarray]
-    layers: LayerStats
+    layers: LayerStats | None
     surface: Surface | None
     updates: int
     train_seconds: float
@@ -245,6 +245,8 @@ class Run:
         """Score θ at the current epoch, append to history, then check the stop rules."""
         e = self.epoch
         for split in SPLITS:
+            if not len(self._labels[split]):
+                continue  # stays NaN: an empty split has no loss
             z = train_logits if split == "train" and train_logits is not None else None
             self.metrics[split] = self._score(split, self._logits(split) if z is None else z)
         grad_norms = [float(np.sqrt(np.vdot(W, W))) for W in self.grads.W]
@@ -316,8 +318,9 @@ class Run:
             plant_bug=plant_bug,
         )
 
-    def snapshot(self, resolution: int | None = None) -> Snapshot:
-        """The run's state now; with `resolution`, the decision surface on an R×R grid."""
+    def snapshot(self, resolution: int | None = None, layers: bool = True) -> Snapshot:
+        """The run's state now; with `resolution`, the decision surface on an R×R grid;
+        with `layers`, the per-layer statistics (a probe pass, see `layer_stats`)."""
         with np.errstate(all="ignore"):
             self._record_pending()
         return Snapshot(
@@ -329,7 +332,7 @@ class Run:
             stopped_epoch=self.stopped_epoch,
             metrics={s: dict(m) for s, m in self.metrics.items()},
             history=self.history.arrays(),
-            layers=self.layer_stats(),
+            layers=self.layer_stats() if layers else None,
             surface=self.surface(resolution) if resolution else None,
             updates=self.updates,
             train_seconds=self.train_seconds,

@@ -180,3 +180,15 @@ def test_self_test_trains_draws_and_exits_zero():
     )
     assert result.returncode == 0, result.stderr
     assert "self-test: ok" in result.stdout
+
+
+def test_the_end_of_a_run_is_always_drawn_even_between_frames(qtbot, window):
+    # diverges a few updates into its first epoch, well before the next frame is due
+    window.worker.display_hz = 0.5
+    exploding = make(
+        model={"hidden": [32] * 8, "activation": "relu", "init": "normal", "init_scale": 50.0},
+        train={"lr": 10.0},
+    )
+    window.load(exploding)
+    snap = next_frame(qtbot, window, lambda s: s.status == "diverged", timeout=5000)
+    assert snap.diverged_at is not None

@@ -1,0 +1,170 @@
+"""Responsiveness of the window while it trains at full speed; figures printed as JSON.
+
+Two phases of `--seconds` each: the window alone (frames/s, training throughput), then
+with a probe timer (stalls), since a 5 ms probe itself takes time from training.
+
+Measured on the offscreen platform, with the default preset unless --config is given:
+
+- event-loop stalls: a 5 ms probe timer on the GUI thread; a stall is how late it fires
+  (max, p95, p99 in ms);
+- frames drawn per second, over the measuring window;
+- slider-to-frame latency: from a structural change (the depth) to the first drawn frame
+  of the new run (median and max over a few changes, ms);
+- start-to-first-frame: a fresh process until its first frame is drawn (s);
+- training throughput with the window open against the same run headless (updates/s,
+  and their ratio).
+
+    python benchmarks/bench_window.py [--seconds 10] [--config C.json] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
+from core.config import load_config  # noqa: E402
+from core.run import Run  # noqa: E402
+
+PROBE_MS = 5
+
+
+def wait(app, predicate, timeout_s: float) -> bool:
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        app.processEvents(QEventLoop.AllEvents, 5)
+        if predicate():
+            return True
+    return False
+
+
+def spin(app, seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def measure_window(app, config, seconds: float) -> dict:
+    window = MainWindow(config, remember=False)
+    window.resize(1280, 800)
+    window.show()
+    frames = []
+    window.frame_drawn.connect(lambda s: frames.append((time.perf_counter(), s.run_id, s.updates)))
+    wait(app, lambda: frames, 10)
+    spin(app, 0.5)
+
+    # phase 1, nothing but the window: frames drawn and training throughput
+    start_frames = len(frames)
+    t0 = time.perf_counter()
+    spin(app, seconds)
+    elapsed = time.perf_counter() - t0
+    drawn = frames[start_frames:]
+    updates_per_s = (drawn[-1][2] - drawn[0][2]) / (drawn[-1][0] - drawn[0][0])
+
+    # phase 2, with a probe timer on the GUI thread: how late does it fire?
+    lateness = []
+    clock = QElapsedTimer()
+    probe = QTimer()
+    probe.setInterval(PROBE_MS)
+    last = [None]
+
+    def tick():
+        now = clock.nsecsElapsed() / 1e6
+        if last[0] is not None:
+            lateness.append(max(0.0, now - last[0] - PROBE_MS))
+        last[0] = now
+
+    clock.start()
+    probe.timeout.connect(tick)
+    probe.start()
+    spin(app, seconds)
+    probe.stop()
+
+    latencies = []
+    for depth in (3, 2, 4, 2, 3):
+        old = window.run_id
+        changed_at = time.perf_counter()
+        window.controls.depth.setValue(depth)
+        ok = wait(app, lambda o=old: frames[-1][1] != o and frames[-1][1] == window.run_id, 5)
+        latencies.append((frames[-1][0] - changed_at) * 1000 if ok else float("inf"))
+        spin(app, 0.3)
+    window.close()
+    window.deleteLater()
+    lat = np.array(lateness)
+    return {
+        "stall_ms": {"max": float(lat.max()), "p95": float(np.percentile(lat, 95)),
+                     "p99": float(np.percentile(lat, 99)), "probes": len(lat)},
+        "frames_per_second": len(drawn) / elapsed,
+        "slider_to_frame_ms": {"median": float(np.median(latencies)),
+                               "max": float(np.max(latencies))},
+        "updates_per_second_window": updates_per_s,
+    }
+
+
+def headless_updates_per_second(config, seconds: float) -> float:
+    run = Run(config)
+    run.advance(seconds=0.5)  # warm up
+    u0, t0 = run.updates, run.train_seconds
+    while run.train_seconds - t0 < seconds and run.status == "running":
+        run.advance(seconds=0.015)
+    return (run.updates - u0) / (run.train_seconds - t0)
+
+
+def start_to_first_frame(config_path: Path) -> float:
+    """A fresh `deepdials --self-test` process: seconds from its start to its first frame."""
+    result = subprocess.run(
+        [sys.executable, "-m", "app.main", "--config", str(config_path), "--self-test"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    found = re.search(r"first frame ([0-9.]+) s after start", result.stdout)
+    if result.returncode != 0 or not found:
+        raise SystemExit(f"self-test failed: {result.stdout} {result.stderr}")
+    return float(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=ROOT / "resources/presets/default.json")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--quick", action="store_true", help="3 seconds of measuring")
+    args = parser.parse_args()
+    seconds = 3.0 if args.quick else args.seconds
+    config = load_config(args.config)
+    # measure a run that keeps training for the whole measurement
+    config = replace(config, train=replace(config.train, epochs=1_000_000))
+    app = QApplication.instance() or QApplication([])
+    configure_pyqtgraph()
+    headless = headless_updates_per_second(config, seconds)
+    window = measure_window(app, config, seconds)
+    report = {
+        "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT)
+                      else args.config),
+        "seconds": seconds,
+        **window,
+        "updates_per_second_headless": headless,
+        "throughput_ratio": window["updates_per_second_window"] / headless,
+        "start_to_first_frame_s": start_to_first_frame(args.config),
+        "targets": {"stall_max_ms": 50, "stall_p95_ms": 20, "frames_per_second": 30,
+                    "slider_to_frame_ms": 150, "start_to_first_frame_s": 2.0,
+                    "throughput_ratio": 0.7},
+    }
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
