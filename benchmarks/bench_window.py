@@ -15,6 +15,11 @@ Measured on the offscreen platform, with the default preset unless --config is g
   and their ratio).
 
     python benchmarks/bench_window.py [--seconds 10] [--config C.json] [--quick]
+    python benchmarks/bench_window.py --config benchmarks/w2.json --tabs Curves Layers Depth Network
+
+With --tabs, the window is measured once with each tab visible (the first, e.g. Curves,
+draws no per-layer figures: the baseline), and each tab's training throughput is given
+against the first's; W2 (benchmarks/w2.json) is 1000 points, 20 layers of 32 relu.
 """
 
 from __future__ import annotations
@@ -59,10 +64,13 @@ def spin(app, seconds: float) -> None:
     loop.exec()
 
 
-def measure_window(app, config, seconds: float) -> dict:
+def measure_window(app, config, seconds: float, tab: str | None = None) -> dict:
     window = MainWindow(config, remember=False)
     window.resize(1280, 800)
     window.show()
+    if tab is not None:
+        titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        window.tabs.setCurrentIndex(titles.index(tab))
     frames = []
     window.frame_drawn.connect(lambda s: frames.append((time.perf_counter(), s.run_id, s.updates)))
     wait(app, lambda: frames, 10)
@@ -142,6 +150,13 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=ROOT / "resources/presets/default.json")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--quick", action="store_true", help="3 seconds of measuring")
+    parser.add_argument(
+        "--tabs",
+        nargs="+",
+        metavar="TAB",
+        help="measure the window once per tab shown beside the boundary (e.g. Curves Layers "
+        "Depth Network), and each one's throughput against the first's",
+    )
     args = parser.parse_args()
     seconds = 3.0 if args.quick else args.seconds
     config = load_config(args.config)
@@ -150,6 +165,16 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     configure_pyqtgraph()
     headless = headless_updates_per_second(config, seconds)
+    if args.tabs:
+        by_tab = {tab: measure_window(app, config, seconds, tab) for tab in args.tabs}
+        base = by_tab[args.tabs[0]]["updates_per_second_window"]
+        for figures in by_tab.values():
+            figures["throughput_vs_first_tab"] = figures["updates_per_second_window"] / base
+        print(json.dumps({"config": str(args.config), "seconds": seconds,
+                          "updates_per_second_headless": headless, "tabs": by_tab,
+                          "targets": {"stall_max_ms": 50, "frames_per_second": 30,
+                                      "throughput_vs_first_tab": 0.8}}, indent=1))
+        return
     window = measure_window(app, config, seconds)
     report = {
         "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT)

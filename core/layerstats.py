@@ -4,6 +4,7 @@ For layers l = 1..L (L is the output layer) over a batch of B examples:
 
     act_*       the layer's output A[l] : (B, n_l) (for l = L: the logits Z[L])
     grad_*      ∂J/∂A[l] : (B, n_l) (for l = L: ∂J/∂Z[L])
+    dw_*        ∂J/∂W[l] : (n_{l−1}, n_l), the probe pass's weight gradient
     mean, std   over all B·n_l entries
     hist        fraction of entries per bin; one set of edges shared by every layer, so
                 widths compare across depth (edges symmetric about 0, ± the largest |value|)
@@ -39,6 +40,8 @@ class LayerStats:
     grad_std: np.ndarray
     grad_hist: np.ndarray
     grad_edges: np.ndarray
+    dw_hist: np.ndarray
+    dw_edges: np.ndarray
     saturated: np.ndarray
     dead: np.ndarray
     weight_norm: np.ndarray
@@ -50,15 +53,27 @@ class LayerStats:
 
 
 def _histograms(blocks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    finite = [b[np.isfinite(b)] for b in blocks]
-    limit = max((float(np.abs(b).max()) for b in finite if b.size), default=1.0)
+    """Fractions per bin : (len(blocks), BINS) over BINS equal bins on ± the largest finite
+    |value| of any block, and the edges : (BINS + 1,). Non-finite values are left out.
+
+    One bincount over every block at once: bin k of block r is slot r·BINS + k.
+    """
+    flat = [b.ravel().astype(np.float64) for b in blocks]  # float32 v + limit can overflow
+    finite = [v if np.isfinite(v.sum()) else v[np.isfinite(v)] for v in flat]
+    limit = max((float(np.abs(v).max()) for v in finite if v.size), default=1.0)
     limit = limit if 0 < limit < np.inf else 1.0
     edges = np.linspace(-limit, limit, BINS + 1)
-    hist = np.zeros((len(blocks), BINS))
-    for row, b in enumerate(finite):
-        if b.size:
-            hist[row] = np.histogram(b, bins=edges)[0] / b.size
-    return hist, edges
+    scale = BINS / (2 * limit)
+    slots = []
+    for row, v in enumerate(finite):
+        slot = ((v + limit) * scale).astype(np.int64)
+        np.minimum(slot, BINS - 1, out=slot)
+        slot += row * BINS
+        slots.append(slot)
+    counts = np.bincount(np.concatenate(slots), minlength=len(blocks) * BINS)
+    counts = counts.reshape(len(blocks), BINS).astype(np.float64)
+    totals = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0), edges
 
 
 def _moments(blocks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -87,6 +102,7 @@ def layer_statistics(
         grad_mean, grad_std = _moments(dacts)
         act_hist, act_edges = _histograms(acts)
         grad_hist, grad_edges = _histograms(dacts)
+        dw_hist, dw_edges = _histograms(grads.W)
         hidden = acts[:-1]
         saturated = np.zeros(L)
         dead = np.zeros(L)
@@ -113,6 +129,8 @@ def layer_statistics(
             grad_std=grad_std,
             grad_hist=grad_hist,
             grad_edges=grad_edges,
+            dw_hist=dw_hist,
+            dw_edges=dw_edges,
             saturated=saturated,
             dead=dead,
             weight_norm=_norms(params.theta, weight_slices),

@@ -13,6 +13,7 @@ a best-epoch copy one call, and gradient checking a loop over θ's components.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -31,15 +32,19 @@ class Layout:
     def n_params(self) -> int:
         return sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
 
-    def spans(self) -> list[tuple[str, slice, tuple[int, ...]]]:
-        """(name, slice of θ, shape) for W1, b1, W2, b2, … in θ order."""
+    @cached_property
+    def _spans(self) -> tuple[tuple[str, slice, tuple[int, ...]], ...]:
         spans, start = [], 0
         for layer, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             for name, shape in ((f"W{layer}", (n_in, n_out)), (f"b{layer}", (n_out,))):
                 size = int(np.prod(shape))
                 spans.append((name, slice(start, start + size), shape))
                 start += size
-        return spans
+        return tuple(spans)
+
+    def spans(self) -> list[tuple[str, slice, tuple[int, ...]]]:
+        """(name, slice of θ, shape) for W1, b1, W2, b2, … in θ order."""
+        return list(self._spans)
 
     def views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """([W1 … WL], [b1 … bL]) as views into `flat` : (n_params,)."""

@@ -33,13 +33,14 @@ from core.history import History
 from core.layerstats import LayerStats, layer_statistics
 from core.losses import mean_loss, n_outputs, output_gradient, predictions, targets
 from core.network import Workspace, backward, forward, init_params
+from core.neurons import NeuronEvaluator, Neurons
 from core.optimizers import Optimizer
 from core.params import Params
 from core.regularization import Penalty
 from core.surface import Surface, SurfaceEvaluator
 
 SPLITS = ("train", "val", "test")
-PROBE_ROWS = 256
+PROBE_ROWS = 128
 MAX_WORKSPACES = 6
 
 
@@ -64,6 +65,7 @@ class Snapshot:
     surface: Surface | None
     updates: int
     train_seconds: float
+    neurons: Neurons | None = None
 
 
 class Run:
@@ -102,6 +104,7 @@ class Run:
         self._train_workspaces: dict[int, Workspace] = {}
         self._eval_workspaces: dict[int, Workspace] = {}
         self._surfaces: dict[int, SurfaceEvaluator] = {}
+        self._neurons: NeuronEvaluator | None = None
         self.epoch = 0
         self.updates = 0
         self.train_seconds = 0.0
@@ -302,6 +305,14 @@ class Run:
             )
         return evaluator(self.params, self.act)
 
+    def neurons(self) -> Neurons:
+        """Each shown unit's output over a coarse grid, with W and dW between them."""
+        if self._neurons is None:
+            self._neurons = NeuronEvaluator(
+                self.pipeline, self.data.extent, self.sizes, self.dtype
+            )
+        return self._neurons(self.params, self.grads, self.act)
+
     def gradient_check(
         self, epsilon: float = DEFAULT_EPSILON, plant_bug: int | None = None
     ) -> GradCheck:
@@ -318,9 +329,12 @@ class Run:
             plant_bug=plant_bug,
         )
 
-    def snapshot(self, resolution: int | None = None, layers: bool = True) -> Snapshot:
+    def snapshot(
+        self, resolution: int | None = None, layers: bool = True, neurons: bool = False
+    ) -> Snapshot:
         """The run's state now; with `resolution`, the decision surface on an R×R grid;
-        with `layers`, the per-layer statistics (a probe pass, see `layer_stats`)."""
+        with `layers`, the per-layer statistics (a probe pass, see `layer_stats`); with
+        `neurons`, the diagram's per-unit outputs (see `core.neurons`)."""
         with np.errstate(all="ignore"):
             self._record_pending()
         return Snapshot(
@@ -336,6 +350,7 @@ class Run:
             surface=self.surface(resolution) if resolution else None,
             updates=self.updates,
             train_seconds=self.train_seconds,
+            neurons=self.neurons() if neurons else None,
         )
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from core.config import config_from_dict
 from core.network import Workspace, forward
-from core.run import Run
+from core.run import PROBE_ROWS, Run
 
 
 def make(data=None, model=None, train=None):
@@ -198,7 +198,7 @@ def test_layer_statistics_match_a_direct_computation():
     )
     run.advance()
     stats = run.layer_stats()
-    X = run._inputs["train"][:256].astype(np.float64)
+    X = run._inputs["train"][:PROBE_ROWS].astype(np.float64)
     a1 = np.maximum(X @ run.params.W[0] + run.params.b[0], 0)
     a2 = np.maximum(a1 @ run.params.W[1] + run.params.b[1], 0)
     assert stats.act_std[0] == pytest.approx(a1.std(), rel=1e-4)

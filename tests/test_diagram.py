@@ -1,0 +1,112 @@
+"""The network diagram: per-unit outputs over the plane, edges and thumbnails that follow
+depth and width, the 16 most active units of a wide layer, and zero init's symmetry."""
+
+import numpy as np
+import pytest
+
+from core.config import config_from_dict
+from core.neurons import MAX_UNITS, shown_units
+from core.run import Run
+
+
+def make_run(hidden, init="xavier", activation="tanh", epochs=3, lr=0.3):
+    config = config_from_dict(
+        {
+            "schema": 1,
+            "data": {"kind": "circles", "n_points": 200},
+            "model": {"hidden": list(hidden), "activation": activation, "init": init},
+            "train": {"epochs": 1000, "batch_size": 10, "lr": lr},
+        }
+    )
+    run = Run(config)
+    run.advance(epochs=epochs)
+    return run
+
+
+def test_shown_units_are_the_most_active_in_layer_order():
+    activity = np.array([0.1, 5.0, 0.2, 3.0, 4.0])
+    np.testing.assert_array_equal(shown_units(activity, 3), [1, 3, 4])
+    np.testing.assert_array_equal(shown_units(activity, 9), np.arange(5))
+
+
+def test_neuron_maps_are_each_units_output_over_the_grid():
+    run = make_run([5, 40])
+    neurons = run.neurons()
+    G = neurons.maps[0].shape[-1]
+    assert [m.shape[0] for m in neurons.maps] == [2, 5, MAX_UNITS, 1]
+    assert neurons.weights[2].shape == (5, MAX_UNITS)
+    # the first input feature is x1, which grows along each row of the grid
+    assert np.all(np.diff(neurons.maps[0][0], axis=1) > 0)
+    # a unit of layer 1 is tanh(x · W[:, j] + b[j]) at every grid point
+    x = np.stack([neurons.maps[0][0].ravel(), neurons.maps[0][1].ravel()], axis=1)
+    expected = np.tanh(x @ run.params.W[0] + run.params.b[0]).T.reshape(-1, G, G)
+    np.testing.assert_allclose(neurons.maps[1], expected, atol=1e-5)
+
+
+def test_zero_init_keeps_every_unit_of_a_layer_identical():
+    run = make_run([6, 6], init="zeros", activation="sigmoid", epochs=100, lr=1.0)
+    neurons = run.neurons()
+    first = neurons.maps[1]
+    assert np.ptp(first[0]) > 0.01  # the units have learned a pattern, all the same one
+    for maps in neurons.maps[1:-1]:
+        np.testing.assert_allclose(maps, np.broadcast_to(maps[:1], maps.shape), atol=1e-6)
+
+
+@pytest.fixture
+def diagram(qtbot):
+    from app.diagram import DiagramView
+
+    view = DiagramView()
+    qtbot.addWidget(view)
+    view.resize(420, 500)
+    view.show()
+    return view
+
+
+def draw(view, run):
+    from app.worker import RunInfo
+
+    view.set_run(RunInfo(run.run_id, run.config, run.data, run.sizes))
+    view.show_snapshot(run.snapshot(layers=False, neurons=True))
+
+
+def drawn_edges(view) -> int:
+    return sum(len(item.xData) // 2 for item in view.edge_items.values() if item.xData is not None)
+
+
+def test_edges_and_thumbnails_follow_depth_and_width(diagram):
+    draw(diagram, make_run([3, 4]))
+    assert drawn_edges(diagram) == 2 * 3 + 3 * 4 + 4 * 1
+    assert len(diagram.columns) == 4
+    assert diagram.columns[2].image.shape[0] > diagram.columns[1].image.shape[0]
+    draw(diagram, make_run([5, 40, 2]))
+    assert drawn_edges(diagram) == 2 * 5 + 5 * MAX_UNITS + MAX_UNITS * 2 + 2 * 1
+    assert len(diagram.columns) == 5
+    assert "+24 hidden" in diagram.labels[2].textItem.toPlainText()
+
+
+def test_zero_init_draws_identical_thumbnails(diagram):
+    draw(diagram, make_run([6, 6], init="zeros", activation="sigmoid", epochs=100, lr=1.0))
+    strip = diagram.columns[1].image
+    G = diagram.neurons.maps[1].shape[-1]
+    pitch = G + round(G * 0.25)  # a thumbnail and the gap below it
+    thumbs = [strip[k * pitch : k * pitch + G] for k in range(6)]
+    for t in thumbs[1:]:
+        np.testing.assert_array_equal(t, thumbs[0])
+    assert len(np.unique(thumbs[0])) > 1  # a pattern, not a blank square
+
+
+def test_hovering_an_edge_names_its_weight_and_clicking_a_unit_enlarges_it(diagram):
+    from PySide6.QtCore import QPointF
+
+    run = make_run([3])
+    draw(diagram, run)
+    x0, y0, x1, y1 = diagram.layout_.edges[0]  # input x1 → layer 1, unit 1
+    text = diagram.describe(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
+    assert text == f"W[1] from unit 1 to unit 1 = {run.params.W[0][0, 0]:.4g}"
+    node = QPointF(3.5, diagram.layout_.centre(1, np.array([1]))[0])
+    assert diagram.describe(node).startswith("layer 1, unit 2: output from")
+    diagram.selected = (1, 1)
+    diagram._show_large()
+    assert diagram.large_plot.isVisible()
+    assert diagram.large_image.image.shape == (24, 24)

@@ -1,0 +1,163 @@
+"""Per-layer statistics against a direct NumPy computation, the story the histograms tell
+(He keeps widths, normal × 1 blows them up), and the layer views drawing them."""
+
+import numpy as np
+import pytest
+
+from core.activations import ACTIVATIONS
+from core.config import config_from_dict
+from core.losses import output_gradient
+from core.run import PROBE_ROWS, Run
+
+
+def make_config(hidden, activation="relu", init="he", scale=1.0, epochs=10):
+    return config_from_dict(
+        {
+            "schema": 1,
+            "data": {"kind": "circles", "n_points": 300},
+            "model": {
+                "hidden": list(hidden),
+                "activation": activation,
+                "init": init,
+                "init_scale": scale,
+            },
+            "train": {"epochs": epochs, "batch_size": 0, "lr": 0.01},
+        }
+    )
+
+
+def direct_pass(run: Run):
+    """Forward and backward in float64 with plain NumPy: A[1..L], dA[1..L−1] + dZ[L], dW."""
+    X = run._inputs["train"][:PROBE_ROWS].astype(np.float64)
+    T = run._targets["train"][:PROBE_ROWS].astype(np.float64)
+    Ws = [W.astype(np.float64) for W in run.params.W]
+    bs = [b.astype(np.float64) for b in run.params.b]
+    g = ACTIVATIONS[run.config.model.activation]
+    A, acts = X, []
+    for layer, (W, b) in enumerate(zip(Ws, bs)):
+        Z = A @ W + b
+        A = Z if layer == len(Ws) - 1 else g.value(Z, np.empty_like(Z))
+        acts.append(A)
+    dZ = output_gradient(acts[-1], T, np.empty_like(acts[-1]))
+    grads, dW = [dZ], [None] * len(Ws)
+    for layer in range(len(Ws) - 1, -1, -1):
+        below = X if layer == 0 else acts[layer - 1]
+        dW[layer] = below.T @ dZ
+        if layer:
+            dA = dZ @ Ws[layer].T
+            grads.insert(0, dA)
+            dZ = dA * g.derivative(below, np.empty_like(below))
+    return acts, grads, dW
+
+
+def test_layer_statistics_match_a_direct_numpy_computation():
+    run = Run(make_config([7, 5, 6], activation="relu", init="normal"), dtype=np.float64)
+    run.advance(epochs=3)
+    stats = run.layer_stats()
+    acts, grads, dW = direct_pass(run)
+    np.testing.assert_allclose(stats.act_std, [a.std() for a in acts], rtol=1e-9)
+    np.testing.assert_allclose(stats.act_mean, [a.mean() for a in acts], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(stats.grad_std, [d.std() for d in grads], rtol=1e-9)
+    np.testing.assert_allclose(stats.grad_norm, [np.linalg.norm(d) for d in dW], rtol=1e-9)
+    dead = [float((a <= 0).all(axis=0).mean()) for a in acts[:-1]] + [0.0]
+    np.testing.assert_allclose(stats.dead, dead)
+    limit = max(np.abs(d).max() for d in dW)
+    edges = np.linspace(-limit, limit, stats.dw_edges.size)
+    np.testing.assert_allclose(stats.dw_edges, edges)
+    for row, d in enumerate(dW):
+        np.testing.assert_allclose(stats.dw_hist[row], np.histogram(d, edges)[0] / d.size)
+
+
+def hist_std(hist: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The std each row of a histogram shows, from its bin centres: (L,)."""
+    centres = (edges[:-1] + edges[1:]) / 2
+    mean = hist @ centres
+    return np.sqrt(np.maximum(hist @ centres**2 - mean**2, 0))
+
+
+def test_he_histograms_keep_their_width_while_normal_ones_grow_by_orders_of_magnitude():
+    he = Run(make_config([32] * 20, init="he")).layer_stats()
+    normal = Run(make_config([32] * 20, init="normal")).layer_stats()
+    widths = hist_std(he.act_hist, he.act_edges)[:-1]
+    assert widths.max() / widths.min() < 5
+    assert normal.act_std[-2] / normal.act_std[0] > 1e8
+    # on the shared axis the first layers of the normal net are one spike at zero
+    assert np.count_nonzero(normal.act_hist[0]) <= 2
+    assert np.count_nonzero(normal.act_hist[-2]) > 5
+
+
+@pytest.fixture
+def snapshot_of():
+    def make(hidden, **kw):
+        run = Run(make_config(hidden, **kw))
+        run.advance(epochs=3)
+        return run, run.snapshot(layers=True)
+
+    return make
+
+
+def info_of(run):
+    from app.worker import RunInfo
+
+    return RunInfo(run.run_id, run.config, run.data, run.sizes)
+
+
+def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbot, snapshot_of):
+    from app.layerviews import LayersView
+
+    view = LayersView()
+    qtbot.addWidget(view)
+    view.resize(400, 500)
+    view.show()
+    run, snap = snapshot_of([8] * 50, activation="tanh", init="xavier")
+    view.set_run(info_of(run))
+    view.show_snapshot(snap)
+    assert len(view.act_ridges._paths) == 51
+    left, right = view._labels
+    assert 1 < len(left) < 51  # thinned: 51 rows do not fit 500 px of text
+    assert right[-1][1].endswith("logits")
+    assert right[0][1].startswith("σ ") and "sat " in right[0][1]
+    view.dW.setChecked(True)
+    assert view.grad_plot.titleLabel.text == "Gradients ∂J/∂W[l]"
+
+
+def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, snapshot_of):
+    from app.layerviews import DepthView
+
+    view = DepthView()
+    qtbot.addWidget(view)
+    run, snap = snapshot_of([6] * 4)
+    view.set_run(info_of(run))
+    view.show_snapshot(snap)
+    assert len(view.norm_curves) == 5
+    assert view.heat.image.shape == (5, len(snap.history["epoch"]))
+    # epoch 0 has no update yet (‖dW‖ = 0, not drawn); the others are log10 ‖dW‖
+    norms = snap.history["grad_norm"][1:]
+    assert np.isnan(view.heat.image[:, 0]).all()
+    np.testing.assert_allclose(view.heat.image[:, 1:], np.log10(norms).T, rtol=1e-6)
+
+
+def test_chain_view_shows_the_lectures_numbers(qtbot):
+    from app.chain import ChainView
+
+    view = ChainView()
+    qtbot.addWidget(view)
+    assert "38.44" in view.summary.text()
+    assert view.values[-1].textItem.toPlainText() == "38.44"
+    view.half.click()
+    assert "0.00195" in view.summary.text()
+    assert view.values[-1].textItem.toPlainText() == "0.00195"
+    view.random.setChecked(True)
+    view.scheme.setCurrentText("xavier")
+    assert "Random xavier" in view.summary.text()
+
+
+def test_histograms_of_values_near_the_float32_limit_stay_in_range():
+    import numpy as np
+
+    from core.layerstats import BINS, _histograms
+
+    big = np.array([[-3.3e38, 3.3e38, 1.0, np.inf]], dtype=np.float32)
+    hist, edges = _histograms([big])
+    assert hist.shape == (1, BINS) and np.isclose(hist.sum(), 1.0)
+    assert hist[0, 0] == hist[0, -1] == 1 / 3
