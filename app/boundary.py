@@ -4,7 +4,9 @@ The heatmap is one `ImageItem` created once and updated in place each frame (row
 R×R, pixel centres on the engine's grid, see `core.surface`). The 0.5 contour (two
 classes) or each class's region edge (K classes: where p_k equals the best other class)
 is one curve of segments (see `app.contour`) parented to the image. Points are drawn once per run:
-training points filled, validation points as rings, test points as open squares.
+training points filled (augmented copies faint, under the originals), validation points as
+rings, test points as open squares; val and test drawn from the mismatched (shifted)
+distribution as open diamonds and triangles instead, so the shift is seen.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ SPLIT_STYLE = {  # symbol, filled
     "val": ("o", False),
     "test": ("s", False),
 }
+SHIFTED_SYMBOL = {"val": "d", "test": "t"}
+AUGMENTED_ALPHA = 70
 POINT_SIZE = 7
 
 
@@ -98,32 +102,58 @@ class BoundaryView(QWidget):
         self._info = info
         self._probs = None
         self.image.clear()
+        data = info.data
         for split, item in self.points.items():
-            s = getattr(info.data, split)
-            item.setData(**self._point_style(split, s.X, s.y))
-        x0, x1, y0, y1 = info.data.extent
+            s = getattr(data, split)
+            item.setData(**self._point_style(split, s.X, s.y, s.augmented, s.shifted))
+        x0, x1, y0, y1 = data.extent
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        binary = info.data.n_classes == 2
+        binary = data.n_classes == 2
         self.colorbar.setVisible(binary)
-        self._rebuild_legend(info.data.n_classes)
+        self._rebuild_legend(data.n_classes, data.train.augmented.any(), data.val.shifted)
         self.contour.setPen(pg.mkPen((20, 20, 20), width=2 * self.scale))
         self.contour.setData([], [])
         self.hide_banner()
 
-    def _point_style(self, split: str, X: np.ndarray, y: np.ndarray) -> dict:
+    def show_draft(self, X: np.ndarray, y: np.ndarray, split: np.ndarray) -> None:
+        """Points not (yet) trained on: X : (n, 2), labels y : (n,), split : (n,) of
+        "train", "val", "test". The heatmap and contour of the last run are cleared."""
+        self._probs = None
+        self.image.clear()
+        self.contour.setData([], [])
+        for name, item in self.points.items():
+            rows = split == name
+            item.setData(
+                **self._point_style(name, X[rows], y[rows], np.zeros(rows.sum(), bool), False)
+            )
+
+    def _point_style(
+        self, split: str, X: np.ndarray, y: np.ndarray, augmented: np.ndarray, shifted: bool
+    ) -> dict:
         symbol, filled = SPLIT_STYLE[split]
         size = POINT_SIZE * self.scale * (1.0 if filled else 1.1)
         if filled:
-            brushes = [pg.mkBrush(*class_color(k)) for k in range(len(CLASS_COLORS))]
+            order = np.argsort(~augmented, kind="stable")  # augmented copies first, beneath
+            X, y, augmented = X[order], y[order], augmented[order]
+            alphas = np.where(augmented, AUGMENTED_ALPHA, 255)
+            brushes = {
+                (k, a): pg.mkBrush(*class_color(k, a))
+                for k in range(len(CLASS_COLORS))
+                for a in (AUGMENTED_ALPHA, 255)
+            }
             pen = pg.mkPen(40, 40, 40, 200, width=0.8 * self.scale)
+            faint = pg.mkPen(None)
             return dict(
                 x=X[:, 0],
                 y=X[:, 1],
                 symbol=symbol,
                 size=size,
-                pen=pen,
-                brush=[brushes[k] for k in y],
+                pen=[faint if a else pen for a in augmented],
+                brush=[brushes[k, a] for k, a in zip(y, alphas)],
             )
+        if shifted:
+            symbol = SHIFTED_SYMBOL[split]
+            size *= 1.25
         pens = [pg.mkPen(class_color(k), width=2.0 * self.scale) for k in range(len(CLASS_COLORS))]
         return dict(
             x=X[:, 0],
@@ -134,10 +164,12 @@ class BoundaryView(QWidget):
             brush=pg.mkBrush(255, 255, 255, 90),
         )
 
-    def _rebuild_legend(self, n_classes: int) -> None:
+    def _rebuild_legend(self, n_classes: int, augmented: bool, shifted: bool) -> None:
         self.legend.clear()
         for split, label in (("train", "train"), ("val", "validation"), ("test", "test")):
             symbol, filled = SPLIT_STYLE[split]
+            if shifted and split in SHIFTED_SYMBOL:
+                symbol, label = SHIFTED_SYMBOL[split], f"{label}: shifted"
             sample = pg.ScatterPlotItem(
                 symbol=symbol,
                 size=POINT_SIZE * self.scale,
@@ -145,6 +177,11 @@ class BoundaryView(QWidget):
                 brush=pg.mkBrush(150, 150, 150) if filled else pg.mkBrush(255, 255, 255),
             )
             self.legend.addItem(sample, label)
+        if augmented:
+            sample = pg.ScatterPlotItem(
+                symbol="o", size=POINT_SIZE * self.scale, pen=None, brush=pg.mkBrush(60, 60, 60, 90)
+            )
+            self.legend.addItem(sample, "augmented (faint)")
         if n_classes > 2:
             for k in range(n_classes):
                 sample = pg.ScatterPlotItem(

@@ -18,6 +18,14 @@ SPLIT_COLORS = {"train": (0, 114, 178), "val": (213, 94, 0), "test": (0, 158, 11
 SPLIT_DASH = {"train": Qt.SolidLine, "val": Qt.DashLine, "test": Qt.DotLine}
 SPLIT_LABEL = {"train": "train", "val": "validation", "test": "test"}
 BAYES_COLOR = (90, 90, 90)
+# gradient-check verdicts, from core.gradcheck.BANDS: Okabe–Ito bluish green, yellow,
+# orange, vermillion
+VERDICT_COLORS = {
+    "great": (0, 158, 115),
+    "fine, but look closer": (240, 228, 66),
+    "worry": (230, 159, 0),
+    "bug": (213, 94, 0),
+}
 BACKGROUND = "w"
 FOREGROUND = (30, 30, 30)
 

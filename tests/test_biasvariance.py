@@ -1,0 +1,132 @@
+"""The bias / variance panel reads the errors live, gives the recipe's advice, and its
+buttons apply the remedy to the experiment; the curves mark early stopping."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from app.biasvariance import BiasVarianceView, apply_remedy
+from app.curves import CurvesView
+from app.window import MainWindow, configure_pyqtgraph
+from app.worker import RunInfo
+from core.config import Config, config_from_dict
+from core.dataprep import build_data
+from core.run import Run
+
+DATA = build_data(Config().data)
+
+
+def snapshot_with(train_error, val_error):
+    """A real snapshot whose errors are replaced by the given ones."""
+    s = Run(Config()).snapshot()
+    metrics = {k: dict(v) for k, v in s.metrics.items()}
+    metrics["train"]["error"], metrics["val"]["error"] = train_error, val_error
+    return replace(s, metrics=metrics)
+
+
+@pytest.fixture
+def panel(qtbot):
+    view = BiasVarianceView()
+    qtbot.addWidget(view)
+    view.set_run(RunInfo(1, Config(), DATA, (2, 8, 8, 1)))
+    return view
+
+
+def test_high_variance_shows_its_advice_and_enables_the_remedies(qtbot, panel):
+    bayes = DATA.bayes_error
+    panel.show_snapshot(snapshot_with(bayes + 0.01, bayes + 0.12))
+    assert panel.verdict.text() == "High variance"
+    assert "more data" in panel.advice.text()
+    assert panel.more_data.isEnabled() and panel.regularize.isEnabled()
+    widths = panel.bars.opts["width"]
+    assert np.isclose(widths[4], 11.0)  # variance bar: val − train, in percent
+    with qtbot.waitSignal(panel.remedy, check_params_cb=lambda r: r == "regularize"):
+        panel.regularize.click()
+
+
+def test_high_bias_offers_no_data_or_regularization(panel):
+    bayes = DATA.bayes_error
+    panel.show_snapshot(snapshot_with(bayes + 0.2, bayes + 0.21))
+    assert panel.verdict.text() == "High bias"
+    assert "bigger network" in panel.advice.text()
+    assert not panel.more_data.isEnabled() and not panel.regularize.isEnabled()
+    assert panel.labels[3].toPlainText() == "20.0%"  # avoidable bias
+
+
+def test_without_a_validation_split_the_panel_says_so(panel):
+    panel.show_snapshot(snapshot_with(0.1, float("nan")))
+    assert panel.verdict.text() == "needs a validation split"
+    assert not panel.regularize.isEnabled()
+
+
+def test_remedies_double_the_points_and_raise_lambda_step_by_step():
+    config = Config()
+    assert apply_remedy(config, "more data").data.n_points == 800
+    lams = [config.train.l2]
+    for _ in range(4):
+        config = apply_remedy(config, "regularize")
+        lams.append(config.train.l2)
+    assert lams == [0.0, 0.1, 0.2, 0.5, 1.0]
+    l1_only = replace(Config(), train=replace(Config().train, l1=0.05))
+    raised = apply_remedy(l1_only, "regularize").train
+    assert (raised.l1, raised.l2) == (0.1, 0.0)
+    huge = replace(Config(), data=replace(Config().data, n_points=15000))
+    assert apply_remedy(huge, "more data").data.n_points == 20000
+
+
+@pytest.fixture
+def window(qtbot):
+    configure_pyqtgraph()
+    raw = {
+        "schema": 1,
+        "data": {"n_points": 100},
+        "model": {"hidden": [4]},
+        "train": {"epochs": 100000},
+    }
+    w = MainWindow(config_from_dict(json.loads(json.dumps(raw))), remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.info is not None and w.info.run_id == w.run_id, timeout=10_000)
+    yield w
+    w.close()
+
+
+def test_the_regularize_click_raises_lambda_on_the_running_network(qtbot, window):
+    run_id = window.run_id
+    window.apply_remedy("regularize")
+    assert window.controls.lam.value() == 0.1
+    assert window.config.train.l2 == 0.1 and window.run_id == run_id  # a hot change
+
+
+def test_the_more_data_click_starts_a_run_on_twice_the_points(qtbot, window):
+    window.apply_remedy("more data")
+    qtbot.waitUntil(lambda: window.info.run_id == window.run_id, timeout=10_000)
+    n = sum(len(getattr(window.info.data, s).y) for s in ("train", "val", "test"))
+    assert n == 200 and window.controls.n_points.value() == 200
+
+
+def test_the_curves_mark_the_best_epoch_the_stop_and_the_restored_errors(qtbot):
+    raw = {
+        "schema": 1,
+        "data": {"n_points": 80, "noise": 0.3, "split": [0.5, 0.5, 0.0]},
+        "model": {"hidden": [32, 32], "activation": "relu", "init": "he"},
+        "train": {"optimizer": "adam", "lr": 0.02, "batch_size": 0, "epochs": 5000, "patience": 10},
+    }
+    run = Run(config_from_dict(raw))
+    run.advance(epochs=5000)
+    assert run.status == "early_stopped"
+    snapshot = run.snapshot()
+    curves = CurvesView()
+    qtbot.addWidget(curves)
+    curves.show()
+    curves.show_snapshot(snapshot)
+    assert curves.best_lines[1].value() == snapshot.best_epoch
+    assert curves.stop_lines[1].isVisible()
+    assert curves.stop_lines[1].value() == snapshot.stopped_epoch
+    marks_x, marks_y = curves.restored_marks.getData()
+    assert set(marks_x) == {snapshot.best_epoch}
+    assert np.isclose(marks_y[1], snapshot.metrics["val"]["error"])
+    assert f"Restored epoch {snapshot.best_epoch}" in curves.restored.text()
+    assert f"val {snapshot.metrics['val']['error']:.1%}" in curves.restored.text()

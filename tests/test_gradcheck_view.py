@@ -1,0 +1,113 @@
+"""The Gradient check tab: the check runs on the worker's network off the GUI thread,
+passes a correct backprop, catches a planted bug, and says plainly why it cannot check a
+diverged network; the scalar demo shows the two estimates of the lecture."""
+
+import pytest
+from PySide6.QtCore import QObject, QThread, Slot
+from PySide6.QtWidgets import QLabel
+
+from app.gradcheck_view import GradCheckView
+from app.worker import TrainingWorker
+from core.config import config_from_dict
+
+HEALTHY = config_from_dict({"schema": 1, "data": {"n_points": 100}, "model": {"hidden": [6, 5]}})
+# a linear network at lr 10 overflows within a few epochs (θ stays finite, the cost not)
+DIVERGING = config_from_dict(
+    {
+        "schema": 1,
+        "data": {"n_points": 100},
+        "model": {"hidden": [8, 8], "activation": "linear", "init_scale": 5.0},
+        "train": {"lr": 10.0, "batch_size": 0},
+    }
+)
+
+
+class StartedRuns(QObject):
+    """Run ids as the GUI thread sees them start (a queued slot, in signal order)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids = []
+
+    @Slot(object)
+    def record(self, info):
+        self.ids.append(info.run_id)
+
+
+@pytest.fixture
+def panel(qtbot):
+    thread = QThread()
+    worker = TrainingWorker(resolution=20)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.loop)
+    worker.snapshot_ready.connect(lambda _: worker.frame_done())
+    view = GradCheckView(worker)
+    worker.run_started.connect(view.set_run)
+    view.started = StartedRuns()  # queued after set_run, so it runs after it
+    worker.run_started.connect(view.started.record)
+    qtbot.addWidget(view)
+    thread.start()
+    yield view
+    worker.stop()
+    thread.quit()
+    thread.wait(2000)
+
+
+def start(qtbot, view, config):
+    run_id = view.worker.submit(config, new_run=True)
+    qtbot.waitUntil(lambda: view.started.ids[-1:] == [run_id])
+
+
+def check(qtbot, view):
+    with qtbot.waitSignal(view.checked, timeout=30_000) as blocker:
+        view.check_button.click()
+        assert view.waiting and not view.check_button.isEnabled()
+    assert not view.waiting and view.check_button.isEnabled()
+    return blocker.args[0]
+
+
+def test_a_correct_backprop_passes_and_a_planted_bug_is_caught_in_its_layer(qtbot, panel):
+    start(qtbot, panel, HEALTHY)
+    assert panel.layer.maximum() == 3
+    good = check(qtbot, panel)
+    assert good.difference < 1e-7 and "great" in panel.verdict.text()
+    assert good.dropout_off and good.penalty_included
+    panel.plant.setChecked(True)
+    panel.layer.setValue(2)
+    bad = check(qtbot, panel)
+    assert bad.planted_bug == 2 and bad.verdict == "bug"
+    assert "bug" in panel.verdict.text()
+    assert bad.blocks["W2"] >= 1e-3 and bad.blocks["W1"] < 1e-7
+    rows = {panel.blocks.item(i, 0).text(): i for i in range(panel.blocks.rowCount())}
+    assert panel.blocks.item(rows["W2"], 2).text() == "bug"
+    assert panel.worst.item(0, 0).text() in ("W2", "b2")
+
+
+def test_the_panel_says_dropout_is_off_and_the_penalty_is_included(panel):
+    labels = " ".join(label.text() for label in panel.findChildren(QLabel))
+    assert "Dropout is off" in labels and "penalty term" in labels
+
+
+def test_a_diverged_network_gets_a_clear_message_and_the_panel_keeps_working(qtbot, panel):
+    start(qtbot, panel, HEALTHY)
+    check(qtbot, panel)
+    before = panel.verdict.text()
+    diverged = []
+    panel.worker.snapshot_ready.connect(lambda s: diverged.append(s.status == "diverged"))
+    start(qtbot, panel, DIVERGING)
+    panel.worker.set_playing(True)
+    qtbot.waitUntil(lambda: any(diverged), timeout=10_000)
+    answer = check(qtbot, panel)
+    assert isinstance(answer, str)
+    assert "diverged at epoch" in panel.message.text() and "Reset" in panel.message.text()
+    assert panel.verdict.text() == before  # the last result is not lost
+    start(qtbot, panel, HEALTHY)
+    assert check(qtbot, panel).verdict == "great"
+
+
+def test_the_scalar_demo_gives_3_0001_against_3_0301_at_epsilon_0_01(panel):
+    assert panel.demo_epsilon_value() == pytest.approx(0.01)
+    assert "3.0001" in panel.demo_text.text() and "3.0301" in panel.demo_text.text()
+    panel.demo_slider.setValue(-20)  # ε = 0.1: two-sided 3.01, one-sided 3.31
+    assert panel.demo_epsilon.text() == "ε = 0.1"
+    assert "3.01</b>" in panel.demo_text.text() and "3.31</b>" in panel.demo_text.text()

@@ -1,0 +1,47 @@
+"""Lessons: every one is a preset with a title, an explanation and what to look for, and
+the notes' four bias/variance cases come out of real runs near the notes' numbers."""
+
+import pytest
+
+from core.config import load_config
+from core.run import Run
+from resources import PRESETS, lesson_names
+
+NOTES_CASES = {  # lesson: (train error, val error) from the lecture's table
+    "high_variance": (0.01, 0.11),
+    "high_bias": (0.15, 0.16),
+    "high_bias_and_variance": (0.15, 0.30),
+    "low_bias_low_variance": (0.005, 0.01),
+}
+TOLERANCE = 0.05  # "within a few points"
+
+
+def test_there_is_a_lesson_for_every_part_of_the_notes():
+    names = lesson_names()
+    assert len(names) == len(set(names)) >= 18
+    assert set(NOTES_CASES) <= set(names)
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_has_a_config_a_title_and_what_to_look_for(name):
+    load_config(PRESETS / f"{name}.json")
+    text = (PRESETS / f"{name}.md").read_text(encoding="utf-8")
+    assert text.startswith("# ")
+    assert "## What to look for" in text
+    assert "\\frac" not in text and "$" not in text  # formulas are written out, not TeX
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_runs_a_few_epochs_headless(name):
+    run = Run(load_config(PRESETS / f"{name}.json"), base_dir=PRESETS)
+    run.advance(epochs=3)
+    assert run.status in ("running", "diverged")
+
+
+@pytest.mark.parametrize("name", sorted(NOTES_CASES))
+def test_the_four_bias_variance_lessons_land_near_the_notes_numbers(name):
+    run = Run(load_config(PRESETS / f"{name}.json"))
+    run.advance()
+    train, val = NOTES_CASES[name]
+    assert run.metrics["train"]["error"] == pytest.approx(train, abs=TOLERANCE)
+    assert run.metrics["val"]["error"] == pytest.approx(val, abs=TOLERANCE)

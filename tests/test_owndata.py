@@ -1,0 +1,132 @@
+"""Your own data: a drawn point reaches the training data, a right click deletes one, the
+CSV round trip is exact, and a bad file is refused without losing anything."""
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from app.owndata import points_of, problem, read_csv, write_csv
+from app.window import MainWindow, configure_pyqtgraph
+from core.config import Config, DataConfig, config_from_dict
+from core.dataprep import build_data
+
+SMALL = {
+    "schema": 1,
+    "data": {"n_points": 60, "split": [1.0, 0.0, 0.0]},
+    "model": {"hidden": [4]},
+    "train": {"epochs": 100000},
+}
+
+
+@pytest.fixture
+def window(qtbot):
+    configure_pyqtgraph()
+    w = MainWindow(config_from_dict(json.loads(json.dumps(SMALL))), remember=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.info is not None and w.info.run_id == w.run_id, timeout=10_000)
+    yield w
+    w.close()
+
+
+def click(qtbot, window, x, y, button=Qt.LeftButton):
+    """A real mouse click on the boundary plot at data coordinates (x, y)."""
+    boundary = window.boundary
+    scene = boundary.plot.vb.mapViewToScene(QPointF(x, y))
+    pos = boundary.graphics.mapFromScene(scene)
+    qtbot.mouseClick(boundary.graphics.viewport(), button, pos=pos)
+
+
+def trained_on(window, x, y, split="train"):
+    info = window.info
+    X = getattr(info.data, split).X
+    return info.run_id == window.run_id and np.hypot(*(X - [x, y]).T).min() < 0.02
+
+
+def test_a_drawn_point_reaches_the_training_data(qtbot, window):
+    window.own_data.set_drawing(True)
+    assert not window.playing  # drawing pauses training
+    click(qtbot, window, 0.9, -1.1)
+    qtbot.waitUntil(lambda: trained_on(window, 0.9, -1.1), timeout=10_000)
+    assert window.config.data.kind == "csv"
+    window.own_data.set_drawing(False)
+    assert window.playing  # and leaving drawing mode plays again
+
+
+def test_a_point_drawn_into_val_is_a_validation_point(qtbot, window):
+    window.own_data.set_drawing(True)
+    window.own_data.splits.setCurrentIndex(1)
+    window.own_data.classes.setCurrentIndex(1)
+    click(qtbot, window, -1.2, 1.2)
+    qtbot.waitUntil(lambda: trained_on(window, -1.2, 1.2, "val"), timeout=10_000)
+    assert window.info.data.val.y.tolist() == [1]
+
+
+def test_a_right_click_deletes_the_nearest_point(qtbot, window):
+    X = window.info.data.train.X
+    target = X[np.argmax(X[:, 0])]  # the rightmost point: nothing else is near it
+    window.own_data.set_drawing(True)
+    old_run = window.run_id
+    click(qtbot, window, *(target + 0.01), button=Qt.RightButton)
+    qtbot.waitUntil(lambda: window.info.run_id == window.run_id != old_run, timeout=10_000)
+    assert len(window.info.data.train.y) == len(X) - 1
+    assert not trained_on(window, *target)
+
+
+def test_clearing_keeps_a_draft_until_two_classes_are_drawn(qtbot, window):
+    window.own_data.set_drawing(True)
+    window.own_data.clear()
+    click(qtbot, window, 0.5, 0.5)
+    assert "two classes" in window.statusBar().currentMessage()
+    assert len(window.boundary.points["train"].data) == 1  # the draft is on the plot
+    window.own_data.classes.setCurrentIndex(1)
+    click(qtbot, window, -0.5, -0.5)
+    qtbot.waitUntil(lambda: trained_on(window, -0.5, -0.5), timeout=10_000)
+    assert sorted(window.info.data.train.y.tolist()) == [0, 1]
+
+
+def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
+    qtbot, window, tmp_path, monkeypatch
+):
+    warnings = []
+    monkeypatch.setattr(
+        "app.owndata.QMessageBox.warning", lambda _parent, _title, text: warnings.append(text)
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n")
+    run_id, config = window.run_id, window.config
+    assert not window.own_data.import_csv(bad)
+    assert "line 3" in warnings[0] and "oops" in warnings[0]
+    assert window.run_id == run_id and window.config == config
+
+
+def test_import_then_export_gives_back_the_same_points(qtbot, window, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("x1,x2,label,split\n0.1,0.2,0,train\n0.3,-0.4,1,train\n-1,1,1,val\n")
+    assert window.own_data.import_csv(source)
+    qtbot.waitUntil(lambda: trained_on(window, -1, 1, "val"), timeout=10_000)
+    out = tmp_path / "out.csv"
+    assert window.own_data.export_csv(out)
+    X, y, split = read_csv(out, window.config)
+    assert X.tolist() == [[0.1, 0.2], [0.3, -0.4], [-1.0, 1.0]]
+    assert y.tolist() == [0, 1, 1] and split.tolist() == ["train", "train", "val"]
+
+
+def test_csv_round_trip_is_exact_and_leaves_out_augmented_copies(tmp_path):
+    data = build_data(DataConfig(n_points=40, augment=2, mismatch=0.3, noise=0.2))
+    X, y, split = points_of(data)
+    assert len(y) == 40  # the 24 + 16 drawn points, none of the 48 copies
+    write_csv(tmp_path / "p.csv", X, y, split)
+    X2, y2, split2 = read_csv(tmp_path / "p.csv", Config())
+    assert np.array_equal(X, X2) and np.array_equal(y, y2) and np.array_equal(split, split2)
+
+
+def test_what_is_missing_before_points_can_be_trained_on():
+    train = np.array(["train", "train"])
+    assert "two classes" in problem(np.array([0, 0]), train)
+    assert "class 1" in problem(np.array([0, 2]), train)
+    assert "training point" in problem(np.array([0, 1]), np.array(["val", "test"]))
+    assert problem(np.array([1, 0]), train) is None

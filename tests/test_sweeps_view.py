@@ -1,0 +1,113 @@
+"""The Sweeps tab: points run in worker processes, arrive as they finish, can be
+cancelled at once (keeping what is done) and exported; closing the window stops them."""
+
+import csv
+import multiprocessing
+
+import pytest
+from PySide6.QtGui import QImage
+
+from app.sweeps import SweepView
+from app.window import MainWindow, configure_pyqtgraph
+from core.config import config_from_dict, load_config
+from resources import PRESETS
+
+TINY = config_from_dict(
+    {
+        "schema": 1,
+        "data": {"n_points": 60},
+        "model": {"hidden": [4]},
+        "train": {"batch_size": 0, "epochs": 100000},
+    }
+)
+SLOW = config_from_dict({"schema": 1, "train": {"epochs": 100000}})  # 400 points, batch 10
+
+
+def no_processes_left() -> bool:
+    return not multiprocessing.active_children()
+
+
+@pytest.fixture
+def make_view(qtbot):
+    views = []
+
+    def make(config):
+        configure_pyqtgraph()
+        view = SweepView(lambda: (config, None))
+        qtbot.addWidget(view)
+        views.append(view)
+        return view
+
+    yield make
+    for view in views:
+        view.runner.cancel()
+
+
+def choose(view, parameter, values, epochs):
+    view.choice.setCurrentIndex(view.choice.findData(parameter))
+    view.values.setText(values)
+    view.epochs.setValue(epochs)
+
+
+def test_a_l2_sweep_of_the_overfitting_preset_draws_the_u_curve_and_exports_it(
+    qtbot, make_view, tmp_path
+):
+    view = make_view(load_config(PRESETS / "overfitting.json"))
+    choose(view, "l2", "30, 0.01, 1", epochs=1000)
+    with qtbot.waitSignal(view.runner.finished, timeout=60_000) as blocker:
+        assert view.start()
+        assert view.runner.running and not view.run_button.isEnabled()
+    assert blocker.args == ["done"]
+    low, middle, high = view.results
+    assert [low.value, middle.value, high.value] == [0.01, 1.0, 30.0]
+    assert middle.val_error < min(low.val_error, high.val_error) - 0.03
+    xs, ys = view.curves["val"].getData()
+    assert list(ys) == [low.val_error, middle.val_error, high.val_error]
+    assert view.plot.getAxis("bottom").logMode
+    assert "at λ (L2) = 1 " in view.best_label.text()
+    view.export_csv(tmp_path / "sweep.csv")
+    rows = list(csv.DictReader((tmp_path / "sweep.csv").read_text("utf-8").splitlines()))
+    assert [float(r["value"]) for r in rows] == [0.01, 1.0, 30.0]
+    assert {r["parameter"] for r in rows} == {"l2"}
+    assert float(rows[1]["val_error"]) == middle.val_error
+    view.export_png(tmp_path / "sweep.png")
+    assert not QImage(str(tmp_path / "sweep.png")).isNull()
+    qtbot.waitUntil(no_processes_left, timeout=2_000)
+
+
+def test_cancelling_halfway_stops_the_processes_and_keeps_the_points_done(qtbot, make_view):
+    view = make_view(SLOW)
+    choose(view, "keep_prob", "0.5, 0.6, 0.7, 0.8, 0.9, 1", epochs=1500)
+    assert view.start()
+    qtbot.waitUntil(lambda: len(view.results) >= 1, timeout=60_000)
+    with qtbot.waitSignal(view.runner.finished, timeout=1_000) as blocker:
+        view.cancel_button.click()
+    assert blocker.args == ["cancelled"]
+    done = list(view.results)
+    assert 1 <= len(done) < 6
+    qtbot.waitUntil(no_processes_left, timeout=2_000)
+    assert view.results == done and not view.runner.running
+    assert "Cancelled" in view.message.text() and view.csv_button.isEnabled()
+
+
+def test_bad_values_give_a_message_and_start_nothing(qtbot, make_view):
+    view = make_view(TINY)
+    choose(view, "depth", "1, 2.5", epochs=10)
+    assert not view.start()
+    assert "'2.5' is not a whole number" in view.message.text()
+    choose(view, "keep_prob", "0.5, 2", epochs=10)
+    assert not view.start()
+    assert "keep_prob value: 2.0 is not in (0, 1]" in view.message.text()
+    assert not view.runner.running and view.run_button.isEnabled()
+
+
+def test_closing_the_window_stops_a_running_sweep(qtbot):
+    configure_pyqtgraph()
+    window = MainWindow(SLOW, remember=False, playing=False)
+    qtbot.addWidget(window)
+    choose(window.sweeps, "l2", "0.1, 1, 10", epochs=100_000)
+    assert window.sweeps.start()
+    qtbot.waitUntil(lambda: len(multiprocessing.active_children()) == 2, timeout=10_000)
+    window.close()
+    assert not window.sweeps.runner.running
+    qtbot.waitUntil(no_processes_left, timeout=2_000)
