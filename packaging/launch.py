@@ -1,0 +1,8 @@
+"""The frozen program's entry point: the same `deepdials` command as the installed one."""
+
+import sys
+
+from app.main import main
+
+if __name__ == "__main__":
+    sys.exit(main())

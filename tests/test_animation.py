@@ -1,0 +1,107 @@
+"""The animation export: frames are recorded as training goes, stay bounded on a long run,
+and come out as a looping GIF whose frames show the boundary changing."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops
+
+from app.animation import BoundaryRecording, write_gif
+from app.window import MainWindow, configure_pyqtgraph
+from app.worker import RunInfo
+from core.config import config_from_dict
+from core.run import Run
+
+CONFIG = {
+    "schema": 1,
+    "data": {"kind": "moons", "n_points": 120, "seed": 1},
+    "model": {"hidden": [8, 8], "activation": "tanh"},
+    "train": {"optimizer": "adam", "lr": 0.05, "batch_size": 0, "epochs": 100000},
+}
+
+
+@pytest.fixture
+def run():
+    config = config_from_dict(json.loads(json.dumps(CONFIG)))
+    r = Run(config, run_id=7)
+    return r, RunInfo(7, config, r.data, r.sizes)
+
+
+def record(run_and_info, epochs, max_frames=50):
+    r, info = run_and_info
+    recording = BoundaryRecording(max_frames)
+    recording.start(info)
+    for _ in range(epochs):
+        r.advance(epochs=1)
+        recording.add(r.snapshot(40, layers=False))
+    return recording
+
+
+def gif_frames(path):
+    with Image.open(path) as gif:
+        frames = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            frames.append(gif.convert("RGB"))
+        return frames, gif.info.get("loop")
+
+
+def test_the_gif_has_several_frames_that_differ_and_loops(run, tmp_path):
+    recording = record(run, 30)
+    path = tmp_path / "boundary.gif"
+    write_gif(recording.frames(), recording.info, path)
+    frames, loop = gif_frames(path)
+    assert len(frames) >= 10
+    assert loop == 0
+    assert ImageChops.difference(frames[0], frames[-1]).getbbox() is not None
+    changed = sum(
+        ImageChops.difference(a, b).getbbox() is not None for a, b in zip(frames, frames[1:])
+    )
+    assert changed >= len(frames) // 2
+
+
+def test_a_long_run_keeps_a_bounded_evenly_spread_history(run):
+    r, info = run
+    recording = BoundaryRecording(max_frames=16)
+    recording.start(info)
+    r.advance(epochs=1)
+    snapshot = r.snapshot(20, layers=False)
+    for epoch in range(1, 5001):
+        recording.add(dataclasses.replace(snapshot, epoch=epoch))
+    epochs = [frame.epoch for frame in recording.frames()]
+    assert len(epochs) <= 17
+    assert epochs[0] == 1 and epochs[-1] == 5000
+    assert epochs == sorted(set(epochs))
+    gaps = np.diff(epochs[:-1])
+    assert gaps.max() <= 2 * gaps.min()
+
+
+def test_snapshots_of_another_run_are_not_recorded(run):
+    recording = record(run, 3)
+    r, _ = run
+    stale = dataclasses.replace(r.snapshot(40, layers=False), run_id=6, epoch=999)
+    recording.add(stale)
+    assert 999 not in [frame.epoch for frame in recording.frames()]
+
+
+def test_a_new_run_starts_an_empty_recording(run):
+    recording = record(run, 3)
+    recording.start(recording.info)
+    assert recording.frames() == []
+
+
+def test_the_window_exports_the_animation_of_its_run(qtbot, tmp_path):
+    configure_pyqtgraph()
+    config = config_from_dict(json.loads(json.dumps(CONFIG)))
+    window = MainWindow(config, remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: len(window.recording.frames()) >= 4, timeout=20_000)
+    window.set_playing(False)
+    path = tmp_path / "run.gif"
+    assert window.export_animation(path)
+    frames, _ = gif_frames(path)
+    assert len(frames) >= 4
+    assert not window.windowIcon().isNull()
