@@ -11,6 +11,7 @@ deepdials run …, deepdials gradcheck …   headless, see `core.cli`
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import time
@@ -35,6 +36,7 @@ def window_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, help="with --screenshot: epochs to train first")
     p.add_argument("--screenshot", metavar="PNG", help="save the window as a PNG and exit")
     p.add_argument("--large-fonts", action="store_true", help="projector mode")
+    p.add_argument("--tab", help="show this view beside the boundary (its tab's title)")
     p.add_argument(
         "--self-test",
         action="store_true",
@@ -87,12 +89,20 @@ def run_window(argv: list[str]) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("DeepDials")
+    app.setDesktopFileName("deepdials")  # matches packaging/deepdials.desktop
     configure_pyqtgraph()
     base = Path(path).resolve().parent if path else None
     window = MainWindow(config, base, remember=not headless, playing=not headless)
     window.resize(*WINDOW_SIZE)
     if args.large_fonts:
         window.large_fonts_action.setChecked(True)
+    if args.tab and not window.show_tab(args.tab):
+        titles = ", ".join(view.title for view in window.views)
+        print(f"deepdials: error: --tab: no view {args.tab!r}; there are: {titles}",
+              file=sys.stderr)
+        window.close()
+        dispose(window)
+        return 2
     if headless:
         epochs = SELF_TEST_EPOCHS if args.self_test else (args.epochs or 0)
         return capture(app, window, epochs, args.screenshot, args.self_test)
@@ -114,6 +124,7 @@ def dispose(window) -> None:
 def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
     """Train `epochs` epochs, draw that frame, save the window; exit code 0 on success."""
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QFontDatabase, QFontInfo
 
     outcome = {"code": 1, "message": "timed out before a frame was drawn"}
     first_frame = []
@@ -123,11 +134,14 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
             first_frame.append(time.perf_counter() - STARTED)
         if snapshot.epoch < epochs and snapshot.status == "running":
             return
+        window.refresh_view()
         image = window.grab()
         if png and not image.save(png, "PNG"):
             outcome["message"] = f"could not write {png}"
         elif image.isNull() or image.width() == 0:
             outcome["message"] = "the window rendered an empty image"
+        elif not QFontDatabase.families():
+            outcome["message"] = "no fonts found: text would render as boxes"
         else:
             outcome.update(
                 code=0,
@@ -135,6 +149,7 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
                     f"epoch {snapshot.epoch}, status {snapshot.status}, "
                     f"train error {snapshot.metrics['train']['error']:.3f}, "
                     f"frame {image.width()}x{image.height()}, "
+                    f"font {QFontInfo(window.font()).family()}, "
                     f"first frame {first_frame[0]:.2f} s after start"
                 ),
             )
@@ -158,6 +173,9 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # In the frozen program a sweep's worker process starts this executable again; this
+    # makes it run the worker instead of a second window (a no-op when not frozen).
+    multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("run", "gradcheck"):
         from core import cli

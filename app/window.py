@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -28,18 +28,29 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as stored
+from app.animation import BoundaryRecording, write_gif
+from app.biasvariance import BiasVarianceView, apply_remedy
 from app.boundary import BoundaryView
+from app.chain import ChainView
 from app.controls import ControlPanel
 from app.curves import CurvesView
+from app.diagram import DiagramView
+from app.gradcheck_view import GradCheckView
+from app.layerviews import DepthView, LayersView
+from app.normlesson_view import NormLessonView
+from app.owndata import OwnDataTool
+from app.presetinfo import PresetInfoView, lesson_paths, markdown_title
+from app.sweeps import SweepView
 from app.throttle import Throttle
 from app.views import View
 from app.worker import RunInfo, TrainingWorker
 from core.config import Config, load_config, save_config
 from core.errors import InputError
 from core.run import Snapshot
-from resources import PRESETS
+from resources import PRESETS, ROOT
 
 THROTTLE_MS = 80
+SETTLE_MS = 150  # a view that skipped frames is brought up to date once frames stop
 LARGE_SCALE = 1.6
 SPEEDS = [
     ("max speed", None),
@@ -61,7 +72,8 @@ def preset_files() -> list[Path]:
 
 
 def preset_title(path: Path) -> str:
-    return path.stem.replace("_", " ").capitalize()
+    """The `# Title` of the preset's description, or its file name made readable."""
+    return markdown_title(path) or path.stem.replace("_", " ").capitalize()
 
 
 class MainWindow(QMainWindow):
@@ -76,6 +88,7 @@ class MainWindow(QMainWindow):
     ):
         super().__init__()
         self.setWindowTitle("DeepDials")
+        self.setWindowIcon(QIcon(str(ROOT / "icons" / "deepdials-256.png")))
         self.settings = stored.open_settings() if remember else None
         self.config_path: Path | None = None
         self.base_dir = base_dir
@@ -99,16 +112,40 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
         self.boundary = BoundaryView()
         self.curves = CurvesView()
+        self.thread = QThread(self)
+        self.worker = TrainingWorker()
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.loop)
+        self.worker.run_started.connect(self._on_run_started)
+        self.worker.snapshot_ready.connect(self._on_snapshot)
+        self.worker.failed.connect(self._on_failed)
+
         self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
         self.views: list[View] = []
-        self.add_view(self.curves)
+        self.bias_variance = BiasVarianceView()
+        self.bias_variance.remedy.connect(self.apply_remedy)
+        self.sweeps = SweepView(lambda: (self.config, self.base_dir))
+        self.preset_info = PresetInfoView()
+        self.preset_info.open_requested.connect(self.open_config)
+        for view in (
+            self.curves,
+            self.bias_variance,
+            LayersView(),
+            DepthView(),
+            DiagramView(),
+            ChainView(),
+            self.sweeps,
+            GradCheckView(self.worker),
+            NormLessonView(),
+            self.preset_info,
+        ):
+            self.add_view(view)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         views = QSplitter(Qt.Horizontal)
         views.addWidget(self.boundary)
         views.addWidget(self.tabs)
-        views.setStretchFactor(0, 3)
-        views.setStretchFactor(1, 2)
-        views.setSizes([600, 360])
+        views.setSizes([500, 500])
         main = QSplitter(Qt.Horizontal)
         main.addWidget(scroll)
         main.addWidget(views)
@@ -117,14 +154,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(main)
         self._build_status_bar()
         self._build_actions()
-
-        self.thread = QThread(self)
-        self.worker = TrainingWorker()
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.loop)
-        self.worker.run_started.connect(self._on_run_started)
-        self.worker.snapshot_ready.connect(self._on_snapshot)
-        self.worker.failed.connect(self._on_failed)
+        self.own_data = OwnDataTool(self)
+        self.recording = BoundaryRecording()
+        self.frame_drawn.connect(self.recording.add)
         self.thread.start()
         self.worker.set_playing(self.playing)
 
@@ -134,6 +166,10 @@ class MainWindow(QMainWindow):
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.timeout.connect(self._render)
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self.refresh_view)
 
         startup_message = None
         if config is None and self.settings is not None:
@@ -184,15 +220,29 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Export &boundary as PNG…", None, lambda: self._export_png(self.boundary))
         )
+        file_menu.addAction(
+            self._action(
+                "Export &animation…",
+                None,
+                self._export_animation,
+                tip="The boundary's evolution over this run as an animated GIF, for handouts",
+            )
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.Quit, self.close))
         self._rebuild_recent_menu()
 
         presets = bar.addMenu("&Presets")
+        lessons = presets.addMenu("&Lessons")
+        for number, path in enumerate(lesson_paths(), start=1):
+            lessons.addAction(self._action(f"{number}. {preset_title(path)}", None,
+                                           lambda _=False, p=path: self.open_config(p)))
+        presets.addSeparator()
+        lesson_set = set(lesson_paths())
         for path in preset_files():
-            presets.addAction(
-                self._action(preset_title(path), None, lambda _=False, p=path: self.open_config(p))
-            )
+            if path not in lesson_set:
+                presets.addAction(self._action(preset_title(path), None,
+                                               lambda _=False, p=path: self.open_config(p)))
 
         run_menu = bar.addMenu("&Run")
         self.play_action = self._action(
@@ -292,13 +342,27 @@ class MainWindow(QMainWindow):
         self.views.append(view)
         self.tabs.addTab(view, view.title)
 
+    def show_tab(self, title: str) -> bool:
+        """Bring the view with this title to the front; False when there is none."""
+        for index, view in enumerate(self.views):
+            if view.title.lower() == title.lower():
+                self.tabs.setCurrentIndex(index)
+                return True
+        return False
+
     def current_view(self) -> View:
         return self.views[self.tabs.currentIndex()]
 
     def _on_tab_changed(self, _index: int) -> None:
         view = self.current_view()
         self.worker.set_layer_stats(view.wants_layers)
+        self.worker.set_neurons(getattr(view, "wants_neurons", False))
         self._view_stale = True
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Show the last drawn snapshot in the visible view, if it has what the view needs."""
+        view = self.current_view()
         if self._drawn is not None and (self._drawn.layers is not None or not view.wants_layers):
             view.show_snapshot(self._drawn)
             self._view_stale = False
@@ -322,6 +386,7 @@ class MainWindow(QMainWindow):
             return False
         self.config_path = Path(path)
         self.load(config, self.config_path.resolve().parent)
+        self.preset_info.show_config(self.config_path)
         self.setWindowTitle(f"DeepDials — {self.config_path.name}")
         if self.settings is not None and Path(path).parent.resolve() != PRESETS.resolve():
             stored.add_recent_file(self.settings, str(Path(path).resolve()))
@@ -365,6 +430,26 @@ class MainWindow(QMainWindow):
         if path and not widget.grab().save(path, "PNG"):
             QMessageBox.warning(self, "Could not export", f"{path}: the image was not written")
 
+    def _export_animation(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export animation", "deepdials.gif", "GIF (*.gif)"
+        )
+        if path:
+            self.export_animation(Path(path))
+
+    def export_animation(self, path: Path) -> bool:
+        """Write the current run's boundary, as it evolved, to `path` as an animated GIF."""
+        frames = self.recording.frames()
+        if not frames:
+            QMessageBox.warning(self, "Nothing to export", "Train for a few epochs first.")
+            return False
+        try:
+            write_gif(frames, self.recording.info, path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Could not export", f"{path}: {exc.strerror or exc}")
+            return False
+        return True
+
     def _submit(self, config: Config) -> None:
         self.config = config
         run_id = self.worker.submit(config, self.base_dir)
@@ -372,6 +457,13 @@ class MainWindow(QMainWindow):
             self.run_id = run_id
             self._latest = None
         self.statusBar().clearMessage()
+
+    def apply_remedy(self, remedy: str) -> None:
+        """One click of the basic recipe: "more data" or "regularize" (see `apply_remedy`)."""
+        self._submit_throttled.flush_now()
+        config = apply_remedy(self.config, remedy)
+        self.controls.set_config(config)
+        self._submit(config)
 
     def _show_problem(self, message: str) -> None:
         self.statusBar().showMessage(f"⚠ {message}", 10_000)
@@ -402,6 +494,7 @@ class MainWindow(QMainWindow):
         if info.run_id != self.run_id:
             return
         self.info = info
+        self.recording.start(info)
         self.boundary.set_run(info)
         for view in self.views:
             view.set_run(info)
@@ -434,8 +527,8 @@ class MainWindow(QMainWindow):
                 and snapshot.run_id == self.info.run_id
                 and snapshot is not self._drawn
             ):
-                self._draw(snapshot)
                 self._drawn = snapshot
+                self._draw(snapshot)
         finally:
             self.worker.frame_done()
 
@@ -450,6 +543,8 @@ class MainWindow(QMainWindow):
         ):
             view.show_snapshot(snapshot)
             self._view_stale = False
+        else:
+            self._settle_timer.start()  # frames stopping here: catch the view up then
         now = time.perf_counter()
         self._frame_times.append(now)
         self._update_rate.append((now, snapshot.updates))
@@ -523,6 +618,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._render_timer.stop()
+        self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.worker.stop()
         self.thread.quit()
         self.thread.wait(2000)

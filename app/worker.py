@@ -9,6 +9,8 @@ not process queued slots. The worker never touches a widget: it emits
     snapshot_ready(Snapshot)  at most `display_hz` times a second, fresh arrays
     failed(int, str)       a config could not start a run, or training raised; the run id
                            it was meant for and a message. The worker keeps serving.
+    gradient_checked(int, object)  the answer to `request_gradient_check`: the run id and a
+                           `core.gradcheck.GradCheck`, or a message saying why not (str)
 
 Run ids are handed out by `submit` in the calling thread, so the window knows at once
 which run it is waiting for and drops snapshots of older ones.
@@ -24,20 +26,23 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core.config import Config, needs_new_run
 from core.dataprep import Data
 from core.errors import InputError
+from core.layerstats import LayerStats
 from core.run import Run
 
 SLICE_SECONDS = 0.015  # longest stretch of training between looks at the mailbox
 MIN_SLICE_SECONDS = 0.002
 IDLE_WAIT_SECONDS = 0.05
 FRAME_WAIT_SECONDS = 0.1
+LAYER_STATS_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,14 @@ class _Mailbox:
     playing: bool | None = None
     steps: int = 0
     stop_at_epoch: int | None = None
+    gradient_check: tuple[float, int | None] | None = None  # (ε, layer to plant a bug in)
 
 
 class TrainingWorker(QObject):
     run_started = Signal(object)
     snapshot_ready = Signal(object)
     failed = Signal(int, str)
+    gradient_checked = Signal(int, object)
     finished = Signal()
 
     def __init__(self, resolution: int = 100, display_hz: float = 30.0):
@@ -79,6 +86,9 @@ class TrainingWorker(QObject):
         self._epochs_per_second: float | None = None
         self._run: Run | None = None
         self._layer_stats = False
+        self._layers: tuple[int, LayerStats] | None = None  # (run id, the last statistics)
+        self._layers_taken = 0.0
+        self._neurons = False
         self._playing = False
         self._stop_at: int | None = None
 
@@ -137,6 +147,17 @@ class TrainingWorker(QObject):
     def set_layer_stats(self, on: bool) -> None:
         """Compute per-layer statistics for each snapshot (a view on screen draws them)."""
         self._layer_stats = on
+        self._wake.set()
+
+    def set_neurons(self, on: bool) -> None:
+        """Compute each shown unit's output for each snapshot (the network diagram)."""
+        self._neurons = on
+        self._wake.set()
+
+    def request_gradient_check(self, epsilon: float, plant_bug: int | None = None) -> None:
+        """Check backprop on the current run between two slices; see `gradient_checked`."""
+        with self._lock:
+            self._mail.gradient_check = (epsilon, plant_bug)
         self._wake.set()
 
     def frame_done(self) -> None:
@@ -226,7 +247,28 @@ class TrainingWorker(QObject):
                 self._start_run(mail.config, mail.base_dir, mail.run_id)
             else:
                 self._apply_hot(mail.config, mail.run_id)
+        if mail.gradient_check is not None:
+            self._gradient_check(*mail.gradient_check)
         return changed, mail.steps
+
+    def _gradient_check(self, epsilon: float, plant_bug: int | None) -> None:
+        run = self._run
+        if run is None:
+            self.gradient_checked.emit(-1, "no network to check: the config did not start")
+            return
+        if run.status == "diverged":
+            self.gradient_checked.emit(
+                run.run_id,
+                f"the network diverged at epoch {run.diverged_at}: its cost is not finite, "
+                "so there is no gradient to check. Reset it (R) or lower the learning rate.",
+            )
+            return
+        try:
+            with np.errstate(all="ignore"):  # a huge cost is a NaN result, not a warning
+                result = run.gradient_check(epsilon, plant_bug)
+        except Exception as exc:  # noqa: BLE001 - the window shows it; the run goes on
+            result = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
+        self.gradient_checked.emit(run.run_id, result)
 
     def _start_run(self, config: Config, base_dir: Path | None, run_id: int) -> None:
         try:
@@ -247,12 +289,25 @@ class TrainingWorker(QObject):
         self._config = config
 
     def _emit(self, run: Run) -> None:
+        """Snapshot the run for the window. Per-layer statistics, when asked for, are taken
+        at most every LAYER_STATS_SECONDS and reused in between (a probe pass each)."""
+        now = time.perf_counter()
+        fresh = self._layer_stats and (
+            now - self._layers_taken >= LAYER_STATS_SECONDS
+            or self._layers is None
+            or self._layers[0] != run.run_id
+            or run.status != "running"
+        )
         try:
-            snapshot = run.snapshot(self.resolution, layers=self._layer_stats)
+            snapshot = run.snapshot(self.resolution, layers=fresh, neurons=self._neurons)
         except Exception as exc:  # noqa: BLE001
             self._fail(run.run_id, exc)
             self._run = None
             return
+        if fresh:
+            self._layers, self._layers_taken = (run.run_id, snapshot.layers), now
+        elif self._layer_stats:
+            snapshot = replace(snapshot, layers=self._layers[1])
         self.snapshot_ready.emit(snapshot)
 
     def _fail(self, run_id: int, exc: Exception) -> None:

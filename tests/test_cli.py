@@ -98,3 +98,19 @@ def test_gradcheck_reports_great_and_catches_a_planted_bug(tmp_path, capsys):
 def test_gradcheck_rejects_a_layer_that_does_not_exist(tmp_path, capsys):
     assert main(["gradcheck", write(tmp_path, {"schema": 1}), "--plant-bug", "9"]) == 2
     assert "plant_bug: layer 9 is not in [1, 3]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ("x1,x2,label\n0,0,0\n1,nan,1\n", "nan"),
+        ("x1,x2,label\n0,0,0\n1,1,0\n", "class"),
+        ("x1,label\n0,0\n1,1\n", "x2"),
+    ],
+)
+def test_a_bad_csv_file_exits_2_naming_the_file(tmp_path, capsys, rows, message):
+    (tmp_path / "points.csv").write_text(rows)
+    path = write(tmp_path, {"schema": 1, "data": {"kind": "csv", "csv": "points.csv"}})
+    assert main(["run", path]) == 2
+    err = capsys.readouterr().err
+    assert "points.csv" in err and message in err.lower() and err.count("\n") == 1

@@ -12,7 +12,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from app.window import MainWindow, configure_pyqtgraph
-from core.config import config_from_dict
+from core.config import config_from_dict, load_config
+from resources import PRESETS, lesson_names
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {
@@ -138,9 +139,27 @@ def test_the_status_line_shows_epoch_rates_and_errors(qtbot, window):
         assert part in text
 
 
-def test_presets_load_from_the_presets_menu(qtbot, window):
-    titles = [a.text() for a in window.menuBar().actions()[1].menu().actions()]
-    assert {"Default", "Overfitting", "Vanishing gradients", "Exploding gradients"} <= set(titles)
+def test_presets_and_lessons_load_from_the_presets_menu(qtbot, window):
+    menu = window.menuBar().actions()[1].menu()
+    lessons = menu.actions()[0].menu().actions()
+    assert lessons[0].text() == "1. Train, validation, test"
+    assert len(lessons) == len(lesson_names())
+    others = [a.text() for a in menu.actions()[2:]]
+    assert {"Default", "Overfitting"} <= set(others)
+    lessons[3].trigger()
+    assert window.config == load_config(PRESETS / f"{lesson_names()[3]}.json")
+    assert window.preset_info.position.text() == f"Lesson 4 of {len(lesson_names())}"
+
+
+def test_the_lesson_browser_steps_through_the_lessons(qtbot, window):
+    names = lesson_names()
+    window.open_config(PRESETS / f"{names[0]}.json")
+    assert not window.preset_info.previous.isEnabled()
+    assert "What to look for" in window.preset_info.browser.toPlainText()
+    window.preset_info.next.click()
+    assert window.config_path == PRESETS / f"{names[1]}.json"
+    assert window.preset_info.browser.toPlainText().startswith("Mismatched distributions")
+    next_frame(qtbot, window)
 
 
 def test_screenshot_writes_a_png_of_the_window(tmp_path):
@@ -192,3 +211,51 @@ def test_the_end_of_a_run_is_always_drawn_even_between_frames(qtbot, window):
     window.load(exploding)
     snap = next_frame(qtbot, window, lambda s: s.status == "diverged", timeout=5000)
     assert snap.diverged_at is not None
+
+
+def test_the_last_config_and_geometry_come_back_next_session(qtbot):
+    configure_pyqtgraph()
+    first = MainWindow(make(model={"hidden": [5, 4, 3]}), remember=True)
+    qtbot.addWidget(first)
+    first.resize(760, 560)  # within the offscreen screen (800 × 600)
+    first.show()
+    next_frame(qtbot, first)
+    first.controls.lr.setValue(0.2)
+    qtbot.waitUntil(lambda: first.config.train.lr == 0.2)
+    first.close()
+    second = MainWindow(remember=True)
+    qtbot.addWidget(second)
+    assert second.config.model.hidden == (5, 4, 3) and second.config.train.lr == 0.2
+    assert second.controls.widths.text() == "5, 4, 3"
+    assert (second.width(), second.height()) == (760, 560)
+    second.close()
+
+
+def test_a_corrupted_settings_entry_falls_back_to_defaults_with_a_message(qtbot):
+    from app.settings import open_settings
+
+    settings = open_settings()
+    settings.setValue("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
+    settings.sync()
+    configure_pyqtgraph()
+    window = MainWindow(remember=True)
+    qtbot.addWidget(window)
+    assert window.config == config_from_dict({"schema": 1})
+    assert "train.lr" in window.statusBar().currentMessage()
+    window.close()
+
+
+def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    next_frame(qtbot, window, lambda s: s.epoch >= 1)
+    qtbot.keyClick(window, Qt.Key_Space)
+    assert not window.playing and window.play_action.text() == "Play"
+    paused = next_frame(qtbot, window)
+    qtbot.keyClick(window, Qt.Key_S)
+    stepped = next_frame(qtbot, window, lambda s: s.epoch == paused.epoch + 1)
+    assert stepped.epoch == paused.epoch + 1
+    old = window.run_id
+    qtbot.keyClick(window, Qt.Key_R)
+    fresh = next_frame(qtbot, window, lambda s: s.run_id != old)
+    assert fresh.epoch == 0
