@@ -1,0 +1,126 @@
+"""Holding up in front of a class: slider storms, every preset, numerical extremes."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QThread
+
+from app.window import MainWindow, configure_pyqtgraph, preset_files
+from core.config import (
+    ACTIVATION_NAMES,
+    INIT_NAMES,
+    OPTIMIZER_NAMES,
+    config_from_dict,
+    load_config,
+)
+from core.run import Run
+
+STORM_CHANGES = 500
+
+
+@pytest.fixture
+def window(qtbot):
+    configure_pyqtgraph()
+    config = config_from_dict(
+        {"schema": 1, "data": {"n_points": 200}, "train": {"epochs": 1_000_000}}
+    )
+    w = MainWindow(config, remember=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    w.close()
+
+
+def _storm_moves(window, rng):
+    c = window.controls
+
+    def pick(widget):
+        return lambda: widget.setValue(widget.values[rng.integers(len(widget.values))])
+
+    def spin(widget, lo, hi):
+        return lambda: widget.setValue(int(rng.integers(lo, hi + 1)))
+
+    def combo(widget):
+        return lambda: widget.setCurrentIndex(int(rng.integers(widget.count())))
+
+    return [
+        pick(c.lr),
+        pick(c.lam),
+        pick(c.keep),
+        pick(c.noise),
+        pick(c.n_points),
+        pick(c.init_scale),
+        spin(c.depth, 0, 6),
+        spin(c.width_, 1, 24),
+        spin(c.seed, 0, 50),
+        combo(c.activation),
+        combo(c.batch),
+        combo(c.optimizer),
+        combo(c.init),
+        combo(c.penalty),
+    ]
+
+
+def test_a_slider_storm_ends_on_exactly_the_last_values(qtbot, window):
+    rng = np.random.default_rng(7)
+    moves = _storm_moves(window, rng)
+    for _ in range(STORM_CHANGES):
+        moves[rng.integers(len(moves))]()
+        qtbot.wait(5)  # paces the changes like a hand on a slider; not a synchronisation
+    final = window.controls.config()
+    qtbot.waitUntil(lambda: window.worker._config == final, timeout=10_000)
+    with qtbot.waitSignal(
+        window.frame_drawn, timeout=10_000, check_params_cb=lambda s: s.run_id == window.run_id
+    ):
+        pass
+    assert window.info.config.data == final.data and window.info.config.model == final.model
+    run = window.worker._run
+    assert run.config.model == final.model and run.train == final.train
+    threads = [t for t in window.findChildren(QThread) if t.isRunning()]
+    assert threads == [window.thread]
+
+
+@pytest.mark.parametrize("path", preset_files(), ids=lambda p: p.stem)
+def test_every_preset_trains_or_diverges_without_a_warning(path, capfd):
+    run = Run(load_config(path), base_dir=path.parent)
+    run.advance(epochs=5)
+    assert run.status in ("running", "finished", "early_stopped", "diverged")
+    run.snapshot(resolution=20)
+    assert capfd.readouterr().err == ""
+
+
+@st.composite
+def extreme_configs(draw):
+    depth = draw(st.integers(0, 50))
+    return {
+        "schema": 1,
+        "data": {"n_points": 60, "noise": draw(st.sampled_from([0.0, 0.1, 1.0]))},
+        "model": {
+            "hidden": [draw(st.integers(1, 32))] * depth,
+            "activation": draw(st.sampled_from(ACTIVATION_NAMES)),
+            "init": draw(st.sampled_from(INIT_NAMES)),
+            "init_scale": draw(st.floats(0.001, 100)),
+        },
+        "train": {
+            "optimizer": draw(st.sampled_from(OPTIMIZER_NAMES)),
+            "lr": draw(st.floats(1e-4, 10)),
+            "batch_size": draw(st.sampled_from([0, 1, 16])),
+            "l2": draw(st.floats(0, 100)),
+        },
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=extreme_configs())
+def test_deep_nets_huge_inits_and_lr_10_train_or_diverge_quietly(raw):
+    run = Run(config_from_dict(raw))
+    run.advance(epochs=2)
+    assert run.status in ("running", "diverged")
+    snap = run.snapshot(resolution=8)
+    if snap.status == "diverged":
+        assert isinstance(snap.diverged_at, int)
+    json.dumps(snap.metrics)  # plain numbers, NaN at worst
