@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.widgets import ValueSlider, linear_values, log_values
 from core.config import (
     FEATURE_NAMES,
+    HIDEABLE,
     MAX_LAYERS,
     MAX_POINTS,
     MAX_SEED,
@@ -126,6 +127,7 @@ class ControlPanel(QWidget):
             self.regularization_box,
             self.optimization_box,
         ]
+        self.rows = self._rows_by_key()
         self.set_config(Config())
 
     # ----- building -----
@@ -175,7 +177,7 @@ class ControlPanel(QWidget):
         self.seed.setToolTip("Seed of the data generator: the same seed draws the same points.")
         self.new_data = QPushButton("New data")
         self.new_data.setToolTip("Draw a fresh sample from the same distribution (next seed).")
-        seed_row = QHBoxLayout()
+        seed_row = self.seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.new_data)
         self.mismatch = ValueSlider(linear_values(0, 1, 0.05))
@@ -197,7 +199,7 @@ class ControlPanel(QWidget):
             "normalization the cost surface becomes a long narrow valley."
         )
         self.features = {name: QCheckBox(FEATURE_LABELS[name]) for name in FEATURE_NAMES}
-        grid = QGridLayout()
+        grid = self.features_grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         for i, box_ in enumerate(self.features.values()):
             box_.setToolTip("Input features fed to the network (derived from x₁, x₂).")
@@ -312,7 +314,7 @@ class ControlPanel(QWidget):
         self.patience = QSpinBox()
         self.patience.setRange(1, 100_000)
         self.patience.setToolTip("Epochs without a new best validation loss before stopping.")
-        stop_row = QHBoxLayout()
+        stop_row = self.stop_row = QHBoxLayout()
         stop_row.addWidget(self.early)
         stop_row.addWidget(QLabel("patience"))
         stop_row.addWidget(self.patience, 1)
@@ -356,6 +358,63 @@ class ControlPanel(QWidget):
         self.optimizer.currentIndexChanged.connect(self._emit)
         self.epochs.valueChanged.connect(self._emit)
         return box
+
+    # ----- classroom mode -----
+
+    def _rows_by_key(self) -> dict[str, list]:
+        """The form rows (their field widget or layout) that show each config key."""
+        fields = {
+            "data.kind": [self.kind],
+            "data.n_classes": [self.n_classes],
+            "data.noise": [self.noise],
+            "data.n_points": [self.n_points],
+            "data.split": [self.val_frac, self.test_frac, self.split_label],
+            "data.seed": [self.seed_row],
+            "data.mismatch": [self.mismatch],
+            "data.augment": [self.augment],
+            "data.scale_x1": [self.scale_x1],
+            "data.features": [self.features_grid],
+            "data.normalize": [self.normalize],
+            "model.hidden": [self.depth, self.width_, self.widths],
+            "model.activation": [self.activation],
+            "model.init": [self.init],
+            "model.init_scale": [self.init_scale],
+            "train.l2": [self.penalty, self.lam],
+            "train.l1": [self.penalty, self.lam],
+            "train.keep_prob": [self.keep, self.keep_layers],
+            "train.patience": [self.stop_row],
+            "train.lr": [self.lr],
+            "train.batch_size": [self.batch],
+            "train.optimizer": [self.optimizer],
+            "train.epochs": [self.epochs],
+        }
+        assert set(fields) == set(HIDEABLE)
+        return fields
+
+    def labels(self) -> dict[str, str]:
+        """Each hideable config key with the label of its (first) row."""
+        out = {}
+        for key, fields in self.rows.items():
+            for box in self.groups:
+                label = box.layout().labelForField(fields[0])
+                if label is not None and label.text():
+                    out[key] = label.text()
+            out.setdefault(key, key.split(".")[1].replace("_", " "))
+        return out
+
+    def set_hidden(self, keys: tuple[str, ...]) -> None:
+        """Hide the rows of these config keys (classroom mode); () shows every row."""
+        hidden = {id(f) for key in keys for f in self.rows[key]}
+        for box in self.groups:
+            form = box.layout()
+            for row in range(form.rowCount()):
+                item = form.itemAt(row, QFormLayout.FieldRole)
+                if item is None:
+                    item = form.itemAt(row, QFormLayout.SpanningRole)
+                field = (item.widget() or item.layout()) if item is not None else None
+                if field is not None:
+                    form.setRowVisible(row, id(field) not in hidden)
+            box.setVisible(any(form.isRowVisible(r) for r in range(form.rowCount())))
 
     # ----- reading and filling -----
 
@@ -402,6 +461,7 @@ class ControlPanel(QWidget):
                 "patience": self.patience.value() if self.early.isChecked() else 0,
                 "seed": self._train_seed,
             },
+            "classroom": {"hidden": list(self._classroom_hidden)},
         }
         return config_from_dict(raw)
 
@@ -412,6 +472,7 @@ class ControlPanel(QWidget):
             d, m, t = config.data, config.model, config.train
             self._csv = d.csv if d.kind == "csv" else None
             self._train_seed = t.seed
+            self._classroom_hidden = config.classroom.hidden
             _select(self.kind, d.kind if d.kind != "csv" else "circles")
             self.kind.setEnabled(d.kind != "csv")
             self.n_classes.setValue(d.n_classes)

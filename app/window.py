@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -32,6 +33,7 @@ from app.animation import BoundaryRecording, write_gif
 from app.biasvariance import BiasVarianceView, apply_remedy
 from app.boundary import BoundaryView
 from app.chain import ChainView
+from app.classroom import HiddenControlsDialog
 from app.controls import ControlPanel
 from app.curves import CurvesView
 from app.diagram import DiagramView
@@ -44,12 +46,14 @@ from app.sweeps import SweepView
 from app.throttle import Throttle
 from app.views import View
 from app.worker import RunInfo, TrainingWorker
-from core.config import Config, load_config, save_config
+from core.config import ClassroomConfig, Config, load_config, save_config
 from core.errors import InputError
 from core.run import Snapshot
 from resources import PRESETS, ROOT
 
 THROTTLE_MS = 80
+VIEWS_MIN_WIDTH = 300
+BOUNDARY_SHARE = 0.62
 SETTLE_MS = 150  # a view that skipped frames is brought up to date once frames stop
 LARGE_SCALE = 1.6
 SPEEDS = [
@@ -142,10 +146,14 @@ class MainWindow(QMainWindow):
         ):
             self.add_view(view)
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        views = QSplitter(Qt.Horizontal)
+        # the boundary is what a class looks at: it gets the larger share, and no view's
+        # page may force the views wider than this (a wide page scrolls or clips instead)
+        self.tabs.setMinimumWidth(VIEWS_MIN_WIDTH)
+        views = self.views_splitter = QSplitter(Qt.Horizontal)
         views.addWidget(self.boundary)
         views.addWidget(self.tabs)
-        views.setSizes([500, 500])
+        views.setCollapsible(0, False)
+        self._share_width()
         main = QSplitter(Qt.Horizontal)
         main.addWidget(scroll)
         main.addWidget(views)
@@ -268,6 +276,16 @@ class MainWindow(QMainWindow):
             checkable=True,
             tip="Larger text, thicker lines and bigger points for a lecture hall",
         )
+        self.classroom_action = self._action(
+            "&Classroom mode",
+            Qt.Key_F9,
+            self.set_classroom,
+            checkable=True,
+            tip="Projector mode, with the controls chosen for this config hidden (F9)",
+        )
+        self.choose_hidden_action = self._action(
+            "Controls to &hide in classroom mode…", None, self._choose_hidden
+        )
         self.discretize_action = self._action(
             "&Discretize output",
             "D",
@@ -298,6 +316,8 @@ class MainWindow(QMainWindow):
             self.split_actions[split] = action
         for a in (
             self.fullscreen_action,
+            self.classroom_action,
+            self.choose_hidden_action,
             self.large_fonts_action,
             self.discretize_action,
             self.log_action,
@@ -374,6 +394,8 @@ class MainWindow(QMainWindow):
         self.config = config
         self.base_dir = base_dir
         self.controls.set_config(config)
+        if self.classroom_action.isChecked():
+            self.controls.set_hidden(config.classroom.hidden)
         self.run_id = self.worker.submit(config, base_dir, new_run=True)
         self._latest = None
 
@@ -603,10 +625,33 @@ class MainWindow(QMainWindow):
         self.boundary.set_scale(self.scale, font)
         for view in self.views:
             view.set_scale(self.scale, font)
+        self._share_width()
         self.controls.adjustSize()
         self.controls_scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
         if self.settings is not None:
             self.settings.setValue("large_fonts", on)
+
+    def _share_width(self) -> None:
+        total = max(sum(self.views_splitter.sizes()), 2 * VIEWS_MIN_WIDTH)
+        self.views_splitter.setSizes([round(total * BOUNDARY_SHARE),
+                                      round(total * (1 - BOUNDARY_SHARE))])
+
+    def set_classroom(self, on: bool) -> None:
+        """Projector mode plus hiding the controls the config's classroom section names."""
+        self.large_fonts_action.setChecked(on)
+        self.controls.set_hidden(self.config.classroom.hidden if on else ())
+
+    def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
+        """Record which controls classroom mode hides (saved with the config)."""
+        self.config = replace(self.config, classroom=ClassroomConfig(hidden=keys))
+        self.controls.set_config(self.config)
+        if self.classroom_action.isChecked():
+            self.controls.set_hidden(keys)
+
+    def _choose_hidden(self) -> None:
+        dialog = HiddenControlsDialog(self.controls.labels(), self.config.classroom.hidden, self)
+        if dialog.exec():
+            self.set_hidden_controls(dialog.chosen())
 
     def _toggle_fullscreen(self, on: bool) -> None:
         if on:

@@ -1,6 +1,7 @@
 """Experiment configuration: what the window saves, what presets are, what the CLI runs.
 
-A config file is JSON: {"schema": 1, "data": {…}, "model": {…}, "train": {…}}. Every key
+A config file is JSON: {"schema": 1, "data": {…}, "model": {…}, "train": {…}}, and an
+optional "classroom" section for how the window presents it. Every key
 has a default (the dataclasses below) and a hard range (`SPEC`); a missing section or key
 takes its default. Unknown keys, wrong types and out-of-range values raise `InputError`
 naming the key path and what is allowed, e.g. `train.keep_prob[2]: 1.5 is not in (0, 1]`.
@@ -73,10 +74,18 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class ClassroomConfig:
+    """How the window presents the experiment in classroom mode; never changes a run."""
+
+    hidden: tuple[str, ...] = ()  # config keys whose controls classroom mode hides
+
+
+@dataclass(frozen=True)
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    classroom: ClassroomConfig = field(default_factory=ClassroomConfig)
 
 
 # ----- the allowed values of every key -----
@@ -215,7 +224,20 @@ SPEC: dict[str, dict[str, Any]] = {
         "seed": Num(int, 0, MAX_SEED),
     },
 }
-SECTIONS = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
+# every key with a control of its own in the window, which classroom mode can hide
+HIDEABLE = tuple(
+    f"{section}.{key}"
+    for section in ("data", "model", "train")
+    for key in SPEC[section]
+    if (section, key) not in (("data", "csv"), ("train", "seed"))
+)
+SPEC["classroom"] = {"hidden": Items(Choice(HIDEABLE), 0, len(HIDEABLE), unique=True)}
+SECTIONS = {
+    "data": DataConfig,
+    "model": ModelConfig,
+    "train": TrainConfig,
+    "classroom": ClassroomConfig,
+}
 
 
 def _fmt(x: float) -> str:
@@ -247,7 +269,9 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
         raise InputError(f"schema: {_show(raw['schema'])} is not {SCHEMA}")
     unknown = sorted(set(raw) - set(SECTIONS) - {"schema"})
     if unknown:
-        raise InputError(f"{unknown[0]}: unknown key; allowed: schema, data, model, train")
+        raise InputError(
+            f"{unknown[0]}: unknown key; allowed: schema, data, model, train, classroom"
+        )
     sections = {}
     for name, cls in SECTIONS.items():
         given = raw.get(name, {})

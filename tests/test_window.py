@@ -259,3 +259,25 @@ def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
     qtbot.keyClick(window, Qt.Key_R)
     fresh = next_frame(qtbot, window, lambda s: s.run_id != old)
     assert fresh.epoch == 0
+
+
+def test_classroom_mode_hides_the_chosen_controls_and_saves_the_choice(qtbot, window, tmp_path):
+    from app.classroom import HiddenControlsDialog
+
+    dialog = HiddenControlsDialog(window.controls.labels(), (), window)
+    dialog.boxes["data.noise"].setChecked(True)
+    dialog.boxes["train.l2"].setChecked(True)
+    window.set_hidden_controls(dialog.chosen())
+    assert window.controls.noise.isVisible()  # hidden only in classroom mode
+    window.classroom_action.setChecked(True)
+    assert window.scale > 1
+    assert not window.controls.noise.isVisible() and not window.controls.lam.isVisible()
+    assert window.controls.lr.isVisible()
+    window.save_config(tmp_path / "lesson.json")
+    saved = load_config(tmp_path / "lesson.json")
+    assert saved.classroom.hidden == ("data.noise", "train.l2")
+    window.classroom_action.setChecked(False)
+    assert window.controls.noise.isVisible() and window.scale == 1
+    window.classroom_action.setChecked(True)
+    window.open_config(PRESETS / "default.json")  # a config without a choice hides nothing
+    assert window.controls.noise.isVisible()
