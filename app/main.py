@@ -94,7 +94,13 @@ def run_window(argv: list[str]) -> int:
     app.setDesktopFileName("deepdials")  # matches packaging/deepdials.desktop
     configure_pyqtgraph()
     base = Path(path).resolve().parent if path else None
-    window = MainWindow(config, base, remember=not headless, playing=not headless)
+    window = MainWindow(
+        config,
+        base,
+        remember=not headless,
+        playing=not headless,
+        config_path=Path(path) if path else None,
+    )
     window.resize(*WINDOW_SIZE)
     if args.large_fonts:
         window.large_fonts_action.setChecked(True)

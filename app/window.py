@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         base_dir: Path | None = None,
         remember: bool = True,
         playing: bool = True,
+        config_path: Path | None = None,
     ):
         super().__init__()
         self.setWindowTitle("DeepDials")
@@ -188,6 +189,8 @@ class MainWindow(QMainWindow):
             if self.settings.value("large_fonts", False, type=bool):
                 self.large_fonts_action.setChecked(True)
         self.load(config or Config(), base_dir)
+        if config_path is not None:
+            self._show_config_path(Path(config_path))
         if startup_message:
             self._show_problem(startup_message)
 
@@ -406,14 +409,18 @@ class MainWindow(QMainWindow):
         except InputError as exc:
             QMessageBox.warning(self, "Could not open the config", str(exc))
             return False
-        self.config_path = Path(path)
-        self.load(config, self.config_path.resolve().parent)
-        self.preset_info.show_config(self.config_path)
-        self.setWindowTitle(f"DeepDials — {self.config_path.name}")
+        self.load(config, Path(path).resolve().parent)
+        self._show_config_path(Path(path))
         if self.settings is not None and Path(path).parent.resolve() != PRESETS.resolve():
             stored.add_recent_file(self.settings, str(Path(path).resolve()))
             self._rebuild_recent_menu()
         return True
+
+    def _show_config_path(self, path: Path) -> None:
+        """The file the experiment came from: the title, and its description if any."""
+        self.config_path = path
+        self.preset_info.show_config(path)
+        self.setWindowTitle(f"DeepDials — {path.name}")
 
     def _open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open config", "", "Configs (*.json)")

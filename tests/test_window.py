@@ -281,3 +281,13 @@ def test_classroom_mode_hides_the_chosen_controls_and_saves_the_choice(qtbot, wi
     window.classroom_action.setChecked(True)
     window.open_config(PRESETS / "default.json")  # a config without a choice hides nothing
     assert window.controls.noise.isVisible()
+
+
+def test_a_config_given_at_start_shows_its_lesson_text(qtbot):
+    configure_pyqtgraph()
+    path = PRESETS / "l2.json"
+    w = MainWindow(load_config(path), PRESETS, remember=False, config_path=path)
+    qtbot.addWidget(w)
+    assert w.preset_info.browser.toPlainText().startswith("L2 regularization")
+    assert w.windowTitle() == "DeepDials — l2.json"
+    w.close()
