@@ -34,7 +34,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core.config import Config, needs_new_run
 from core.dataprep import Data
-from core.errors import InputError
+from core.errors import CancelledError, InputError
 from core.layerstats import LayerStats
 from core.run import Run
 
@@ -265,7 +265,9 @@ class TrainingWorker(QObject):
             return
         try:
             with np.errstate(all="ignore"):  # a huge cost is a NaN result, not a warning
-                result = run.gradient_check(epsilon, plant_bug)
+                result = run.gradient_check(epsilon, plant_bug, cancelled=self._stop.is_set)
+        except CancelledError:
+            return  # the window is closing: nobody is waiting for the answer
         except Exception as exc:  # noqa: BLE001 - the window shows it; the run goes on
             result = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
         self.gradient_checked.emit(run.run_id, result)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.activations import Activation
-from core.errors import InputError
+from core.errors import CancelledError, InputError
 from core.losses import mean_loss, output_gradient
 from core.network import Workspace, backward, forward
 from core.params import Params
@@ -30,6 +30,7 @@ from core.regularization import Penalty
 DEFAULT_EPSILON = 1e-7
 DEFAULT_ROWS = 64
 MAX_COMPONENTS = 20_000
+CANCEL_POLL = 64
 WORST = 5
 BANDS = ((1e-7, "great"), (1e-5, "fine, but look closer"), (1e-3, "worry"))
 
@@ -124,11 +125,13 @@ def gradient_check(
     plant_bug: int | None = None,
     masks: list | None = None,
     max_components: int = MAX_COMPONENTS,
+    cancelled: Callable[[], bool] | None = None,
 ) -> GradCheck:
     """Check backprop at θ = `params` (any dtype; the check runs on a float64 copy).
 
     X : (B, n_0) inputs and T : (B, K) targets of the rows to check on; `n_train` is the m
     of the penalty λ/(2m). `masks` fixes dropout masks (tests); `plant_bug` is a layer 1..L.
+    `cancelled`, polled every CANCEL_POLL components, stops the check with `CancelledError`.
     """
     if not np.isfinite(params.theta).all():
         raise InputError("gradient check: the network has diverged (θ holds inf or NaN); reset it")
@@ -149,6 +152,8 @@ def gradient_check(
     theta = p64.theta
     with np.errstate(all="ignore"):
         for k, i in enumerate(idx):
+            if cancelled is not None and k % CANCEL_POLL == 0 and cancelled():
+                raise CancelledError(f"gradient check stopped after {k} of {len(idx)} components")
             saved = theta[i]
             theta[i] = saved + epsilon
             plus = cost()

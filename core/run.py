@@ -18,6 +18,7 @@ runs under `np.errstate(all="ignore")` and divergence is a status, never an exce
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -314,7 +315,10 @@ class Run:
         return self._neurons(self.params, self.grads, self.act)
 
     def gradient_check(
-        self, epsilon: float = DEFAULT_EPSILON, plant_bug: int | None = None
+        self,
+        epsilon: float = DEFAULT_EPSILON,
+        plant_bug: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> GradCheck:
         """Check backprop at the current θ on the first DEFAULT_ROWS training rows."""
         return gradient_check(
@@ -327,6 +331,7 @@ class Run:
             self.train.l1,
             epsilon=epsilon,
             plant_bug=plant_bug,
+            cancelled=cancelled,
         )
 
     def snapshot(

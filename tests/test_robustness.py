@@ -124,3 +124,45 @@ def test_deep_nets_huge_inits_and_lr_10_train_or_diverge_quietly(raw):
     if snap.status == "diverged":
         assert isinstance(snap.diverged_at, int)
     json.dumps(snap.metrics)  # plain numbers, NaN at worst
+
+
+def test_closing_during_a_long_gradient_check_stops_the_worker_within_2_s(qtbot):
+    configure_pyqtgraph()
+    big = config_from_dict(
+        {
+            "schema": 1,
+            "data": {"n_points": 200},
+            "model": {"hidden": [256, 256]},
+            "train": {"epochs": 1_000_000},
+        }
+    )
+    w = MainWindow(big, remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.worker._run is not None, timeout=5000)
+    w.worker.request_gradient_check(1e-7, None)  # ~20,000 components: several seconds
+    qtbot.waitUntil(lambda: w.worker._mail.gradient_check is None, timeout=5000)  # taken up
+    w.close()  # waits at most 2 s for the worker
+    assert w.thread.isFinished()
+
+
+def test_an_error_inside_training_reaches_the_window_and_the_worker_serves_the_next_run(
+    qtbot, window, monkeypatch
+):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("a fault inside the engine")
+
+    with qtbot.waitSignal(window.frame_drawn, timeout=10_000):
+        pass
+    monkeypatch.setattr(Run, "advance", broken)
+    qtbot.waitUntil(
+        lambda: "a fault inside the engine" in window.statusBar().currentMessage(), timeout=5000
+    )
+    monkeypatch.undo()
+    window.controls.depth.setValue(3)
+    with qtbot.waitSignal(
+        window.frame_drawn,
+        timeout=10_000,
+        check_params_cb=lambda s: s.run_id == window.run_id and s.epoch > 0,
+    ):
+        pass
