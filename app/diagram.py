@@ -52,8 +52,9 @@ def thumbnail_strip(maps: np.ndarray, gap: int) -> np.ndarray:
     on the diagram's downward y axis; the rows between thumbnails hold GAP.
     """
     k, G, _ = maps.shape
-    top = float(np.nanmax(np.abs(maps))) if maps.size else 0.0
-    top = top if np.isfinite(top) and top > 0 else 1.0
+    finite = np.abs(maps[np.isfinite(maps)])
+    top = float(finite.max()) if finite.size else 1.0
+    top = top if top > 0 else 1.0
     index = np.rint((np.nan_to_num(maps[:, ::-1, :] / top) + 1.0) * 127.0)
     strip = np.full((k, G + gap, G), GAP, dtype=np.uint8)
     strip[:, :G] = np.clip(index, 0, 254)
@@ -306,7 +307,10 @@ class DiagramView(QWidget):
             m = neurons.maps[layer][row]
             unit = int(neurons.units[layer][row])
             name = self.unit_name(layer, unit)
-            return f"{name}: output from {np.nanmin(m):.3g} to {np.nanmax(m):.3g} over the plane"
+            finite = m[np.isfinite(m)]
+            if not finite.size:
+                return f"{name}: no finite output (the network diverged)"
+            return f"{name}: output from {finite.min():.3g} to {finite.max():.3g} over the plane"
         edge = lay.edge_at(point.x(), point.y())
         if edge is None:
             return ""

@@ -41,10 +41,12 @@ from core.gradcheck import (
     BANDS,
     DEFAULT_EPSILON,
     DEFAULT_ROWS,
+    MAX_COMPONENTS,
     GradCheck,
     scalar_demo,
     verdict,
 )
+from core.params import Layout
 from core.run import Snapshot
 
 EPSILONS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
@@ -64,10 +66,6 @@ DEMO_INTRO = (
     "one-sided by 3ε + ε²: with the same ε, far closer. Move ε:"
 )
 BAND_TEXT = "  ·  ".join(f"< {bound:.0e} {text}" for bound, text in BANDS) + "  ·  else bug"
-
-
-def n_parameters(sizes: tuple[int, ...]) -> int:
-    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 class GradCheckView(QWidget):
@@ -242,7 +240,7 @@ class GradCheckView(QWidget):
         bug = self.layer.value() if self.plant.isChecked() else None
         self.waiting = True
         self.check_button.setEnabled(False)
-        n = n_parameters(self.sizes) if self.sizes else 0
+        n = min(Layout(self.sizes).n_params, MAX_COMPONENTS) if self.sizes else 0
         self.message.setText(f"Checking {n:,} parameters, two cost evaluations each…")
         self.worker.request_gradient_check(self.epsilon.currentData(), bug)
 

@@ -52,6 +52,7 @@ from core.run import Snapshot
 from resources import PRESETS, ROOT
 
 THROTTLE_MS = 80
+CLOSE_WAIT_MS = 2000
 VIEWS_MIN_WIDTH = 300
 BOUNDARY_SHARE = 0.62
 SETTLE_MS = 150  # a view that skipped frames is brought up to date once frames stop
@@ -63,6 +64,7 @@ SPEEDS = [
     ("5 epochs/s", 5.0),
     ("1 epoch/s", 1.0),
 ]
+STATE_COLORS = {"diverged": "#b01515", "early_stopped": "#0b6e4f", "finished": "#333"}
 STATE_TEXT = {
     "running": "running",
     "finished": "finished",
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self._latest: Snapshot | None = None
         self._drawn: Snapshot | None = None
         self._frames = 0
+        self._state_color = ""
         self._view_stale = False
         self._frame_times: deque[float] = deque(maxlen=120)
         self._update_rate = deque(maxlen=30)
@@ -541,8 +544,9 @@ class MainWindow(QMainWindow):
         self._show_problem(message)
         if run_id == self.run_id and self.info is not None:
             self.run_id = self.info.run_id  # keep showing the run that still exists
-            self.controls.set_config(self.info.config)
-            self.config = self.info.config
+            running = self.worker.applied_config() or self.info.config  # hot changes too
+            self.controls.set_config(running)
+            self.config = running
 
     # ----- drawing -----
 
@@ -581,7 +585,8 @@ class MainWindow(QMainWindow):
         self.frame_drawn.emit(snapshot)
 
     def frames_per_second(self) -> float:
-        times = [t for t in self._frame_times if t > time.perf_counter() - 1.0]
+        cutoff = time.perf_counter() - 1.0
+        times = [t for t in self._frame_times if t > cutoff]
         return len(times) / (times[-1] - times[0]) if len(times) > 1 else 0.0
 
     def _updates_per_second(self) -> float:
@@ -613,12 +618,13 @@ class MainWindow(QMainWindow):
         elif s.status == "early_stopped":
             state = f"early stopped at {s.stopped_epoch} (best {s.best_epoch})"
         self.state_label.setText(f"  {state}  ")
-        colors = {"diverged": "#b01515", "early_stopped": "#0b6e4f", "finished": "#333"}
-        color = colors.get(s.status, "#0072B2")
-        self.state_label.setStyleSheet(
-            f"#runState {{ color: white; background: {color};"
-            " border-radius: 4px; font-weight: bold; }"
-        )
+        color = STATE_COLORS.get(s.status, "#0072B2")
+        if color != self._state_color:  # a style sheet re-polishes the label: only on change
+            self._state_color = color
+            self.state_label.setStyleSheet(
+                f"#runState {{ color: white; background: {color};"
+                " border-radius: 4px; font-weight: bold; }"
+            )
 
     # ----- view modes -----
 
@@ -673,7 +679,8 @@ class MainWindow(QMainWindow):
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.worker.stop()
         self.thread.quit()
-        self.thread.wait(2000)
+        if not self.thread.wait(CLOSE_WAIT_MS):
+            self.thread.wait()  # never destroy a running thread; training stops by slices
         if self.settings is not None:
             self.settings.setValue("geometry", self.saveGeometry())
             stored.store_config(self.settings, self.config)

@@ -29,7 +29,6 @@ import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core.config import Config, needs_new_run
@@ -63,6 +62,8 @@ class _Mailbox:
     steps: int = 0
     stop_at_epoch: int | None = None
     gradient_check: tuple[float, int | None] | None = None  # (ε, layer to plant a bug in)
+    layer_stats: bool | None = None
+    neurons: bool | None = None
 
 
 class TrainingWorker(QObject):
@@ -146,12 +147,14 @@ class TrainingWorker(QObject):
 
     def set_layer_stats(self, on: bool) -> None:
         """Compute per-layer statistics for each snapshot (a view on screen draws them)."""
-        self._layer_stats = on
+        with self._lock:
+            self._mail.layer_stats = on
         self._wake.set()
 
     def set_neurons(self, on: bool) -> None:
         """Compute each shown unit's output for each snapshot (the network diagram)."""
-        self._neurons = on
+        with self._lock:
+            self._mail.neurons = on
         self._wake.set()
 
     def request_gradient_check(self, epsilon: float, plant_bug: int | None = None) -> None:
@@ -159,6 +162,11 @@ class TrainingWorker(QObject):
         with self._lock:
             self._mail.gradient_check = (epsilon, plant_bug)
         self._wake.set()
+
+    def applied_config(self) -> Config | None:
+        """The config the worker is training now, hot changes included."""
+        with self._lock:
+            return self._config
 
     def frame_done(self) -> None:
         """The window has drawn (or dropped) the last snapshot: training may go on."""
@@ -178,16 +186,17 @@ class TrainingWorker(QObject):
         dirty = False  # trained since the last snapshot
         last_tick = time.perf_counter()
         while not self._stop.is_set():
-            changed, steps = self._read_mail()
+            try:
+                changed = self._read_mail()
+            except Exception as exc:  # noqa: BLE001 - one error path: the window is told
+                self._fail(self._run.run_id if self._run else -1, exc)
+                changed = False
             now = time.perf_counter()
             trained = False
             run = self._run
             if run is not None and run.status == "running":
                 try:
-                    if steps:
-                        run.advance(epochs=steps)
-                        trained = True
-                    elif self._playing:
+                    if self._playing:
                         until_frame = last_emit + 1.0 / self.display_hz - now
                         seconds = min(SLICE_SECONDS, max(until_frame, MIN_SLICE_SECONDS))
                         credit, trained = self._train_slice(run, credit, now - last_tick, seconds)
@@ -229,10 +238,11 @@ class TrainingWorker(QObject):
             epochs = min(epochs, budget)
         if epochs < 1:
             return credit, False
+        before = run.epoch
         run.advance(epochs=epochs, seconds=seconds)
-        return credit - epochs, True
+        return credit - (run.epoch - before), True
 
-    def _read_mail(self) -> tuple[bool, int]:
+    def _read_mail(self) -> bool:
         """Apply what the GUI sent; True when the window needs a fresh snapshot."""
         with self._lock:
             mail, self._mail = self._mail, _Mailbox(run_id=self._mail.run_id)
@@ -241,6 +251,10 @@ class TrainingWorker(QObject):
             self._playing = mail.playing
             self._stop_at = mail.stop_at_epoch
             changed = True
+        if mail.layer_stats is not None or mail.neurons is not None:
+            self._layer_stats = self._layer_stats if mail.layer_stats is None else mail.layer_stats
+            self._neurons = self._neurons if mail.neurons is None else mail.neurons
+            changed = True  # a view now shown wants what the last snapshot left out
         if mail.config is not None:
             changed = True
             if mail.new_run or self._run is None:
@@ -249,7 +263,12 @@ class TrainingWorker(QObject):
                 self._apply_hot(mail.config, mail.run_id)
         if mail.gradient_check is not None:
             self._gradient_check(*mail.gradient_check)
-        return changed, mail.steps
+        if mail.steps and self._run is not None:
+            # a step is training to a target epoch, in the same time slices as playing
+            start = self._run.epoch if self._stop_at is None else self._stop_at
+            self._stop_at = start + mail.steps
+            self._playing = True
+        return changed
 
     def _gradient_check(self, epsilon: float, plant_bug: int | None) -> None:
         run = self._run
@@ -264,8 +283,7 @@ class TrainingWorker(QObject):
             )
             return
         try:
-            with np.errstate(all="ignore"):  # a huge cost is a NaN result, not a warning
-                result = run.gradient_check(epsilon, plant_bug, cancelled=self._stop.is_set)
+            result = run.gradient_check(epsilon, plant_bug, cancelled=self._stop.is_set)
         except CancelledError:
             return  # the window is closing: nobody is waiting for the answer
         except Exception as exc:  # noqa: BLE001 - the window shows it; the run goes on
@@ -279,7 +297,8 @@ class TrainingWorker(QObject):
             self._fail(run_id, exc)
             return
         self._run = run
-        self._config = config
+        with self._lock:
+            self._config = config
         self.run_started.emit(RunInfo(run_id, config, run.data, run.sizes))
 
     def _apply_hot(self, config: Config, run_id: int) -> None:
@@ -288,7 +307,8 @@ class TrainingWorker(QObject):
         except InputError as exc:
             self._fail(run_id, exc)
             return
-        self._config = config
+        with self._lock:
+            self._config = config
 
     def _emit(self, run: Run) -> None:
         """Snapshot the run for the window. Per-layer statistics, when asked for, are taken

@@ -76,6 +76,3 @@ class Params:
 
     def astype(self, dtype) -> Params:
         return Params(self.layout, self.theta.astype(dtype))
-
-    def copy(self) -> Params:
-        return Params(self.layout, self.theta.copy())

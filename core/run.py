@@ -271,12 +271,14 @@ class Run:
             self.status = "finished"
 
     def _early_stopping(self, e: int) -> None:
+        """Keep the best θ by validation loss; stop `patience` epochs after it. A NaN
+        validation loss is never a best, and patience counts from the first best."""
         val_loss = self.metrics["val"]["loss"]
         if val_loss < self._best_val:
             self._best_val = val_loss
             self.best_epoch = e
             np.copyto(self._best_theta, self.params.theta)
-        elif e - self.best_epoch >= self.train.patience:
+        elif self.best_epoch is not None and e - self.best_epoch >= self.train.patience:
             np.copyto(self.params.theta, self._best_theta)
             self.status = "early_stopped"
             self.stopped_epoch = e

@@ -85,12 +85,11 @@ def test_a_slider_storm_ends_on_exactly_the_last_values(qtbot, window):
 
 
 @pytest.mark.parametrize("path", preset_files(), ids=lambda p: p.stem)
-def test_every_preset_trains_or_diverges_without_a_warning(path, capfd):
-    run = Run(load_config(path), base_dir=path.parent)
+def test_every_preset_trains_or_diverges_without_a_warning(path):
+    run = Run(load_config(path), base_dir=path.parent)  # a NumPy warning fails the test
     run.advance(epochs=5)
     assert run.status in ("running", "finished", "early_stopped", "diverged")
     run.snapshot(resolution=20)
-    assert capfd.readouterr().err == ""
 
 
 @st.composite

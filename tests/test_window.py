@@ -291,3 +291,14 @@ def test_a_config_given_at_start_shows_its_lesson_text(qtbot):
     assert w.preset_info.browser.toPlainText().startswith("L2 regularization")
     assert w.windowTitle() == "DeepDials — l2.json"
     w.close()
+
+
+def test_a_layer_view_opened_while_paused_gets_its_statistics(qtbot, window):
+    next_frame(qtbot, window, lambda s: s.epoch >= 1)
+    window.set_playing(False)
+    paused = next_frame(qtbot, window)
+    assert paused.layers is None  # the Curves tab does not ask for them
+    with qtbot.waitSignal(window.frame_drawn, timeout=5000,
+                          check_params_cb=lambda s: s.layers is not None):
+        window.show_tab("Layers")
+    assert not window.playing
