@@ -3,9 +3,9 @@
 `BoundaryRecording` keeps at most `max_frames` frames of the current run, spaced out by
 epoch: it records a drawn snapshot once `stride` epochs have passed since the last frame,
 and when full drops every other frame and doubles the stride, so a run of any length
-spans its whole history in bounded memory (a frame is the R×R×3 uint8 heatmap and its
-contour, about 30 kB at R = 100). The newest drawn snapshot is kept apart, so the
-animation always ends where the window is.
+spans its whole history in bounded memory (a frame is the snapshot's R×R float32
+surface, 40 kB at R = 100; nothing is rendered while training). The newest drawn snapshot
+is kept apart, so the animation always ends where the window is.
 
 `write_gif` renders each frame with Pillow — the heatmap in the window's colours
 (`app.palette.surface_rgb`), the decision contour, the points of the three splits, and a
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from app.contour import contour_segments
+from app.contour import boundary_segments
 from app.palette import class_color, surface_rgb
 from app.worker import RunInfo
 from core.run import Snapshot
@@ -37,35 +37,20 @@ GIF_COLORS = 64  # per frame: half the file of 256 colours, and no visible bandi
 
 @dataclass(frozen=True)
 class Frame:
-    """rgb : (R, R, 3) uint8, row 0 at the lowest x2; segments : (n, 2, 2) contour ends in
-    the grid's pixel-centre coordinates (x = column, y = row)."""
+    """probs : the snapshot's (R, R) or (R, R, K) surface (fresh arrays, never written to);
+    the colours and the contour are made only when the GIF is written."""
 
     epoch: int
-    rgb: np.ndarray
-    segments: np.ndarray
+    probs: np.ndarray
     extent: tuple[float, float, float, float]
     train_error: float
     val_error: float
 
 
-def boundary_segments(probs: np.ndarray) -> np.ndarray:
-    """The 0.5 contour for two classes; for K, each class region's edge (as the window)."""
-    if probs.ndim == 2:
-        return contour_segments(probs, 0.5)
-    return np.concatenate(
-        [
-            contour_segments(probs[..., k] - np.delete(probs, k, axis=-1).max(axis=-1))
-            for k in range(probs.shape[-1])
-        ]
-    )
-
-
 def make_frame(snapshot: Snapshot) -> Frame:
-    probs = snapshot.surface.probs
     return Frame(
         epoch=snapshot.epoch,
-        rgb=surface_rgb(probs, discretize=False),
-        segments=boundary_segments(probs).astype(np.float32),
+        probs=snapshot.surface.probs,
         extent=snapshot.surface.extent,
         train_error=snapshot.metrics["train"]["error"],
         val_error=snapshot.metrics["val"]["error"],
@@ -117,7 +102,7 @@ def _font(size: int) -> ImageFont.ImageFont:
 def _to_pixels(x: np.ndarray, y: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
     """Data coordinates to plot pixels; the grid's pixel centres sit on the extent's ends."""
     x0, x1, y0, y1 = frame.extent
-    R = frame.rgb.shape[0]
+    R = frame.probs.shape[0]
     dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
     px = (x - (x0 - dx / 2)) / (R * dx) * PLOT_SIZE
     py = PLOT_SIZE - (y - (y0 - dy / 2)) / (R * dy) * PLOT_SIZE
@@ -147,11 +132,11 @@ def points_layer(info: RunInfo, frame: Frame) -> Image.Image:
 
 def render(frame: Frame, points: Image.Image) -> Image.Image:
     """One frame: a caption on top, then the heatmap, its contour and the points."""
-    heat = Image.fromarray(np.ascontiguousarray(frame.rgb[::-1]))
+    heat = Image.fromarray(np.ascontiguousarray(surface_rgb(frame.probs, discretize=False)[::-1]))
     plot = heat.resize((PLOT_SIZE, PLOT_SIZE), Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(plot)
-    scale = PLOT_SIZE / frame.rgb.shape[0]
-    for (xa, ya), (xb, yb) in frame.segments:
+    scale = PLOT_SIZE / frame.probs.shape[0]
+    for (xa, ya), (xb, yb) in boundary_segments(frame.probs):
         draw.line(
             [((xa + 0.5) * scale, PLOT_SIZE - (ya + 0.5) * scale),
              ((xb + 0.5) * scale, PLOT_SIZE - (yb + 0.5) * scale)],

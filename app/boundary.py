@@ -17,7 +17,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
-from app.contour import contour_segments
+from app.contour import boundary_segments
 from app.palette import CLASS_COLORS, class_color, surface_rgb
 from app.plotstyle import apply_font, apply_legend_font, cache_axes
 from app.worker import RunInfo
@@ -218,16 +218,7 @@ class BoundaryView(QWidget):
             self.image.setImage(surface_rgb(self._probs, self.discretize), levels=(0, 255))
 
     def _draw_contours(self, probs: np.ndarray) -> None:
-        """The 0.5 line for two classes; for K, each class region's edge (p_k = best other)."""
-        if probs.ndim == 2:
-            segments = contour_segments(probs, 0.5)
-        else:
-            segments = np.concatenate(
-                [
-                    contour_segments(probs[..., k] - np.delete(probs, k, axis=-1).max(axis=-1))
-                    for k in range(probs.shape[-1])
-                ]
-            )
+        segments = boundary_segments(probs)
         self.contour.setData(segments[..., 0].ravel(), segments[..., 1].ravel())
 
     # ----- toggles -----

@@ -54,3 +54,16 @@ def contour_segments(f: np.ndarray, level: float = 0.0) -> np.ndarray:
         k = np.arange(len(pts))[:, None]
         segments.append(np.stack([pts[k, a], pts[k, b]], axis=2).reshape(-1, 2, 2))
     return np.concatenate(segments)
+
+
+def boundary_segments(probs: np.ndarray) -> np.ndarray:
+    """The decision boundary of a surface : (R, R) p(class 1), or (R, R, K): the 0.5 line
+    for two classes; for K, each class region's edge (where p_k equals the best other)."""
+    if probs.ndim == 2:
+        return contour_segments(probs, 0.5)
+    return np.concatenate(
+        [
+            contour_segments(probs[..., k] - np.delete(probs, k, axis=-1).max(axis=-1))
+            for k in range(probs.shape[-1])
+        ]
+    )
