@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._drawn: Snapshot | None = None
         self._frames = 0
         self._state_color = ""
+        self._awaiting_paint = False
         self._view_stale = False
         self._frame_times: deque[float] = deque(maxlen=120)
         self._update_rate = deque(maxlen=30)
@@ -178,6 +179,10 @@ class MainWindow(QMainWindow):
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.timeout.connect(self._render)
+        self._painted_timer = QTimer(self)
+        self._painted_timer.setSingleShot(True)
+        self._painted_timer.setInterval(0)
+        self._painted_timer.timeout.connect(self._frame_painted)
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
         self._settle_timer.setInterval(SETTLE_MS)
@@ -551,8 +556,15 @@ class MainWindow(QMainWindow):
     # ----- drawing -----
 
     def _render(self) -> None:
-        """Draw the newest snapshot if it is new, then hand the GIL back to the worker."""
+        """Draw the newest snapshot if it is new, then hand the GIL back to the worker.
+
+        Drawing only updates the plot items; Qt paints them in its next update pass
+        (QEvent.UpdateRequest on this window, see `event`). The worker waits for that
+        paint too, or it would race it for the GIL. A window that will not paint (hidden,
+        minimized) or a frame with nothing new lets the worker go on at once.
+        """
         snapshot = self._latest
+        drawn = False
         try:
             if (
                 snapshot is not None
@@ -562,7 +574,24 @@ class MainWindow(QMainWindow):
             ):
                 self._drawn = snapshot
                 self._draw(snapshot)
+                drawn = True
         finally:
+            if drawn and self.isVisible() and not self.isMinimized():
+                self._awaiting_paint = True
+            else:
+                self.worker.frame_done()
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.UpdateRequest and self._awaiting_paint:
+            # plots repaint through queued scene updates, which may post another update:
+            # the worker goes on once those have run too
+            self._painted_timer.start()
+        return handled
+
+    def _frame_painted(self) -> None:
+        if self._awaiting_paint:
+            self._awaiting_paint = False
             self.worker.frame_done()
 
     def _draw(self, snapshot: Snapshot) -> None:

@@ -1,6 +1,7 @@
 """A long session: memory and frame rate over time while the window trains.
 
-Opens the window offscreen on the default preset with no epoch limit and samples, every
+Opens the window offscreen on the default preset, at the largest epoch limit and reset
+whenever a run reaches it, so it trains for the whole session; and samples, every
 `--every` seconds: resident memory (VmRSS), frames drawn per second in the interval, the
 epoch, and the history's row count. Prints one JSON object: the samples, RSS growth from
 the first sample after warm-up to the last, and the frame rate of the first and last
@@ -69,6 +70,8 @@ def main() -> None:
             "history_rows": len(snap.history["epoch"]) if snap else 0,
         })
         frames[0] = 0
+        if snap is not None and snap.status != "running":
+            window.reset()  # a million epochs can pass in a long session: keep training
         if now >= end:
             app.quit()
 
