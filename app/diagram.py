@@ -126,7 +126,7 @@ class DiagramView(QWidget):
     title = "Network"
     wants_layers = False
     wants_neurons = True
-    refresh_every = 3  # edges cost a few ms to paint
+    refresh_every = 6  # edges cost several ms to paint; 5 redraws a second suffice
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -204,7 +204,7 @@ def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
 class DepthView(QWidget):
     title = "Depth"
     wants_layers = True
-    refresh_every = 3
+    refresh_every = 6  # per-epoch histories: 5 redraws a second show every change
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
