@@ -68,6 +68,7 @@ def _next_lambda(lam: float) -> float:
 class BiasVarianceView(QWidget):
     title = "Bias / variance"
     wants_layers = False
+    wants_neurons = False
     refresh_every = 5  # errors move slowly; a few updates a second read well
 
     remedy = Signal(str)  # "more data" or "regularize"

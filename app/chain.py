@@ -47,6 +47,7 @@ def gain_text(value: float) -> str:
 class ChainView(QWidget):
     title = "Chain"
     wants_layers = False
+    wants_neurons = False
     refresh_every = 1_000_000  # draws its own computation, not the run's
 
     def __init__(self, parent: QWidget | None = None):

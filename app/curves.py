@@ -28,6 +28,7 @@ from core.run import SPLITS, Snapshot
 class CurvesView(QWidget):
     title = "Curves"
     wants_layers = False
+    wants_neurons = False
     refresh_every = 3  # curves change slowly: a third of the frame rate is plenty
 
     def __init__(self, parent: QWidget | None = None):

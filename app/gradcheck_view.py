@@ -78,6 +78,7 @@ class GradCheckView(QWidget):
     checked = Signal(object)
     title = "Gradient check"
     wants_layers = False
+    wants_neurons = False
     refresh_every = 1_000_000  # draws check results, not snapshots
 
     def __init__(self, worker: TrainingWorker, parent: QWidget | None = None):

@@ -74,6 +74,7 @@ def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: st
 class LayersView(QWidget):
     title = "Layers"
     wants_layers = True
+    wants_neurons = False
     refresh_every = 2
 
     def __init__(self, parent: QWidget | None = None):
@@ -204,6 +205,7 @@ def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
 class DepthView(QWidget):
     title = "Depth"
     wants_layers = True
+    wants_neurons = False
     refresh_every = 6  # per-epoch histories: 5 redraws a second show every change
 
     def __init__(self, parent: QWidget | None = None):

@@ -29,6 +29,7 @@ START_COLOR = (30, 30, 30)
 class NormLessonView(QWidget):
     title = "Normalization"
     wants_layers = False
+    wants_neurons = False
     refresh_every = 1000  # the picture depends on the data only
 
     def __init__(self, parent: QWidget | None = None):

@@ -44,6 +44,7 @@ def markdown_title(config_path: Path) -> str | None:
 class PresetInfoView(QWidget):
     title = "Lesson"
     wants_layers = False
+    wants_neurons = False
     refresh_every = 1_000_000  # static text
 
     open_requested = Signal(object)  # the Path of a lesson's preset to open

@@ -147,6 +147,7 @@ class SweepView(QWidget):
 
     title = "Sweeps"
     wants_layers = False
+    wants_neurons = False
     refresh_every = 1_000_000  # draws sweep results, not snapshots
 
     def __init__(

@@ -2,8 +2,9 @@
 
 The window calls `set_run` on every view when a run starts, and `show_snapshot` on the
 visible one only, every `refresh_every`-th frame (and on every change of the run's
-state). A view that draws per-layer statistics sets `wants_layers`, and the worker
-computes them only while such a view is on screen.
+state). A view that draws per-layer statistics sets `wants_layers`, one that draws each
+unit's output `wants_neurons`; the worker computes them only while such a view is on
+screen.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from core.run import Snapshot
 class View(Protocol):
     title: str
     wants_layers: bool
+    wants_neurons: bool
     refresh_every: int
 
     def set_run(self, info: RunInfo) -> None: ...

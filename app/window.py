@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, _index: int) -> None:
         view = self.current_view()
         self.worker.set_layer_stats(view.wants_layers)
-        self.worker.set_neurons(getattr(view, "wants_neurons", False))
+        self.worker.set_neurons(view.wants_neurons)
         self._view_stale = True
         self.refresh_view()
 

@@ -18,9 +18,10 @@ KINDS = ("circles", "moons", "xor", "spiral", "blobs", "linear")
 
 
 @st.composite
-def raw_configs(draw):
+def raw_configs(draw, max_depth=6):
+    """Valid configs of every key; `max_depth` hidden layers at most."""
     kind = draw(st.sampled_from(KINDS))
-    hidden = draw(st.lists(st.integers(1, 16), max_size=6))
+    hidden = draw(st.lists(st.integers(1, 16), max_size=max_depth))
     val = draw(st.sampled_from([0.0, 0.1, 0.25, 0.4]))
     test = draw(st.sampled_from([0.0, 0.1, 0.2]))
     probs = st.floats(0.05, 1.0)
@@ -74,3 +75,13 @@ def test_random_valid_configs_train_or_diverge_without_an_exception(raw):
     assert snapshot.surface.probs.shape[:2] == (8, 8)
     if run.status != "diverged":
         assert np.isfinite(run.params.theta).all()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=raw_configs(max_depth=50))
+def test_deep_nets_huge_inits_and_lr_10_train_or_diverge_quietly(raw):
+    run = Run(config_from_dict(raw))
+    run.advance(epochs=2)
+    assert run.status in ("running", "early_stopped", "diverged")
+    snap = run.snapshot(resolution=8)
+    assert (snap.status == "diverged") == isinstance(snap.diverged_at, int)
