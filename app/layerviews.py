@@ -196,10 +196,11 @@ class LayersView(QWidget):
 
 
 def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
-    """What a layer view says when the run's numbers are no longer finite."""
+    """What a layer view says when the run's numbers are no longer finite (two short
+    lines: the title sits over a half-width column)."""
     if last is None:
-        return f"Diverged at epoch {snapshot.diverged_at}: Pause, Reset, then Step to watch"
-    return f"Diverged at epoch {snapshot.diverged_at}; epoch {last.epoch} shown"
+        return f"Diverged at epoch {snapshot.diverged_at}<br>Reset, then Step to watch"
+    return f"Diverged at epoch {snapshot.diverged_at}<br>epoch {last.epoch} shown"
 
 
 class DepthView(QWidget):

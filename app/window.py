@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.status_label = QLabel()
+        self.status_label.setMinimumWidth(1)  # long figures are clipped, never the run state
         self.state_label = QLabel()
         self.state_label.setObjectName("runState")
         self.statusBar().addWidget(self.status_label, 1)
