@@ -71,7 +71,7 @@ def run_window(argv: list[str]) -> int:
         )
         return 2
 
-    from core.config import load_config
+    from core.config.schema import load_config
     from core.errors import InputError
 
     config = None

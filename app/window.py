@@ -28,27 +28,27 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from app import settings as stored
-from app.animation import BoundaryRecording, write_gif
-from app.biasvariance import BiasVarianceView, apply_remedy
-from app.boundary import BoundaryView
-from app.chain import ChainView
-from app.classroom import HiddenControlsDialog
-from app.controls import ControlPanel
-from app.curves import CurvesView
-from app.diagram import DiagramView
-from app.gradcheck_view import GradCheckView
-from app.layerviews import DepthView, LayersView
-from app.normlesson_view import NormLessonView
-from app.owndata import OwnDataTool
-from app.presetinfo import PresetInfoView, lesson_paths, markdown_title
-from app.sweeps import SweepView
+from app import preferences as stored
+from app.controls.classroom_dialog import HiddenControlsDialog
+from app.controls.panel import ControlPanel
+from app.pages.chain_page import ChainView
+from app.pages.gradcheck_page import GradCheckView
+from app.pages.lesson_page import PresetInfoView, lesson_paths, markdown_title
+from app.pages.normalization_page import NormLessonView
+from app.pages.sweep_page import SweepView
 from app.throttle import Throttle
-from app.views import View
+from app.tools.animation import BoundaryRecording, write_gif
+from app.tools.own_data import OwnDataTool
+from app.views.bias_variance import BiasVarianceView, apply_remedy
+from app.views.boundary import BoundaryView
+from app.views.curves import CurvesView
+from app.views.layer_views import DepthView, LayersView
+from app.views.network_diagram import DiagramView
+from app.views.protocol import View
 from app.worker import RunInfo, TrainingWorker
-from core.config import ClassroomConfig, Config, load_config, save_config
+from core.config.schema import ClassroomConfig, Config, load_config, save_config
+from core.engine.run import Snapshot
 from core.errors import InputError
-from core.run import Snapshot
 from resources import PRESETS, ROOT
 
 THROTTLE_MS = 80

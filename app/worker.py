@@ -10,7 +10,7 @@ not process queued slots. The worker never touches a widget: it emits
     failed(int, str)       a config could not start a run, or training raised; the run id
                            it was meant for and a message. The worker keeps serving.
     gradient_checked(int, object)  the answer to `request_gradient_check`: the run id and a
-                           `core.gradcheck.GradCheck`, or a message saying why not (str)
+                           `core.probes.gradcheck.GradCheck`, or a message saying why not (str)
 
 Run ids are handed out by `submit` in the calling thread, so the window knows at once
 which run it is waiting for and drops snapshots of older ones.
@@ -31,11 +31,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core.config import Config, needs_new_run
-from core.dataprep import Data
+from core.config.schema import Config, needs_new_run
+from core.data.dataprep import Data
+from core.engine.run import Run
 from core.errors import CancelledError, InputError
-from core.layerstats import LayerStats
-from core.run import Run
+from core.probes.layerstats import LayerStats
 
 SLICE_SECONDS = 0.015  # longest stretch of training between looks at the mailbox
 MIN_SLICE_SECONDS = 0.002
@@ -98,7 +98,7 @@ class TrainingWorker(QObject):
     def submit(self, config: Config, base_dir: Path | None = None, new_run: bool = False) -> int:
         """Send a config; returns the id of the run that will train it.
 
-        Hot changes (see `core.config.needs_new_run`) keep the current run and its id;
+        Hot changes (see `core.config.schema.needs_new_run`) keep the current run and its id;
         anything else, or `new_run`, starts a fresh run with a new id.
         """
         with self._lock:

@@ -9,7 +9,7 @@ Workloads (two-circles data, inputs x1, x2, float32, SGD, binary cross-entropy):
     G_W1, G_W2    p(class 1) over a 100×100 grid for the W1 and W2 nets       ms per frame
 
 Each workload is measured as `engine` (the network functions in a bare loop), `run`
-(`core.run.Run.advance` / `Run.surface`, what the app does, including per-epoch loss and
+(`core.engine.run.Run.advance` / `Run.surface`, what the app does, including per-epoch loss and
 error recording) and `torch` (when PyTorch is installed), alternating them for several
 rounds so that machine noise hits all alike; each figure is the median over rounds.
 Ratios are speed-ups over torch (> 1: the engine is faster), for rates and times alike.
@@ -40,11 +40,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.activations import ACTIVATIONS  # noqa: E402
-from core.losses import output_gradient, probabilities, targets  # noqa: E402
-from core.network import Workspace, backward, forward, init_params  # noqa: E402
-from core.optimizers import Optimizer  # noqa: E402
-from core.params import Params  # noqa: E402
+from core.engine.activations import ACTIVATIONS  # noqa: E402
+from core.engine.losses import output_gradient, probabilities, targets  # noqa: E402
+from core.engine.network import Workspace, backward, forward, init_params  # noqa: E402
+from core.engine.optimizers import Optimizer  # noqa: E402
+from core.engine.params import Params  # noqa: E402
 
 DTYPE = np.float32
 GRID = 100
@@ -137,8 +137,8 @@ class EngineGrid:
 
 def make_run(name: str):
     """A Run on the workload (split [1, 0, 0], so it does torch's work plus recording)."""
-    from core.config import Config, DataConfig, ModelConfig, TrainConfig
-    from core.run import Run
+    from core.config.schema import Config, DataConfig, ModelConfig, TrainConfig
+    from core.engine.run import Run
 
     n, hidden, activation, batch, lr, _ = WORKLOADS[name]
     config = Config(

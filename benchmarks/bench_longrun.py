@@ -29,7 +29,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
-from core.config import load_config  # noqa: E402
+from core.config.schema import load_config  # noqa: E402
 
 
 def rss_mb() -> float:

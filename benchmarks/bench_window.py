@@ -44,8 +44,8 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
-from core.config import load_config  # noqa: E402
-from core.run import Run  # noqa: E402
+from core.config.schema import load_config  # noqa: E402
+from core.engine.run import Run  # noqa: E402
 
 PROBE_MS = 5
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from core.config import SPEC, config_to_dict, load_config
-from core.diagnosis import diagnose
+from core.config.schema import SPEC, config_to_dict, load_config
+from core.engine.run import SPLITS, Run
 from core.errors import InputError
-from core.gradcheck import DEFAULT_EPSILON
-from core.run import SPLITS, Run
+from core.probes.diagnosis import diagnose
+from core.probes.gradcheck import DEFAULT_EPSILON
 
 
 def jsonable(value: Any) -> Any:

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops
 
-from app.animation import BoundaryRecording, write_gif
+from app.tools.animation import BoundaryRecording, write_gif
 from app.window import MainWindow, configure_pyqtgraph
 from app.worker import RunInfo
-from core.config import config_from_dict
-from core.run import Run
+from core.config.schema import config_from_dict
+from core.engine.run import Run
 
 CONFIG = {
     "schema": 1,

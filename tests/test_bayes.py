@@ -3,9 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from core import bayes
-from core.bayes import bayes_error, closed_form_bayes_error, monte_carlo_bayes_error, posterior
-from core.datasets import sample
+from core.data import bayes
+from core.data.bayes import bayes_error, closed_form_bayes_error, monte_carlo_bayes_error, posterior
+from core.data.datasets import sample
 
 EVERY_KIND = [
     ("circles", 2),

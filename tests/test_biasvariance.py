@@ -7,13 +7,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.biasvariance import BiasVarianceView, apply_remedy
-from app.curves import CurvesView
+from app.views.bias_variance import BiasVarianceView, apply_remedy
+from app.views.curves import CurvesView
 from app.window import MainWindow, configure_pyqtgraph
 from app.worker import RunInfo
-from core.config import Config, config_from_dict
-from core.dataprep import build_data
-from core.run import Run
+from core.config.schema import Config, config_from_dict
+from core.data.dataprep import build_data
+from core.engine.run import Run
 
 DATA = build_data(Config().data)
 

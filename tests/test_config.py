@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from core.config import (
+from core.config.schema import (
     Config,
     config_from_dict,
     config_to_dict,

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.bayes import bayes_error, posterior
-from core.config import DataConfig
-from core.dataprep import MAX_CSV_ROWS, build_data, load_csv, split_sizes
+from core.config.schema import DataConfig
+from core.data.bayes import bayes_error, posterior
+from core.data.dataprep import MAX_CSV_ROWS, build_data, load_csv, split_sizes
 from core.errors import InputError
 
 SPLITS = ("train", "val", "test")

@@ -1,6 +1,6 @@
 import pytest
 
-from core.diagnosis import diagnose
+from core.probes.diagnosis import diagnose
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ depth and width, the 16 most active units of a wide layer, and zero init's symme
 import numpy as np
 import pytest
 
-from core.config import config_from_dict
-from core.neurons import MAX_UNITS, shown_units
-from core.run import Run
+from core.config.schema import config_from_dict
+from core.engine.run import Run
+from core.probes.neurons import MAX_UNITS, shown_units
 
 
 def make_run(hidden, init="xavier", activation="tanh", epochs=3, lr=0.3):
@@ -54,7 +54,7 @@ def test_zero_init_keeps_every_unit_of_a_layer_identical():
 
 @pytest.fixture
 def diagram(qtbot):
-    from app.diagram import DiagramView
+    from app.views.network_diagram import DiagramView
 
     view = DiagramView()
     qtbot.addWidget(view)

@@ -5,14 +5,14 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.config import (
+from core.config.schema import (
     ACTIVATION_NAMES,
     FEATURE_NAMES,
     INIT_NAMES,
     OPTIMIZER_NAMES,
     config_from_dict,
 )
-from core.run import Run
+from core.engine.run import Run
 
 KINDS = ("circles", "moons", "xor", "spiral", "blobs", "linear")
 

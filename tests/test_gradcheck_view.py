@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QObject, QThread, Slot
 from PySide6.QtWidgets import QLabel
 
-from app.gradcheck_view import GradCheckView
+from app.pages.gradcheck_page import GradCheckView
 from app.worker import TrainingWorker
-from core.config import config_from_dict
+from core.config.schema import config_from_dict
 
 HEALTHY = config_from_dict({"schema": 1, "data": {"n_points": 100}, "model": {"hidden": [6, 5]}})
 # a linear network at lr 10 overflows within a few epochs (θ stays finite, the cost not)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from core.history import History
+from core.engine.history import History
 
 
 def test_history_keeps_every_epoch_until_full():

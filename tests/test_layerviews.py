@@ -4,10 +4,10 @@
 import numpy as np
 import pytest
 
-from core.activations import ACTIVATIONS
-from core.config import config_from_dict
-from core.losses import output_gradient
-from core.run import PROBE_ROWS, Run
+from core.config.schema import config_from_dict
+from core.engine.activations import ACTIVATIONS
+from core.engine.losses import output_gradient
+from core.engine.run import PROBE_ROWS, Run
 
 
 def make_config(hidden, activation="relu", init="he", scale=1.0, epochs=10):
@@ -103,7 +103,7 @@ def info_of(run):
 
 
 def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbot, snapshot_of):
-    from app.layerviews import LayersView
+    from app.views.layer_views import LayersView
 
     view = LayersView()
     qtbot.addWidget(view)
@@ -122,7 +122,7 @@ def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbo
 
 
 def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, snapshot_of):
-    from app.layerviews import DepthView
+    from app.views.layer_views import DepthView
 
     view = DepthView()
     qtbot.addWidget(view)
@@ -138,7 +138,7 @@ def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, sn
 
 
 def test_chain_view_shows_the_lectures_numbers(qtbot):
-    from app.chain import ChainView
+    from app.pages.chain_page import ChainView
 
     view = ChainView()
     qtbot.addWidget(view)
@@ -155,7 +155,7 @@ def test_chain_view_shows_the_lectures_numbers(qtbot):
 def test_histograms_of_values_near_the_float32_limit_stay_in_range():
     import numpy as np
 
-    from core.layerstats import BINS, _histograms
+    from core.probes.layerstats import BINS, _histograms
 
     big = np.array([[-3.3e38, 3.3e38, 1.0, np.inf]], dtype=np.float32)
     hist, edges = _histograms([big])

@@ -3,8 +3,8 @@ the notes' four bias/variance cases come out of real runs near the notes' number
 
 import pytest
 
-from core.config import load_config
-from core.run import Run
+from core.config.schema import load_config
+from core.engine.run import Run
 from resources import PRESETS, lesson_names
 
 NOTES_CASES = {  # lesson: (train error, val error) from the lecture's table

@@ -5,10 +5,10 @@ import itertools
 import numpy as np
 import pytest
 
-from core.activations import ACTIVATIONS
-from core.gradcheck import gradient_check, scalar_demo
-from core.losses import mean_loss, output_gradient, targets
-from core.network import Workspace, _draw_mask, forward, init_params
+from core.engine.activations import ACTIVATIONS
+from core.engine.losses import mean_loss, output_gradient, targets
+from core.engine.network import Workspace, _draw_mask, forward, init_params
+from core.probes.gradcheck import gradient_check, scalar_demo
 
 
 def _problem(activation, n_classes, seed=0, rows=16, sizes=(3, 5, 4)):

@@ -4,11 +4,11 @@ zig-zags across; z-scored inputs give round contours and a straight path."""
 import numpy as np
 import pytest
 
-from app.normlesson_view import NormLessonView
+from app.pages.normalization_page import NormLessonView
 from app.worker import RunInfo
-from core.config import Config, DataConfig
-from core.dataprep import build_data
-from core.normlesson import contour_levels, cost, gradient, landscape
+from core.config.schema import Config, DataConfig
+from core.data.dataprep import build_data
+from core.lessons.cost_landscape import contour_levels, cost, gradient, landscape
 
 DATA = build_data(DataConfig(kind="circles", scale_x1=10))
 

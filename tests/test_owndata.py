@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from app.owndata import points_of, problem, read_csv, write_csv
+from app.tools.own_data import points_of, problem, read_csv, write_csv
 from app.window import MainWindow, configure_pyqtgraph
-from core.config import Config, DataConfig, config_from_dict
-from core.dataprep import build_data
+from core.config.schema import Config, DataConfig, config_from_dict
+from core.data.dataprep import build_data
 
 SMALL = {
     "schema": 1,
@@ -93,7 +93,8 @@ def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
 ):
     warnings = []
     monkeypatch.setattr(
-        "app.owndata.QMessageBox.warning", lambda _parent, _title, text: warnings.append(text)
+        "app.tools.own_data.QMessageBox.warning",
+        lambda _parent, _title, text: warnings.append(text),
     )
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n")

@@ -6,11 +6,11 @@ import pytest
 from PySide6.QtCore import QThread
 
 from app.window import MainWindow, configure_pyqtgraph, preset_files
-from core.config import (
+from core.config.schema import (
     config_from_dict,
     load_config,
 )
-from core.run import Run
+from core.engine.run import Run
 
 STORM_CHANGES = 500
 

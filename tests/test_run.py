@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from core.config import config_from_dict
-from core.network import Workspace, forward
-from core.run import PROBE_ROWS, Run
+from core.config.schema import config_from_dict
+from core.engine.network import Workspace, forward
+from core.engine.run import PROBE_ROWS, Run
 
 
 def make(data=None, model=None, train=None):

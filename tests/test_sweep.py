@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from core.config import config_from_dict, load_config
-from core.dataprep import build_data
+from core.config.schema import config_from_dict, load_config
+from core.data.dataprep import build_data
 from core.errors import InputError
-from core.sweep import run_point, subset_train, sweep_points
+from core.lessons.sweep import run_point, subset_train, sweep_points
 from resources import PRESETS
 
 LEARNING = config_from_dict(

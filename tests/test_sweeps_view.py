@@ -7,9 +7,9 @@ import multiprocessing
 import pytest
 from PySide6.QtGui import QImage
 
-from app.sweeps import SweepView
+from app.pages.sweep_page import SweepView
 from app.window import MainWindow, configure_pyqtgraph
-from core.config import config_from_dict, load_config
+from core.config.schema import config_from_dict, load_config
 from resources import PRESETS
 
 TINY = config_from_dict(

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from app.window import MainWindow, configure_pyqtgraph
-from core.config import config_from_dict, load_config
+from core.config.schema import config_from_dict, load_config
 from resources import PRESETS, lesson_names
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,7 +232,7 @@ def test_the_last_config_and_geometry_come_back_next_session(qtbot):
 
 
 def test_a_corrupted_settings_entry_falls_back_to_defaults_with_a_message(qtbot):
-    from app.settings import open_settings
+    from app.preferences import open_settings
 
     settings = open_settings()
     settings.setValue("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
@@ -262,7 +262,7 @@ def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
 
 
 def test_classroom_mode_hides_the_chosen_controls_and_saves_the_choice(qtbot, window, tmp_path):
-    from app.classroom import HiddenControlsDialog
+    from app.controls.classroom_dialog import HiddenControlsDialog
 
     dialog = HiddenControlsDialog(window.controls.labels(), (), window)
     dialog.boxes["data.noise"].setChecked(True)

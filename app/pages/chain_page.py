@@ -1,0 +1,200 @@
+"""The lecture's worked example as a mode: a deep linear chain, W = a·I.
+
+10 layers of 2 units, linear, biases off; the gain ŷ/x after each layer is drawn on a log
+axis with its value written beside it, and the output's gain a^(L−1) in words above the
+plot. One toggle swaps W = a·I for random weights of a chosen scheme
+(`core.lessons.linear_chain`), so Xavier (linear) or He (relu) is seen holding the scale
+near 1. It trains nothing and ignores the snapshots: it is recomputed only when one of its
+own controls moves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.style.palette import SPLIT_COLORS
+from app.style.plot_style import apply_font, cache_axes, scaled
+from app.views.layer_views import log_axis
+from app.worker import RunInfo
+from core.engine.run import Snapshot
+from core.lessons.linear_chain import LAYERS, UNITS, identity_chain, random_chain
+
+SCHEMES = ("xavier", "he", "normal")
+SLIDER_STEPS = 100  # a = slider / 50: 0.02 … 2.0
+SEED = 0
+
+
+def gain_text(value: float) -> str:
+    """38.44, 1.00, 0.00195: two decimals from 1 up, three significant digits below."""
+    if not np.isfinite(value):
+        return str(value)
+    return f"{value:.2f}" if value >= 1 else f"{value:.3g}"
+
+
+class ChainView(QWidget):
+    title = "Chain"
+    wants_layers = False
+    wants_neurons = False
+    refresh_every = 1_000_000  # draws its own computation, not the run's
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.scale = 1.0
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(1, SLIDER_STEPS)
+        self.slider.setValue(75)
+        self.slider.setToolTip("Every hidden W = a·I; the output layer is I")
+        self.a_label = QLabel()
+        self.half = QPushButton("a = 0.5")
+        self.one_and_half = QPushButton("a = 1.5")
+        self.half.clicked.connect(lambda: self.slider.setValue(25))
+        self.one_and_half.clicked.connect(lambda: self.slider.setValue(75))
+        self.random = QCheckBox("random init")
+        self.random.setToolTip("Draw every W at random with the scheme instead of a·I")
+        self.scheme = QComboBox()
+        self.scheme.addItems(SCHEMES)
+        self.activation = QComboBox()
+        self.activation.addItems(("linear", "relu"))
+        self.weight_scale = QDoubleSpinBox()
+        self.weight_scale.setRange(0.01, 10.0)
+        self.weight_scale.setValue(1.0)
+        self.weight_scale.setSingleStep(0.1)
+        self.weight_scale.setPrefix("× ")
+        self.weight_scale.setToolTip("init_scale: multiplies the scheme's weights")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.RichText)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("a"), 0, 0)
+        grid.addWidget(self.slider, 0, 1, 1, 3)
+        grid.addWidget(self.a_label, 0, 4)
+        grid.addWidget(self.half, 1, 1)
+        grid.addWidget(self.one_and_half, 1, 2)
+        grid.addWidget(self.random, 2, 0, 1, 2)
+        grid.addWidget(self.scheme, 3, 1)
+        grid.addWidget(self.activation, 3, 2)
+        grid.addWidget(self.weight_scale, 3, 3, 1, 2)
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addLayout(grid)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.graphics, 1)
+        title = f"{LAYERS} layers of {UNITS} units: ŷ/x after each layer"
+        self.plot = self.graphics.addPlot(title=title, axisItems=log_axis())
+        self.plot.setLabel("bottom", "layer l")
+        self.plot.setLabel("left", "gain ‖A[l]‖ / ‖x‖")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.getAxis("bottom").setTicks([[(float(x), str(x)) for x in range(1, LAYERS + 1)]])
+        cache_axes(self.plot)
+        self.one = pg.InfiniteLine(
+            pos=0.0,
+            angle=0,
+            movable=False,
+            label="ŷ/x = 1",
+            labelOpts={"position": 0.05, "anchors": [(0, 1), (0, 1)]},
+        )
+        self.plot.addItem(self.one)
+        self.draws = [pg.PlotCurveItem(antialias=False) for _ in range(20)]
+        for item in self.draws:
+            self.plot.addItem(item)
+        self.curve = self.plot.plot(symbol="o")
+        self.values = [pg.TextItem(anchor=(0.5, 1.2), color=(20, 20, 20)) for _ in range(LAYERS)]
+        for item in self.values:
+            self.plot.addItem(item)
+        for w in (self.slider, self.random, self.scheme, self.activation, self.weight_scale):
+            signal = (
+                w.toggled
+                if w is self.random
+                else (w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged)
+            )
+            signal.connect(lambda *_: self.recompute())
+        self.set_scale(1.0, QFont())
+
+    @property
+    def a(self) -> float:
+        return self.slider.value() / 50
+
+    def set_scale(self, scale: float, font: QFont) -> None:
+        self.scale = scale
+        apply_font(self.plot, font)
+        for item in self.values:
+            item.setFont(scaled(font, 0.9))
+        self.one.label.setFont(scaled(font, 0.9))
+        self.one.setPen(pg.mkPen((90, 90, 90), width=1.2 * scale, style=Qt.DashLine))
+        color = SPLIT_COLORS["train"]
+        self.curve.setPen(pg.mkPen(color, width=2.5 * scale))
+        self.curve.setSymbolBrush(color)
+        self.curve.setSymbolSize(8 * scale)
+        for item in self.draws:
+            item.setPen(pg.mkPen((150, 150, 150, 90), width=1 * scale))
+        self.recompute()
+
+    def set_run(self, info: RunInfo) -> None:
+        """The random mode starts from the run's init scheme, when it is one of SCHEMES."""
+        if info.config.model.init in SCHEMES:
+            self.scheme.setCurrentText(info.config.model.init)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        pass
+
+    def gains(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """(ŷ/x per layer, per-draw gains or None) for the current controls."""
+        if not self.random.isChecked():
+            return identity_chain(self.a), None
+        return random_chain(
+            self.scheme.currentText(),
+            self.weight_scale.value(),
+            np.random.default_rng(SEED),
+            relu=self.activation.currentText() == "relu",
+        )
+
+    def recompute(self) -> None:
+        random = self.random.isChecked()
+        self.slider.setEnabled(not random)
+        self.half.setEnabled(not random)
+        self.one_and_half.setEnabled(not random)
+        self.a_label.setText(f"{self.a:.2f}")
+        gains, draws = self.gains()
+        layers = np.arange(1, LAYERS + 1, dtype=float)
+        with np.errstate(all="ignore"):
+            logs = np.log10(np.maximum(gains, 1e-300))
+        self.curve.setData(layers, logs)
+        for item, layer, value, y in zip(self.values, layers, gains, logs):
+            item.setText(gain_text(value))
+            item.setPos(layer, y)
+        for k, item in enumerate(self.draws):
+            if draws is None:
+                item.setData([], [])
+            else:
+                with np.errstate(all="ignore"):
+                    item.setData(layers, np.log10(np.maximum(draws[k], 1e-300)))
+        if random:
+            self.summary.setText(
+                f"Random {self.scheme.currentText()} × {self.weight_scale.value():g}, "
+                f"{self.activation.currentText()}: ŷ/x = <b>{gain_text(gains[-1])}</b> "
+                "(root mean square over 2000 random chains; grey: 20 of them)"
+            )
+        else:
+            self.summary.setText(
+                f"W = a·I: ŷ/x = a<sup>L−1</sup> = {self.a:g}<sup>{LAYERS - 1}</sup> ≈ "
+                f"<b>{gain_text(gains[-1])}</b>"
+            )
+        lo, hi = float(np.nanmin(logs)), float(np.nanmax(logs))
+        self.plot.setYRange(min(lo, 0.0) - 0.3, max(hi, 0.0) + 0.5, padding=0)

@@ -1,0 +1,318 @@
+"""The Gradient check tab: is backprop right? And why the two-sided difference?
+
+The check runs on the training worker's thread, on the worker's own current network
+(`TrainingWorker.request_gradient_check`), between two training slices; the answer comes
+back on `gradient_checked`. The panel shows the overall difference in its verdict's
+colour, the difference of every block (W1, b1, …), the components that differ most, and
+can plant a known bug (dW of layer k doubled) to watch the check catch it.
+
+Below, the lecture's scalar demo: f(θ) = θ³ at θ = 1, whose slope is 3; the two-sided
+estimate is off by ε², the one-sided by 3ε + ε² (3.0001 against 3.0301 at ε = 0.01).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.style.palette import VERDICT_COLORS, class_color
+from app.style.plot_style import apply_font
+from app.worker import RunInfo, TrainingWorker
+from core.engine.params import Layout
+from core.engine.run import Snapshot
+from core.probes.gradcheck import (
+    BANDS,
+    DEFAULT_EPSILON,
+    DEFAULT_ROWS,
+    MAX_COMPONENTS,
+    GradCheck,
+    scalar_demo,
+    verdict,
+)
+
+EPSILONS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
+DEMO_THETA = 1.0
+DEMO_STEPS = 20  # slider positions per decade of ε
+DEMO_RANGE = (-80, -10)  # slider range: ε from 10^-4 to 10^-0.5
+DEMO_START = -40  # ε = 0.01
+INTRO = (
+    "Backprop's gradient g against two-sided differences "
+    "ĝᵢ = (J(θ + εeᵢ) − J(θ − εeᵢ)) / 2ε, computed in float64 on the first "
+    f"{DEFAULT_ROWS} training rows of the network being trained. "
+    "<b>Dropout is off</b> during the check (a fresh mask at every evaluation would make J "
+    "random), and <b>the penalty term λ/(2m)·Σ‖W‖² (and L1) is included</b> in J and g."
+)
+DEMO_INTRO = (
+    "f(θ) = θ³ at θ = 1, true slope 3. The two-sided difference is off by ε², the "
+    "one-sided by 3ε + ε²: with the same ε, far closer. Move ε:"
+)
+BAND_TEXT = "  ·  ".join(f"< {bound:.0e} {text}" for bound, text in BANDS) + "  ·  else bug"
+
+
+class GradCheckView(QWidget):
+    """The check of the worker's network, and the scalar demo.
+
+    checked(object): emitted in the GUI thread once an answer is shown: a `GradCheck`, or
+    the message saying why there is none.
+    """
+
+    checked = Signal(object)
+    title = "Gradient check"
+    wants_layers = False
+    wants_neurons = False
+    refresh_every = 1_000_000  # draws check results, not snapshots
+
+    def __init__(self, worker: TrainingWorker, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.worker = worker
+        self.worker.gradient_checked.connect(self._on_checked)
+        self.result: GradCheck | None = None
+        self.sizes: tuple[int, ...] = ()
+        self.waiting = False
+        self.scale = 1.0
+
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        self.epsilon = QComboBox()
+        for eps in EPSILONS:
+            self.epsilon.addItem(f"{eps:.0e}", eps)
+        self.epsilon.setCurrentIndex(EPSILONS.index(DEFAULT_EPSILON))
+        self.epsilon.setToolTip(
+            "Step of the numerical difference: too large and the O(ε²) error shows, too "
+            "small and rounding error (~1e-16 / ε) does."
+        )
+        self.plant = QCheckBox("Plant a bug in layer")
+        self.plant.setToolTip("Double dW of that layer in backprop: the check must catch it.")
+        self.layer = QSpinBox()
+        self.layer.setRange(1, 1)
+        self.check_button = QPushButton("Check gradients")
+        self.check_button.setToolTip("Check backprop on the current network, as trained so far")
+        self.check_button.clicked.connect(self.request)
+        self.verdict = QLabel("Not checked yet.")
+        self.verdict.setWordWrap(True)
+        self.verdict.setObjectName("verdict")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        bands = QLabel(BAND_TEXT)
+        bands.setWordWrap(True)
+        self.blocks = self._table(("block", "difference", "verdict"))
+        self.worst = self._table(("block", "index", "backprop g", "numeric ĝ", "|g − ĝ|"))
+
+        row = QHBoxLayout()  # two rows, so the tab stays narrow
+        row.addWidget(self.check_button)
+        row.addWidget(QLabel("ε"))
+        row.addWidget(self.epsilon)
+        row.addStretch(1)
+        bug_row = QHBoxLayout()
+        bug_row.addWidget(self.plant)
+        bug_row.addWidget(self.layer)
+        bug_row.addStretch(1)
+        network = QWidget()
+        box = QVBoxLayout(network)
+        box.addWidget(intro)
+        box.addLayout(row)
+        box.addLayout(bug_row)
+        box.addWidget(self.verdict)
+        box.addWidget(self.message)
+        box.addWidget(bands)
+        box.addWidget(QLabel("Per block"))
+        box.addWidget(self.blocks, 3)
+        box.addWidget(QLabel("The components that differ most"))
+        box.addWidget(self.worst, 2)
+
+        demo = QWidget()
+        self.demo_slider = QSlider(Qt.Horizontal)
+        self.demo_slider.setRange(*DEMO_RANGE)
+        self.demo_slider.setValue(DEMO_START)
+        self.demo_slider.setToolTip("ε, on a logarithmic scale")
+        self.demo_epsilon = QLabel()
+        self.demo_text = QLabel()
+        self.demo_text.setWordWrap(True)
+        self.demo_graphics = pg.GraphicsLayoutWidget()
+        self.demo_graphics.setMinimumHeight(120)
+        self.demo_plot = self.demo_graphics.addPlot()
+        self.demo_plot.setLogMode(x=True, y=True)
+        for axis in ("bottom", "left"):
+            self.demo_plot.getAxis(axis).enableAutoSIPrefix(False)
+        self.demo_plot.setLabel("bottom", "ε")
+        self.demo_plot.setLabel("left", "|estimate − 3|")
+        self.demo_plot.setMenuEnabled(False)
+        self.demo_plot.hideButtons()
+        self.demo_plot.setMouseEnabled(False, False)
+        self.demo_plot.addLegend(
+            offset=(8, 8), labelTextColor=(20, 20, 20), brush=pg.mkBrush(255, 255, 255, 220)
+        )
+        eps = 10.0 ** (np.arange(DEMO_RANGE[0], DEMO_RANGE[1] + 1) / DEMO_STEPS)
+        demos = [scalar_demo(DEMO_THETA, e) for e in eps]
+        self.demo_curves = {
+            "two": self.demo_plot.plot(
+                eps, [d.two_sided_error for d in demos], name="two-sided: error ε²"
+            ),
+            "one": self.demo_plot.plot(
+                eps, [d.one_sided_error for d in demos], name="one-sided: error 3ε + ε²"
+            ),
+        }
+        self.demo_marks = pg.ScatterPlotItem()
+        self.demo_plot.addItem(self.demo_marks)
+        self.demo_line = pg.InfiniteLine(angle=90, movable=False)
+        self.demo_plot.addItem(self.demo_line)
+        slider_row = QHBoxLayout()
+        slider_row.addWidget(self.demo_epsilon)
+        slider_row.addWidget(self.demo_slider, 1)
+        demo_box = QVBoxLayout(demo)
+        demo_intro = QLabel(DEMO_INTRO)
+        demo_intro.setWordWrap(True)
+        demo_box.addWidget(demo_intro)
+        demo_box.addLayout(slider_row)
+        demo_box.addWidget(self.demo_text)
+        demo_box.addWidget(self.demo_graphics)
+
+        self.pages = QTabWidget()  # two pages: each needs the height, in projector mode too
+        self.pages.addTab(network, "Backprop on this network")
+        self.pages.addTab(demo, "Why two-sided? θ³")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.pages)
+        self.demo_slider.valueChanged.connect(self._show_demo)
+        self.set_scale(1.0)
+        self._show_demo()
+
+    @staticmethod
+    def _table(headers: tuple[str, ...]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    # ----- the View protocol -----
+
+    def set_run(self, info: RunInfo) -> None:
+        self.sizes = info.sizes
+        self.layer.setRange(1, len(info.sizes) - 1)
+        if self.result is not None:
+            self.message.setText("A new network started: the result above is of the last one.")
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Nothing to draw per frame: a check is asked for with the button."""
+
+    def set_scale(self, scale: float, font: QFont | None = None) -> None:
+        self.scale = scale
+        if font is not None:
+            apply_font(self.demo_plot, font)
+            big = QFont(font)
+            big.setPointSizeF(font.pointSizeF() * 1.2)
+            self.verdict.setFont(big)
+        for key, k in (("two", 0), ("one", 1)):
+            self.demo_curves[key].setPen(pg.mkPen(class_color(k), width=2.2 * scale))
+        self.demo_line.setPen(pg.mkPen((90, 90, 90), width=1.2 * scale, style=Qt.DashLine))
+        self.demo_marks.setSize(11 * scale)
+        metrics = QFontMetrics(font) if font is not None else self.fontMetrics()
+        rows = metrics.height() + 6
+        for table in (self.blocks, self.worst):
+            table.verticalHeader().setDefaultSectionSize(rows)
+            table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + 2 * rows + 4)
+
+    # ----- the check -----
+
+    def request(self) -> None:
+        """Ask the worker to check its current network (answered on `gradient_checked`)."""
+        bug = self.layer.value() if self.plant.isChecked() else None
+        self.waiting = True
+        self.check_button.setEnabled(False)
+        n = min(Layout(self.sizes).n_params, MAX_COMPONENTS) if self.sizes else 0
+        self.message.setText(f"Checking {n:,} parameters, two cost evaluations each…")
+        self.worker.request_gradient_check(self.epsilon.currentData(), bug)
+
+    def _on_checked(self, _run_id: int, result) -> None:
+        self.waiting = False
+        self.check_button.setEnabled(True)
+        if isinstance(result, str):
+            self.message.setText(f"⚠ Could not check: {result}")
+        elif not math.isfinite(result.difference):
+            self.message.setText(
+                "⚠ The check gave NaN: the cost overflows at this θ. Reset the network (R) "
+                "or lower the learning rate."
+            )
+        else:
+            self.result = result
+            self._show(result)
+        self.checked.emit(result)
+
+    def _show(self, r: GradCheck) -> None:
+        sample = "all" if r.checked == r.n_params else f"an even sample of {r.checked:,} of"
+        bug = f"; bug planted in layer {r.planted_bug}" if r.planted_bug else ""
+        self.message.setText(
+            f"Checked {sample} {r.n_params:,} parameters, ε = {r.epsilon:.0e}, on {r.rows} "
+            f"rows{bug}."
+        )
+        self.verdict.setText(f"difference ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) = {r.difference:.2e}: {r.verdict}")
+        red, green, blue = VERDICT_COLORS[r.verdict]
+        self.verdict.setStyleSheet(
+            f"#verdict {{ background: rgb({red}, {green}, {blue}); color: rgb(20, 20, 20);"
+            " padding: 6px; border-radius: 4px; font-weight: bold; }"
+        )
+        self.blocks.setRowCount(len(r.blocks))
+        for i, (name, diff) in enumerate(r.blocks.items()):
+            text = verdict(diff)
+            cells = (name, f"{diff:.2e}", text)
+            for j, cell in enumerate(cells):
+                item = QTableWidgetItem(cell)
+                if j:
+                    item.setBackground(QBrush(QColor(*VERDICT_COLORS[text])))
+                self.blocks.setItem(i, j, item)
+        self.worst.setRowCount(len(r.worst))
+        for i, w in enumerate(r.worst):
+            cells = (
+                w["block"],
+                str(w["index"]),
+                f"{w['analytic']:.6g}",
+                f"{w['numeric']:.6g}",
+                f"{w['abs_difference']:.2e}",
+            )
+            for j, cell in enumerate(cells):
+                self.worst.setItem(i, j, QTableWidgetItem(cell))
+
+    # ----- the scalar demo -----
+
+    def demo_epsilon_value(self) -> float:
+        return 10.0 ** (self.demo_slider.value() / DEMO_STEPS)
+
+    def _show_demo(self) -> None:
+        eps = self.demo_epsilon_value()
+        d = scalar_demo(DEMO_THETA, eps)
+        self.demo_epsilon.setText(f"ε = {eps:.2g}")
+        self.demo_text.setText(
+            f"two-sided (f(θ+ε) − f(θ−ε)) / 2ε = <b>{d.two_sided:.6g}</b> "
+            f"(error {d.two_sided_error:.1e})<br>"
+            f"one-sided (f(θ+ε) − f(θ)) / ε = <b>{d.one_sided:.6g}</b> "
+            f"(error {d.one_sided_error:.1e})"
+        )
+        self.demo_line.setValue(math.log10(eps))
+        self.demo_marks.setData(
+            [math.log10(eps)] * 2,
+            [math.log10(d.two_sided_error), math.log10(d.one_sided_error)],
+            brush=[pg.mkBrush(class_color(0)), pg.mkBrush(class_color(1))],
+            pen=pg.mkPen((20, 20, 20)),
+        )

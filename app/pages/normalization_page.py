@@ -1,0 +1,147 @@
+"""The normalization lesson: contours of J(w₁, w₂) and the gradient-descent path.
+
+On the run's own training points (see `core.lessons.cost_landscape`): with raw, badly scaled inputs
+the contours are a long narrow valley and the path zig-zags across it; with z-scored
+inputs they turn round and the path goes straight. The toggle flips between the two;
+it starts as the run's "Normalize inputs" setting. Both pictures are computed once per
+run, when the tab is first shown, and kept; frames cost nothing after that.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
+
+from app.style.palette import SPLIT_COLORS
+from app.style.plot_style import apply_font, cache_axes
+from app.views.contour import contour_segments
+from app.worker import RunInfo
+from core.engine.run import Snapshot
+from core.lessons.cost_landscape import STEPS, Landscape, contour_levels, landscape
+
+CONTOUR_COLOR = (110, 110, 140)
+PATH_COLOR = SPLIT_COLORS["val"]  # vermillion: stands out on grey contours
+START_COLOR = (30, 30, 30)
+
+
+class NormLessonView(QWidget):
+    title = "Normalization"
+    wants_layers = False
+    wants_neurons = False
+    refresh_every = 1000  # the picture depends on the data only
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.scale = 1.0
+        self._info: RunInfo | None = None
+        self._cache: dict[bool, Landscape] = {}
+        self.normalize = QCheckBox("Normalize inputs: x ← (x − μ) / σ")
+        self.normalize.setToolTip(
+            "Logistic regression ŷ = σ(w₁x₁ + w₂x₂) on this run's training points.\n"
+            "Raw inputs: if x₁ is much larger than x₂, J changes fast along w₁ and slowly "
+            "along w₂: a long narrow valley, and gradient descent zig-zags across it.\n"
+            "Normalized inputs: round contours, and the path goes straight to the minimum."
+        )
+        self.normalize.toggled.connect(self._draw)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.normalize)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.caption)
+
+        self.plot = self.graphics.addPlot(title="Cost J(w₁, w₂) and gradient descent")
+        self.plot.setAspectLocked(True)  # equal units: an elongated valley looks elongated
+        self.plot.setMenuEnabled(False)
+        self.plot.setLabel("bottom", "w₁")
+        self.plot.setLabel("left", "w₂")
+        for name in ("bottom", "left"):
+            self.plot.getAxis(name).enableAutoSIPrefix(False)
+        cache_axes(self.plot)
+        self.contours = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
+        self.path = pg.PlotDataItem(symbol="o", symbolPen=None)
+        self.start = pg.ScatterPlotItem(symbol="s")
+        self.end = pg.ScatterPlotItem(symbol="star")
+        for item in (self.contours, self.path, self.start, self.end):
+            self.plot.addItem(item)
+        self.set_scale(1.0)
+
+    # ----- View -----
+
+    def set_run(self, info: RunInfo) -> None:
+        self._info = info
+        self._cache.clear()
+        self.normalize.blockSignals(True)
+        self.normalize.setChecked(info.config.data.normalize)
+        self.normalize.blockSignals(False)
+        for item in (self.contours, self.path, self.start, self.end):
+            item.setData([], [])
+        self.caption.clear()
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        if self._info is not None and self.normalize.isChecked() not in self._cache:
+            self._draw()
+
+    def set_scale(self, scale: float, font: QFont | None = None) -> None:
+        self.scale = scale
+        if font is not None:
+            apply_font(self.plot, font)
+        self.contours.setPen(pg.mkPen(CONTOUR_COLOR, width=1.2 * scale))
+        self.path.setPen(pg.mkPen(PATH_COLOR, width=2.2 * scale))
+        self.path.setSymbolBrush(pg.mkBrush(PATH_COLOR))
+        self.path.setSymbolSize(5 * scale)
+        self.start.setPen(pg.mkPen(START_COLOR, width=1.5 * scale))
+        self.start.setBrush(pg.mkBrush(255, 255, 255))
+        self.start.setSize(11 * scale)
+        self.end.setPen(pg.mkPen(START_COLOR, width=scale))
+        self.end.setBrush(pg.mkBrush(PATH_COLOR))
+        self.end.setSize(16 * scale)
+
+    # ----- drawing -----
+
+    def current(self) -> Landscape | None:
+        """The landscape shown now (computed on first use), or None before a run."""
+        if self._info is None:
+            return None
+        normalize = self.normalize.isChecked()
+        if normalize not in self._cache:
+            train = self._info.data.train
+            self._cache[normalize] = landscape(train.X, train.y, normalize)
+        return self._cache[normalize]
+
+    def _draw(self, *_) -> None:
+        lesson = self.current()
+        if lesson is None:
+            return
+        w1, w2 = lesson.w1, lesson.w2
+        segments = np.concatenate(
+            [contour_segments(lesson.cost, level) for level in contour_levels(lesson.cost)]
+        )
+        x = w1[0] + segments[..., 0].ravel() * (w1[1] - w1[0])
+        y = w2[0] + segments[..., 1].ravel() * (w2[1] - w2[0])
+        self.contours.setData(x, y)
+        self.path.setData(lesson.path[:, 0], lesson.path[:, 1])
+        self.start.setData(lesson.path[:1, 0], lesson.path[:1, 1])
+        self.end.setData(lesson.path[-1:, 0], lesson.path[-1:, 1])
+        self.plot.setRange(xRange=(w1[0], w1[-1]), yRange=(w2[0], w2[-1]), padding=0)
+        self.caption.setText(self._caption(lesson))
+
+    def _caption(self, lesson: Landscape) -> str:
+        data = self._info.data
+        inputs = "normalized inputs" if self.normalize.isChecked() else "raw inputs"
+        scale = self._info.config.data.scale_x1
+        J0, J1 = lesson.path_cost[0], lesson.path_cost[-1]
+        text = (
+            f"<b>{inputs}</b> (x₁ scaled ×{scale:g}): curvature ratio κ = "
+            f"{lesson.condition:,.3g}; α = {lesson.lr:.3g}; J {J0:.3f} → {J1:.3f} "
+            f"in {STEPS} steps (□ start, ★ end)."
+        )
+        if data.n_classes > 2:
+            text += " Class 1 against the rest."
+        if scale == 1 and not self.normalize.isChecked():
+            text += " Raise “Scale x₁” to see the valley narrow."
+        return text

@@ -1,0 +1,57 @@
+"""Colours and line styles that stay apart for colour-blind viewers (Okabe & Ito 2008).
+
+Classes are told apart by hue *and* by the lightness of the background behind them;
+curves of the three splits by colour *and* dash pattern, so a grey-scale projector
+still separates them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+# Okabe–Ito: blue, orange, bluish green, reddish purple, vermillion
+CLASS_COLORS = np.array(
+    [(0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (213, 94, 0)], dtype=float
+)
+SPLIT_COLORS = {"train": (0, 114, 178), "val": (213, 94, 0), "test": (0, 158, 115)}
+SPLIT_DASH = {"train": Qt.SolidLine, "val": Qt.DashLine, "test": Qt.DotLine}
+SPLIT_LABEL = {"train": "train", "val": "validation", "test": "test"}
+BAYES_COLOR = (90, 90, 90)
+# gradient-check verdicts, from core.probes.gradcheck.BANDS: Okabe–Ito bluish green, yellow,
+# orange, vermillion
+VERDICT_COLORS = {
+    "great": (0, 158, 115),
+    "fine, but look closer": (240, 228, 66),
+    "worry": (230, 159, 0),
+    "bug": (213, 94, 0),
+}
+BACKGROUND = "w"
+FOREGROUND = (30, 30, 30)
+
+
+def class_color(k: int, alpha: int = 255) -> tuple[int, int, int, int]:
+    r, g, b = CLASS_COLORS[k % len(CLASS_COLORS)]
+    return int(r), int(g), int(b), alpha
+
+
+def surface_rgb(probs: np.ndarray, discretize: bool) -> np.ndarray:
+    """An (R, R, 3) uint8 image of class probabilities.
+
+    probs : (R, R) p(class 1), or (R, R, K). Each pixel takes the colour of its most
+    likely class, faded towards white as the prediction nears a toss-up (confidence
+    c = (p_max − 1/K) / (1 − 1/K)); `discretize` draws every pixel at one fixed strength.
+    """
+    if probs.ndim == 2:
+        probs = np.stack([1 - probs, probs], axis=-1)
+    K = probs.shape[-1]
+    winner = probs.argmax(axis=-1)
+    if discretize:
+        strength = np.full(winner.shape, 0.45)
+    else:
+        confidence = (probs.max(axis=-1) - 1 / K) / (1 - 1 / K)
+        strength = 0.12 + 0.6 * np.clip(np.nan_to_num(confidence), 0, 1)
+    colors = CLASS_COLORS[:K][winner]
+    white = np.full(3, 255.0)
+    rgb = white + (colors - white) * strength[..., None]
+    return rgb.astype(np.uint8)

@@ -1,0 +1,207 @@
+"""The bias / variance panel: the errors read against the Bayes error, live.
+
+Bars for the Bayes, train and validation errors and for the two gaps between them,
+avoidable bias = train − Bayes and variance = val − train (`core.probes.diagnosis`), a gap bar
+red when it is over the threshold (the dashed line); the verdict and the basic recipe's
+advice. Where the advice is more data or regularization, a button applies it to the
+experiment (`remedy(str)`, applied by the window with `apply_remedy`) so the effect is
+seen: twice the points (a new run), or a larger λ (the running network).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.style.palette import BAYES_COLOR, SPLIT_COLORS
+from app.style.plot_style import apply_font, cache_axes, scaled
+from app.worker import RunInfo
+from core.config.schema import MAX_POINTS, Config
+from core.engine.run import Snapshot
+from core.probes.diagnosis import THRESHOLD, diagnose
+
+ROWS = ("Bayes error", "train error", "val error", "avoidable bias", "variance")
+ROW_COLORS = (BAYES_COLOR, SPLIT_COLORS["train"], SPLIT_COLORS["val"])
+HIGH_COLOR = (213, 94, 0)  # vermillion: a gap over the threshold
+LOW_COLOR = (0, 158, 115)  # bluish green: a gap under it
+VERDICT_COLORS = {
+    "fine": "#0b6e4f",
+    "high bias": "#a33b00",
+    "high variance": "#a33b00",
+    "high bias and high variance": "#b01515",
+}
+FIRST_LAMBDA = 0.1  # λ when regularization is switched on
+MAX_LAMBDA = 100.0
+
+
+def apply_remedy(config: Config, remedy: str) -> Config:
+    """`config` with the remedy applied: "more data" doubles the points (up to the limit);
+    "regularize" raises λ of the penalty in use (L2 unless only L1 is on) to the next
+    1-2-5 value at least twice as large, or to FIRST_LAMBDA when it is off."""
+    if remedy == "more data":
+        n = min(2 * config.data.n_points, MAX_POINTS)
+        return replace(config, data=replace(config.data, n_points=n))
+    train = config.train
+    key = "l1" if train.l1 > 0 and train.l2 == 0 else "l2"
+    lam = getattr(train, key)
+    return replace(config, train=replace(train, **{key: _next_lambda(lam)}))
+
+
+def _next_lambda(lam: float) -> float:
+    if lam <= 0:
+        return FIRST_LAMBDA
+    target = 2 * lam
+    exponent = math.floor(math.log10(target))
+    for m in (1, 2, 5, 10):
+        value = round(m * 10.0**exponent, 12)
+        if value >= target * (1 - 1e-9):
+            return min(value, MAX_LAMBDA)
+    return MAX_LAMBDA
+
+
+class BiasVarianceView(QWidget):
+    title = "Bias / variance"
+    wants_layers = False
+    wants_neurons = False
+    refresh_every = 5  # errors move slowly; a few updates a second read well
+
+    remedy = Signal(str)  # "more data" or "regularize"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.scale = 1.0
+        self._info: RunInfo | None = None
+        self.verdict = QLabel("—")
+        self.verdict.setObjectName("verdict")
+        self.verdict.setAlignment(Qt.AlignCenter)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.advice.setTextFormat(Qt.RichText)
+        self.more_data = QPushButton("More data: ×2 points")
+        self.more_data.setToolTip("Double the number of points (a new run on the larger set).")
+        self.regularize = QPushButton("Regularize: λ up")
+        self.regularize.setToolTip(
+            "Raise λ of the weight penalty (L2, or L1 when only it is on): "
+            "J + λ/(2m)·Σ‖W‖². The running network feels it at its next step."
+        )
+        self.more_data.clicked.connect(lambda: self.remedy.emit("more data"))
+        self.regularize.clicked.connect(lambda: self.remedy.emit("regularize"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.more_data)
+        buttons.addWidget(self.regularize)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.advice)
+        layout.addLayout(buttons)
+
+        self.plot = self.graphics.addPlot(title="Errors and the gaps between them")
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setLabel("bottom", "percent")
+        self.plot.getAxis("left").setTicks([[(i, name) for i, name in enumerate(ROWS)]])
+        self.plot.invertY(True)
+        cache_axes(self.plot)
+        n = len(ROWS)
+        self.bars = pg.BarGraphItem(x0=np.zeros(n), y=np.arange(n), height=0.62, width=np.zeros(n))
+        self.plot.addItem(self.bars)
+        self.labels = [pg.TextItem(anchor=(0, 0.5), color=(20, 20, 20)) for _ in ROWS]
+        for label in self.labels:
+            self.plot.addItem(label)
+        self.threshold = pg.PlotCurveItem()
+        self.threshold.setData([100 * THRESHOLD] * 2, [2.6, n - 0.4])
+        self.plot.addItem(self.threshold)
+        self.set_scale(1.0)
+        self._show_values(None)
+
+    # ----- View -----
+
+    def set_run(self, info: RunInfo) -> None:
+        self._info = info
+        self.more_data.setToolTip(
+            "Double the number of points (a new run on the larger set)."
+            if info.config.data.kind != "csv"
+            else "Not for points from a file: add points by drawing them."
+        )
+        self._show_values(None)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        m = snapshot.metrics
+        self._show_values((m["train"]["error"], m["val"]["error"]))
+
+    def set_scale(self, scale: float, font: QFont | None = None) -> None:
+        self.scale = scale
+        if font is not None:
+            apply_font(self.plot, font)
+            for label in self.labels:
+                label.setFont(scaled(font, 0.9))
+            big = scaled(font, 1.25)
+            big.setBold(True)
+            self.verdict.setFont(big)
+        self.threshold.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
+        self.bars.setOpts(pen=pg.mkPen(60, 60, 60, width=0.8 * scale))
+
+    # ----- drawing -----
+
+    def _show_values(self, errors: tuple[float, float] | None) -> None:
+        """Bars, verdict, advice and buttons for (train error, val error), or blank."""
+        bayes = self._info.data.bayes_error if self._info is not None else None
+        train, val = errors if errors is not None else (math.nan, math.nan)
+        known = not math.isnan(train)
+        has_val = not math.isnan(val)
+        d = diagnose(train, val, bayes) if known and has_val else None
+        values = [
+            bayes if bayes is not None else math.nan,
+            train,
+            val,
+            d.avoidable_bias if d else math.nan,
+            d.variance if d else math.nan,
+        ]
+        widths = np.nan_to_num(100 * np.array(values))
+        brushes = [pg.mkBrush(*c) for c in ROW_COLORS] + [
+            pg.mkBrush(*(HIGH_COLOR if v > THRESHOLD else LOW_COLOR)) for v in values[3:]
+        ]
+        self.bars.setOpts(width=widths, brushes=brushes)
+        right = max(10.0, float(np.max(widths)) * (1.3 + 0.25 * self.scale))  # room for text
+        left = min(0.0, float(np.min(widths)) * 1.35)
+        self.plot.setRange(xRange=(left, right), yRange=(-0.5, len(ROWS) - 0.5), padding=0)
+        for i, (label, value) in enumerate(zip(self.labels, values)):
+            label.setText("—" if math.isnan(value) else f"{100 * value:.1f}%")
+            label.setPos(max(widths[i], 0.0) + 0.01 * (right - left), i)
+        if bayes is None:
+            self.labels[0].setText("unknown: taken as 0")
+        self._show_verdict(d, known, has_val, bayes is not None)
+
+    def _show_verdict(self, d, known: bool, has_val: bool, bayes_known: bool) -> None:
+        if d is None:
+            text = "needs a validation split" if known and not has_val else "—"
+            self.verdict.setText(text)
+            self.verdict.setStyleSheet("#verdict { color: #333; padding: 6px; }")
+            self.advice.setText("")
+            self.more_data.setEnabled(False)
+            self.regularize.setEnabled(False)
+            return
+        self.verdict.setText(d.verdict[0].upper() + d.verdict[1:])
+        self.verdict.setStyleSheet(
+            f"#verdict {{ color: white; background: {VERDICT_COLORS[d.verdict]};"
+            " border-radius: 5px; padding: 6px; }"
+        )
+        items = "".join(f"<li>{a}</li>" for a in d.advice)
+        note = "" if bayes_known else "<br><i>Bayes error unknown for this data: taken as 0.</i>"
+        self.advice.setText(
+            f"<b>Basic recipe</b> (a gap counts as high above {THRESHOLD:.0%}):"
+            f"<ul style='margin: 2px 0 0 -20px'>{items}</ul>{note}"
+        )
+        variance_high = "high variance" in d.verdict
+        csv = self._info is not None and self._info.config.data.kind == "csv"
+        self.more_data.setEnabled(variance_high and not csv)
+        self.regularize.setEnabled(variance_high)

@@ -1,0 +1,267 @@
+"""The decision-boundary view: probability heatmap, boundary contour, data points.
+
+The heatmap is one `ImageItem` created once and updated in place each frame (row-major
+R×R, pixel centres on the engine's grid, see `core.probes.surface`). The 0.5 contour (two
+classes) or each class's region edge (K classes: where p_k equals the best other class)
+is one curve of segments (see `app.views.contour`) parented to the image. Points are drawn
+once per run: training points filled (augmented copies faint, under the originals),
+validation points as rings, test points as open squares; val and test drawn from the
+mismatched (shifted) distribution as open diamonds and triangles instead, so the shift is
+seen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+
+from app.style.palette import CLASS_COLORS, class_color, surface_rgb
+from app.style.plot_style import apply_font, apply_legend_font, cache_axes
+from app.views.contour import boundary_segments
+from app.worker import RunInfo
+from core.engine.run import Snapshot
+
+SPLIT_STYLE = {  # symbol, filled
+    "train": ("o", True),
+    "val": ("o", False),
+    "test": ("s", False),
+}
+SHIFTED_SYMBOL = {"val": "d", "test": "t"}
+AUGMENTED_ALPHA = 70
+POINT_SIZE = 7
+
+
+def binary_colormap() -> pg.ColorMap:
+    """The colour bar for p(class 1), matching `surface_rgb` for two classes."""
+    stops = np.array([0.0, 0.4999, 0.5001, 1.0])
+    probs = np.stack([1 - stops, stops], axis=-1)[None]
+    rgb = surface_rgb(probs, discretize=False)[0]
+    return pg.ColorMap(stops, rgb)
+
+
+class BoundaryView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.scale = 1.0
+        self.discretize = False
+        self._probs: np.ndarray | None = None
+        self._info: RunInfo | None = None
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+
+        self.plot = self.graphics.addPlot(row=0, col=0)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setAspectLocked(False)
+        self.plot.setLabel("bottom", "x₁")
+        self.plot.setLabel("left", "x₂")
+        self.plot.setTitle("Decision boundary")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.contour = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
+        self.contour.setParentItem(self.image)
+        self.contour.setPos(0.5, 0.5)  # segment ends are in pixel-centre coordinates
+        self.contour.setZValue(5)
+        self.points = {split: pg.ScatterPlotItem(pxMode=True) for split in SPLIT_STYLE}
+        for item in self.points.values():
+            item.setZValue(10)
+            # the points do not move during a run: repaint them as one cached pixmap
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+            self.plot.addItem(item)
+        self.colorbar = pg.ColorBarItem(
+            values=(0, 1), colorMap=binary_colormap(), interactive=False, label="p(class 1)"
+        )
+        self.graphics.addItem(self.colorbar, row=0, col=1)
+        cache_axes(self.plot)
+        cache_axes(self.colorbar)
+        self.legend = pg.LegendItem(offset=(-8, 8), labelTextColor=(20, 20, 20))
+        self.legend.setParentItem(self.plot.vb)
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.legend.setPen(pg.mkPen(150, 150, 150))
+        self.legend.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+
+        self.banner = QLabel(self)
+        self.banner.setObjectName("divergedBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setAlignment(Qt.AlignCenter)
+        self.banner.setStyleSheet(
+            "#divergedBanner { background: rgba(170, 20, 20, 225); color: white;"
+            " border-radius: 6px; padding: 10px; font-weight: bold; }"
+        )
+        self.banner.hide()
+
+    # ----- per run -----
+
+    def set_run(self, info: RunInfo) -> None:
+        """Draw the run's points and fit the view to its data extent."""
+        self._info = info
+        self._probs = None
+        self.image.clear()
+        data = info.data
+        for split, item in self.points.items():
+            s = getattr(data, split)
+            item.setData(**self._point_style(split, s.X, s.y, s.augmented, s.shifted))
+        x0, x1, y0, y1 = data.extent
+        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        binary = data.n_classes == 2
+        self.colorbar.setVisible(binary)
+        self._rebuild_legend(data.n_classes, data.train.augmented.any(), data.val.shifted)
+        self.contour.setPen(pg.mkPen((20, 20, 20), width=2 * self.scale))
+        self.contour.setData([], [])
+        self.hide_banner()
+
+    def show_draft(self, X: np.ndarray, y: np.ndarray, split: np.ndarray) -> None:
+        """Points not (yet) trained on: X : (n, 2), labels y : (n,), split : (n,) of
+        "train", "val", "test". The heatmap and contour of the last run are cleared."""
+        self._probs = None
+        self.image.clear()
+        self.contour.setData([], [])
+        for name, item in self.points.items():
+            rows = split == name
+            item.setData(
+                **self._point_style(name, X[rows], y[rows], np.zeros(rows.sum(), bool), False)
+            )
+
+    def _point_style(
+        self, split: str, X: np.ndarray, y: np.ndarray, augmented: np.ndarray, shifted: bool
+    ) -> dict:
+        symbol, filled = SPLIT_STYLE[split]
+        size = POINT_SIZE * self.scale * (1.0 if filled else 1.1)
+        if filled:
+            order = np.argsort(~augmented, kind="stable")  # augmented copies first, beneath
+            X, y, augmented = X[order], y[order], augmented[order]
+            alphas = np.where(augmented, AUGMENTED_ALPHA, 255)
+            brushes = {
+                (k, a): pg.mkBrush(*class_color(k, a))
+                for k in range(len(CLASS_COLORS))
+                for a in (AUGMENTED_ALPHA, 255)
+            }
+            pen = pg.mkPen(40, 40, 40, 200, width=0.8 * self.scale)
+            faint = pg.mkPen(None)
+            return dict(
+                x=X[:, 0],
+                y=X[:, 1],
+                symbol=symbol,
+                size=size,
+                pen=[faint if a else pen for a in augmented],
+                brush=[brushes[k, a] for k, a in zip(y, alphas)],
+            )
+        if shifted:
+            symbol = SHIFTED_SYMBOL[split]
+            size *= 1.25
+        pens = [pg.mkPen(class_color(k), width=2.0 * self.scale) for k in range(len(CLASS_COLORS))]
+        return dict(
+            x=X[:, 0],
+            y=X[:, 1],
+            symbol=symbol,
+            size=size,
+            pen=[pens[k] for k in y],
+            brush=pg.mkBrush(255, 255, 255, 90),
+        )
+
+    def _rebuild_legend(self, n_classes: int, augmented: bool, shifted: bool) -> None:
+        self.legend.clear()
+        for split, label in (("train", "train"), ("val", "validation"), ("test", "test")):
+            symbol, filled = SPLIT_STYLE[split]
+            if shifted and split in SHIFTED_SYMBOL:
+                symbol, label = SHIFTED_SYMBOL[split], f"{label}: shifted"
+            sample = pg.ScatterPlotItem(
+                symbol=symbol,
+                size=POINT_SIZE * self.scale,
+                pen=pg.mkPen(60, 60, 60, width=1.5 if not filled else 0.8),
+                brush=pg.mkBrush(150, 150, 150) if filled else pg.mkBrush(255, 255, 255),
+            )
+            self.legend.addItem(sample, label)
+        if augmented:
+            sample = pg.ScatterPlotItem(
+                symbol="o", size=POINT_SIZE * self.scale, pen=None, brush=pg.mkBrush(60, 60, 60, 90)
+            )
+            self.legend.addItem(sample, "augmented (faint)")
+        if n_classes > 2:
+            for k in range(n_classes):
+                sample = pg.ScatterPlotItem(
+                    symbol="s",
+                    size=POINT_SIZE * self.scale,
+                    brush=pg.mkBrush(*class_color(k)),
+                    pen=None,
+                )
+                self.legend.addItem(sample, f"class {k}")
+
+    # ----- per frame -----
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        surface = snapshot.surface
+        if surface is None:
+            return
+        self._probs = surface.probs
+        self._draw_image()
+        x0, x1, y0, y1 = surface.extent
+        R = surface.probs.shape[0]
+        dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
+        self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, R * dx, R * dy))
+        self._draw_contours(surface.probs)
+        if snapshot.status == "diverged":
+            self.show_banner(
+                f"Diverged at epoch {snapshot.diverged_at}: the loss became inf or NaN.\n"
+                "Lower the learning rate or use a smaller init (He, Xavier), then press Reset."
+            )
+        else:
+            self.hide_banner()
+
+    def _draw_image(self) -> None:
+        if self._probs is not None:
+            self.image.setImage(surface_rgb(self._probs, self.discretize), levels=(0, 255))
+
+    def _draw_contours(self, probs: np.ndarray) -> None:
+        segments = boundary_segments(probs)
+        self.contour.setData(segments[..., 0].ravel(), segments[..., 1].ravel())
+
+    # ----- toggles -----
+
+    def set_split_visible(self, split: str, visible: bool) -> None:
+        self.points[split].setVisible(visible)
+
+    def set_discretize(self, on: bool) -> None:
+        self.discretize = on
+        self._draw_image()
+
+    def set_scale(self, scale: float, font: QFont) -> None:
+        """Point sizes, line widths and text for the projector mode."""
+        self.scale = scale
+        apply_font(self.plot, font)
+        apply_font(self.colorbar, font)
+        self.banner.setFont(font)
+        if self._info is not None:
+            probs = self._probs
+            self.set_run(self._info)
+            self._probs = probs
+            self._draw_image()
+        apply_legend_font(self.legend, font)
+
+    # ----- the diverged banner -----
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self._place_banner()
+        self.banner.show()
+        self.banner.raise_()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+
+    def _place_banner(self) -> None:
+        width = int(self.width() * 0.8)
+        self.banner.setFixedWidth(width)
+        self.banner.adjustSize()
+        self.banner.move((self.width() - width) // 2, int(self.height() * 0.12))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.banner.isVisible():
+            self._place_banner()

@@ -1,0 +1,179 @@
+"""Loss and error against epochs for the three splits, with the Bayes error and the
+early-stopping marks.
+
+Early stopping: a solid line at the best epoch (lowest validation loss), a dashed one
+where the patience ran out, markers on the error curves at the best epoch and a line of
+text with the restored parameters' errors.
+
+One curve item per split and plot, created once and fed with `setData` (`skipFiniteCheck`:
+NaN marks an empty split or a diverged epoch and is simply not drawn). Curves change
+slowly, so the window refreshes them every few frames; there is no grid, whose redraw
+(with every change of the epoch axis) cost more than all the rest of a frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
+from app.style.plot_style import apply_font, cache_axes, scaled
+from app.worker import RunInfo
+from core.engine.run import SPLITS, Snapshot
+
+
+class CurvesView(QWidget):
+    title = "Curves"
+    wants_layers = False
+    wants_neurons = False
+    refresh_every = 3  # curves change slowly: a third of the frame rate is plenty
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.scale = 1.0
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+        self.restored = QLabel()
+        self.restored.setWordWrap(True)
+        self.restored.hide()
+        layout.addWidget(self.restored)
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, title="Loss (cross-entropy)")
+        self.error_plot = self.graphics.addPlot(row=1, col=0, title="Error")
+        self.error_plot.setXLink(self.loss_plot)
+        self.error_plot.setLabel("bottom", "epoch")
+        for plot in (self.loss_plot, self.error_plot):
+            cache_axes(plot)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+        self.loss_plot.addLegend(
+            offset=(-8, 8), labelTextColor=(20, 20, 20), brush=pg.mkBrush(255, 255, 255, 220)
+        )
+        self.curves = {}
+        for split in SPLITS:
+            for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
+                self.curves[split, name] = plot.plot(
+                    name=SPLIT_LABEL[split] if name == "loss" else None,
+                    skipFiniteCheck=True,
+                    antialias=False,
+                )
+        self.bayes_line = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            label="Bayes error {value:.1%}",
+            labelOpts={"position": 0.3, "color": BAYES_COLOR, "anchors": [(0, 1), (0, 1)]},
+        )
+        self.error_plot.addItem(self.bayes_line)
+        self.best_lines = [
+            pg.InfiniteLine(
+                angle=90,
+                movable=False,
+                label="best epoch",
+                labelOpts={"position": 0.9, "color": (40, 40, 40)},
+            )
+            for _ in range(2)
+        ]
+        self.loss_plot.addItem(self.best_lines[0])
+        self.error_plot.addItem(self.best_lines[1])
+        self.stop_lines = [
+            pg.InfiniteLine(
+                angle=90,
+                movable=False,
+                label="patience ran out",
+                labelOpts={"position": p, "color": (40, 40, 40), "anchors": [(1, 0), (1, 0)]},
+            )
+            for p in (0.45, 0.75)  # below the loss plot's legend
+        ]
+        self.loss_plot.addItem(self.stop_lines[0])
+        self.error_plot.addItem(self.stop_lines[1])
+        self.restored_marks = pg.ScatterPlotItem(symbol="o", pxMode=True)
+        self.restored_marks.setZValue(10)
+        self.error_plot.addItem(self.restored_marks)
+        self.set_scale(1.0)
+        self.clear()
+
+    def set_scale(self, scale: float, font: QFont | None = None) -> None:
+        """Line widths (and, given a font, all text) for the projector mode."""
+        self.scale = scale
+        metrics = QFontMetrics(font) if font is not None else self.fontMetrics()
+        self.restored.setMinimumHeight(4 * metrics.lineSpacing() + 4)  # wraps to ≤ 4 lines
+        if font is not None:
+            apply_font(self.loss_plot, font)
+            apply_font(self.error_plot, font)
+            for line in (self.bayes_line, *self.best_lines, *self.stop_lines):
+                line.label.setFont(scaled(font, 0.9))
+        for (split, _), curve in self.curves.items():
+            curve.setPen(pg.mkPen(SPLIT_COLORS[split], width=2.2 * scale, style=SPLIT_DASH[split]))
+        self.bayes_line.setPen(pg.mkPen(BAYES_COLOR, width=1.5 * scale, style=SPLIT_DASH["val"]))
+        for line in self.best_lines:
+            line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale))
+        for line in self.stop_lines:
+            line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
+        self.restored_marks.setSize(10 * scale)
+        self.restored_marks.setPen(pg.mkPen((30, 30, 30), width=1.2 * scale))
+
+    def set_log_scale(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+
+    def clear(self) -> None:
+        for curve in self.curves.values():
+            curve.setData([], [])
+        self.set_bayes_error(None)
+        for line in (*self.best_lines, *self.stop_lines):
+            line.hide()
+        self.restored_marks.setData([], [])
+        self.restored.hide()
+
+    def set_run(self, info: RunInfo) -> None:
+        self.clear()
+        self.set_bayes_error(info.data.bayes_error)
+
+    def set_bayes_error(self, bayes: float | None) -> None:
+        self.bayes_line.setVisible(bayes is not None)
+        if bayes is not None:
+            self.bayes_line.setValue(bayes)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        h = snapshot.history
+        epochs = h["epoch"].astype(float)
+        log_loss = self.loss_plot.ctrl.logYCheck.isChecked()
+        for split in SPLITS:
+            loss = h[f"{split}_loss"]
+            if log_loss:
+                loss = np.where(loss > 0, loss, np.nan)
+            self.curves[split, "loss"].setData(epochs, loss)
+            self.curves[split, "error"].setData(epochs, h[f"{split}_error"])
+        for line in self.best_lines:
+            line.setVisible(snapshot.best_epoch is not None)
+            if snapshot.best_epoch is not None:
+                line.setValue(snapshot.best_epoch)
+        self._show_early_stop(snapshot)
+
+    def _show_early_stop(self, snapshot: Snapshot) -> None:
+        """The patience line, the restored θ's errors as markers at the best epoch and text."""
+        stopped = snapshot.status == "early_stopped"
+        for line in self.stop_lines:
+            line.setVisible(stopped)
+            if stopped:
+                line.setValue(snapshot.stopped_epoch)
+        self.restored.setVisible(stopped)
+        if not stopped:
+            self.restored_marks.setData([], [])
+            return
+        errors = {s: snapshot.metrics[s]["error"] for s in SPLITS}
+        shown = [s for s in SPLITS if errors[s] == errors[s]]
+        self.restored_marks.setData(
+            [snapshot.best_epoch] * len(shown),
+            [errors[s] for s in shown],
+            brush=[pg.mkBrush(*SPLIT_COLORS[s]) for s in shown],
+        )
+        parts = " · ".join(f"{s} {errors[s]:.1%}" for s in shown)
+        self.restored.setText(
+            f"Stopped at epoch {snapshot.stopped_epoch}: no better val loss for "
+            f"{snapshot.stopped_epoch - snapshot.best_epoch} epochs.<br>"
+            f"<b>Restored epoch {snapshot.best_epoch}</b>, error: {parts}"
+        )

@@ -1,0 +1,344 @@
+"""Inside the network: per-layer distributions, and the signal's scale through depth.
+
+`LayersView` draws the activations A[l] and the gradients (∂J/∂A[l] or ∂J/∂W[l], a
+toggle) of the probe pass as ridgelines (`app.views.ridges`), input side at the top, output at
+the bottom, each panel on one shared x axis; beside the activations, each layer's std σ
+and its fraction of saturated (tanh, sigmoid: g' < 0.05) or dead (relu: never positive)
+units. Row labels are thinned to every k-th layer when rows get too thin for text.
+
+`DepthView` draws, top to bottom: the std of A[l] and of ∂J/∂A[l] against l on a log axis
+with the scale a well-initialized net keeps (its input's, 1 after normalization, and the
+output gradient's); ‖dW[l]‖ against epochs on a log axis, one curve per layer coloured by
+depth; the same as a layer × epoch heatmap of log10 ‖dW[l]‖, where vanishing gradients
+are a dark band on the input side and exploding ones a bright band.
+
+Both read `Snapshot.layers` / `Snapshot.history['grad_norm']` only; items are created
+once per run and fed new arrays each frame, and log axes are drawn from pre-logged data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+
+from app.style.palette import SPLIT_COLORS
+from app.style.plot_style import apply_font, cache_axes, scaled
+from app.views.ridges import Ridges, occupied_range
+from app.worker import RunInfo
+from core.engine.run import Snapshot
+
+DEPTH_MAP = pg.colormap.get("viridis")
+MAX_CURVE_POINTS = 400
+TINY = 1e-12  # a zero norm or std is drawn at this
+
+
+class Log10Axis(pg.AxisItem):
+    """An axis over log10 values, labelled with the values themselves (1e-06, 0.01, 38.4)."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [f"{10.0**v:.3g}" for v in values]
+
+
+def depth_colors(n: int) -> list[QColor]:
+    """n colours from dark (input side) to light (output), viridis without its pale end."""
+    if n == 1:
+        return [DEPTH_MAP.map(0.0, mode="qcolor")]
+    return [DEPTH_MAP.map(0.85 * i / (n - 1), mode="qcolor") for i in range(n)]
+
+
+def label_stride(n_rows: int, pixels: float, font: QFont) -> int:
+    """Label every k-th of n_rows rows so that labels `pixels` tall in all never overlap."""
+    text = font.pointSizeF() * 1.6  # a line of text in pixels, with some air
+    return max(1, math.ceil(text / max(pixels / max(n_rows, 1), 1e-6)))
+
+
+def layer_names(L: int) -> list[str]:
+    return [str(layer) for layer in range(1, L)] + ["out"]
+
+
+def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: str):
+    plot = graphics.addPlot(row=row, col=col, title=title)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setMouseEnabled(x=False, y=False)
+    plot.invertY(True)
+    cache_axes(plot)
+    return plot
+
+
+class LayersView(QWidget):
+    title = "Layers"
+    wants_layers = True
+    wants_neurons = False
+    refresh_every = 2
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.font_ = QFont()
+        self.L = 0
+        self.activation = ""
+        self._labels: tuple = ()
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.dA = QRadioButton("∂J/∂A")
+        self.dW = QRadioButton("∂J/∂W")
+        self.dA.setChecked(True)
+        self.dA.setToolTip(
+            "Gradient of the loss with respect to each layer's output A[l]: the signal going back"
+        )
+        self.dW.setToolTip(
+            "Gradient of the loss with respect to each layer's weights W[l]: the update"
+        )
+        group = QButtonGroup(self)
+        group.addButton(self.dA)
+        group.addButton(self.dW)
+        self.dW.toggled.connect(self._on_toggle)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Gradients:"))
+        bar.addWidget(self.dA)
+        bar.addWidget(self.dW)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.graphics)
+        self.act_plot = _layer_plot(self.graphics, 0, 0, "Activations A[l]")
+        self.grad_plot = _layer_plot(self.graphics, 0, 1, "Gradients ∂J/∂A[l]")
+        self.grad_plot.setYLink(self.act_plot)
+        self.act_plot.setLabel("left", "layer (input side on top)")
+        self.act_plot.showAxis("right")
+        self.grad_plot.getAxis("left").setStyle(showValues=False)
+        self.act_ridges, self.grad_ridges = Ridges(), Ridges()
+        self.act_plot.addItem(self.act_ridges)
+        self.grad_plot.addItem(self.grad_ridges)
+        self._last: Snapshot | None = None
+        self.set_scale(1.0, QFont())
+
+    def set_scale(self, scale: float, font: QFont) -> None:
+        self.font_ = QFont(font)
+        for plot in (self.act_plot, self.grad_plot):
+            apply_font(plot, font)
+        # fixed widths: a label set on the last frame of a run must show without a relayout
+        tick = QFontMetrics(scaled(font, 0.85))
+        self.act_plot.getAxis("right").setWidth(tick.horizontalAdvance("σ 8e-88 dead 100%") + 8)
+        self.act_plot.getAxis("left").setWidth(
+            tick.horizontalAdvance("out") + QFontMetrics(font).height() + 12
+        )
+        self._labels = ()
+        if self._last is not None:
+            self.show_snapshot(self._last)
+
+    def set_run(self, info: RunInfo) -> None:
+        self.L = len(info.sizes) - 1
+        self.activation = info.config.model.activation
+        colors = depth_colors(self.L)
+        for c in colors:
+            c.setAlpha(200)
+        self.act_ridges.set_colors(colors)
+        self.grad_ridges.set_colors(colors)
+        self.act_plot.setYRange(0.0, self.L + 0.3, padding=0)
+        self._labels = ()
+        self._last = None
+
+    def _on_toggle(self, dw: bool) -> None:
+        self.grad_plot.setTitle("Gradients ∂J/∂W[l]" if dw else "Gradients ∂J/∂A[l]")
+        apply_font(self.grad_plot, self.font_)
+        if self._last is not None:
+            self.show_snapshot(self._last)
+
+    def row_label(self, stats, row: int) -> str:
+        """'σ 3e-02 dead 12%': the layer's std, and its dead (relu) or saturated (tanh,
+        sigmoid) fraction; the output row is the logits."""
+        std = f"σ {stats.act_std[row]:.0e}"
+        if row == self.L - 1:
+            return f"{std} logits"
+        if self.activation in ("relu", "leaky_relu"):
+            return f"{std} dead {stats.dead[row]:.0%}"
+        if self.activation in ("tanh", "sigmoid"):
+            return f"{std} sat {stats.saturated[row]:.0%}"
+        return std
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        stats = snapshot.layers
+        if stats is None or len(stats.act_std) != self.L:
+            return
+        if not np.isfinite(stats.act_std).any():
+            self.act_plot.setTitle(diverged_title(snapshot, self._last))
+            return
+        self.act_plot.setTitle("Activations A[l]")
+        self._last = snapshot
+        self.act_ridges.set_data(stats.act_hist, stats.act_edges)
+        self.act_plot.setXRange(*occupied_range(stats.act_hist, stats.act_edges), padding=0.02)
+        if self.dW.isChecked():
+            hist, edges = stats.dw_hist, stats.dw_edges
+        else:
+            hist, edges = stats.grad_hist, stats.grad_edges
+        self.grad_ridges.set_data(hist, edges)
+        self.grad_plot.setXRange(*occupied_range(hist, edges), padding=0.02)
+        self._set_labels(stats)
+
+    def _set_labels(self, stats) -> None:
+        """Layer names on the left, saturated/dead fractions on the right: every k-th row."""
+        stride = label_stride(self.L, self.act_plot.vb.height() or 400, self.font_)
+        rows = sorted(set(range(0, self.L, stride)) | {self.L - 1})
+        names = layer_names(self.L)
+        left = [(r + 1 - 0.3, names[r]) for r in rows]
+        right = [(r + 1 - 0.3, self.row_label(stats, r)) for r in rows]
+        if (left, right) != self._labels:
+            self._labels = (left, right)
+            self.act_plot.getAxis("left").setTicks([left])
+            self.act_plot.getAxis("right").setTicks([right])
+            self.grad_plot.getAxis("left").setTicks([left])
+
+
+def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
+    """What a layer view says when the run's numbers are no longer finite (two short
+    lines: the title sits over a half-width column)."""
+    if last is None:
+        return f"Diverged at epoch {snapshot.diverged_at}<br>Reset, then Step to watch"
+    return f"Diverged at epoch {snapshot.diverged_at}<br>epoch {last.epoch} shown"
+
+
+class DepthView(QWidget):
+    title = "Depth"
+    wants_layers = True
+    wants_neurons = False
+    refresh_every = 6  # per-epoch histories: 5 redraws a second show every change
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.L = 0
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+        g = self.graphics
+
+        self.scale_plot = g.addPlot(
+            row=0, col=0, title="Signal scale through depth (std)", axisItems=log_axis()
+        )
+        self.scale_plot.setLabel("bottom", "layer")
+        self.scale_plot.addLegend(offset=(-8, 8), brush=pg.mkBrush(255, 255, 255, 220))
+        self.act_curve = self.scale_plot.plot(name="activations A[l]", symbol="o")
+        self.grad_curve = self.scale_plot.plot(name="gradients ∂J/∂A[l]", symbol="s")
+        self.act_ref = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            label="input scale",
+            labelOpts={"position": 0.08, "anchors": [(0, 1), (0, 1)]},
+        )
+        self.grad_ref = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            label="output gradient scale",
+            labelOpts={"position": 0.6, "anchors": [(0, 0), (0, 0)]},
+        )
+        for line in (self.act_ref, self.grad_ref):
+            self.scale_plot.addItem(line)
+
+        self.norm_plot = g.addPlot(
+            row=1, col=0, title="Gradient norm ‖dW[l]‖ per layer", axisItems=log_axis()
+        )
+        self.heat_plot = g.addPlot(row=2, col=0, title="log₁₀ ‖dW[l]‖: layer × epoch")
+        self.heat_plot.setLabel("bottom", "epoch")
+        self.heat_plot.setLabel("left", "layer")
+        self.heat_plot.invertY(True)
+        self.heat_plot.setXLink(self.norm_plot)
+        self.heat = pg.ImageItem(axisOrder="row-major")
+        self.heat.setColorMap(DEPTH_MAP)
+        self.heat_plot.addItem(self.heat)
+        self.colorbar = pg.ColorBarItem(
+            values=(-6, 0), colorMap=DEPTH_MAP, interactive=False, width=14
+        )
+        self.colorbar.setImageItem(self.heat)
+        g.addItem(self.colorbar, row=2, col=1)
+        for plot in (self.scale_plot, self.norm_plot, self.heat_plot):
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setMouseEnabled(x=False, y=False)
+            cache_axes(plot)
+        self.norm_curves: list[pg.PlotCurveItem] = []
+        self._last: Snapshot | None = None
+        self.set_scale(1.0, QFont())
+
+    def set_scale(self, scale: float, font: QFont) -> None:
+        self.scale = scale
+        for plot in (self.scale_plot, self.norm_plot, self.heat_plot):
+            apply_font(plot, font)
+        act, grad = SPLIT_COLORS["train"], SPLIT_COLORS["val"]
+        self.act_curve.setPen(pg.mkPen(act, width=2 * scale))
+        self.act_curve.setSymbolBrush(act)
+        self.act_curve.setSymbolSize(6 * scale)
+        self.grad_curve.setPen(pg.mkPen(grad, width=2 * scale, style=Qt.DashLine))
+        self.grad_curve.setSymbolBrush(grad)
+        self.grad_curve.setSymbolSize(6 * scale)
+        self.act_ref.setPen(pg.mkPen(act, width=1.2 * scale, style=Qt.DotLine))
+        self.grad_ref.setPen(pg.mkPen(grad, width=1.2 * scale, style=Qt.DotLine))
+        for line in (self.act_ref, self.grad_ref):
+            line.label.setFont(font)
+            line.label.setColor((40, 40, 40))
+        self._pen_curves()
+
+    def _pen_curves(self) -> None:
+        for curve, color in zip(self.norm_curves, depth_colors(len(self.norm_curves))):
+            curve.setPen(pg.mkPen(color, width=1.5 * self.scale))
+
+    def set_run(self, info: RunInfo) -> None:
+        self.L = len(info.sizes) - 1
+        for curve in self.norm_curves:
+            self.norm_plot.removeItem(curve)
+        self.norm_curves = [
+            pg.PlotCurveItem(skipFiniteCheck=True, antialias=False) for _ in range(self.L)
+        ]
+        for curve in self.norm_curves:
+            self.norm_plot.addItem(curve)
+        self._pen_curves()
+        ticks = [(float(x), str(x)) for x in range(1, self.L + 1)]
+        stride = max(1, math.ceil(self.L / 10))
+        self.scale_plot.getAxis("bottom").setTicks([ticks[::stride]])
+        self.act_curve.setData([], [])
+        self.grad_curve.setData([], [])
+        self.heat.clear()
+        self._last = None
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        stats = snapshot.layers
+        self.scale_plot.setTitle("Signal scale through depth (std)")
+        if stats is not None and not np.isfinite(stats.act_std).any():
+            self.scale_plot.setTitle(diverged_title(snapshot, self._last))
+        elif stats is not None and len(stats.act_std) == self.L:
+            self._last = snapshot
+            layers = np.arange(1, self.L + 1, dtype=float)
+            self.act_curve.setData(layers, _log10(stats.act_std))
+            self.grad_curve.setData(layers, _log10(stats.grad_std))
+            self.act_ref.setValue(0.0)
+            self.grad_ref.setValue(float(_log10(stats.grad_std[-1:])[0]))
+        norms = snapshot.history["grad_norm"]
+        if norms.shape[1] != self.L or not len(norms):
+            return
+        epochs = snapshot.history["epoch"].astype(float)
+        step = max(1, len(epochs) // MAX_CURVE_POINTS)
+        with np.errstate(all="ignore"):  # a zero norm (epoch 0: no update yet) is not drawn
+            logs = np.log10(np.where(norms[::step] > 0, norms[::step], np.nan))
+        for layer, curve in enumerate(self.norm_curves):
+            curve.setData(epochs[::step], logs[:, layer])
+        finite = logs[np.isfinite(logs)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 0.0)
+        hi = hi if hi > lo else lo + 1
+        self.heat.setImage(np.ascontiguousarray(logs.T), autoLevels=False, levels=(lo, hi))
+        self.colorbar.setLevels((lo, hi))
+        first, last = epochs[0], epochs[::step][-1]
+        self.heat.setRect(QRectF(first, 0.5, max(last - first, 1.0), self.L))
+
+
+def log_axis() -> dict[str, pg.AxisItem]:
+    return {"left": Log10Axis("left")}
+
+
+def _log10(values: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.log10(np.maximum(np.asarray(values, dtype=float), TINY))

@@ -1,0 +1,278 @@
+"""The train / val / test data of a run, built from its `DataConfig`; and CSV loading.
+
+Randomness: `SeedSequence(seed).spawn(4)` gives four independent generators, one each for
+sampling, splitting, mismatch and augmentation, so that changing one setting does not
+reshuffle what the others drew (a new `augment` leaves val as it was, and so on).
+
+For a generated kind (σ = noise, m = mismatch, a = augment; `core.data.datasets` for the kinds):
+
+1. Sample n_points points, the classes in equal numbers.
+2. Split, stratified by class, into sizes ⌊f_j n⌋ for the fractions f = `split` with the
+   leftover points going to the largest fractional parts (largest remainder).
+3. Mismatch, m > 0: val and test keep their labels but their points are drawn afresh from
+   the shifted, noisier distribution x = c + ε' + (0.5 m, 0), ε' ~ N(0, (σ² + (0.3 m)²) I):
+   the lecture's "train on sharp web photos, test on blurry phone photos".
+4. Augment, a > 0: a copies of every training point, each x' = A x + t + 0.02 ε with
+   ε ~ N(0, I) and label perm[y], for a symmetry (A, t, perm) of the generating distribution
+   drawn uniformly from `datasets.symmetries` (data units: the toy sets span about ±1.5).
+5. scale_x1: x1 of every split is multiplied by it (the badly scaled input).
+
+For kind "csv" the file gives the points, the labels (K = largest label + 1) and, with a
+`split` column, the split; otherwise step 2 splits it. Steps 3 and 4 work in units of s_j,
+the training split's standard deviation of column j: mismatch moves val and test by
+(0.5 m s_1, 0) and adds noise of std 0.3 m s_j; augmentation is jitter of std 0.02 s_j only.
+The Bayes error is unknown (None).
+
+`extent` is the bounding box of every point of every split, widened by 10% of its size on
+each side (by 0.5 on each side of an axis where all points coincide).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import pathlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.config.schema import DataConfig
+from core.data.bayes import bayes_error
+from core.data.datasets import class_count, sample, sample_for_labels, symmetries
+from core.errors import InputError
+
+MAX_CSV_ROWS = 20_000
+MAX_CSV_CLASSES = 5
+SPLIT_NAMES = ("train", "val", "test")
+MISMATCH_SHIFT = 0.5  # × m, along x1
+MISMATCH_NOISE = 0.3  # × m, added in quadrature
+JITTER = 0.02
+MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class Split:
+    X: np.ndarray  # (n, 2) float64, in the user's coordinates (after scale_x1)
+    y: np.ndarray  # (n,) int64
+    augmented: np.ndarray  # (n,) bool, True for points made by augmentation (train only)
+    shifted: bool  # drawn from the mismatched distribution
+
+
+@dataclass(frozen=True)
+class Data:
+    train: Split
+    val: Split
+    test: Split
+    n_classes: int
+    bayes_error: float | None  # of the training distribution; None for CSV data
+    bayes_error_shifted: float | None  # of the val/test distribution when mismatch > 0
+    extent: tuple[float, float, float, float]  # (x1_min, x1_max, x2_min, x2_max) + margin
+
+
+def build_data(cfg: DataConfig, base_dir: pathlib.Path | None = None) -> Data:
+    """All three splits of `cfg` (see the module docstring); a relative `cfg.csv` is taken
+    relative to `base_dir`. Same config → bit-identical data."""
+    seeds = np.random.SeedSequence(cfg.seed).spawn(4)
+    rng_sample, rng_split, rng_mismatch, rng_augment = (np.random.default_rng(s) for s in seeds)
+    if cfg.kind == "csv":
+        X, y, names = load_csv(_csv_path(cfg.csv, base_dir))
+        K = int(y.max()) + 1
+        if names is None:
+            which = split_indices(y, cfg.split, rng_split)
+        else:
+            which = np.array([SPLIT_NAMES.index(name) for name in names], dtype=np.int8)
+        unit = X[which == 0].std(axis=0)
+    else:
+        K = class_count(cfg.kind, cfg.n_classes)
+        X, y = sample(cfg.kind, cfg.n_points, K, cfg.noise, rng_sample)
+        which = split_indices(y, cfg.split, rng_split)
+        unit = np.ones(2)
+    parts = [(X[which == j], y[which == j]) for j in range(3)]
+
+    m = cfg.mismatch
+    if m > 0:
+        parts[1:] = [(_mismatched(cfg, K, Xs, ys, unit, rng_mismatch), ys) for Xs, ys in parts[1:]]
+    X_train, y_train = parts[0]
+    n_train = len(y_train)
+    if cfg.augment > 0:
+        X_aug, y_aug = _augmented(cfg, K, X_train, y_train, unit, rng_augment)
+        X_train, y_train = np.concatenate([X_train, X_aug]), np.concatenate([y_train, y_aug])
+    parts[0] = (X_train, y_train)
+
+    splits = []
+    for j, (Xs, ys) in enumerate(parts):
+        Xs = Xs * np.array([cfg.scale_x1, 1.0])
+        flags = np.arange(len(ys)) >= n_train if j == 0 else np.zeros(len(ys), dtype=bool)
+        splits.append(Split(Xs, ys.astype(np.int64), flags, shifted=j > 0 and m > 0))
+
+    bayes = bayes_shifted = None
+    if cfg.kind != "csv":
+        bayes = bayes_error(cfg.kind, K, cfg.noise)
+        if m > 0:
+            bayes_shifted = bayes_error(cfg.kind, K, cfg.noise, extra_noise=MISMATCH_NOISE * m)
+    extent = _extent(np.concatenate([s.X for s in splits]))
+    return Data(*splits, n_classes=K, bayes_error=bayes, bayes_error_shifted=bayes_shifted,
+                extent=extent)
+
+
+def split_sizes(n: int, fractions: tuple[float, float, float]) -> np.ndarray:
+    """(3,) int: ⌊f_j n⌋, plus one for the largest fractional parts until they sum to n."""
+    exact = np.asarray(fractions, dtype=np.float64) * n
+    sizes = np.floor(exact).astype(np.int64)
+    leftover = n - int(sizes.sum())
+    sizes[np.argsort(-(exact - sizes), kind="stable")[:leftover]] += 1
+    return sizes
+
+
+def split_indices(
+    y: np.ndarray, fractions: tuple[float, float, float], rng: np.random.Generator
+) -> np.ndarray:
+    """(n,) int8: 0 train, 1 val, 2 test; sizes from `split_sizes`, stratified by class.
+
+    The points are ordered by class (randomly within a class) and dealt out along that order
+    by an evenly interleaved sequence of split labels (split j's k-th label sits at position
+    (k + ½)/n_j of the sequence), so each class is split in the proportions f up to ±1 point.
+    """
+    n = len(y)
+    sizes = split_sizes(n, fractions)
+    order = rng.permutation(n)
+    order = order[np.argsort(y[order], kind="stable")]
+    positions = np.concatenate([(np.arange(c) + 0.5) / c for c in sizes if c])
+    labels = np.repeat(np.arange(3, dtype=np.int8), sizes)
+    which = np.empty(n, dtype=np.int8)
+    which[order] = labels[np.argsort(positions, kind="stable")]
+    return which
+
+
+def _mismatched(cfg: DataConfig, K: int, X, y, unit, rng) -> np.ndarray:
+    """(n, 2) points of the mismatched distribution for the labels y (module docstring, 3)."""
+    m = cfg.mismatch
+    shift = np.array([MISMATCH_SHIFT * m, 0.0]) * unit
+    if cfg.kind == "csv":
+        return X + shift + MISMATCH_NOISE * m * unit * rng.standard_normal(X.shape)
+    noise = math.hypot(cfg.noise, MISMATCH_NOISE * m)
+    return sample_for_labels(cfg.kind, y, K, noise, rng) + shift
+
+
+def _augmented(cfg: DataConfig, K: int, X, y, unit, rng) -> tuple[np.ndarray, np.ndarray]:
+    """`augment` copies of (X, y) by random symmetries plus jitter (module docstring, 4)."""
+    X = np.tile(X, (cfg.augment, 1))
+    y = np.tile(y, cfg.augment)
+    if cfg.kind != "csv":
+        A, t, perm = (np.array(a) for a in zip(*symmetries(cfg.kind, K), strict=True))
+        g = rng.integers(len(A), size=len(y))
+        X = np.einsum("nij,nj->ni", A[g], X) + t[g]
+        y = perm[g, y]
+    return X + JITTER * unit * rng.standard_normal(X.shape), y
+
+
+def _extent(X: np.ndarray) -> tuple[float, float, float, float]:
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = np.where(hi > lo, MARGIN * (hi - lo), 0.5)
+    x1_min, x1_max, x2_min, x2_max = np.column_stack([lo - pad, hi + pad]).ravel().tolist()
+    return x1_min, x1_max, x2_min, x2_max
+
+
+def _csv_path(csv_path: str | None, base_dir: pathlib.Path | None) -> pathlib.Path:
+    path = pathlib.Path(csv_path or "")
+    return path if path.is_absolute() or base_dir is None else pathlib.Path(base_dir) / path
+
+
+# ----- CSV -----
+
+
+def load_csv(path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """X : (n, 2) float64, y : (n,) int64, split names : (n,) str or None, from a CSV file.
+
+    The header names the columns x1, x2, label and, optionally, split (train / val / test);
+    other columns are ignored, and so are blank lines. Labels are whole numbers 0..K−1,
+    K from 2 to 5, none missing. Any problem is an `InputError` naming the file and the
+    line and column.
+    """
+    path = pathlib.Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+        if b"\0" in head:
+            raise InputError(f"{path}: binary content; expected a CSV text file")
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            try:
+                return _parse(path, reader)
+            except csv.Error as exc:
+                raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file; expected CSV") from None
+
+
+def _parse(path: pathlib.Path, reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    rows = (row for row in reader if any(cell.strip() for cell in row))
+    header = next(rows, None)
+    if header is None:
+        raise InputError(f"{path}: the file is empty; expected a header x1,x2,label")
+    names = [cell.strip().lower() for cell in header]
+    at = f"{path}: line {reader.line_num}"
+    for name in set(names) & {"x1", "x2", "label", "split"}:
+        if names.count(name) > 1:
+            raise InputError(f"{at}: the header names column {name} twice")
+    missing = [name for name in ("x1", "x2", "label") if name not in names]
+    if missing:
+        raise InputError(f"{at}: no column {', '.join(missing)}; the header needs x1,x2,label")
+    col = {name: names.index(name) for name in ("x1", "x2", "label", "split") if name in names}
+    width = max(col.values()) + 1
+
+    X, y, splits = [], [], []
+    for row in rows:
+        at = f"{path}: line {reader.line_num}"
+        if len(X) == MAX_CSV_ROWS:
+            raise InputError(f"{at}: more than {MAX_CSV_ROWS} data rows")
+        if len(row) < width:
+            raise InputError(f"{at}: {len(row)} cells; column {names[width - 1]} is cell {width}")
+        X.append([_number(at, "x1", row[col["x1"]]), _number(at, "x2", row[col["x2"]])])
+        y.append(_label(at, row[col["label"]]))
+        if "split" in col:
+            splits.append(_split_name(at, row[col["split"]]))
+    if not X:
+        raise InputError(f"{path}: no data rows under the header")
+    present = sorted(set(y))
+    if len(present) < 2:
+        raise InputError(f"{path}: column label: every row has label {present[0]}; need 2 classes")
+    absent = sorted(set(range(present[-1] + 1)) - set(present))
+    if absent:
+        raise InputError(
+            f"{path}: column label: no row has label {absent[0]}; labels must be 0..K−1 "
+            f"with none missing (found {', '.join(map(str, present))})"
+        )
+    if splits and "train" not in splits:
+        raise InputError(f"{path}: column split: no row is in train; the training split is empty")
+    names_out = np.array(splits) if splits else None
+    return np.array(X, dtype=np.float64), np.array(y, dtype=np.int64), names_out
+
+
+def _number(at: str, column: str, cell: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a finite number")
+    return value
+
+
+def _label(at: str, cell: str) -> int:
+    value = _number(at, "label", cell)
+    if not value.is_integer() or not 0 <= value < MAX_CSV_CLASSES:
+        raise InputError(
+            f"{at}, column label: {cell.strip()!r} is not a class label; "
+            f"labels are whole numbers 0..K−1 with K from 2 to {MAX_CSV_CLASSES}"
+        )
+    return int(value)
+
+
+def _split_name(at: str, cell: str) -> str:
+    name = cell.strip().lower()
+    if name not in SPLIT_NAMES:
+        raise InputError(f"{at}, column split: {cell.strip()!r} is not train, val or test")
+    return name

@@ -1,0 +1,201 @@
+"""Forward and backward passes of a fully connected network, with inverted dropout.
+
+Shapes, for a batch of B examples and sizes (n_0, …, n_L) (see `core.engine.params`):
+
+    A[0] = X                     : (B, n_0)
+    Z[l] = A[l−1] W[l] + b[l]    : (B, n_l)
+    A[l] = g(Z[l]) ⊙ D[l] / p_l  : (B, n_l)   for hidden l = 1..L−1 (D[l] ~ Bernoulli(p_l))
+    A[L] = Z[L]                  : (B, K)     the logits; the loss takes it from there
+
+Inverted dropout (the lecture's): a keep-prob p_l per layer from the input layer on; the
+mask is drawn from the caller's Generator and scaled by 1/p_l so the expected activation
+is unchanged; at evaluation there is no mask at all.
+
+Backprop (the lecture's equations, row-major):
+
+    dW[l] = A[l−1]ᵀ dZ[l]        db[l] = Σ_rows dZ[l]
+    dA[l−1] = dZ[l] W[l]ᵀ        dZ[l−1] = dA[l−1] ⊙ D[l−1]/p ⊙ g'(Z[l−1])
+
+g' is computed from the activation's output (see `core.engine.activations`); under dropout a
+kept unit's output is a/p, so g' is taken at A·p, and a dropped unit's gradient is zeroed
+by the mask anyway.
+
+A `Workspace` holds every buffer a pass needs for one batch size, so a training step
+allocates nothing; its arrays are the cache backprop reads and the layer views draw.
+
+Inside, the buffers are stored feature-major, and each layer's input carries a row of ones:
+
+    H[l] = [A[l]ᵀ; 1] : (n_l + 1, B)        Θ[l] = [W[l]; b[l]] : (n_{l−1} + 1, n_l)
+    Z[l]ᵀ = Θ[l]ᵀ H[l−1]                    dΘ[l] = [dW[l]; db[l]] = H[l−1] dZ[l]
+
+Θ[l] is θ's block for layer l as it lies (W[l] then b[l]), so the bias costs no call of its
+own in either direction, and every array a pass touches is contiguous. The Workspace's
+public lists A, dZ, dA hold (B, n_l) views of these buffers, in the row-major shapes above.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.engine.activations import Activation
+from core.engine.initializers import init_weights
+from core.engine.params import Layout, Params
+
+# np.dot costs ~0.4 µs less per call; np.matmul runs larger products 5–10% faster (measured)
+MATMUL_ROWS = 1000
+
+
+def init_params(
+    sizes: tuple[int, ...], init: str, scale: float, rng: np.random.Generator, dtype=np.float32
+) -> Params:
+    """Weights drawn layer by layer with `rng` (float64, then cast), biases zero."""
+    layout = Layout(tuple(sizes))
+    params = Params(layout, np.zeros(layout.n_params, dtype=dtype))
+    for W, n_in, n_out in zip(params.W, sizes[:-1], sizes[1:]):
+        W[...] = init_weights(init, rng, n_in, n_out, scale)
+    return params
+
+
+class Blocks:
+    """Per-layer views of one θ (or gradient) vector, indexed by layer l = 1..L (0 unused).
+
+    `stacked[l]` = Θ[l] : (n_{l−1} + 1, n_l); `stacked_T[l]` = Θ[l]ᵀ; `W[l]` : (n_{l−1}, n_l).
+    """
+
+    def __init__(self, layout: Layout, theta: np.ndarray):
+        self.theta = theta
+        stacked = [
+            theta[s].reshape(n_in + 1, n_out)
+            for s, n_in, n_out in zip(layout.layer_slices(), layout.sizes[:-1], layout.sizes[1:])
+        ]
+        self.stacked = [None, *stacked]
+        self.stacked_T = [None, *(block.T for block in stacked)]
+        self.W = [None, *(block[:-1] for block in stacked)]
+
+
+class Workspace:
+    """Buffers for one batch size B: activations (the cache), gradients of Z, masks.
+
+    Public, as (B, n_l) views: A[l] for l = 0..L (A[0] the input as the pass saw it, A[L]
+    the logits), dZ[l] for l = 1..L, dA[l] for l = 1..L−1; masks[l] and keep[l] for
+    l = 0..L−1. The feature-major buffers behind them are described in the module docstring.
+    """
+
+    def __init__(self, sizes: tuple[int, ...], rows: int, dtype):
+        self.rows = rows
+        self.sizes = tuple(sizes)
+        self.product = np.matmul if rows >= MATMUL_ROWS else np.dot
+        L = len(sizes) - 1
+        self.H = [np.ones((n + 1, rows), dtype) for n in sizes[:L]]
+        # Z_T[l] = A[l]ᵀ : (n_l, B), the activations above H's row of ones; for l = L the logits
+        self.Z_T = [H[:-1] for H in self.H] + [np.empty((sizes[L], rows), dtype)]
+        self.dZ_T = [None] + [np.empty((n, rows), dtype) for n in sizes[1:]]
+        self.dA_T = [np.empty((n, rows), dtype) for n in sizes[:L]]
+        self.scratch_T = [np.empty((n, rows), dtype) for n in sizes[:L]]
+        self.mask_buffers = [np.empty((n, rows), dtype) for n in sizes[:L]]
+        self.A: list[np.ndarray] = [Z.T for Z in self.Z_T]
+        self.dZ: list[np.ndarray | None] = [None] + [d.T for d in self.dZ_T[1:]]
+        self.dA = [d.T for d in self.dA_T]
+        self.no_masks: tuple[None, ...] = (None,) * L
+        self.masks: list[np.ndarray | None] | tuple[None, ...] = self.no_masks
+        self.masks_T: list[np.ndarray | None] | tuple[None, ...] = self.no_masks
+        self.no_dropout = (1.0,) * L
+        self.keep: list[float] | tuple[float, ...] = self.no_dropout
+        self._blocks: dict[str, Blocks] = {}
+
+    def blocks(self, role: str, params: Params) -> Blocks:
+        """Views of `params` (role 'params' or 'grads'), rebuilt only when its θ changes."""
+        cached = self._blocks.get(role)
+        if cached is None or cached.theta is not params.theta:
+            cached = self._blocks[role] = Blocks(params.layout, params.theta)
+        return cached
+
+
+def _draw_mask(ws: Workspace, layer: int, keep: float, rng: np.random.Generator) -> np.ndarray:
+    """D/p for inverted dropout: 1/p where a uniform draw < p, else 0. (rows, n_layer)."""
+    mask = ws.mask_buffers[layer]
+    rng.random(dtype=mask.dtype, out=mask)
+    np.less(mask, keep, out=mask)
+    mask *= 1.0 / keep
+    return mask.T
+
+
+def _keep_of(mask: np.ndarray | None) -> float:
+    """p of a mask whose entries are 0 or 1/p."""
+    top = 0.0 if mask is None else float(mask.max())
+    return 1.0 / top if top > 0 else 1.0
+
+
+def _set_masks(
+    ws: Workspace,
+    keep: tuple[float, ...] | None,
+    rng: np.random.Generator | None,
+    masks: list[np.ndarray | None] | None,
+) -> None:
+    """ws.masks, ws.masks_T and ws.keep for this pass (see `forward`)."""
+    if masks is None and keep is not None:
+        masks = [_draw_mask(ws, layer, p, rng) if p < 1.0 else None for layer, p in enumerate(keep)]
+    if masks is None:
+        ws.masks, ws.masks_T, ws.keep = ws.no_masks, ws.no_masks, ws.no_dropout
+        return
+    ws.masks = list(masks)
+    ws.masks_T = [None if m is None else m.T for m in masks]
+    ws.keep = list(keep) if keep is not None else [_keep_of(m) for m in masks]
+
+
+def forward(
+    params: Params,
+    X: np.ndarray,
+    act: Activation,
+    ws: Workspace,
+    keep: tuple[float, ...] | None = None,
+    rng: np.random.Generator | None = None,
+    masks: list[np.ndarray | None] | None = None,
+) -> np.ndarray:
+    """Logits Z[L] : (B, K) for X : (B, n_0). Fills `ws` as the cache for `backward`.
+
+    `keep` (one keep-prob per layer 0..L−1) with `rng` draws fresh dropout masks; `masks`
+    (one (B, n_l) array or None per layer, entries 0 or 1/p) fixes them instead, for
+    gradient checking with dropout. Neither: evaluation, no dropout.
+    """
+    _set_masks(ws, keep, rng, masks)
+    Z_T, H, masks_T = ws.Z_T, ws.H, ws.masks_T
+    if masks_T[0] is None:
+        np.copyto(Z_T[0], X.T)
+    else:
+        np.multiply(X.T, masks_T[0], out=Z_T[0])
+    theta_T = ws.blocks("params", params).stacked_T
+    product = ws.product
+    L = len(H)
+    for layer in range(1, L):
+        Z = Z_T[layer]
+        product(theta_T[layer], H[layer - 1], out=Z)
+        act.value(Z, Z)
+        if masks_T[layer] is not None:
+            Z *= masks_T[layer]
+    product(theta_T[L], H[L - 1], out=Z_T[L])
+    return ws.A[L]
+
+
+def backward(params: Params, act: Activation, ws: Workspace, grads: Params) -> Params:
+    """Fill `grads` (same layout) from ws.dZ[L], which the loss has already written.
+
+    Reads the cache `forward` left in `ws`; returns `grads`.
+    """
+    W = ws.blocks("params", params).W
+    d_theta = ws.blocks("grads", grads).stacked
+    H, dZ, dZ_T, dA_T, product = ws.H, ws.dZ, ws.dZ_T, ws.dA_T, ws.product
+    for layer in range(len(H), 1, -1):
+        below = layer - 1
+        product(H[below], dZ[layer], out=d_theta[layer])
+        dA = dA_T[below]
+        product(W[layer], dZ_T[layer], out=dA)
+        a = ws.Z_T[below]
+        mask = ws.masks_T[below]
+        if mask is not None:
+            dA *= mask
+            a = np.multiply(a, ws.keep[below], out=ws.scratch_T[below])
+        act.derivative(a, dZ_T[below])
+        dZ_T[below] *= dA
+    product(H[0], dZ[1], out=d_theta[1])
+    return grads

@@ -1,0 +1,61 @@
+"""Gradient-descent updates over the flat parameter vector θ (see `core.engine.params`).
+
+Each optimizer writes the step it takes into `step` and subtracts it, θ ← θ − step, so
+the size of the last update is there to read (update/weight ratios):
+
+    sgd       step = α g
+    momentum  v ← β v + (1 − β) g;                          step = α v
+    adam      v ← β₁ v + (1 − β₁) g;  s ← β₂ s + (1 − β₂) g²
+              step = α v̂ / (√ŝ + ε),  v̂ = v / (1 − β₁ᵗ),  ŝ = s / (1 − β₂ᵗ)
+
+with β = β₁ = 0.9, β₂ = 0.999, ε = 1e-8 (the lecture's defaults).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BETA1 = 0.9
+BETA2 = 0.999
+EPSILON = 1e-8
+OPTIMIZERS = ("sgd", "momentum", "adam")
+
+
+class Optimizer:
+    """State for one of OPTIMIZERS over θ : (P,). Switching kind starts from zero state."""
+
+    def __init__(self, kind: str, n_params: int, dtype):
+        self.kind = kind
+        self.step = np.zeros(n_params, dtype)
+        self.t = 0
+        self._v = np.zeros(n_params, dtype) if kind in ("momentum", "adam") else None
+        self._s = np.zeros(n_params, dtype) if kind == "adam" else None
+        self._scratch = np.empty(n_params, dtype) if kind == "adam" else None
+
+    def apply(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> None:
+        """θ ← θ − step for gradient `grad` : (P,) and learning rate α = `lr`."""
+        self.t += 1
+        step = self.step
+        if self.kind == "sgd":
+            np.multiply(grad, lr, out=step)
+        elif self.kind == "momentum":
+            v = self._v
+            v *= BETA1
+            np.multiply(grad, 1 - BETA1, out=step)
+            v += step
+            np.multiply(v, lr, out=step)
+        else:
+            v, s, tmp = self._v, self._s, self._scratch
+            v *= BETA1
+            np.multiply(grad, 1 - BETA1, out=tmp)
+            v += tmp
+            s *= BETA2
+            np.multiply(grad, grad, out=tmp)
+            tmp *= 1 - BETA2
+            s += tmp
+            np.sqrt(s, out=tmp)
+            tmp *= 1.0 / np.sqrt(1 - BETA2**self.t)
+            tmp += EPSILON
+            np.divide(v, tmp, out=step)
+            step *= lr / (1 - BETA1**self.t)
+        theta -= step

@@ -1,0 +1,139 @@
+"""Per-layer statistics of one forward/backward pass, read from its cache.
+
+For layers l = 1..L (L is the output layer) over a batch of B examples:
+
+    act_*       the layer's output A[l] : (B, n_l) (for l = L: the logits Z[L])
+    grad_*      ∂J/∂A[l] : (B, n_l) (for l = L: ∂J/∂Z[L])
+    dw_*        ∂J/∂W[l] : (n_{l−1}, n_l), the probe pass's weight gradient
+    mean, std   over all B·n_l entries
+    hist        fraction of entries per bin; one set of edges shared by every layer, so
+                widths compare across depth (edges symmetric about 0, ± the largest |value|)
+    saturated   tanh/sigmoid: fraction of entries where g'(z) < 0.05 (flat tails)
+    dead        relu/leaky_relu: fraction of units with a ≤ 0 on every example
+    weight_norm ‖W[l]‖_F        grad_norm ‖dW[l]‖_F       update_ratio ‖Δθ_l‖ / ‖θ_l‖
+                (Δθ_l: the last optimizer step for W[l] and b[l])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.engine.activations import Activation
+from core.engine.network import Workspace
+from core.engine.params import Params
+
+BINS = 40
+FLAT_DERIVATIVE = 0.05
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """Struct of arrays over layers 1..L: every vector is (L,), every histogram (L, BINS)."""
+
+    act_mean: np.ndarray
+    act_std: np.ndarray
+    act_hist: np.ndarray
+    act_edges: np.ndarray
+    grad_mean: np.ndarray
+    grad_std: np.ndarray
+    grad_hist: np.ndarray
+    grad_edges: np.ndarray
+    dw_hist: np.ndarray
+    dw_edges: np.ndarray
+    saturated: np.ndarray
+    dead: np.ndarray
+    weight_norm: np.ndarray
+    grad_norm: np.ndarray
+    update_ratio: np.ndarray
+
+    def as_dict(self) -> dict[str, list]:
+        return {name: np.asarray(value).tolist() for name, value in self.__dict__.items()}
+
+
+def _histograms(blocks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Fractions per bin : (len(blocks), BINS) over BINS equal bins on ± the largest finite
+    |value| of any block, and the edges : (BINS + 1,). Non-finite values are left out.
+
+    One bincount over every block at once: bin k of block r is slot r·BINS + k.
+    """
+    flat = [b.ravel().astype(np.float64) for b in blocks]  # float32 v + limit can overflow
+    finite = [v if np.isfinite(v.sum()) else v[np.isfinite(v)] for v in flat]
+    limit = max((float(np.abs(v).max()) for v in finite if v.size), default=1.0)
+    limit = limit if 0 < limit < np.inf else 1.0
+    edges = np.linspace(-limit, limit, BINS + 1)
+    scale = BINS / (2 * limit)
+    slots = []
+    for row, v in enumerate(finite):
+        slot = ((v + limit) * scale).astype(np.int64)
+        np.minimum(slot, BINS - 1, out=slot)
+        slot += row * BINS
+        slots.append(slot)
+    counts = np.bincount(np.concatenate(slots), minlength=len(blocks) * BINS)
+    counts = counts.reshape(len(blocks), BINS).astype(np.float64)
+    totals = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0), edges
+
+
+def _moments(blocks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    mean = np.array([float(b.mean(dtype=np.float64)) for b in blocks])
+    std = np.array([float(b.std(dtype=np.float64)) for b in blocks])
+    return mean, std
+
+
+def _norms(flat: np.ndarray, slices: list[slice]) -> np.ndarray:
+    return np.array([float(np.linalg.norm(flat[s].astype(np.float64))) for s in slices])
+
+
+def layer_statistics(
+    params: Params, act: Activation, ws: Workspace, grads: Params, last_step: np.ndarray
+) -> LayerStats:
+    """Statistics of the pass whose cache is `ws` and whose gradients are `grads`.
+
+    `ws` must hold a full forward and backward pass without dropout; `last_step` : (P,)
+    is the optimizer's last update of θ.
+    """
+    with np.errstate(all="ignore"):
+        L = params.layout.n_layers
+        acts = [ws.A[layer] for layer in range(1, L + 1)]
+        dacts = [ws.dA[layer] for layer in range(1, L)] + [ws.dZ[L]]
+        act_mean, act_std = _moments(acts)
+        grad_mean, grad_std = _moments(dacts)
+        act_hist, act_edges = _histograms(acts)
+        grad_hist, grad_edges = _histograms(dacts)
+        dw_hist, dw_edges = _histograms(grads.W)
+        hidden = acts[:-1]
+        saturated = np.zeros(L)
+        dead = np.zeros(L)
+        if act.saturating:
+            for row, a in enumerate(hidden):
+                slope = act.derivative(a, np.empty_like(a))
+                saturated[row] = float((slope < FLAT_DERIVATIVE).mean())
+        if act.rectifying:
+            for row, a in enumerate(hidden):
+                dead[row] = float((a <= 0).all(axis=0).mean())
+        weight_slices = [s for name, s, _ in params.layout.spans() if name.startswith("W")]
+        layer_slices = params.layout.layer_slices()
+        theta_norm = _norms(params.theta, layer_slices)
+        step_norm = _norms(last_step, layer_slices)
+        update_ratio = np.divide(
+            step_norm, theta_norm, out=np.zeros(L), where=theta_norm > 0
+        )
+        return LayerStats(
+            act_mean=act_mean,
+            act_std=act_std,
+            act_hist=act_hist,
+            act_edges=act_edges,
+            grad_mean=grad_mean,
+            grad_std=grad_std,
+            grad_hist=grad_hist,
+            grad_edges=grad_edges,
+            dw_hist=dw_hist,
+            dw_edges=dw_edges,
+            saturated=saturated,
+            dead=dead,
+            weight_norm=_norms(params.theta, weight_slices),
+            grad_norm=_norms(grads.theta, weight_slices),
+            update_ratio=update_ratio,
+        )

@@ -1,0 +1,65 @@
+"""The decision surface: predicted class probabilities over a grid of the input plane.
+
+The grid has R×R points spaced evenly over `extent` = (x1_min, x1_max, x2_min, x2_max),
+in the user's coordinates (before derived features and normalization); row i holds
+x2 = x2_min + i·Δ, column j holds x1 = x1_min + j·Δ, so `probs[i, j]` sits at (x1_j, x2_i)
+and the array can be drawn as an image with x1 to the right and x2 up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.data.features import InputPipeline
+from core.engine.activations import Activation
+from core.engine.losses import probabilities
+from core.engine.network import Workspace, forward
+from core.engine.params import Params
+
+MAX_RESOLUTION = 256
+
+
+@dataclass(frozen=True)
+class Surface:
+    """probs : (R, R) holding p(class 1) for two classes, or (R, R, K) for K classes."""
+
+    probs: np.ndarray
+    extent: tuple[float, float, float, float]
+
+
+def grid_points(extent: tuple[float, float, float, float], resolution: int) -> np.ndarray:
+    """(R·R, 2) float64 points, row-major with x1 fastest (see the module docstring)."""
+    x1 = np.linspace(extent[0], extent[1], resolution)
+    x2 = np.linspace(extent[2], extent[3], resolution)
+    g1, g2 = np.meshgrid(x1, x2)
+    return np.column_stack([g1.ravel(), g2.ravel()])
+
+
+class SurfaceEvaluator:
+    """One vectorized forward pass over a fixed grid; the grid's inputs are built once."""
+
+    def __init__(
+        self,
+        pipeline: InputPipeline,
+        extent: tuple[float, float, float, float],
+        resolution: int,
+        sizes: tuple[int, ...],
+        dtype,
+    ):
+        if not 2 <= resolution <= MAX_RESOLUTION:
+            raise ValueError(f"resolution {resolution} is not in [2, {MAX_RESOLUTION}]")
+        self.extent = extent
+        self.resolution = resolution
+        self._inputs = pipeline(grid_points(extent, resolution), dtype)
+        self._ws = Workspace(sizes, resolution * resolution, dtype)
+        self._probs = np.empty((resolution * resolution, sizes[-1]), dtype)
+
+    def __call__(self, params: Params, act: Activation) -> Surface:
+        with np.errstate(all="ignore"):
+            z = forward(params, self._inputs, act, self._ws)
+            p = probabilities(z, self._probs)
+        R = self.resolution
+        probs = p[:, 0].reshape(R, R) if p.shape[1] == 1 else p.reshape(R, R, -1)
+        return Surface(probs=probs.astype(np.float32, copy=True), extent=self.extent)
