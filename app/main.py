@@ -36,8 +36,11 @@ def window_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, help="with --screenshot: epochs to train first")
     p.add_argument("--screenshot", metavar="PNG", help="save the window as a PNG and exit")
     p.add_argument("--large-fonts", action="store_true", help="projector mode")
-    p.add_argument("--classroom", action="store_true",
-                   help="classroom mode: projector mode, the config's chosen controls hidden")
+    p.add_argument(
+        "--classroom",
+        action="store_true",
+        help="classroom mode: projector mode, the config's chosen controls hidden",
+    )
     p.add_argument("--tab", help="show this view beside the boundary (its tab's title)")
     p.add_argument(
         "--self-test",
@@ -108,8 +111,9 @@ def run_window(argv: list[str]) -> int:
         window.classroom_action.setChecked(True)
     if args.tab and not window.show_tab(args.tab):
         titles = ", ".join(view.title for view in window.views)
-        print(f"deepdials: error: --tab: no view {args.tab!r}; there are: {titles}",
-              file=sys.stderr)
+        print(
+            f"deepdials: error: --tab: no view {args.tab!r}; there are: {titles}", file=sys.stderr
+        )
         window.close()
         dispose(window)
         return 2

@@ -255,14 +255,22 @@ class MainWindow(QMainWindow):
         presets = bar.addMenu("&Presets")
         lessons = presets.addMenu("&Lessons")
         for number, path in enumerate(lesson_paths(), start=1):
-            lessons.addAction(self._action(f"{number}. {preset_title(path)}", None,
-                                           lambda _=False, p=path: self.open_config(p)))
+            lessons.addAction(
+                self._action(
+                    f"{number}. {preset_title(path)}",
+                    None,
+                    lambda _=False, p=path: self.open_config(p),
+                )
+            )
         presets.addSeparator()
         lesson_set = set(lesson_paths())
         for path in preset_files():
             if path not in lesson_set:
-                presets.addAction(self._action(preset_title(path), None,
-                                               lambda _=False, p=path: self.open_config(p)))
+                presets.addAction(
+                    self._action(
+                        preset_title(path), None, lambda _=False, p=path: self.open_config(p)
+                    )
+                )
 
         run_menu = bar.addMenu("&Run")
         self.play_action = self._action(
@@ -676,8 +684,9 @@ class MainWindow(QMainWindow):
 
     def _share_width(self) -> None:
         total = max(sum(self.views_splitter.sizes()), 2 * VIEWS_MIN_WIDTH)
-        self.views_splitter.setSizes([round(total * BOUNDARY_SHARE),
-                                      round(total * (1 - BOUNDARY_SHARE))])
+        self.views_splitter.setSizes(
+            [round(total * BOUNDARY_SHARE), round(total * (1 - BOUNDARY_SHARE))]
+        )
 
     def set_classroom(self, on: bool) -> None:
         """Projector mode plus hiding the controls the config's classroom section names."""

@@ -53,8 +53,9 @@ def main() -> None:
     window.show()
     frames = [0]
     last = {}
-    window.frame_drawn.connect(lambda s: (frames.__setitem__(0, frames[0] + 1),
-                                          last.__setitem__("s", s)))
+    window.frame_drawn.connect(
+        lambda s: (frames.__setitem__(0, frames[0] + 1), last.__setitem__("s", s))
+    )
     samples = []
     start = time.perf_counter()
     end = start + args.minutes * 60
@@ -62,13 +63,15 @@ def main() -> None:
     def sample() -> None:
         now = time.perf_counter()
         snap = last.get("s")
-        samples.append({
-            "t_s": round(now - start, 1),
-            "rss_mb": round(rss_mb(), 1),
-            "frames_per_second": round(frames[0] / args.every, 1),
-            "epoch": snap.epoch if snap else 0,
-            "history_rows": len(snap.history["epoch"]) if snap else 0,
-        })
+        samples.append(
+            {
+                "t_s": round(now - start, 1),
+                "rss_mb": round(rss_mb(), 1),
+                "frames_per_second": round(frames[0] / args.every, 1),
+                "epoch": snap.epoch if snap else 0,
+                "history_rows": len(snap.history["epoch"]) if snap else 0,
+            }
+        )
         frames[0] = 0
         if snap is not None and snap.status != "running":
             window.reset()  # a million epochs can pass in a long session: keep training
@@ -83,17 +86,24 @@ def main() -> None:
     window.close()
     warm = samples[min(2, len(samples) - 1)]
     quarter = max(1, len(samples) // 4)
-    print(json.dumps({
-        "minutes": args.minutes,
-        "rss_growth_mb": round(samples[-1]["rss_mb"] - warm["rss_mb"], 1),
-        "frames_per_second_first_quarter": round(
-            sum(s["frames_per_second"] for s in samples[:quarter]) / quarter, 1),
-        "frames_per_second_last_quarter": round(
-            sum(s["frames_per_second"] for s in samples[-quarter:]) / quarter, 1),
-        "max_history_rows": max(s["history_rows"] for s in samples),
-        "samples": samples,
-        "targets": {"rss_growth_mb": 30, "history_rows": 2048},
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "minutes": args.minutes,
+                "rss_growth_mb": round(samples[-1]["rss_mb"] - warm["rss_mb"], 1),
+                "frames_per_second_first_quarter": round(
+                    sum(s["frames_per_second"] for s in samples[:quarter]) / quarter, 1
+                ),
+                "frames_per_second_last_quarter": round(
+                    sum(s["frames_per_second"] for s in samples[-quarter:]) / quarter, 1
+                ),
+                "max_history_rows": max(s["history_rows"] for s in samples),
+                "samples": samples,
+                "targets": {"rss_growth_mb": 30, "history_rows": 2048},
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -116,11 +116,17 @@ def measure_window(app, config, seconds: float, tab: str | None = None) -> dict:
     window.deleteLater()
     lat = np.array(lateness)
     return {
-        "stall_ms": {"max": float(lat.max()), "p95": float(np.percentile(lat, 95)),
-                     "p99": float(np.percentile(lat, 99)), "probes": len(lat)},
+        "stall_ms": {
+            "max": float(lat.max()),
+            "p95": float(np.percentile(lat, 95)),
+            "p99": float(np.percentile(lat, 99)),
+            "probes": len(lat),
+        },
         "frames_per_second": len(drawn) / elapsed,
-        "slider_to_frame_ms": {"median": float(np.median(latencies)),
-                               "max": float(np.max(latencies))},
+        "slider_to_frame_ms": {
+            "median": float(np.median(latencies)),
+            "max": float(np.max(latencies)),
+        },
         "updates_per_second_window": updates_per_s,
     }
 
@@ -138,7 +144,9 @@ def start_to_first_frame(config_path: Path) -> float:
     """A fresh `deepdials --self-test` process: seconds from its start to its first frame."""
     result = subprocess.run(
         [sys.executable, "-m", "app.main", "--config", str(config_path), "--self-test"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     found = re.search(r"first frame ([0-9.]+) s after start", result.stdout)
     if result.returncode != 0 or not found:
@@ -182,33 +190,57 @@ def main() -> None:
     if args.tabs:
         # the tabs take turns, round after round, so that the machine's noise hits them
         # alike; each figure is the median over the rounds
-        rounds = [{tab: measure_window(app, config, seconds, tab) for tab in args.tabs}
-                  for _ in range(args.rounds)]
+        rounds = [
+            {tab: measure_window(app, config, seconds, tab) for tab in args.tabs}
+            for _ in range(args.rounds)
+        ]
         by_tab = {tab: _medians([r[tab] for r in rounds]) for tab in args.tabs}
-        ratios = {tab: [r[tab]["updates_per_second_window"]
-                        / r[args.tabs[0]]["updates_per_second_window"] for r in rounds]
-                  for tab in args.tabs}
+        ratios = {
+            tab: [
+                r[tab]["updates_per_second_window"] / r[args.tabs[0]]["updates_per_second_window"]
+                for r in rounds
+            ]
+            for tab in args.tabs
+        }
         for tab, figures in by_tab.items():
             figures["throughput_vs_first_tab"] = float(np.median(ratios[tab]))
             figures["throughput_vs_first_tab_each_round"] = ratios[tab]
-        print(json.dumps({"config": str(args.config), "seconds": seconds,
-                          "rounds": args.rounds,
-                          "updates_per_second_headless": headless, "tabs": by_tab,
-                          "targets": {"stall_max_ms": 50, "frames_per_second": 30,
-                                      "throughput_vs_first_tab": 0.8}}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "config": str(args.config),
+                    "seconds": seconds,
+                    "rounds": args.rounds,
+                    "updates_per_second_headless": headless,
+                    "tabs": by_tab,
+                    "targets": {
+                        "stall_max_ms": 50,
+                        "frames_per_second": 30,
+                        "throughput_vs_first_tab": 0.8,
+                    },
+                },
+                indent=1,
+            )
+        )
         return
     window = measure_window(app, config, seconds)
     report = {
-        "config": str(args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT)
-                      else args.config),
+        "config": str(
+            args.config.relative_to(ROOT) if args.config.is_relative_to(ROOT) else args.config
+        ),
         "seconds": seconds,
         **window,
         "updates_per_second_headless": headless,
         "throughput_ratio": window["updates_per_second_window"] / headless,
         "start_to_first_frame_s": start_to_first_frame(args.config),
-        "targets": {"stall_max_ms": 50, "stall_p95_ms": 20, "frames_per_second": 30,
-                    "slider_to_frame_ms": 150, "start_to_first_frame_s": 2.0,
-                    "throughput_ratio": 0.7},
+        "targets": {
+            "stall_max_ms": 50,
+            "stall_p95_ms": 20,
+            "frames_per_second": 30,
+            "slider_to_frame_ms": 150,
+            "start_to_first_frame_s": 2.0,
+            "throughput_ratio": 0.7,
+        },
     }
     print(json.dumps(report, indent=1))
 

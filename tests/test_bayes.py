@@ -28,8 +28,14 @@ def empirical_error(kind, K, noise, classify, n=100_000, seed=99):
 
 @pytest.mark.parametrize(
     "kind, K, noise",
-    [("blobs", 2, 0.3), ("blobs", 2, 0.7), ("linear", 2, 0.2), ("linear", 2, 0.6),
-     ("xor", 2, 0.15), ("xor", 2, 0.5)],
+    [
+        ("blobs", 2, 0.3),
+        ("blobs", 2, 0.7),
+        ("linear", 2, 0.2),
+        ("linear", 2, 0.6),
+        ("xor", 2, 0.15),
+        ("xor", 2, 0.5),
+    ],
 )
 def test_closed_forms_agree_with_monte_carlo(kind, K, noise):
     exact = closed_form_bayes_error(kind, K, noise)

@@ -29,7 +29,11 @@ def test_same_config_gives_bit_identical_data():
     for sa, sb in zip(splits_of(a), splits_of(b), strict=True):
         assert_same_split(sa, sb)
     assert (a.n_classes, a.bayes_error, a.bayes_error_shifted, a.extent) == (
-        b.n_classes, b.bayes_error, b.bayes_error_shifted, b.extent)
+        b.n_classes,
+        b.bayes_error,
+        b.bayes_error_shifted,
+        b.extent,
+    )
     c = build_data(dataclasses.replace(cfg, seed=6))
     assert not np.array_equal(a.train.X, c.train.X)
 
@@ -115,8 +119,9 @@ def test_augmented_circles_keep_the_radius_of_their_class():
     assert not np.isin(data.train.X[aug, 0], original[:, 0]).any()  # moved, not copied
 
 
-@pytest.mark.parametrize("kind, K", [("moons", 2), ("xor", 2), ("spiral", 3), ("blobs", 5),
-                                     ("linear", 2)])
+@pytest.mark.parametrize(
+    "kind, K", [("moons", 2), ("xor", 2), ("spiral", 3), ("blobs", 5), ("linear", 2)]
+)
 def test_augmented_labels_follow_the_symmetry_of_the_distribution(kind, K):
     """Augmented points are the distribution with noise √(σ² + 0.02²): its Bayes classifier
     reads their labels at its Bayes error rate (a wrong label map would be far off)."""
@@ -173,8 +178,11 @@ def csv_rows(n, labels=(0, 1, 2), split=None):
 def test_csv_with_a_split_column_decides_the_split(tmp_path):
     path = write(tmp_path, csv_rows(30, split=("train", "train", "val", "test", " Train ")))
     X, y, names = load_csv(path)
-    assert X.shape == (30, 2) and y.dtype == np.int64 and list(names[:5]) == [
-        "train", "train", "val", "test", "train"]
+    assert (
+        X.shape == (30, 2)
+        and y.dtype == np.int64
+        and list(names[:5]) == ["train", "train", "val", "test", "train"]
+    )
     data = build_data(DataConfig(kind="csv", csv="data.csv", augment=2), base_dir=tmp_path)
     assert data.n_classes == 3 and data.bayes_error is None and data.bayes_error_shifted is None
     assert len(data.val.y) == 6 and len(data.test.y) == 6 and len(data.train.y) == 3 * 18
@@ -186,8 +194,10 @@ def test_csv_with_a_split_column_decides_the_split(tmp_path):
 
 
 def test_csv_without_a_split_column_is_split_by_the_fractions(tmp_path):
-    path = write(tmp_path, "\ufeffX1, x2 ,Label,comment\n" + csv_rows(50).split("\n", 1)[1]
-                 .replace("\n", ",note\n"))
+    path = write(
+        tmp_path,
+        "\ufeffX1, x2 ,Label,comment\n" + csv_rows(50).split("\n", 1)[1].replace("\n", ",note\n"),
+    )
     X, y, names = load_csv(path)
     assert names is None and X.shape == (50, 2) and set(y) == {0, 1, 2}
     cfg = DataConfig(kind="csv", csv=str(path), split=(0.6, 0.2, 0.2), mismatch=0.5, scale_x1=2)

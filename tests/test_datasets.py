@@ -170,6 +170,9 @@ def test_symmetries_map_each_class_density_onto_its_image(kind, K):
 
 
 def test_circle_symmetries_include_non_trivial_rotations():
-    angles = {round(math.degrees(math.atan2(A[1, 0], A[0, 0]))) % 360 for A, _, _ in
-              symmetries("circles", 2) if np.linalg.det(A) > 0}
+    angles = {
+        round(math.degrees(math.atan2(A[1, 0], A[0, 0]))) % 360
+        for A, _, _ in symmetries("circles", 2)
+        if np.linalg.det(A) > 0
+    }
     assert angles == set(range(0, 360, 45))

@@ -15,8 +15,13 @@ def test_features_are_named_in_the_config_order():
 def test_feature_map_computes_each_named_column_in_the_given_order():
     x1, x2 = X[:, 0], X[:, 1]
     expected = {
-        "x1": x1, "x2": x2, "x1^2": x1**2, "x2^2": x2**2, "x1*x2": x1 * x2,
-        "sin(x1)": np.sin(x1), "sin(x2)": np.sin(x2),
+        "x1": x1,
+        "x2": x2,
+        "x1^2": x1**2,
+        "x2^2": x2**2,
+        "x1*x2": x1 * x2,
+        "sin(x1)": np.sin(x1),
+        "sin(x2)": np.sin(x2),
     }
     names = ("sin(x2)", "x1*x2", "x1", "x2^2", "x2", "sin(x1)", "x1^2")
     F = feature_map(X, names)

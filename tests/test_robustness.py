@@ -1,6 +1,5 @@
 """Holding up in front of a class: slider storms, every preset, numerical extremes."""
 
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QThread

@@ -298,7 +298,8 @@ def test_a_layer_view_opened_while_paused_gets_its_statistics(qtbot, window):
     window.set_playing(False)
     paused = next_frame(qtbot, window)
     assert paused.layers is None  # the Curves tab does not ask for them
-    with qtbot.waitSignal(window.frame_drawn, timeout=5000,
-                          check_params_cb=lambda s: s.layers is not None):
+    with qtbot.waitSignal(
+        window.frame_drawn, timeout=5000, check_params_cb=lambda s: s.layers is not None
+    ):
         window.show_tab("Layers")
     assert not window.playing

@@ -185,8 +185,10 @@ class NumOrItems:
         return f"a number in {self.num.describe()}, or a list of them (one per layer)"
 
     def check(self, path: str, value: Any):
-        return self.items.check(path, value) if isinstance(value, list) else self.num.check(
-            path, value
+        return (
+            self.items.check(path, value)
+            if isinstance(value, list)
+            else self.num.check(path, value)
         )
 
 

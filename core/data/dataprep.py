@@ -111,8 +111,9 @@ def build_data(cfg: DataConfig, base_dir: pathlib.Path | None = None) -> Data:
         if m > 0:
             bayes_shifted = bayes_error(cfg.kind, K, cfg.noise, extra_noise=MISMATCH_NOISE * m)
     extent = _extent(np.concatenate([s.X for s in splits]))
-    return Data(*splits, n_classes=K, bayes_error=bayes, bayes_error_shifted=bayes_shifted,
-                extent=extent)
+    return Data(
+        *splits, n_classes=K, bayes_error=bayes, bayes_error_shifted=bayes_shifted, extent=extent
+    )
 
 
 def split_sizes(n: int, fractions: tuple[float, float, float]) -> np.ndarray:

@@ -189,8 +189,10 @@ class Run:
             X = self._order_X[self._cursor : stop]
             T = self._order_T[self._cursor : stop]
             ws = self._workspace(len(X))
-            z = forward(self.params, X, self.act, ws, self.keep, self.rng) if self.dropout else (
-                forward(self.params, X, self.act, ws)
+            z = (
+                forward(self.params, X, self.act, ws, self.keep, self.rng)
+                if self.dropout
+                else (forward(self.params, X, self.act, ws))
             )
             self._update(ws, z, T)
             self._cursor = min(stop, N)
@@ -311,9 +313,7 @@ class Run:
     def neurons(self) -> Neurons:
         """Each shown unit's output over a coarse grid, with W and dW between them."""
         if self._neurons is None:
-            self._neurons = NeuronEvaluator(
-                self.pipeline, self.data.extent, self.sizes, self.dtype
-            )
+            self._neurons = NeuronEvaluator(self.pipeline, self.data.extent, self.sizes, self.dtype)
         return self._neurons(self.params, self.grads, self.act)
 
     def gradient_check(

@@ -47,9 +47,7 @@ class Diagnosis:
         return dict(self.__dict__)
 
 
-def diagnose(
-    train_error: float, val_error: float, bayes_error: float | None
-) -> Diagnosis:
+def diagnose(train_error: float, val_error: float, bayes_error: float | None) -> Diagnosis:
     """Verdict from the three errors (fractions). Unknown Bayes error is taken as 0."""
     bayes = 0.0 if bayes_error is None else bayes_error
     bias = train_error - bayes

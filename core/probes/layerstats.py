@@ -117,9 +117,7 @@ def layer_statistics(
         layer_slices = params.layout.layer_slices()
         theta_norm = _norms(params.theta, layer_slices)
         step_norm = _norms(last_step, layer_slices)
-        update_ratio = np.divide(
-            step_norm, theta_norm, out=np.zeros(L), where=theta_norm > 0
-        )
+        update_ratio = np.divide(step_norm, theta_norm, out=np.zeros(L), where=theta_norm > 0)
         return LayerStats(
             act_mean=act_mean,
             act_std=act_std,
