@@ -43,6 +43,11 @@ def window_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--tab", help="show this view beside the boundary (its tab's title)")
     p.add_argument(
+        "--settings",
+        metavar="INI",
+        help="keep the window's settings in this file instead of the user's (a profile)",
+    )
+    p.add_argument(
         "--self-test",
         action="store_true",
         help="start offscreen, train a few epochs, draw a frame, exit 0",
@@ -74,7 +79,7 @@ def run_window(argv: list[str]) -> int:
         )
         return 2
 
-    from core.config.schema import load_config
+    from core.config.files import load_config
     from core.errors import InputError
 
     config = None
@@ -109,8 +114,8 @@ def run_window(argv: list[str]) -> int:
         window.large_fonts_action.setChecked(True)
     if args.classroom:
         window.classroom_action.setChecked(True)
-    if args.tab and not window.show_tab(args.tab):
-        titles = ", ".join(view.title for view in window.views)
+    if args.tab and not window.show_view(args.tab):
+        titles = ", ".join(window.views.titles())
         print(
             f"deepdials: error: --tab: no view {args.tab!r}; there are: {titles}", file=sys.stderr
         )
@@ -148,7 +153,7 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
             first_frame.append(time.perf_counter() - STARTED)
         if snapshot.epoch < epochs and snapshot.status == "running":
             return
-        window.refresh_view()
+        window.views.catch_up()
         image = window.grab()
         if png and not image.save(png, "PNG"):
             outcome["message"] = f"could not write {png}"
@@ -173,7 +178,7 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
 
     window.frame_drawn.connect(on_frame)
     window.show()
-    window.worker.play_until(epochs)
+    window.session.play_until(epochs)
     QTimer.singleShot(WAIT_LIMIT_MS, lambda: (window.close(), app.quit()))
     app.exec()
     dispose(window)

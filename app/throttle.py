@@ -33,6 +33,11 @@ class Throttle(QObject):
             self._send(value)
             self._timer.start()
 
+    def drop(self) -> None:
+        """Forget a pending value (a newer, unthrottled change supersedes it)."""
+        self._timer.stop()
+        self._pending = None
+
     def flush_now(self) -> None:
         """Send a pending value at once (before a save, a screenshot, a close)."""
         self._timer.stop()

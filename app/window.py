@@ -1,61 +1,55 @@
 """The main window: controls on the left, the boundary in the middle, views on the right.
 
-It draws and nothing else. Every config change goes to the training worker (throttled,
-latest wins); snapshots come back on a queued signal; the window keeps only the newest
-one of the current run and draws it on a render timer that re-arms after each frame.
+It lays out and draws. The experiment and its training live in the `Session`; the
+controls, views, pages and tools are each handed the session. Frames come from the
+session through the `Renderer`, which draws the boundary, the visible view and the
+status line, and hands the frame back once painted.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from dataclasses import replace
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QToolBar,
 )
 
-from app import preferences as stored
+from app import preferences
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
-from app.pages.chain_page import ChainView
-from app.pages.gradcheck_page import GradCheckView
-from app.pages.lesson_page import PresetInfoView, lesson_paths, markdown_title
-from app.pages.normalization_page import NormLessonView
-from app.pages.sweep_page import SweepView
-from app.throttle import Throttle
-from app.tools.animation import BoundaryRecording, write_gif
+from app.pages.chain_page import ChainPage
+from app.pages.gradcheck_page import GradCheckPage
+from app.pages.lesson_page import LessonPage, lesson_paths, markdown_title
+from app.pages.normalization_page import NormalizationPage
+from app.pages.sweep_page import SweepPage
+from app.renderer import Renderer
+from app.session import Session
+from app.status_line import StatusLine
+from app.tools.animation import BoundaryRecording
+from app.tools.files import FileTool
 from app.tools.own_data import OwnDataTool
-from app.views.bias_variance import BiasVarianceView, apply_remedy
+from app.view_stack import ViewStack
+from app.views.bias_variance import BiasVarianceView
 from app.views.boundary import BoundaryView
 from app.views.curves import CurvesView
 from app.views.layer_views import DepthView, LayersView
 from app.views.network_diagram import DiagramView
-from app.views.protocol import View
-from app.worker import RunInfo, TrainingWorker
-from core.config.schema import ClassroomConfig, Config, load_config, save_config
-from core.engine.run import Snapshot
-from core.errors import InputError
+from core.config.schema import Config, with_value
+from core.engine.snapshot import RunInfo, Snapshot
+from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
 
-THROTTLE_MS = 80
-CLOSE_WAIT_MS = 2000
 VIEWS_MIN_WIDTH = 300
 BOUNDARY_SHARE = 0.62
-SETTLE_MS = 150  # a view that skipped frames is brought up to date once frames stop
 LARGE_SCALE = 1.6
 SPEEDS = [
     ("max speed", None),
@@ -64,13 +58,6 @@ SPEEDS = [
     ("5 epochs/s", 5.0),
     ("1 epoch/s", 1.0),
 ]
-STATE_COLORS = {"diverged": "#b01515", "early_stopped": "#0b6e4f", "finished": "#333"}
-STATE_TEXT = {
-    "running": "running",
-    "finished": "finished",
-    "early_stopped": "early stopped",
-    "diverged": "diverged",
-}
 
 
 def preset_files() -> list[Path]:
@@ -96,121 +83,83 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("DeepDials")
         self.setWindowIcon(QIcon(str(ROOT / "icons" / "deepdials-256.png")))
-        self.settings = stored.open_settings() if remember else None
-        self.config_path: Path | None = None
-        self.base_dir = base_dir
-        self.run_id = 0
-        self.info: RunInfo | None = None
-        self.playing = playing
+        self.settings = preferences.open_settings() if remember else None
         self.scale = 1.0
         self._base_font_size = QApplication.font().pointSizeF()
-        self._latest: Snapshot | None = None
-        self._drawn: Snapshot | None = None
-        self._frames = 0
-        self._state_color = ""
-        self._awaiting_paint = False
-        self._view_stale = False
-        self._frame_times: deque[float] = deque(maxlen=120)
-        self._update_rate = deque(maxlen=30)
+        self.session = session = Session(playing, self)
 
-        self.controls = ControlPanel()
+        self.controls = ControlPanel(session)
         scroll = self.controls_scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
         self.boundary = BoundaryView()
+        self.views = ViewStack(session)
         self.curves = CurvesView()
-        self.thread = QThread(self)
-        self.worker = TrainingWorker()
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.loop)
-        self.worker.run_started.connect(self._on_run_started)
-        self.worker.snapshot_ready.connect(self._on_snapshot)
-        self.worker.failed.connect(self._on_failed)
-
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.views: list[View] = []
         self.bias_variance = BiasVarianceView()
-        self.bias_variance.remedy.connect(self.apply_remedy)
-        self.sweeps = SweepView(lambda: (self.config, self.base_dir))
-        self.preset_info = PresetInfoView()
-        self.preset_info.open_requested.connect(self.open_config)
-        for view in (
+        self.bias_variance.remedy.connect(
+            lambda name: session.edit(*remedy_edit(session.config, name))
+        )
+        self.sweeps = SweepPage(session)
+        self.lesson = LessonPage(session)
+        for page in (
             self.curves,
             self.bias_variance,
             LayersView(),
             DepthView(),
             DiagramView(),
-            ChainView(),
+            ChainPage(session),
             self.sweeps,
-            GradCheckView(self.worker),
-            NormLessonView(),
-            self.preset_info,
+            GradCheckPage(session),
+            NormalizationPage(session),
+            self.lesson,
         ):
-            self.add_view(view)
-        self.tabs.currentChanged.connect(self._on_tab_changed)
+            self.views.add(page)
         # the boundary is what a class looks at: it gets the larger share, and no view's
         # page may force the views wider than this (a wide page scrolls or clips instead)
-        self.tabs.setMinimumWidth(VIEWS_MIN_WIDTH)
-        views = self.views_splitter = QSplitter(Qt.Horizontal)
-        views.addWidget(self.boundary)
-        views.addWidget(self.tabs)
-        views.setCollapsible(0, False)
+        self.views.setMinimumWidth(VIEWS_MIN_WIDTH)
+        split = self.views_splitter = QSplitter(Qt.Horizontal)
+        split.addWidget(self.boundary)
+        split.addWidget(self.views)
+        split.setCollapsible(0, False)
         self._share_width()
         main = QSplitter(Qt.Horizontal)
         main.addWidget(scroll)
-        main.addWidget(views)
+        main.addWidget(split)
         main.setStretchFactor(1, 1)
         main.setCollapsible(0, False)
         self.setCentralWidget(main)
-        self._build_status_bar()
-        self._build_actions()
-        self.own_data = OwnDataTool(self)
+
+        self.status = StatusLine(self.statusBar())
         self.recording = BoundaryRecording()
         self.frame_drawn.connect(self.recording.add)
-        self.thread.start()
-        self.worker.set_playing(self.playing)
+        self.files = FileTool(self, session, self.settings, self.boundary, self.recording)
+        self.own_data = OwnDataTool(session, self.boundary, self)
+        self.lesson.open_requested.connect(self.files.open_config)
+        self._build_actions()
+        self.renderer = Renderer(self, session, self._draw)
 
-        self._submit_throttled = Throttle(THROTTLE_MS, self._submit, self)
-        self.controls.changed.connect(self._submit_throttled)
-        self.controls.invalid.connect(self._show_problem)
-        self._render_timer = QTimer(self)
-        self._render_timer.setSingleShot(True)
-        self._render_timer.timeout.connect(self._render)
-        self._painted_timer = QTimer(self)
-        self._painted_timer.setSingleShot(True)
-        self._painted_timer.setInterval(0)
-        self._painted_timer.timeout.connect(self._frame_painted)
-        self._settle_timer = QTimer(self)
-        self._settle_timer.setSingleShot(True)
-        self._settle_timer.setInterval(SETTLE_MS)
-        self._settle_timer.timeout.connect(self.refresh_view)
+        session.run_started.connect(self._on_run_started)
+        session.source_changed.connect(self._on_source_changed)
+        session.problem.connect(self.status.message)
+        session.playback_changed.connect(self._show_playback)
+        session.config_changed.connect(self._on_config_changed)
 
+        points = None
         startup_message = None
         if config is None and self.settings is not None:
-            config, startup_message = stored.last_config(self.settings)
+            config, points, startup_message = preferences.last_experiment(self.settings)
             geometry = self.settings.value("geometry")
             if geometry is not None:
                 self.restoreGeometry(geometry)
             if self.settings.value("large_fonts", False, type=bool):
                 self.large_fonts_action.setChecked(True)
-        self.load(config or Config(), base_dir)
-        if config_path is not None:
-            self._show_config_path(Path(config_path))
+        session.load(config or Config(), base_dir, points, config_path)
         if startup_message:
-            self._show_problem(startup_message)
+            self.status.message(startup_message)
 
     # ----- building -----
-
-    def _build_status_bar(self) -> None:
-        self.status_label = QLabel()
-        self.status_label.setMinimumWidth(1)  # long figures are clipped, never the run state
-        self.state_label = QLabel()
-        self.state_label.setObjectName("runState")
-        self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.state_label)
 
     def _action(self, text: str, shortcut=None, slot=None, checkable=False, tip=None) -> QAction:
         action = QAction(text, self)
@@ -227,30 +176,12 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        session = self.session
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&Open config…", QKeySequence.Open, self._open_dialog))
-        file_menu.addAction(self._action("&Save config", QKeySequence.Save, self._save))
-        file_menu.addAction(self._action("Save config &as…", QKeySequence.SaveAs, self._save_as))
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        file_menu.addSeparator()
-        file_menu.addAction(
-            self._action("Export &window as PNG…", None, lambda: self._export_png(self))
-        )
-        file_menu.addAction(
-            self._action("Export &boundary as PNG…", None, lambda: self._export_png(self.boundary))
-        )
-        file_menu.addAction(
-            self._action(
-                "Export &animation…",
-                None,
-                self._export_animation,
-                tip="The boundary's evolution over this run as an animated GIF, for handouts",
-            )
-        )
+        self.files.fill(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.Quit, self.close))
-        self._rebuild_recent_menu()
 
         presets = bar.addMenu("&Presets")
         lessons = presets.addMenu("&Lessons")
@@ -259,7 +190,7 @@ class MainWindow(QMainWindow):
                 self._action(
                     f"{number}. {preset_title(path)}",
                     None,
-                    lambda _=False, p=path: self.open_config(p),
+                    lambda _=False, p=path: self.files.open_config(p),
                 )
             )
         presets.addSeparator()
@@ -268,22 +199,29 @@ class MainWindow(QMainWindow):
             if path not in lesson_set:
                 presets.addAction(
                     self._action(
-                        preset_title(path), None, lambda _=False, p=path: self.open_config(p)
+                        preset_title(path), None, lambda _=False, p=path: self.files.open_config(p)
                     )
                 )
 
         run_menu = bar.addMenu("&Run")
         self.play_action = self._action(
-            "Pause", Qt.Key_Space, self.toggle_play, tip="Play or pause training (Space)"
+            "Pause", Qt.Key_Space, session.toggle_play, tip="Play or pause training (Space)"
         )
         self.step_action = self._action(
-            "Step", Qt.Key_S, self.step, tip="Train one epoch, then pause (S)"
+            "Step", Qt.Key_S, session.step, tip="Train one epoch, then pause (S)"
         )
         self.reset_action = self._action(
-            "Reset", Qt.Key_R, self.reset, tip="Start again from the initial weights (R)"
+            "Reset", Qt.Key_R, session.reset, tip="Start again from the initial weights (R)"
         )
         for a in (self.play_action, self.step_action, self.reset_action):
             run_menu.addAction(a)
+
+        data_menu = bar.addMenu("&Data")
+        for action in self.own_data.actions:
+            if action is None:
+                data_menu.addSeparator()
+            else:
+                data_menu.addAction(action)
 
         view = bar.addMenu("&View")
         self.fullscreen_action = self._action(
@@ -357,7 +295,7 @@ class MainWindow(QMainWindow):
             self.speed.addItem(label, rate)
         self.speed.setToolTip("How fast training runs: slow it down to watch each epoch.")
         self.speed.currentIndexChanged.connect(
-            lambda _: self.worker.set_speed(self.speed.currentData())
+            lambda _: session.set_speed(self.speed.currentData())
         )
         toolbar.addWidget(QLabel("  Speed "))
         toolbar.addWidget(self.speed)
@@ -367,302 +305,39 @@ class MainWindow(QMainWindow):
         self.split_actions["train"].setText("Train")
         self.split_actions["val"].setText("Val")
         self.split_actions["test"].setText("Test")
+        self.addToolBar(self.own_data.bar)
 
-    def _rebuild_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = stored.recent_files(self.settings) if self.settings is not None else []
-        for path in files:
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_config(Path(p)))
-        self.recent_menu.setEnabled(bool(files))
+    # ----- the experiment -----
 
-    # ----- views beside the boundary -----
+    def _on_source_changed(self, path: Path | None) -> None:
+        self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
 
-    def add_view(self, view: View) -> None:
-        self.views.append(view)
-        self.tabs.addTab(view, view.title)
-
-    def show_tab(self, title: str) -> bool:
-        """Bring the view with this title to the front; False when there is none."""
-        for index, view in enumerate(self.views):
-            if view.title.lower() == title.lower():
-                self.tabs.setCurrentIndex(index)
-                return True
-        return False
-
-    def current_view(self) -> View:
-        return self.views[self.tabs.currentIndex()]
-
-    def _on_tab_changed(self, _index: int) -> None:
-        view = self.current_view()
-        self.worker.set_layer_stats(view.wants_layers)
-        self.worker.set_neurons(view.wants_neurons)
-        self._view_stale = True
-        self.refresh_view()
-
-    def refresh_view(self) -> None:
-        """Show the last drawn snapshot in the visible view, if it has what the view needs."""
-        view = self.current_view()
-        if self._drawn is not None and (self._drawn.layers is not None or not view.wants_layers):
-            view.show_snapshot(self._drawn)
-            self._view_stale = False
-
-    # ----- configs -----
-
-    def load(self, config: Config, base_dir: Path | None = None) -> None:
-        """Show `config` in the controls and start a fresh run of it."""
-        self.config = config
-        self.base_dir = base_dir
-        self.controls.set_config(config)
+    def _on_config_changed(self, config: Config) -> None:
         if self.classroom_action.isChecked():
             self.controls.set_hidden(config.classroom.hidden)
-        self.run_id = self.worker.submit(config, base_dir, new_run=True)
-        self._latest = None
-
-    def open_config(self, path: Path) -> bool:
-        """Load a config file; on failure say why and leave the current experiment as it is."""
-        try:
-            config = load_config(path)
-        except InputError as exc:
-            QMessageBox.warning(self, "Could not open the config", str(exc))
-            return False
-        self.load(config, Path(path).resolve().parent)
-        self._show_config_path(Path(path))
-        if self.settings is not None and Path(path).parent.resolve() != PRESETS.resolve():
-            stored.add_recent_file(self.settings, str(Path(path).resolve()))
-            self._rebuild_recent_menu()
-        return True
-
-    def _show_config_path(self, path: Path) -> None:
-        """The file the experiment came from: the title, and its description if any."""
-        self.config_path = path
-        self.preset_info.show_config(path)
-        self.setWindowTitle(f"DeepDials — {path.name}")
-
-    def _open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open config", "", "Configs (*.json)")
-        if path:
-            self.open_config(Path(path))
-
-    def save_config(self, path: Path) -> bool:
-        self._submit_throttled.flush_now()
-        try:
-            save_config(self.config, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Could not save", f"{path}: {exc.strerror or exc}")
-            return False
-        self.config_path = Path(path)
-        self.setWindowTitle(f"DeepDials — {self.config_path.name}")
-        if self.settings is not None:
-            stored.add_recent_file(self.settings, str(Path(path).resolve()))
-            self._rebuild_recent_menu()
-        return True
-
-    def _save(self) -> None:
-        if self.config_path is None or self.config_path.parent.resolve() == PRESETS.resolve():
-            self._save_as()
-        else:
-            self.save_config(self.config_path)
-
-    def _save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save config", "experiment.json", "Configs (*.json)"
-        )
-        if path:
-            self.save_config(Path(path))
-
-    def _export_png(self, widget) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export PNG", "deepdials.png", "PNG (*.png)")
-        if path and not widget.grab().save(path, "PNG"):
-            QMessageBox.warning(self, "Could not export", f"{path}: the image was not written")
-
-    def _export_animation(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export animation", "deepdials.gif", "GIF (*.gif)"
-        )
-        if path:
-            self.export_animation(Path(path))
-
-    def export_animation(self, path: Path) -> bool:
-        """Write the current run's boundary, as it evolved, to `path` as an animated GIF."""
-        frames = self.recording.frames()
-        if not frames:
-            QMessageBox.warning(self, "Nothing to export", "Train for a few epochs first.")
-            return False
-        try:
-            write_gif(frames, self.recording.info, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Could not export", f"{path}: {exc.strerror or exc}")
-            return False
-        return True
-
-    def _submit(self, config: Config) -> None:
-        self.config = config
-        run_id = self.worker.submit(config, self.base_dir)
-        if run_id != self.run_id:
-            self.run_id = run_id
-            self._latest = None
-        self.statusBar().clearMessage()
-
-    def apply_remedy(self, remedy: str) -> None:
-        """One click of the basic recipe: "more data" or "regularize" (see `apply_remedy`)."""
-        self._submit_throttled.flush_now()
-        config = apply_remedy(self.config, remedy)
-        self.controls.set_config(config)
-        self._submit(config)
-
-    def _show_problem(self, message: str) -> None:
-        self.statusBar().showMessage(f"⚠ {message}", 10_000)
-
-    # ----- playback -----
-
-    def toggle_play(self) -> None:
-        self.set_playing(not self.playing)
-
-    def set_playing(self, playing: bool) -> None:
-        self.playing = playing
-        self.play_action.setText("Pause" if playing else "Play")
-        self.worker.set_playing(playing)
-
-    def step(self) -> None:
-        self.playing = False
-        self.play_action.setText("Play")
-        self.worker.step()
-
-    def reset(self) -> None:
-        self._submit_throttled.flush_now()
-        self.run_id = self.worker.reset()
-        self._latest = None
-
-    # ----- from the worker -----
 
     def _on_run_started(self, info: RunInfo) -> None:
-        if info.run_id != self.run_id:
-            return
-        self.info = info
         self.recording.start(info)
         self.boundary.set_run(info)
-        for view in self.views:
-            view.set_run(info)
+        self.views.set_run(info)
         for split, action in self.split_actions.items():
             self.boundary.set_split_visible(split, action.isChecked())
 
-    def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.run_id != self.run_id:
-            self.worker.frame_done()  # a stale frame: nothing to draw, let training go on
-            return
-        self._latest = snapshot
-        self._render_timer.start(0)
-
-    def _on_failed(self, run_id: int, message: str) -> None:
-        self._show_problem(message)
-        if run_id == self.run_id and self.info is not None:
-            self.run_id = self.info.run_id  # keep showing the run that still exists
-            running = self.worker.applied_config() or self.info.config  # hot changes too
-            self.controls.set_config(running)
-            self.config = running
+    def _show_playback(self) -> None:
+        self.play_action.setText("Pause" if self.session.playing else "Play")
 
     # ----- drawing -----
 
-    def _render(self) -> None:
-        """Draw the newest snapshot if it is new, then hand the GIL back to the worker.
-
-        Drawing only updates the plot items; Qt paints them in its next update pass
-        (QEvent.UpdateRequest on this window, see `event`). The worker waits for that
-        paint too, or it would race it for the GIL. A window that will not paint (hidden,
-        minimized) or a frame with nothing new lets the worker go on at once.
-        """
-        snapshot = self._latest
-        drawn = False
-        try:
-            if (
-                snapshot is not None
-                and self.info is not None
-                and snapshot.run_id == self.info.run_id
-                and snapshot is not self._drawn
-            ):
-                self._drawn = snapshot
-                self._draw(snapshot)
-                drawn = True
-        finally:
-            if drawn and self.isVisible() and not self.isMinimized():
-                self._awaiting_paint = True
-            else:
-                self.worker.frame_done()
-
-    def event(self, event) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.UpdateRequest and self._awaiting_paint:
-            # plots repaint through queued scene updates, which may post another update:
-            # the worker goes on once those have run too
-            self._painted_timer.start()
-        return handled
-
-    def _frame_painted(self) -> None:
-        if self._awaiting_paint:
-            self._awaiting_paint = False
-            self.worker.frame_done()
-
     def _draw(self, snapshot: Snapshot) -> None:
         self.boundary.show_snapshot(snapshot)
-        self._frames += 1
-        view = self.current_view()
-        if (
-            self._frames % view.refresh_every == 0
-            or snapshot.status != "running"
-            or self._view_stale
-        ):
-            view.show_snapshot(snapshot)
-            self._view_stale = False
-        else:
-            self._settle_timer.start()  # frames stopping here: catch the view up then
-        now = time.perf_counter()
-        self._frame_times.append(now)
-        self._update_rate.append((now, snapshot.updates))
-        self._update_status(snapshot)
+        self.views.draw(snapshot)
+        self.status.show(
+            snapshot, self.session.info, self.session.playing, self.renderer.frames_per_second()
+        )
         self.frame_drawn.emit(snapshot)
 
-    def frames_per_second(self) -> float:
-        cutoff = time.perf_counter() - 1.0
-        times = [t for t in self._frame_times if t > cutoff]
-        return len(times) / (times[-1] - times[0]) if len(times) > 1 else 0.0
-
-    def _updates_per_second(self) -> float:
-        if len(self._update_rate) < 2:
-            return 0.0
-        (t0, u0), (t1, u1) = self._update_rate[0], self._update_rate[-1]
-        return (u1 - u0) / (t1 - t0) if t1 > t0 and u1 >= u0 else 0.0
-
-    def _update_status(self, s: Snapshot) -> None:
-        def pct(split):
-            e = s.metrics[split]["error"]
-            return "—" if e != e else f"{e:.1%}"
-
-        bayes = self.info.data.bayes_error
-        parts = [
-            f"Epoch {s.epoch}",
-            f"{self._updates_per_second():,.0f} updates/s",
-            f"{self.frames_per_second():.0f} frames/s",
-            f"error: train {pct('train')} · val {pct('val')} · test {pct('test')}",
-        ]
-        if bayes is not None:
-            parts.append(f"Bayes {bayes:.1%}")
-        self.status_label.setText("   ".join(parts))
-        state = STATE_TEXT[s.status]
-        if s.status == "running" and not self.playing:
-            state = "paused"
-        if s.status == "diverged":
-            state = f"diverged at epoch {s.diverged_at}"
-        elif s.status == "early_stopped":
-            state = f"early stopped at {s.stopped_epoch} (best {s.best_epoch})"
-        self.state_label.setText(f"  {state}  ")
-        color = STATE_COLORS.get(s.status, "#0072B2")
-        if color != self._state_color:  # a style sheet re-polishes the label: only on change
-            self._state_color = color
-            self.state_label.setStyleSheet(
-                f"#runState {{ color: white; background: {color};"
-                " border-radius: 4px; font-weight: bold; }"
-            )
+    def show_view(self, title: str) -> bool:
+        return self.views.show_page(title)
 
     # ----- view modes -----
 
@@ -674,8 +349,7 @@ class MainWindow(QMainWindow):
         QApplication.setFont(font)
         self.setFont(font)
         self.boundary.set_scale(self.scale, font)
-        for view in self.views:
-            view.set_scale(self.scale, font)
+        self.views.set_scale(self.scale, font)
         self._share_width()
         self.controls.adjustSize()
         self.controls_scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
@@ -691,17 +365,16 @@ class MainWindow(QMainWindow):
     def set_classroom(self, on: bool) -> None:
         """Projector mode plus hiding the controls the config's classroom section names."""
         self.large_fonts_action.setChecked(on)
-        self.controls.set_hidden(self.config.classroom.hidden if on else ())
+        self.controls.set_hidden(self.session.config.classroom.hidden if on else ())
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""
-        self.config = replace(self.config, classroom=ClassroomConfig(hidden=keys))
-        self.controls.set_config(self.config)
-        if self.classroom_action.isChecked():
-            self.controls.set_hidden(keys)
+        self.session.set_config(with_value(self.session.config, "classroom.hidden", keys))
 
     def _choose_hidden(self) -> None:
-        dialog = HiddenControlsDialog(self.controls.labels(), self.config.classroom.hidden, self)
+        dialog = HiddenControlsDialog(
+            self.controls.labels(), self.session.config.classroom.hidden, self
+        )
         if dialog.exec():
             self.set_hidden_controls(dialog.chosen())
 
@@ -714,15 +387,12 @@ class MainWindow(QMainWindow):
     # ----- closing -----
 
     def closeEvent(self, event) -> None:
-        self._render_timer.stop()
+        self.renderer.stop()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
-        self.worker.stop()
-        self.thread.quit()
-        if not self.thread.wait(CLOSE_WAIT_MS):
-            self.thread.wait()  # never destroy a running thread; training stops by slices
+        self.session.close()
         if self.settings is not None:
             self.settings.setValue("geometry", self.saveGeometry())
-            stored.store_config(self.settings, self.config)
+            preferences.store_experiment(self.settings, self.session.config, self.session.points)
             self.settings.sync()
         super().closeEvent(event)
 

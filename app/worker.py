@@ -2,17 +2,17 @@
 
 The worker is a parentless QObject moved to a QThread; `loop` runs there until `stop`.
 The GUI thread talks to it only through the thread-safe methods below (a lock-protected
-mailbox where the latest config wins, and `threading.Event`s), because a busy loop does
-not process queued slots. The worker never touches a widget: it emits
+mailbox where the latest experiment wins, and `threading.Event`s), because a busy loop
+does not process queued slots. The worker never touches a widget: it emits
 
     run_started(RunInfo)   a new run exists (its data, for drawing the points)
     snapshot_ready(Snapshot)  at most `display_hz` times a second, fresh arrays
-    failed(int, str)       a config could not start a run, or training raised; the run id
-                           it was meant for and a message. The worker keeps serving.
+    failed(int, str)       an experiment could not start a run, or training raised; the run
+                           id it was meant for and a message. The worker keeps serving.
     gradient_checked(int, object)  the answer to `request_gradient_check`: the run id and a
-                           `core.probes.gradcheck.GradCheck`, or a message saying why not (str)
+                           `core.probes.gradcheck.GradCheck`, or a message saying why not
 
-Run ids are handed out by `submit` in the calling thread, so the window knows at once
+Run ids are handed out by `submit` in the calling thread, so the caller knows at once
 which run it is waiting for and drops snapshots of older ones.
 
 Frames are handed over, not raced for: after emitting a snapshot the worker waits until
@@ -27,13 +27,12 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core.config.schema import Config, needs_new_run
-from core.data.dataprep import Data
+from core.engine.experiment import Experiment
 from core.engine.run import Run
+from core.engine.snapshot import Status
 from core.errors import CancelledError, InputError
 from core.probes.layerstats import LayerStats
 
@@ -45,25 +44,23 @@ LAYER_STATS_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
-class RunInfo:
-    run_id: int
-    config: Config
-    data: Data
-    sizes: tuple[int, ...]
+class Products:
+    """What each snapshot carries beyond the surface: what the views on screen draw."""
+
+    layers: bool = False  # per-layer statistics (a probe pass)
+    neurons: bool = False  # each shown unit's output over the plane (the diagram)
 
 
 @dataclass
 class _Mailbox:
-    config: Config | None = None
-    base_dir: Path | None = None
+    experiment: Experiment | None = None
     run_id: int = 0
     new_run: bool = False
     playing: bool | None = None
     steps: int = 0
     stop_at_epoch: int | None = None
     gradient_check: tuple[float, int | None] | None = None  # (ε, layer to plant a bug in)
-    layer_stats: bool | None = None
-    neurons: bool | None = None
+    products: Products | None = None
 
 
 class TrainingWorker(QObject):
@@ -83,41 +80,34 @@ class TrainingWorker(QObject):
         self._stop = threading.Event()
         self._drawn = threading.Event()
         self._next_id = 0
-        self._config: Config | None = None
+        self._submitted: Experiment | None = None  # the last one sent, under the lock
+        self._experiment: Experiment | None = None  # of the run below, hot changes included
         self._epochs_per_second: float | None = None
         self._run: Run | None = None
-        self._layer_stats = False
+        self._products = Products()
         self._layers: tuple[int, LayerStats] | None = None  # (run id, the last statistics)
         self._layers_taken = 0.0
-        self._neurons = False
         self._playing = False
         self._stop_at: int | None = None
 
     # ----- called from the GUI thread -----
 
-    def submit(self, config: Config, base_dir: Path | None = None, new_run: bool = False) -> int:
-        """Send a config; returns the id of the run that will train it.
+    def submit(self, experiment: Experiment, new_run: bool = False) -> int:
+        """Send an experiment; returns the id of the run that will train it.
 
-        Hot changes (see `core.config.schema.needs_new_run`) keep the current run and its id;
+        Hot changes (see `Experiment.needs_new_run`) keep the current run and its id;
         anything else, or `new_run`, starts a fresh run with a new id.
         """
         with self._lock:
-            current = self._mail.config or self._config
-            if new_run or current is None or needs_new_run(current, config):
+            last = self._submitted
+            if new_run or last is None or last.needs_new_run(experiment):
                 self._next_id += 1
                 self._mail.new_run = True
-            self._mail.config = config
-            self._mail.base_dir = base_dir
+            self._submitted = experiment
+            self._mail.experiment = experiment
             self._mail.run_id = self._next_id
         self._wake.set()
         return self._next_id
-
-    def reset(self) -> int:
-        """Start the current config again from its initial parameters (a new run id)."""
-        with self._lock:
-            config = self._mail.config or self._config
-            base = self._mail.base_dir
-        return self.submit(config, base, new_run=True) if config else self._next_id
 
     def set_playing(self, playing: bool) -> None:
         with self._lock:
@@ -145,16 +135,10 @@ class TrainingWorker(QObject):
             self._epochs_per_second = epochs_per_second
         self._wake.set()
 
-    def set_layer_stats(self, on: bool) -> None:
-        """Compute per-layer statistics for each snapshot (a view on screen draws them)."""
+    def set_products(self, products: Products) -> None:
+        """What each snapshot computes besides the surface (the views on screen)."""
         with self._lock:
-            self._mail.layer_stats = on
-        self._wake.set()
-
-    def set_neurons(self, on: bool) -> None:
-        """Compute each shown unit's output for each snapshot (the network diagram)."""
-        with self._lock:
-            self._mail.neurons = on
+            self._mail.products = products
         self._wake.set()
 
     def request_gradient_check(self, epsilon: float, plant_bug: int | None = None) -> None:
@@ -162,11 +146,6 @@ class TrainingWorker(QObject):
         with self._lock:
             self._mail.gradient_check = (epsilon, plant_bug)
         self._wake.set()
-
-    def applied_config(self) -> Config | None:
-        """The config the worker is training now, hot changes included."""
-        with self._lock:
-            return self._config
 
     def frame_done(self) -> None:
         """The window has drawn (or dropped) the last snapshot: training may go on."""
@@ -194,7 +173,7 @@ class TrainingWorker(QObject):
             now = time.perf_counter()
             trained = False
             run = self._run
-            if run is not None and run.status == "running":
+            if run is not None and run.status == Status.RUNNING:
                 try:
                     if self._playing:
                         until_frame = last_emit + 1.0 / self.display_hz - now
@@ -211,7 +190,7 @@ class TrainingWorker(QObject):
                 changed = True
             dirty = dirty or trained
             due = time.perf_counter() - last_emit >= 1.0 / self.display_hz
-            ended = run is not None and run.status != "running"
+            ended = run is not None and run.status != Status.RUNNING
             if run is not None and (changed or (dirty and (due or ended))):
                 last_emit = time.perf_counter()
                 dirty = False
@@ -251,16 +230,16 @@ class TrainingWorker(QObject):
             self._playing = mail.playing
             self._stop_at = mail.stop_at_epoch
             changed = True
-        if mail.layer_stats is not None or mail.neurons is not None:
-            self._layer_stats = self._layer_stats if mail.layer_stats is None else mail.layer_stats
-            self._neurons = self._neurons if mail.neurons is None else mail.neurons
+        if mail.products is not None:
+            self._products = mail.products
             changed = True  # a view now shown wants what the last snapshot left out
-        if mail.config is not None:
+        if mail.experiment is not None:
             changed = True
-            if mail.new_run or self._run is None:
-                self._start_run(mail.config, mail.base_dir, mail.run_id)
+            # a hot change after a run that failed to start may not fit the run still here
+            if mail.new_run or self._run is None or self._experiment.needs_new_run(mail.experiment):
+                self._start_run(mail.experiment, mail.run_id)
             else:
-                self._apply_hot(mail.config, mail.run_id)
+                self._apply_hot(mail.experiment, mail.run_id)
         if mail.gradient_check is not None:
             self._gradient_check(*mail.gradient_check)
         if mail.steps and self._run is not None:
@@ -275,7 +254,7 @@ class TrainingWorker(QObject):
         if run is None:
             self.gradient_checked.emit(-1, "no network to check: the config did not start")
             return
-        if run.status == "diverged":
+        if run.status == Status.DIVERGED:
             self.gradient_checked.emit(
                 run.run_id,
                 f"the network diverged at epoch {run.diverged_at}: its cost is not finite, "
@@ -290,45 +269,44 @@ class TrainingWorker(QObject):
             result = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
         self.gradient_checked.emit(run.run_id, result)
 
-    def _start_run(self, config: Config, base_dir: Path | None, run_id: int) -> None:
+    def _start_run(self, experiment: Experiment, run_id: int) -> None:
         try:
-            run = Run(config, run_id=run_id, base_dir=base_dir)
+            run = experiment.start(run_id)
         except Exception as exc:  # noqa: BLE001 - bad data files, and anything else
             self._fail(run_id, exc)
             return
         self._run = run
-        with self._lock:
-            self._config = config
-        self.run_started.emit(RunInfo(run_id, config, run.data, run.sizes))
+        self._experiment = experiment
+        self.run_started.emit(run.info())
 
-    def _apply_hot(self, config: Config, run_id: int) -> None:
+    def _apply_hot(self, experiment: Experiment, run_id: int) -> None:
         try:
-            self._run.set_train(config.train)
+            self._run.set_config(experiment.config)
         except InputError as exc:
             self._fail(run_id, exc)
             return
-        with self._lock:
-            self._config = config
+        self._experiment = experiment
 
     def _emit(self, run: Run) -> None:
         """Snapshot the run for the window. Per-layer statistics, when asked for, are taken
         at most every LAYER_STATS_SECONDS and reused in between (a probe pass each)."""
         now = time.perf_counter()
-        fresh = self._layer_stats and (
+        wanted = self._products
+        fresh = wanted.layers and (
             now - self._layers_taken >= LAYER_STATS_SECONDS
             or self._layers is None
             or self._layers[0] != run.run_id
-            or run.status != "running"
+            or run.status != Status.RUNNING
         )
         try:
-            snapshot = run.snapshot(self.resolution, layers=fresh, neurons=self._neurons)
+            snapshot = run.snapshot(self.resolution, layers=fresh, neurons=wanted.neurons)
         except Exception as exc:  # noqa: BLE001
             self._fail(run.run_id, exc)
             self._run = None
             return
         if fresh:
             self._layers, self._layers_taken = (run.run_id, snapshot.layers), now
-        elif self._layer_stats:
+        elif wanted.layers:
             snapshot = replace(snapshot, layers=self._layers[1])
         self.snapshot_ready.emit(snapshot)
 

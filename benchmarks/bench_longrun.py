@@ -29,7 +29,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
-from core.config.schema import load_config  # noqa: E402
+from core.config.files import load_config  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -74,7 +74,7 @@ def main() -> None:
         )
         frames[0] = 0
         if snap is not None and snap.status != "running":
-            window.reset()  # a million epochs can pass in a long session: keep training
+            window.session.reset()  # a million epochs can pass in a long session: keep training
         if now >= end:
             app.quit()
 

@@ -44,7 +44,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
-from core.config.schema import load_config  # noqa: E402
+from core.config.files import load_config  # noqa: E402
 from core.engine.run import Run  # noqa: E402
 
 PROBE_MS = 5
@@ -70,8 +70,7 @@ def measure_window(app, config, seconds: float, tab: str | None = None) -> dict:
     window.resize(1280, 800)
     window.show()
     if tab is not None:
-        titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-        window.tabs.setCurrentIndex(titles.index(tab))
+        window.show_view(tab)
     frames = []
     window.frame_drawn.connect(lambda s: frames.append((time.perf_counter(), s.run_id, s.updates)))
     wait(app, lambda: frames, 10)
@@ -106,10 +105,11 @@ def measure_window(app, config, seconds: float, tab: str | None = None) -> dict:
 
     latencies = []
     for depth in (3, 2, 4, 2, 3):
-        old = window.run_id
+        old = window.session.run_id
         changed_at = time.perf_counter()
-        window.controls.depth.setValue(depth)
-        ok = wait(app, lambda o=old: frames[-1][1] != o and frames[-1][1] == window.run_id, 5)
+        window.controls.bindings["model.hidden"].depth.setValue(depth)
+        run_id = window.session.run_id
+        ok = wait(app, lambda o=old, r=run_id: frames[-1][1] != o and frames[-1][1] == r, 5)
         latencies.append((frames[-1][0] - changed_at) * 1000 if ok else float("inf"))
         spin(app, 0.3)
     window.close()

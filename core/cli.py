@@ -17,8 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from core.config.schema import SPEC, config_to_dict, load_config
-from core.engine.run import SPLITS, Run
+from core.config.files import load_config
+from core.config.schema import config_to_dict
+from core.config.table import BY_KEY
+from core.data.points import SPLITS
+from core.engine.run import Run
 from core.errors import InputError
 from core.probes.diagnosis import diagnose
 from core.probes.gradcheck import DEFAULT_EPSILON
@@ -68,7 +71,7 @@ def run_report(run: Run) -> dict:
 def _load(path: str, epochs: int | None):
     config = load_config(path)
     if epochs is not None:
-        epochs = SPEC["train"]["epochs"].check("--epochs", epochs)
+        epochs = BY_KEY["train.epochs"].allowed.check("--epochs", epochs)
         config = replace(config, train=replace(config.train, epochs=epochs))
     return config, Path(path).resolve().parent
 

@@ -7,14 +7,35 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_settings(tmp_path_factory):
-    """Point QSettings at a throwaway folder: no test may write the user's real settings."""
-    try:
-        from PySide6.QtCore import QSettings
-    except ImportError:  # core tests run without Qt
-        yield
-        return
-    folder = str(tmp_path_factory.mktemp("settings"))
-    for scope in (QSettings.UserScope, QSettings.SystemScope):
-        QSettings.setPath(QSettings.IniFormat, scope, folder)
-    os.environ["XDG_CONFIG_HOME"] = folder
+    """Keep the window's settings in a throwaway file: no test may write the user's own."""
+    folder = tmp_path_factory.mktemp("settings")
+    os.environ["DEEPDIALS_SETTINGS"] = str(folder / "deepdials.ini")
+    os.environ["XDG_CONFIG_HOME"] = str(folder)
     yield
+
+
+@pytest.fixture
+def session(qtbot):
+    """A session with no window: paused, every frame handed straight back to the worker."""
+    from app.session import Session
+
+    s = Session(playing=False)
+    s.frame_ready.connect(s.frame_done)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def window(qtbot):
+    """The window at the classroom's size on a small config, its first run started."""
+    from app.window import MainWindow, configure_pyqtgraph
+    from tests.helpers import small_config, wait_for_run
+
+    configure_pyqtgraph()
+    w = MainWindow(small_config(), remember=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    wait_for_run(qtbot, w.session)
+    yield w
+    w.close()

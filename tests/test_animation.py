@@ -10,9 +10,9 @@ from PIL import Image, ImageChops
 
 from app.tools.animation import BoundaryRecording, write_gif
 from app.window import MainWindow, configure_pyqtgraph
-from app.worker import RunInfo
 from core.config.schema import config_from_dict
 from core.engine.run import Run
+from core.engine.snapshot import RunInfo
 
 CONFIG = {
     "schema": 1,
@@ -99,9 +99,9 @@ def test_the_window_exports_the_animation_of_its_run(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: len(window.recording.frames()) >= 4, timeout=20_000)
-    window.set_playing(False)
+    window.session.set_playing(False)
     path = tmp_path / "run.gif"
-    assert window.export_animation(path)
+    assert window.files.export_animation(path)
     frames, _ = gif_frames(path)
     assert len(frames) >= 4
     assert not window.windowIcon().isNull()

@@ -3,7 +3,6 @@ import math
 import numpy as np
 import pytest
 
-from core.data import bayes
 from core.data.bayes import bayes_error, closed_form_bayes_error, monte_carlo_bayes_error, posterior
 from core.data.datasets import sample
 
@@ -86,12 +85,8 @@ def test_mismatched_distribution_depends_on_the_total_noise_only():
     assert shifted > bayes_error("moons", 2, 0.1) + 0.05
 
 
-def test_monte_carlo_is_deterministic_and_bayes_error_is_memoized():
+def test_monte_carlo_is_deterministic():
     assert monte_carlo_bayes_error("spiral", 3, 0.15) == monte_carlo_bayes_error("spiral", 3, 0.15)
-    bayes_error("circles", 2, 0.123)
-    hits = bayes._bayes_error.cache_info().hits
-    bayes_error("circles", 2, 0.123)
-    assert bayes._bayes_error.cache_info().hits == hits + 1
 
 
 def test_posterior_rows_are_distributions_even_far_away():

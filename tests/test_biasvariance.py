@@ -7,13 +7,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.views.bias_variance import BiasVarianceView, apply_remedy
+from app.views.bias_variance import BiasVarianceView
 from app.views.curves import CurvesView
 from app.window import MainWindow, configure_pyqtgraph
-from app.worker import RunInfo
-from core.config.schema import Config, config_from_dict
+from core.config.schema import Config, config_from_dict, with_value
 from core.data.dataprep import build_data
 from core.engine.run import Run
+from core.engine.snapshot import RunInfo
+from core.probes.diagnosis import remedy_edit
 
 DATA = build_data(Config().data)
 
@@ -63,17 +64,17 @@ def test_without_a_validation_split_the_panel_says_so(panel):
 
 def test_remedies_double_the_points_and_raise_lambda_step_by_step():
     config = Config()
-    assert apply_remedy(config, "more data").data.n_points == 800
+    assert remedy_edit(config, "more data") == ("data.n_points", 800)
     lams = [config.train.l2]
     for _ in range(4):
-        config = apply_remedy(config, "regularize")
+        key, value = remedy_edit(config, "regularize")
+        config = with_value(config, key, value)
         lams.append(config.train.l2)
-    assert lams == [0.0, 0.1, 0.2, 0.5, 1.0]
+    assert key == "train.l2" and lams == [0.0, 0.1, 0.2, 0.5, 1.0]
     l1_only = replace(Config(), train=replace(Config().train, l1=0.05))
-    raised = apply_remedy(l1_only, "regularize").train
-    assert (raised.l1, raised.l2) == (0.1, 0.0)
+    assert remedy_edit(l1_only, "regularize") == ("train.l1", 0.1)
     huge = replace(Config(), data=replace(Config().data, n_points=15000))
-    assert apply_remedy(huge, "more data").data.n_points == 20000
+    assert remedy_edit(huge, "more data") == ("data.n_points", 20000)
 
 
 @pytest.fixture
@@ -88,23 +89,26 @@ def window(qtbot):
     w = MainWindow(config_from_dict(json.loads(json.dumps(raw))), remember=False)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.info is not None and w.info.run_id == w.run_id, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: w.session.info is not None and w.session.info.run_id == w.session.run_id,
+        timeout=10_000,
+    )
     yield w
     w.close()
 
 
 def test_the_regularize_click_raises_lambda_on_the_running_network(qtbot, window):
-    run_id = window.run_id
-    window.apply_remedy("regularize")
-    assert window.controls.lam.value() == 0.1
-    assert window.config.train.l2 == 0.1 and window.run_id == run_id  # a hot change
+    run_id = window.session.run_id
+    window.bias_variance.remedy.emit("regularize")
+    assert window.controls.bindings["train.l2"].slider.value() == 0.1
+    assert window.session.config.train.l2 == 0.1 and window.session.run_id == run_id  # a hot change
 
 
 def test_the_more_data_click_starts_a_run_on_twice_the_points(qtbot, window):
-    window.apply_remedy("more data")
-    qtbot.waitUntil(lambda: window.info.run_id == window.run_id, timeout=10_000)
-    n = sum(len(getattr(window.info.data, s).y) for s in ("train", "val", "test"))
-    assert n == 200 and window.controls.n_points.value() == 200
+    window.bias_variance.remedy.emit("more data")
+    qtbot.waitUntil(lambda: window.session.info.run_id == window.session.run_id, timeout=10_000)
+    n = sum(len(getattr(window.session.info.data, s).y) for s in ("train", "val", "test"))
+    assert n == 200 and window.controls.bindings["data.n_points"].slider.value() == 200
 
 
 def test_the_curves_mark_the_best_epoch_the_stop_and_the_restored_errors(qtbot):

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from core.config.schema import DataConfig
 from core.data.bayes import bayes_error, posterior
-from core.data.dataprep import MAX_CSV_ROWS, build_data, load_csv, split_sizes
+from core.data.dataprep import build_data, split_sizes
+from core.data.points import MAX_CSV_ROWS, load_points
 from core.errors import InputError
 
 SPLITS = ("train", "val", "test")
@@ -177,7 +178,8 @@ def csv_rows(n, labels=(0, 1, 2), split=None):
 
 def test_csv_with_a_split_column_decides_the_split(tmp_path):
     path = write(tmp_path, csv_rows(30, split=("train", "train", "val", "test", " Train ")))
-    X, y, names = load_csv(path)
+    p = load_points(path)
+    X, y, names = p.X, p.y, p.split
     assert (
         X.shape == (30, 2)
         and y.dtype == np.int64
@@ -198,7 +200,8 @@ def test_csv_without_a_split_column_is_split_by_the_fractions(tmp_path):
         tmp_path,
         "\ufeffX1, x2 ,Label,comment\n" + csv_rows(50).split("\n", 1)[1].replace("\n", ",note\n"),
     )
-    X, y, names = load_csv(path)
+    p = load_points(path)
+    X, y, names = p.X, p.y, p.split
     assert names is None and X.shape == (50, 2) and set(y) == {0, 1, 2}
     cfg = DataConfig(kind="csv", csv=str(path), split=(0.6, 0.2, 0.2), mismatch=0.5, scale_x1=2)
     data = build_data(cfg)
@@ -209,8 +212,8 @@ def test_csv_without_a_split_column_is_split_by_the_fractions(tmp_path):
 
 
 def test_csv_accepts_whole_number_labels_written_as_floats_and_skips_blank_lines(tmp_path):
-    X, y, _ = load_csv(write(tmp_path, "x1,x2,label\n\n1,2,0.0\n3,4,1\n\n"))
-    assert np.array_equal(X, [[1, 2], [3, 4]]) and np.array_equal(y, [0, 1])
+    p = load_points(write(tmp_path, "x1,x2,label\n\n1,2,0.0\n3,4,1\n\n"))
+    assert np.array_equal(p.X, [[1, 2], [3, 4]]) and np.array_equal(p.y, [0, 1])
 
 
 @pytest.mark.parametrize(
@@ -238,24 +241,24 @@ def test_csv_accepts_whole_number_labels_written_as_floats_and_skips_blank_lines
 def test_bad_csv_content_is_a_one_line_input_error_naming_file_and_place(tmp_path, text, match):
     path = write(tmp_path, text, name="bad input.csv")
     with pytest.raises(InputError, match=match) as info:
-        load_csv(path)
+        load_points(path)
     message = str(info.value)
     assert message.startswith(str(path)) and "\n" not in message
 
 
 def test_missing_file_binary_file_and_wrong_encoding_are_input_errors(tmp_path):
     with pytest.raises(InputError, match="cannot read"):
-        load_csv(tmp_path / "nowhere.csv")
+        load_points(tmp_path / "nowhere.csv")
     with pytest.raises(InputError, match="cannot read"):
-        load_csv(tmp_path)  # a directory
+        load_points(tmp_path)  # a directory
     binary = tmp_path / "image.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     with pytest.raises(InputError, match="binary content"):
-        load_csv(binary)
+        load_points(binary)
     latin = tmp_path / "latin.csv"
     latin.write_bytes("x1,x2,label\n1,2,0\n3,4,1 é\n".encode("latin-1"))
     with pytest.raises(InputError, match="not a UTF-8 text file"):
-        load_csv(latin)
+        load_points(latin)
     with pytest.raises(InputError, match="nowhere.csv: cannot read"):
         build_data(DataConfig(kind="csv", csv="nowhere.csv"), base_dir=tmp_path)
 
@@ -263,5 +266,5 @@ def test_missing_file_binary_file_and_wrong_encoding_are_input_errors(tmp_path):
 def test_csv_with_too_many_rows_is_refused(tmp_path):
     path = write(tmp_path, csv_rows(MAX_CSV_ROWS + 1, labels=(0, 1)))
     with pytest.raises(InputError, match=f"line {MAX_CSV_ROWS + 2}: more than {MAX_CSV_ROWS}"):
-        load_csv(path)
-    assert len(load_csv(write(tmp_path, csv_rows(MAX_CSV_ROWS, labels=(0, 1))))[1]) == MAX_CSV_ROWS
+        load_points(path)
+    assert len(load_points(write(tmp_path, csv_rows(MAX_CSV_ROWS, labels=(0, 1))))) == MAX_CSV_ROWS

@@ -64,7 +64,7 @@ def diagram(qtbot):
 
 
 def draw(view, run):
-    from app.worker import RunInfo
+    from core.engine.snapshot import RunInfo
 
     view.set_run(RunInfo(run.run_id, run.config, run.data, run.sizes))
     view.show_snapshot(run.snapshot(layers=False, neurons=True))
@@ -106,7 +106,6 @@ def test_hovering_an_edge_names_its_weight_and_clicking_a_unit_enlarges_it(diagr
     assert text == f"W[1] from unit 1 to unit 1 = {run.params.W[0][0, 0]:.4g}"
     node = QPointF(3.5, diagram.layout_.centre(1, np.array([1]))[0])
     assert diagram.describe(node).startswith("layer 1, unit 2: output from")
-    diagram.selected = (1, 1)
-    diagram._show_large()
+    diagram.show_unit(1, 1)
     assert diagram.large_plot.isVisible()
     assert diagram.large_image.image.shape == (24, 24)

@@ -3,12 +3,11 @@ passes a correct backprop, catches a planted bug, and says plainly why it cannot
 diverged network; the scalar demo shows the two estimates of the lecture."""
 
 import pytest
-from PySide6.QtCore import QObject, QThread, Slot
 from PySide6.QtWidgets import QLabel
 
-from app.pages.gradcheck_page import GradCheckView
-from app.worker import TrainingWorker
+from app.pages.gradcheck_page import GradCheckPage
 from core.config.schema import config_from_dict
+from tests.helpers import wait_for_run
 
 HEALTHY = config_from_dict({"schema": 1, "data": {"n_points": 100}, "model": {"hidden": [6, 5]}})
 # a linear network at lr 10 overflows within a few epochs (θ stays finite, the cost not)
@@ -22,40 +21,17 @@ DIVERGING = config_from_dict(
 )
 
 
-class StartedRuns(QObject):
-    """Run ids as the GUI thread sees them start (a queued slot, in signal order)."""
-
-    def __init__(self):
-        super().__init__()
-        self.ids = []
-
-    @Slot(object)
-    def record(self, info):
-        self.ids.append(info.run_id)
-
-
 @pytest.fixture
-def panel(qtbot):
-    thread = QThread()
-    worker = TrainingWorker(resolution=20)
-    worker.moveToThread(thread)
-    thread.started.connect(worker.loop)
-    worker.snapshot_ready.connect(lambda _: worker.frame_done())
-    view = GradCheckView(worker)
-    worker.run_started.connect(view.set_run)
-    view.started = StartedRuns()  # queued after set_run, so it runs after it
-    worker.run_started.connect(view.started.record)
+def panel(qtbot, session):
+    view = GradCheckPage(session)
     qtbot.addWidget(view)
-    thread.start()
-    yield view
-    worker.stop()
-    thread.quit()
-    thread.wait(2000)
+    return view
 
 
 def start(qtbot, view, config):
-    run_id = view.worker.submit(config, new_run=True)
-    qtbot.waitUntil(lambda: view.started.ids[-1:] == [run_id])
+    view.session.load(config)
+    wait_for_run(qtbot, view.session)
+    qtbot.waitUntil(lambda: view.sizes == view.session.info.sizes)
 
 
 def check(qtbot, view):
@@ -92,11 +68,9 @@ def test_a_diverged_network_gets_a_clear_message_and_the_panel_keeps_working(qtb
     start(qtbot, panel, HEALTHY)
     check(qtbot, panel)
     before = panel.verdict.text()
-    diverged = []
-    panel.worker.snapshot_ready.connect(lambda s: diverged.append(s.status == "diverged"))
     start(qtbot, panel, DIVERGING)
-    panel.worker.set_playing(True)
-    qtbot.waitUntil(lambda: any(diverged), timeout=10_000)
+    panel.session.set_playing(True)
+    qtbot.waitUntil(lambda: panel.session.status == "diverged", timeout=10_000)
     answer = check(qtbot, panel)
     assert isinstance(answer, str)
     assert "diverged at epoch" in panel.message.text() and "Reset" in panel.message.text()

@@ -6,7 +6,7 @@ import pytest
 
 from core.config.schema import config_from_dict
 from core.engine.activations import ACTIVATIONS
-from core.engine.losses import output_gradient
+from core.engine.losses import output_gradient, targets
 from core.engine.run import PROBE_ROWS, Run
 
 
@@ -28,8 +28,8 @@ def make_config(hidden, activation="relu", init="he", scale=1.0, epochs=10):
 
 def direct_pass(run: Run):
     """Forward and backward in float64 with plain NumPy: A[1..L], dA[1..L−1] + dZ[L], dW."""
-    X = run._inputs["train"][:PROBE_ROWS].astype(np.float64)
-    T = run._targets["train"][:PROBE_ROWS].astype(np.float64)
+    X = run.pipeline(run.data.train.X[:PROBE_ROWS])
+    T = targets(run.data.train.y[:PROBE_ROWS], run.data.n_classes, np.float64)
     Ws = [W.astype(np.float64) for W in run.params.W]
     bs = [b.astype(np.float64) for b in run.params.b]
     g = ACTIVATIONS[run.config.model.activation]
@@ -97,7 +97,7 @@ def snapshot_of():
 
 
 def info_of(run):
-    from app.worker import RunInfo
+    from core.engine.snapshot import RunInfo
 
     return RunInfo(run.run_id, run.config, run.data, run.sizes)
 
@@ -112,8 +112,8 @@ def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbo
     run, snap = snapshot_of([8] * 50, activation="tanh", init="xavier")
     view.set_run(info_of(run))
     view.show_snapshot(snap)
-    assert len(view.act_ridges._paths) == 51
-    left, right = view._labels
+    assert len(view.act_ridges) == 51
+    left, right = view.labels
     assert 1 < len(left) < 51  # thinned: 51 rows do not fit 500 px of text
     assert right[-1][1].endswith("logits")
     assert right[0][1].startswith("σ ") and "sat " in right[0][1]
@@ -137,10 +137,10 @@ def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, sn
     np.testing.assert_allclose(view.heat.image[:, 1:], np.log10(norms).T, rtol=1e-6)
 
 
-def test_chain_view_shows_the_lectures_numbers(qtbot):
-    from app.pages.chain_page import ChainView
+def test_chain_view_shows_the_lectures_numbers(qtbot, session):
+    from app.pages.chain_page import ChainPage
 
-    view = ChainView()
+    view = ChainPage(session)
     qtbot.addWidget(view)
     assert "38.44" in view.summary.text()
     assert view.values[-1].textItem.toPlainText() == "38.44"

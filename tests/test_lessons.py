@@ -3,7 +3,7 @@ the notes' four bias/variance cases come out of real runs near the notes' number
 
 import pytest
 
-from core.config.schema import load_config
+from core.config.files import load_config
 from core.engine.run import Run
 from resources import PRESETS, lesson_names
 

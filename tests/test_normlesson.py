@@ -4,10 +4,10 @@ zig-zags across; z-scored inputs give round contours and a straight path."""
 import numpy as np
 import pytest
 
-from app.pages.normalization_page import NormLessonView
-from app.worker import RunInfo
+from app.pages.normalization_page import NormalizationPage
 from core.config.schema import Config, DataConfig
 from core.data.dataprep import build_data
+from core.engine.snapshot import RunInfo
 from core.lessons.cost_landscape import contour_levels, cost, gradient, landscape
 
 DATA = build_data(DataConfig(kind="circles", scale_x1=10))
@@ -55,8 +55,8 @@ def test_the_grid_holds_the_path_and_the_levels_span_the_cost():
 
 
 @pytest.fixture
-def view(qtbot):
-    v = NormLessonView()
+def view(qtbot, session):
+    v = NormalizationPage(session)
     qtbot.addWidget(v)
     config = Config(data=DataConfig(kind="circles", scale_x1=10, normalize=False))
     v.set_run(RunInfo(1, config, DATA, (2, 1)))
@@ -64,7 +64,7 @@ def view(qtbot):
 
 
 def test_the_toggle_switches_between_the_valley_and_the_round_bowl(view):
-    view.show_snapshot(None)
+    view.show()  # drawn when first shown
     raw_path = view.path.getData()[0].copy()
     assert not view.normalize.isChecked()  # starts as the run's setting
     assert "raw inputs" in view.caption.text() and len(view.contours.getData()[0]) > 0

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from app.tools.own_data import points_of, problem, read_csv, write_csv
+from app.tools.own_data import points_of, problem
 from app.window import MainWindow, configure_pyqtgraph
-from core.config.schema import Config, DataConfig, config_from_dict
+from core.config.schema import DataConfig, config_from_dict
 from core.data.dataprep import build_data
+from core.data.points import load_points, write_points
 
 SMALL = {
     "schema": 1,
@@ -27,7 +28,10 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
-    qtbot.waitUntil(lambda: w.info is not None and w.info.run_id == w.run_id, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: w.session.info is not None and w.session.info.run_id == w.session.run_id,
+        timeout=10_000,
+    )
     yield w
     w.close()
 
@@ -41,19 +45,19 @@ def click(qtbot, window, x, y, button=Qt.LeftButton):
 
 
 def trained_on(window, x, y, split="train"):
-    info = window.info
+    info = window.session.info
     X = getattr(info.data, split).X
-    return info.run_id == window.run_id and np.hypot(*(X - [x, y]).T).min() < 0.02
+    return info.run_id == window.session.run_id and np.hypot(*(X - [x, y]).T).min() < 0.02
 
 
 def test_a_drawn_point_reaches_the_training_data(qtbot, window):
     window.own_data.set_drawing(True)
-    assert not window.playing  # drawing pauses training
+    assert not window.session.playing  # drawing pauses training
     click(qtbot, window, 0.9, -1.1)
     qtbot.waitUntil(lambda: trained_on(window, 0.9, -1.1), timeout=10_000)
-    assert window.config.data.kind == "csv"
+    assert window.session.config.data.kind == "csv"
     window.own_data.set_drawing(False)
-    assert window.playing  # and leaving drawing mode plays again
+    assert window.session.playing  # and leaving drawing mode plays again
 
 
 def test_a_point_drawn_into_val_is_a_validation_point(qtbot, window):
@@ -62,17 +66,19 @@ def test_a_point_drawn_into_val_is_a_validation_point(qtbot, window):
     window.own_data.classes.setCurrentIndex(1)
     click(qtbot, window, -1.2, 1.2)
     qtbot.waitUntil(lambda: trained_on(window, -1.2, 1.2, "val"), timeout=10_000)
-    assert window.info.data.val.y.tolist() == [1]
+    assert window.session.info.data.val.y.tolist() == [1]
 
 
 def test_a_right_click_deletes_the_nearest_point(qtbot, window):
-    X = window.info.data.train.X
+    X = window.session.info.data.train.X
     target = X[np.argmax(X[:, 0])]  # the rightmost point: nothing else is near it
     window.own_data.set_drawing(True)
-    old_run = window.run_id
+    old_run = window.session.run_id
     click(qtbot, window, *(target + 0.01), button=Qt.RightButton)
-    qtbot.waitUntil(lambda: window.info.run_id == window.run_id != old_run, timeout=10_000)
-    assert len(window.info.data.train.y) == len(X) - 1
+    qtbot.waitUntil(
+        lambda: window.session.info.run_id == window.session.run_id != old_run, timeout=10_000
+    )
+    assert len(window.session.info.data.train.y) == len(X) - 1
     assert not trained_on(window, *target)
 
 
@@ -85,7 +91,7 @@ def test_clearing_keeps_a_draft_until_two_classes_are_drawn(qtbot, window):
     window.own_data.classes.setCurrentIndex(1)
     click(qtbot, window, -0.5, -0.5)
     qtbot.waitUntil(lambda: trained_on(window, -0.5, -0.5), timeout=10_000)
-    assert sorted(window.info.data.train.y.tolist()) == [0, 1]
+    assert sorted(window.session.info.data.train.y.tolist()) == [0, 1]
 
 
 def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
@@ -98,10 +104,10 @@ def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
     )
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n")
-    run_id, config = window.run_id, window.config
+    run_id, config = window.session.run_id, window.session.config
     assert not window.own_data.import_csv(bad)
     assert "line 3" in warnings[0] and "oops" in warnings[0]
-    assert window.run_id == run_id and window.config == config
+    assert window.session.run_id == run_id and window.session.config == config
 
 
 def test_import_then_export_gives_back_the_same_points(qtbot, window, tmp_path):
@@ -111,18 +117,32 @@ def test_import_then_export_gives_back_the_same_points(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: trained_on(window, -1, 1, "val"), timeout=10_000)
     out = tmp_path / "out.csv"
     assert window.own_data.export_csv(out)
-    X, y, split = read_csv(out, window.config)
-    assert X.tolist() == [[0.1, 0.2], [0.3, -0.4], [-1.0, 1.0]]
-    assert y.tolist() == [0, 1, 1] and split.tolist() == ["train", "train", "val"]
+    back = load_points(out)
+    assert back.X.tolist() == [[0.1, 0.2], [0.3, -0.4], [-1.0, 1.0]]
+    assert back.y.tolist() == [0, 1, 1] and back.split.tolist() == ["train", "train", "val"]
+
+
+def test_imported_points_without_a_split_column_follow_the_split_sliders(qtbot, window, tmp_path):
+    source = tmp_path / "in.csv"
+    rows = [f"{i / 10},{(-1) ** i * i / 20},{i % 2}" for i in range(40)]
+    source.write_text("x1,x2,label\n" + "\n".join(rows) + "\n")
+    assert window.own_data.import_csv(source)
+    qtbot.waitUntil(lambda: window.session.info.run_id == window.session.run_id, timeout=10_000)
+    assert len(window.session.info.data.val.y) == 0  # the fixture's split is [1, 0, 0]
+    window.controls.bindings["data.split"].val.setValue(0.25)
+    qtbot.waitUntil(lambda: window.session.info.run_id == window.session.run_id, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.session.info.data.val.y) == 10, timeout=10_000)
+    assert window.controls.bindings["data.split"].val.isEnabled()
 
 
 def test_csv_round_trip_is_exact_and_leaves_out_augmented_copies(tmp_path):
     data = build_data(DataConfig(n_points=40, augment=2, mismatch=0.3, noise=0.2))
-    X, y, split = points_of(data)
-    assert len(y) == 40  # the 24 + 16 drawn points, none of the 48 copies
-    write_csv(tmp_path / "p.csv", X, y, split)
-    X2, y2, split2 = read_csv(tmp_path / "p.csv", Config())
-    assert np.array_equal(X, X2) and np.array_equal(y, y2) and np.array_equal(split, split2)
+    points = points_of(data)
+    assert len(points) == 40  # the 24 + 16 drawn points, none of the 48 copies
+    write_points(tmp_path / "p.csv", points)
+    back = load_points(tmp_path / "p.csv")
+    assert np.array_equal(points.X, back.X) and np.array_equal(points.y, back.y)
+    assert np.array_equal(points.split, back.split)
 
 
 def test_what_is_missing_before_points_can_be_trained_on():

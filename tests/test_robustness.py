@@ -5,10 +5,8 @@ import pytest
 from PySide6.QtCore import QThread
 
 from app.window import MainWindow, configure_pyqtgraph, preset_files
-from core.config.schema import (
-    config_from_dict,
-    load_config,
-)
+from core.config.files import load_config
+from core.config.schema import config_from_dict
 from core.engine.run import Run
 
 STORM_CHANGES = 500
@@ -29,32 +27,39 @@ def window(qtbot):
 
 
 def _storm_moves(window, rng):
-    c = window.controls
+    b = window.controls.bindings
 
-    def pick(widget):
-        return lambda: widget.setValue(widget.values[rng.integers(len(widget.values))])
+    def pick(slider):
+        return lambda: slider.setValue(slider.values[rng.integers(len(slider.values))])
 
     def spin(widget, lo, hi):
         return lambda: widget.setValue(int(rng.integers(lo, hi + 1)))
 
-    def combo(widget):
-        return lambda: widget.setCurrentIndex(int(rng.integers(widget.count())))
+    def combo(binding):
+        def choose():
+            i = int(rng.integers(binding.box.count()))
+            if binding.box.model().item(i).isEnabled():
+                binding.box.setCurrentIndex(i)
+                binding.box.activated.emit(i)
+
+        return choose
 
     return [
-        pick(c.lr),
-        pick(c.lam),
-        pick(c.keep),
-        pick(c.noise),
-        pick(c.n_points),
-        pick(c.init_scale),
-        spin(c.depth, 0, 6),
-        spin(c.width_, 1, 24),
-        spin(c.seed, 0, 50),
-        combo(c.activation),
-        combo(c.batch),
-        combo(c.optimizer),
-        combo(c.init),
-        combo(c.penalty),
+        pick(b["train.lr"].slider),
+        pick(b["train.l2"].slider),
+        pick(b["train.l1"].slider),
+        pick(b["train.keep_prob"].slider),
+        pick(b["data.noise"].slider),
+        pick(b["data.n_points"].slider),
+        pick(b["model.init_scale"].slider),
+        spin(b["model.hidden"].depth, 0, 6),
+        spin(b["model.hidden"].units, 1, 24),
+        spin(b["data.seed"].spin, 0, 50),
+        combo(b["model.activation"]),
+        combo(b["train.batch_size"]),
+        combo(b["train.optimizer"]),
+        combo(b["model.init"]),
+        combo(b["data.kind"]),
     ]
 
 
@@ -64,25 +69,29 @@ def test_a_slider_storm_ends_on_exactly_the_last_values(qtbot, window):
     for _ in range(STORM_CHANGES):
         moves[rng.integers(len(moves))]()
         qtbot.wait(5)  # paces the changes like a hand on a slider; not a synchronisation
-    final = window.controls.config()
-    qtbot.waitUntil(lambda: window.worker._config == final, timeout=10_000)
+    final = window.session.config
+    shown = {
+        key: b.slider.value() for key, b in window.controls.bindings.items() if hasattr(b, "slider")
+    }
+    assert shown["train.lr"] == final.train.lr and shown["data.noise"] == final.data.noise
     with qtbot.waitSignal(
-        window.frame_drawn, timeout=10_000, check_params_cb=lambda s: s.run_id == window.run_id
+        window.frame_drawn,
+        timeout=10_000,
+        check_params_cb=lambda s: s.run_id == window.session.run_id and s.config == final,
     ):
         pass
-    assert window.info.config.data == final.data and window.info.config.model == final.model
-    run = window.worker._run
-    assert run.config.model == final.model and run.train == final.train
+    assert window.session.info.config.data == final.data
+    assert window.session.info.config.model == final.model
     threads = [t for t in window.findChildren(QThread) if t.isRunning()]
-    assert threads == [window.thread]
+    assert threads == [window.session.thread]
 
 
 @pytest.mark.parametrize("path", preset_files(), ids=lambda p: p.stem)
 def test_every_preset_trains_or_diverges_without_a_warning(path):
     run = Run(load_config(path), base_dir=path.parent)  # a NumPy warning fails the test
     run.advance(epochs=5)
-    assert run.status in ("running", "finished", "early_stopped", "diverged")
-    run.snapshot(resolution=20)
+    assert run.epoch == 5 or run.status != "running"
+    assert np.isfinite(run.snapshot(resolution=20).surface.probs).all() or run.diverged_at
 
 
 def test_closing_during_a_long_gradient_check_stops_the_worker_within_2_s(qtbot):
@@ -98,11 +107,10 @@ def test_closing_during_a_long_gradient_check_stops_the_worker_within_2_s(qtbot)
     w = MainWindow(big, remember=False)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.worker._run is not None, timeout=5000)
-    w.worker.request_gradient_check(1e-7, None)  # ~20,000 components: several seconds
-    qtbot.waitUntil(lambda: w.worker._mail.gradient_check is None, timeout=5000)  # taken up
+    qtbot.waitUntil(lambda: w.session.info is not None, timeout=5000)
+    w.session.request_gradient_check(1e-7, None)  # ~20,000 components: several seconds
     w.close()  # waits at most 2 s for the worker
-    assert w.thread.isFinished()
+    assert w.session.thread.isFinished()
 
 
 def test_an_error_inside_training_reaches_the_window_and_the_worker_serves_the_next_run(
@@ -118,10 +126,10 @@ def test_an_error_inside_training_reaches_the_window_and_the_worker_serves_the_n
         lambda: "a fault inside the engine" in window.statusBar().currentMessage(), timeout=5000
     )
     monkeypatch.undo()
-    window.controls.depth.setValue(3)
+    window.controls.bindings["model.hidden"].depth.setValue(3)
     with qtbot.waitSignal(
         window.frame_drawn,
         timeout=10_000,
-        check_params_cb=lambda s: s.run_id == window.run_id and s.epoch > 0,
+        check_params_cb=lambda s: s.run_id == window.session.run_id and s.epoch > 0,
     ):
         pass

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from core.config.schema import config_from_dict
+from core.engine.losses import mean_loss, targets
 from core.engine.network import Workspace, forward
 from core.engine.run import PROBE_ROWS, Run
 
@@ -51,9 +52,9 @@ def test_time_slices_give_the_same_run_as_whole_epochs():
 def test_a_time_budget_can_end_mid_epoch_and_resume():
     run = Run(make(data={"n_points": 2000, "split": [1, 0, 0]}, train={"batch_size": 1}))
     run.advance(seconds=0.002)
-    assert run.epoch == 0 and 0 < run._cursor < run.n_train
+    assert run.epoch == 0 and 0 < run.updates < run.n_train  # batch 1: an update a row
     run.advance(epochs=1)
-    assert run.epoch == 1 and run._cursor == 0
+    assert run.epoch == 1 and run.updates == run.n_train
 
 
 def test_history_records_every_epoch_from_the_initial_parameters():
@@ -70,7 +71,10 @@ def test_full_batch_training_loss_is_the_loss_at_each_epochs_parameters():
     run = Run(make(train={"epochs": 3, "batch_size": 0}))
     run.advance(epochs=2)
     recorded = history_of(run)["train_loss"][-1]
-    assert recorded == pytest.approx(run._score("train", run._logits("train"))["loss"], rel=1e-6)
+    X = run.pipeline(run.data.train.X, np.float32)
+    z = forward(run.params, X, run.act, Workspace(run.sizes, len(X), np.float32))
+    fresh = mean_loss(z, targets(run.data.train.y, run.data.n_classes, np.float32))
+    assert recorded == pytest.approx(fresh, rel=1e-6)
 
 
 def test_hot_settings_change_the_running_network_without_a_reset():
@@ -78,7 +82,7 @@ def test_hot_settings_change_the_running_network_without_a_reset():
     run = Run(config)
     run.advance(epochs=10)
     theta = run.params.theta.copy()
-    run.set_train(make(train={"epochs": 100, "lr": 0.3, "l2": 0.5}).train)
+    run.set_config(make(train={"epochs": 100, "lr": 0.3, "l2": 0.5}))
     assert run.epoch == 10 and np.array_equal(run.params.theta, theta)
     run.advance(epochs=1)
     assert run.epoch == 11 and run.train.lr == 0.3
@@ -88,7 +92,7 @@ def test_raising_epochs_after_the_end_resumes_the_run():
     run = Run(make(train={"epochs": 3}))
     run.advance()
     assert run.status == "finished"
-    run.set_train(make(train={"epochs": 6}).train)
+    run.set_config(make(train={"epochs": 6}))
     run.advance()
     assert run.status == "finished" and run.epoch == 6
 
@@ -198,7 +202,7 @@ def test_layer_statistics_match_a_direct_computation():
     )
     run.advance()
     stats = run.layer_stats()
-    X = run._inputs["train"][:PROBE_ROWS].astype(np.float64)
+    X = run.pipeline(run.data.train.X[:PROBE_ROWS])
     a1 = np.maximum(X @ run.params.W[0] + run.params.b[0], 0)
     a2 = np.maximum(a1 @ run.params.W[1] + run.params.b[1], 0)
     assert stats.act_std[0] == pytest.approx(a1.std(), rel=1e-4)

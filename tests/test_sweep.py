@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from core.config.schema import config_from_dict, load_config
+from core.config.files import load_config
+from core.config.schema import config_from_dict
 from core.data.dataprep import build_data
 from core.errors import InputError
 from core.lessons.sweep import run_point, subset_train, sweep_points

@@ -7,9 +7,10 @@ import multiprocessing
 import pytest
 from PySide6.QtGui import QImage
 
-from app.pages.sweep_page import SweepView
+from app.pages.sweep_page import SweepPage
 from app.window import MainWindow, configure_pyqtgraph
-from core.config.schema import config_from_dict, load_config
+from core.config.files import load_config
+from core.config.schema import config_from_dict
 from resources import PRESETS
 
 TINY = config_from_dict(
@@ -28,12 +29,13 @@ def no_processes_left() -> bool:
 
 
 @pytest.fixture
-def make_view(qtbot):
+def make_view(qtbot, session):
     views = []
 
     def make(config):
         configure_pyqtgraph()
-        view = SweepView(lambda: (config, None))
+        session.load(config)
+        view = SweepPage(session)
         qtbot.addWidget(view)
         views.append(view)
         return view

@@ -7,46 +7,23 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from app.window import MainWindow, configure_pyqtgraph
-from core.config.schema import config_from_dict, load_config
+from core.config.files import load_config
+from core.config.schema import config_from_dict
 from resources import PRESETS, lesson_names
+from tests.helpers import SMALL, small_config
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = {
-    "schema": 1,
-    "data": {"n_points": 200},
-    "model": {"hidden": [6, 6]},
-    "train": {"epochs": 100000},
-}
-
-
-def make(**sections):
-    raw = json.loads(json.dumps(SMALL))
-    for name, values in sections.items():
-        raw[name].update(values)
-    return config_from_dict(raw)
-
-
-@pytest.fixture
-def window(qtbot):
-    configure_pyqtgraph()
-    w = MainWindow(make(), remember=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    yield w
-    w.close()
 
 
 def next_frame(qtbot, window, predicate=lambda s: True, timeout=10_000):
     with qtbot.waitSignal(
         window.frame_drawn,
         timeout=timeout,
-        check_params_cb=lambda s: s.run_id == window.run_id and predicate(s),
+        check_params_cb=lambda s: s.run_id == window.session.run_id and predicate(s),
     ) as blocker:
         pass
     return blocker.args[0]
@@ -54,45 +31,45 @@ def next_frame(qtbot, window, predicate=lambda s: True, timeout=10_000):
 
 def test_a_structural_control_starts_a_new_run_and_changes_the_boundary(qtbot, window):
     first = next_frame(qtbot, window, lambda s: s.epoch >= 3)
-    old_id = window.run_id
-    window.controls.depth.setValue(3)
+    old_id = window.session.run_id
+    window.controls.bindings["model.hidden"].depth.setValue(3)
     second = next_frame(qtbot, window, lambda s: s.run_id != old_id)
     assert second.run_id != old_id
-    assert len(window.info.sizes) == 5
+    assert len(window.session.info.sizes) == 5
     assert not np.allclose(first.surface.probs, second.surface.probs)
 
 
 def test_a_hot_control_keeps_the_run_and_its_epoch(qtbot, window):
     before = next_frame(qtbot, window, lambda s: s.epoch >= 5)
-    run_id = window.run_id
-    window.controls.lr.setValue(0.3)
+    run_id = window.session.run_id
+    window.controls.bindings["train.lr"].slider.setValue(0.3)
     after = next_frame(qtbot, window, lambda s: s.updates > before.updates)
-    assert window.run_id == run_id == after.run_id
+    assert window.session.run_id == run_id == after.run_id
     assert after.epoch >= before.epoch
 
 
 def test_a_stale_snapshot_is_never_drawn(qtbot, window):
     drawn = []
-    window.frame_drawn.connect(lambda s: drawn.append((s.run_id, window.run_id)))
+    window.frame_drawn.connect(lambda s: drawn.append((s.run_id, window.session.run_id)))
     for depth in (1, 2, 3, 4, 2):
-        window.controls.depth.setValue(depth)
+        window.controls.bindings["model.hidden"].depth.setValue(depth)
         qtbot.wait(30)
-    next_frame(qtbot, window, lambda s: len(window.info.sizes) == 4)  # 2 hidden layers
+    next_frame(qtbot, window, lambda s: len(window.session.info.sizes) == 4)  # 2 hidden layers
     assert drawn and all(shown == current for shown, current in drawn)
 
 
 def test_the_diverged_banner_appears_and_reset_clears_it(qtbot, window):
-    exploding = make(
+    exploding = small_config(
         model={"hidden": [32] * 8, "activation": "relu", "init": "normal", "init_scale": 50.0},
         train={"lr": 10.0},
     )
-    window.load(exploding)
+    window.session.load(exploding)
     snap = next_frame(qtbot, window, lambda s: s.status == "diverged")
     assert window.boundary.banner.isVisible()
     assert f"epoch {snap.diverged_at}" in window.boundary.banner.text()
-    assert "diverged" in window.state_label.text()
-    window.set_playing(False)
-    window.reset()
+    assert "diverged" in window.status.state.text()
+    window.session.set_playing(False)
+    window.session.reset()
     fresh = next_frame(qtbot, window)
     assert fresh.status == "running" and fresh.epoch == 0
     assert not window.boundary.banner.isVisible()
@@ -106,35 +83,35 @@ def test_a_broken_config_file_shows_the_error_and_keeps_the_experiment(
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": 1, "train": {"keep_prob": 3}}')
-    config, run_id = window.config, window.run_id
-    assert not window.open_config(bad)
+    config, run_id = window.session.config, window.session.run_id
+    assert not window.files.open_config(bad)
     assert shown and "train.keep_prob: 3 is not in (0, 1]" in shown[0]
-    assert window.config == config and window.run_id == run_id
-    assert window.controls.config() == config
+    assert window.session.config == config and window.session.run_id == run_id
+    assert window.session.config == config
 
 
 def test_a_config_whose_data_cannot_load_keeps_the_running_experiment(qtbot, window, tmp_path):
     next_frame(qtbot, window)
-    keep = window.info.run_id
+    keep = window.session.info.run_id
     (tmp_path / "bad.csv").write_text("x1,x2,label\n1,2,0\n")
-    config = make(data={"kind": "csv", "csv": str(tmp_path / "bad.csv")})
-    window.load(config)
-    assert window.run_id != keep
+    config = small_config(data={"kind": "csv", "csv": str(tmp_path / "bad.csv")})
+    window.session.load(config)
+    assert window.session.run_id != keep
     qtbot.waitUntil(lambda: "bad.csv" in window.statusBar().currentMessage(), timeout=5000)
-    assert window.run_id == keep
+    assert window.session.run_id == keep
     next_frame(qtbot, window)
 
 
 def test_closing_while_training_joins_the_thread(qtbot, window):
     next_frame(qtbot, window, lambda s: s.epoch >= 1)
     window.close()
-    assert window.thread.isFinished()
+    assert window.session.thread.isFinished()
 
 
 def test_the_status_line_shows_epoch_rates_and_errors(qtbot, window):
     next_frame(qtbot, window, lambda s: s.epoch >= 2)
     next_frame(qtbot, window)
-    text = window.status_label.text()
+    text = window.status.figures.text()
     for part in ("Epoch", "updates/s", "frames/s", "train", "val", "test", "Bayes"):
         assert part in text
 
@@ -147,18 +124,18 @@ def test_presets_and_lessons_load_from_the_presets_menu(qtbot, window):
     others = [a.text() for a in menu.actions()[2:]]
     assert {"Default", "Overfitting"} <= set(others)
     lessons[3].trigger()
-    assert window.config == load_config(PRESETS / f"{lesson_names()[3]}.json")
-    assert window.preset_info.position.text() == f"Lesson 4 of {len(lesson_names())}"
+    assert window.session.config == load_config(PRESETS / f"{lesson_names()[3]}.json")
+    assert window.lesson.position.text() == f"Lesson 4 of {len(lesson_names())}"
 
 
 def test_the_lesson_browser_steps_through_the_lessons(qtbot, window):
     names = lesson_names()
-    window.open_config(PRESETS / f"{names[0]}.json")
-    assert not window.preset_info.previous.isEnabled()
-    assert "What to look for" in window.preset_info.browser.toPlainText()
-    window.preset_info.next.click()
-    assert window.config_path == PRESETS / f"{names[1]}.json"
-    assert window.preset_info.browser.toPlainText().startswith("Mismatched distributions")
+    window.files.open_config(PRESETS / f"{names[0]}.json")
+    assert not window.lesson.previous.isEnabled()
+    assert "What to look for" in window.lesson.browser.toPlainText()
+    window.lesson.next.click()
+    assert window.session.path == PRESETS / f"{names[1]}.json"
+    assert window.lesson.browser.toPlainText().startswith("Mismatched distributions")
     next_frame(qtbot, window)
 
 
@@ -203,30 +180,30 @@ def test_self_test_trains_draws_and_exits_zero():
 
 def test_the_end_of_a_run_is_always_drawn_even_between_frames(qtbot, window):
     # diverges a few updates into its first epoch, well before the next frame is due
-    window.worker.display_hz = 0.5
-    exploding = make(
+    window.session.worker.display_hz = 0.5
+    exploding = small_config(
         model={"hidden": [32] * 8, "activation": "relu", "init": "normal", "init_scale": 50.0},
         train={"lr": 10.0},
     )
-    window.load(exploding)
+    window.session.load(exploding)
     snap = next_frame(qtbot, window, lambda s: s.status == "diverged", timeout=5000)
     assert snap.diverged_at is not None
 
 
 def test_the_last_config_and_geometry_come_back_next_session(qtbot):
     configure_pyqtgraph()
-    first = MainWindow(make(model={"hidden": [5, 4, 3]}), remember=True)
+    first = MainWindow(small_config(model={"hidden": [5, 4, 3]}), remember=True)
     qtbot.addWidget(first)
     first.resize(760, 560)  # within the offscreen screen (800 × 600)
     first.show()
     next_frame(qtbot, first)
-    first.controls.lr.setValue(0.2)
-    qtbot.waitUntil(lambda: first.config.train.lr == 0.2)
+    first.controls.bindings["train.lr"].slider.setValue(0.2)
+    qtbot.waitUntil(lambda: first.session.config.train.lr == 0.2)
     first.close()
     second = MainWindow(remember=True)
     qtbot.addWidget(second)
-    assert second.config.model.hidden == (5, 4, 3) and second.config.train.lr == 0.2
-    assert second.controls.widths.text() == "5, 4, 3"
+    assert second.session.config.model.hidden == (5, 4, 3) and second.session.config.train.lr == 0.2
+    assert second.controls.bindings["model.hidden"].widths.text() == "5, 4, 3"
     assert (second.width(), second.height()) == (760, 560)
     second.close()
 
@@ -240,7 +217,7 @@ def test_a_corrupted_settings_entry_falls_back_to_defaults_with_a_message(qtbot)
     configure_pyqtgraph()
     window = MainWindow(remember=True)
     qtbot.addWidget(window)
-    assert window.config == config_from_dict({"schema": 1})
+    assert window.session.config == config_from_dict({"schema": 1})
     assert "train.lr" in window.statusBar().currentMessage()
     window.close()
 
@@ -250,12 +227,12 @@ def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
 
     next_frame(qtbot, window, lambda s: s.epoch >= 1)
     qtbot.keyClick(window, Qt.Key_Space)
-    assert not window.playing and window.play_action.text() == "Play"
+    assert not window.session.playing and window.play_action.text() == "Play"
     paused = next_frame(qtbot, window)
     qtbot.keyClick(window, Qt.Key_S)
     stepped = next_frame(qtbot, window, lambda s: s.epoch == paused.epoch + 1)
     assert stepped.epoch == paused.epoch + 1
-    old = window.run_id
+    old = window.session.run_id
     qtbot.keyClick(window, Qt.Key_R)
     fresh = next_frame(qtbot, window, lambda s: s.run_id != old)
     assert fresh.epoch == 0
@@ -268,19 +245,24 @@ def test_classroom_mode_hides_the_chosen_controls_and_saves_the_choice(qtbot, wi
     dialog.boxes["data.noise"].setChecked(True)
     dialog.boxes["train.l2"].setChecked(True)
     window.set_hidden_controls(dialog.chosen())
-    assert window.controls.noise.isVisible()  # hidden only in classroom mode
+    assert window.controls.bindings[
+        "data.noise"
+    ].slider.isVisible()  # hidden only in classroom mode
     window.classroom_action.setChecked(True)
     assert window.scale > 1
-    assert not window.controls.noise.isVisible() and not window.controls.lam.isVisible()
-    assert window.controls.lr.isVisible()
-    window.save_config(tmp_path / "lesson.json")
+    assert (
+        not window.controls.bindings["data.noise"].slider.isVisible()
+        and not window.controls.bindings["train.l2"].slider.isVisible()
+    )
+    assert window.controls.bindings["train.lr"].slider.isVisible()
+    window.files.save_config(tmp_path / "lesson.json")
     saved = load_config(tmp_path / "lesson.json")
     assert saved.classroom.hidden == ("data.noise", "train.l2")
     window.classroom_action.setChecked(False)
-    assert window.controls.noise.isVisible() and window.scale == 1
+    assert window.controls.bindings["data.noise"].slider.isVisible() and window.scale == 1
     window.classroom_action.setChecked(True)
-    window.open_config(PRESETS / "default.json")  # a config without a choice hides nothing
-    assert window.controls.noise.isVisible()
+    window.files.open_config(PRESETS / "default.json")  # a config without a choice hides nothing
+    assert window.controls.bindings["data.noise"].slider.isVisible()
 
 
 def test_a_config_given_at_start_shows_its_lesson_text(qtbot):
@@ -288,18 +270,18 @@ def test_a_config_given_at_start_shows_its_lesson_text(qtbot):
     path = PRESETS / "l2.json"
     w = MainWindow(load_config(path), PRESETS, remember=False, config_path=path)
     qtbot.addWidget(w)
-    assert w.preset_info.browser.toPlainText().startswith("L2 regularization")
+    assert w.lesson.browser.toPlainText().startswith("L2 regularization")
     assert w.windowTitle() == "DeepDials — l2.json"
     w.close()
 
 
 def test_a_layer_view_opened_while_paused_gets_its_statistics(qtbot, window):
     next_frame(qtbot, window, lambda s: s.epoch >= 1)
-    window.set_playing(False)
+    window.session.set_playing(False)
     paused = next_frame(qtbot, window)
     assert paused.layers is None  # the Curves tab does not ask for them
     with qtbot.waitSignal(
         window.frame_drawn, timeout=5000, check_params_cb=lambda s: s.layers is not None
     ):
-        window.show_tab("Layers")
-    assert not window.playing
+        window.show_view("Layers")
+    assert not window.session.playing

@@ -1,4 +1,4 @@
-"""Small composite inputs: a slider with its value shown, on a linear or a log scale."""
+"""A slider over a list of values (a setting's stops), showing the chosen value."""
 
 from __future__ import annotations
 
@@ -58,22 +58,3 @@ class ValueSlider(QWidget):
     def setToolTip(self, text: str) -> None:
         super().setToolTip(text)
         self.slider.setToolTip(text)
-
-
-def log_values(lo: float, hi: float, per_decade: int, off: bool = False) -> list[float]:
-    """1-2-5 style values from lo to hi (per_decade = 3), or finer; 0 first when `off`."""
-    steps = {3: (1, 2, 5), 4: (1, 2, 3, 5), 6: (1, 1.5, 2, 3, 5, 7)}[per_decade]
-    values = []
-    exponent = math.floor(math.log10(lo))
-    while 10**exponent <= hi * 1.0001:
-        for m in steps:
-            v = round(m * 10**exponent, 12)
-            if lo * 0.9999 <= v <= hi * 1.0001:
-                values.append(v)
-        exponent += 1
-    return ([0.0] if off else []) + values
-
-
-def linear_values(lo: float, hi: float, step: float) -> list[float]:
-    n = int(round((hi - lo) / step))
-    return [round(lo + i * step, 10) for i in range(n + 1)]

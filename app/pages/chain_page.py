@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session import Session
 from app.style.palette import SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.layer_views import log_axis
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from core.engine.snapshot import RunInfo
 from core.lessons.linear_chain import LAYERS, UNITS, identity_chain, random_chain
 
 SCHEMES = ("xavier", "he", "normal")
@@ -45,15 +45,13 @@ def gain_text(value: float) -> str:
     return f"{value:.2f}" if value >= 1 else f"{value:.3g}"
 
 
-class ChainView(QWidget):
+class ChainPage(QWidget):
     title = "Chain"
-    wants_layers = False
-    wants_neurons = False
-    refresh_every = 1_000_000  # draws its own computation, not the run's
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.scale = 1.0
+        session.run_started.connect(self.set_run)
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setRange(1, SLIDER_STEPS)
         self.slider.setValue(75)
@@ -150,9 +148,6 @@ class ChainView(QWidget):
         """The random mode starts from the run's init scheme, when it is one of SCHEMES."""
         if info.config.model.init in SCHEMES:
             self.scheme.setCurrentText(info.config.model.init)
-
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        pass
 
     def gains(self) -> tuple[np.ndarray, np.ndarray | None]:
         """(ŷ/x per layer, per-draw gains or None) for the current controls."""

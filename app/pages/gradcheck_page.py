@@ -1,8 +1,8 @@
 """The Gradient check tab: is backprop right? And why the two-sided difference?
 
 The check runs on the training worker's thread, on the worker's own current network
-(`TrainingWorker.request_gradient_check`), between two training slices; the answer comes
-back on `gradient_checked`. The panel shows the overall difference in its verdict's
+(`Session.request_gradient_check`), between two training slices; the answer comes back
+on the session's `gradient_checked`. The panel shows the overall difference in its verdict's
 colour, the difference of every block (W1, b1, …), the components that differ most, and
 can plant a known bug (dW of layer k doubled) to watch the check catch it.
 
@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session import Session
 from app.style.palette import VERDICT_COLORS, class_color
 from app.style.plot_style import apply_font
-from app.worker import RunInfo, TrainingWorker
 from core.engine.params import Layout
-from core.engine.run import Snapshot
+from core.engine.snapshot import RunInfo
 from core.probes.gradcheck import (
     BANDS,
     DEFAULT_EPSILON,
@@ -68,7 +68,7 @@ DEMO_INTRO = (
 BAND_TEXT = "  ·  ".join(f"< {bound:.0e} {text}" for bound, text in BANDS) + "  ·  else bug"
 
 
-class GradCheckView(QWidget):
+class GradCheckPage(QWidget):
     """The check of the worker's network, and the scalar demo.
 
     checked(object): emitted in the GUI thread once an answer is shown: a `GradCheck`, or
@@ -77,14 +77,12 @@ class GradCheckView(QWidget):
 
     checked = Signal(object)
     title = "Gradient check"
-    wants_layers = False
-    wants_neurons = False
-    refresh_every = 1_000_000  # draws check results, not snapshots
 
-    def __init__(self, worker: TrainingWorker, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
-        self.worker = worker
-        self.worker.gradient_checked.connect(self._on_checked)
+        self.session = session
+        session.gradient_checked.connect(self._on_checked)
+        session.run_started.connect(self.set_run)
         self.result: GradCheck | None = None
         self.sizes: tuple[int, ...] = ()
         self.waiting = False
@@ -206,16 +204,13 @@ class GradCheckView(QWidget):
         table.horizontalHeader().setStretchLastSection(True)
         return table
 
-    # ----- the View protocol -----
+    # ----- following the session -----
 
     def set_run(self, info: RunInfo) -> None:
         self.sizes = info.sizes
         self.layer.setRange(1, len(info.sizes) - 1)
         if self.result is not None:
             self.message.setText("A new network started: the result above is of the last one.")
-
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        """Nothing to draw per frame: a check is asked for with the button."""
 
     def set_scale(self, scale: float, font: QFont | None = None) -> None:
         self.scale = scale
@@ -243,7 +238,7 @@ class GradCheckView(QWidget):
         self.check_button.setEnabled(False)
         n = min(Layout(self.sizes).n_params, MAX_COMPONENTS) if self.sizes else 0
         self.message.setText(f"Checking {n:,} parameters, two cost evaluations each…")
-        self.worker.request_gradient_check(self.epsilon.currentData(), bug)
+        self.session.request_gradient_check(self.epsilon.currentData(), bug)
 
     def _on_checked(self, _run_id: int, result) -> None:
         self.waiting = False

@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from app.session import Session
 from resources import PRESETS, lesson_names
 
 NO_TEXT = (
@@ -41,16 +40,14 @@ def markdown_title(config_path: Path) -> str | None:
     return first[2:].strip() if first.startswith("# ") else None
 
 
-class PresetInfoView(QWidget):
+class LessonPage(QWidget):
     title = "Lesson"
-    wants_layers = False
-    wants_neurons = False
-    refresh_every = 1_000_000  # static text
 
     open_requested = Signal(object)  # the Path of a lesson's preset to open
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
+        session.source_changed.connect(self.show_config)
         self.lessons = lesson_paths()
         self.index: int | None = None
         self.previous = QPushButton("◀ Previous")
@@ -95,12 +92,6 @@ class PresetInfoView(QWidget):
         target = 0 if self.index is None else self.index + delta
         if 0 <= target < len(self.lessons):
             self.open_requested.emit(self.lessons[target])
-
-    def set_run(self, info: RunInfo) -> None:
-        pass
-
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        pass
 
     def set_scale(self, scale: float, font: QFont) -> None:
         self.browser.setFont(font)

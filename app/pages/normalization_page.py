@@ -4,7 +4,7 @@ On the run's own training points (see `core.lessons.cost_landscape`): with raw, 
 the contours are a long narrow valley and the path zig-zags across it; with z-scored
 inputs they turn round and the path goes straight. The toggle flips between the two;
 it starts as the run's "Normalize inputs" setting. Both pictures are computed once per
-run, when the tab is first shown, and kept; frames cost nothing after that.
+run, when the page is first shown, and kept; it draws nothing per frame.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
+from app.session import Session
 from app.style.palette import SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes
 from app.views.contour import contour_segments
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from core.engine.snapshot import RunInfo
 from core.lessons.cost_landscape import STEPS, Landscape, contour_levels, landscape
 
 CONTOUR_COLOR = (110, 110, 140)
@@ -26,15 +26,13 @@ PATH_COLOR = SPLIT_COLORS["val"]  # vermillion: stands out on grey contours
 START_COLOR = (30, 30, 30)
 
 
-class NormLessonView(QWidget):
+class NormalizationPage(QWidget):
     title = "Normalization"
-    wants_layers = False
-    wants_neurons = False
-    refresh_every = 1000  # the picture depends on the data only
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.scale = 1.0
+        session.run_started.connect(self.set_run)
         self._info: RunInfo | None = None
         self._cache: dict[bool, Landscape] = {}
         self.normalize = QCheckBox("Normalize inputs: x ← (x − μ) / σ")
@@ -70,7 +68,7 @@ class NormLessonView(QWidget):
             self.plot.addItem(item)
         self.set_scale(1.0)
 
-    # ----- View -----
+    # ----- following the session -----
 
     def set_run(self, info: RunInfo) -> None:
         self._info = info
@@ -81,8 +79,11 @@ class NormLessonView(QWidget):
         for item in (self.contours, self.path, self.start, self.end):
             item.setData([], [])
         self.caption.clear()
+        if self.isVisible():
+            self._draw()
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
         if self._info is not None and self.normalize.isChecked() not in self._cache:
             self._draw()
 

@@ -38,11 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session import Session
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, scaled
-from app.worker import RunInfo
-from core.config.schema import Config
-from core.engine.run import Snapshot
+from core.engine.snapshot import RunInfo
 from core.errors import InputError
 from core.lessons.sweep import PARAMETERS, Point, PointResult, run_point, sweep_points
 
@@ -142,21 +141,15 @@ class SweepRunner(QObject):
             self.finished.emit("done")
 
 
-class SweepView(QWidget):
+class SweepPage(QWidget):
     """Pick a setting and its values, run, watch the points come in, export them."""
 
     title = "Sweeps"
-    wants_layers = False
-    wants_neurons = False
-    refresh_every = 1_000_000  # draws sweep results, not snapshots
 
-    def __init__(
-        self,
-        current_config: Callable[[], tuple[Config, Path | None]],
-        parent: QWidget | None = None,
-    ):
+    def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
-        self.current_config = current_config
+        self.session = session
+        session.run_started.connect(self.set_run)
         self.results: list[PointResult] = []
         self.parameter = "l2"
         self.scale = 1.0
@@ -248,16 +241,13 @@ class SweepView(QWidget):
         self.set_scale(1.0)
         self._set_running(False)
 
-    # ----- the View protocol -----
+    # ----- following the session -----
 
     def set_run(self, info: RunInfo) -> None:
         bayes = info.data.bayes_error
         self.bayes_line.setVisible(bayes is not None)
         if bayes is not None:
             self.bayes_line.setValue(bayes)
-
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        """Nothing to draw: a sweep trains its own networks."""
 
     def set_scale(self, scale: float, font: QFont | None = None) -> None:
         self.scale = scale
@@ -298,10 +288,18 @@ class SweepView(QWidget):
 
     def start(self) -> bool:
         """Run the sweep set up in the panel; False (and a message) for bad values."""
-        config, base_dir = self.current_config()
+        session = self.session
+        config = session.config
         key = self.choice.currentData()
         try:
-            points = sweep_points(config, key, self.parse_values(), self.epochs.value(), base_dir)
+            points = sweep_points(
+                config,
+                key,
+                self.parse_values(),
+                self.epochs.value(),
+                session.base_dir,
+                session.points,
+            )
         except InputError as exc:
             self._say(str(exc), problem=True)
             return False

@@ -23,8 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from app.style.palette import class_color, surface_rgb
 from app.views.contour import boundary_segments
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from core.engine.snapshot import RunInfo, Snapshot
 
 MAX_FRAMES = 120
 PLOT_SIZE = 480  # pixels of the square plot

@@ -5,73 +5,52 @@ of new points. A left click on the boundary plot adds a point there; a right cli
 Shift+click) deletes the nearest point; Clear deletes them all. Drawing starts from the
 current run's points (the training points without their augmented copies, val and test)
 in the plotted coordinates, so the new data has no mismatch, augmentation or x₁ scaling
-of its own: the points are what you see. Every edit writes the points to a CSV file in
-this session's temporary folder (the engine's format, `core.data.dataprep.load_csv`) and starts
-a new run on it; leaving drawing mode plays again if training was playing before.
+of its own: the points are what you see. Every edit hands the points to the session in
+memory (`core.data.points.Points`) and starts a new run on them; leaving drawing mode
+plays again if training was playing before.
 
 Points that cannot be trained on yet (one class, a class number skipped, no training
 point) stay on the plot as a draft and the status bar says what is missing. Import reads
 a CSV with the engine's loader: a bad file is refused with the loader's message (file,
-line, column) and nothing changes. Export writes the points (drawn, or the run's own)
-with a split column.
+line, column) and nothing changes; a good one becomes the experiment's data file. Export
+writes the points (drawn, or the run's own) with a split column.
 """
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QToolBar
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QToolBar, QWidget
 
+from app.session import Session
 from app.style.palette import class_color
-from core.config.schema import Config
-from core.data.dataprep import (
+from app.views.boundary import BoundaryView
+from core.config.schema import with_value
+from core.data.dataprep import Data
+from core.data.points import (
     MAX_CSV_CLASSES,
     MAX_CSV_ROWS,
-    SPLIT_NAMES,
-    Data,
-    load_csv,
-    split_indices,
+    SPLITS,
+    Points,
+    load_points,
+    write_points,
 )
 from core.errors import InputError
 
 PICK_RADIUS_PX = 12  # a right click deletes the nearest point within this many pixels
 
 
-def points_of(data: Data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """X : (n, 2), y : (n,), split : (n,) str of a run's points, augmented copies left out."""
+def points_of(data: Data) -> Points:
+    """A run's points with the split each is in, augmented copies left out."""
     parts = [(data.train.X[~data.train.augmented], data.train.y[~data.train.augmented], "train")]
     parts += [(getattr(data, name).X, getattr(data, name).y, name) for name in ("val", "test")]
     X = np.concatenate([p[0] for p in parts]).reshape(-1, 2)
     y = np.concatenate([p[1] for p in parts]).astype(np.int64)
     split = np.concatenate([np.full(len(p[1]), p[2]) for p in parts]).astype("<U5")
-    return X, y, split
-
-
-def write_csv(path: Path, X: np.ndarray, y: np.ndarray, split: np.ndarray) -> None:
-    """Write the points as x1,x2,label,split (coordinates with full float precision)."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["x1", "x2", "label", "split"])
-        out.writerows(
-            [repr(float(a)), repr(float(b)), int(k), s] for (a, b), k, s in zip(X, y, split)
-        )
-
-
-def read_csv(path: Path, config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The points of a CSV file; without a split column they are split as the engine would
-    (by `data.split`, seeded by `data.seed`). Raises `InputError` for a bad file."""
-    X, y, names = load_csv(path)
-    if names is None:
-        seed = np.random.SeedSequence(config.data.seed).spawn(4)[1]  # dataprep's split seed
-        which = split_indices(y, config.data.split, np.random.default_rng(seed))
-        names = np.array(SPLIT_NAMES)[which]
-    return X, y, names.astype("<U5")
+    return Points(X, y, split)
 
 
 def problem(y: np.ndarray, split: np.ndarray) -> str | None:
@@ -88,36 +67,40 @@ def problem(y: np.ndarray, split: np.ndarray) -> str | None:
 
 
 class OwnDataTool(QObject):
-    """The drawing mode, its bar and the Data menu of `window` (an `app.window.MainWindow`)."""
+    """The drawing mode with its bar, and the Data menu's actions, on the session.
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-        self.boundary = window.boundary
+    `actions` go in the Data menu and `bar` among the window's toolbars; `parent` is the
+    widget message boxes belong to.
+    """
+
+    def __init__(self, session: Session, boundary: BoundaryView, parent: QWidget):
+        super().__init__(parent)
+        self.session = session
+        self.boundary = boundary
+        self.parent_widget = parent
         self.X = np.zeros((0, 2))
         self.y = np.zeros(0, dtype=np.int64)
         self.split = np.zeros(0, dtype="<U5")
-        self._folder: tempfile.TemporaryDirectory | None = None
-        self._files = 0
         self._was_playing = False
         self.drawing = False
 
-        self.draw_action = window._action(
-            "&Draw your own data",
-            "Ctrl+D",
-            self.set_drawing,
-            checkable=True,
-            tip="Click on the boundary plot to add points, right-click to delete (pauses training)",
+        self.draw_action = QAction("&Draw your own data", parent)
+        self.draw_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.draw_action.setCheckable(True)
+        self.draw_action.setToolTip(
+            "Click on the boundary plot to add points, right-click to delete (pauses training)"
         )
-        self.clear_action = window._action("&Clear points", None, self.clear)
-        self.import_action = window._action("&Import CSV…", None, self._import_dialog)
-        self.export_action = window._action("&Export CSV…", None, self._export_dialog)
-        menu = window.menuBar().addMenu("&Data")
-        for action in (self.draw_action, self.clear_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.import_action)
-        menu.addAction(self.export_action)
+        self.draw_action.toggled.connect(self.set_drawing)
+        self.clear_action = QAction("&Clear points", parent)
+        self.clear_action.triggered.connect(self.clear)
+        self.clear_action.setEnabled(False)
+        self.import_action = QAction("&Import CSV…", parent)
+        self.import_action.triggered.connect(self._import_dialog)
+        self.export_action = QAction("&Export CSV…", parent)
+        self.export_action.triggered.connect(self._export_dialog)
+        self.actions = [self.draw_action, self.clear_action, None, self.import_action]
+        self.actions.append(self.export_action)
+        parent.addAction(self.draw_action)
 
         self.classes = QComboBox()
         for k in range(MAX_CSV_CLASSES):
@@ -126,7 +109,7 @@ class OwnDataTool(QObject):
             self.classes.addItem(QIcon(swatch), f"class {k}", k)
         self.classes.setToolTip("The class of the points a left click adds.")
         self.splits = QComboBox()
-        for name in SPLIT_NAMES:
+        for name in SPLITS:
             self.splits.addItem(name, name)
         self.splits.setToolTip("The split the new points go to (train: filled dots).")
         self.bar = QToolBar("Draw")
@@ -139,9 +122,7 @@ class OwnDataTool(QObject):
         self.bar.addWidget(QLabel("  · right-click or Shift+click deletes  "))
         self.bar.addAction(self.clear_action)
         self.bar.addAction(self.draw_action)
-        window.addToolBar(self.bar)
         self.bar.hide()
-        self.clear_action.setEnabled(False)
         self.boundary.plot.scene().sigMouseClicked.connect(self._on_click)
 
     # ----- drawing mode -----
@@ -157,16 +138,17 @@ class OwnDataTool(QObject):
         self.clear_action.setEnabled(on)
         self.boundary.graphics.setCursor(Qt.CrossCursor if on else Qt.ArrowCursor)
         if on:
-            self._was_playing = self.window.playing
-            self.window.set_playing(False)
-            if self.window.info is not None:
-                self.X, self.y, self.split = points_of(self.window.info.data)
+            self._was_playing = self.session.playing
+            self.session.set_playing(False)
+            if self.session.info is not None:
+                points = points_of(self.session.info.data)
+                self.X, self.y, self.split = points.X, points.y, points.split
         elif self._was_playing:
-            self.window.set_playing(True)
+            self.session.set_playing(True)
 
     def add(self, x1: float, x2: float) -> None:
         if len(self.y) >= MAX_CSV_ROWS:
-            self.window._show_problem(f"At most {MAX_CSV_ROWS} points.")
+            self.session.say(f"At most {MAX_CSV_ROWS} points.")
             return
         self.X = np.vstack([self.X, [x1, x2]])
         self.y = np.append(self.y, self.classes.currentData())
@@ -208,56 +190,58 @@ class OwnDataTool(QObject):
         why = problem(self.y, self.split)
         if why is not None:
             self.boundary.show_draft(self.X, self.y, self.split)
-            self.window._show_problem(why)
+            self.session.say(why)
             return
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="deepdials-points-")
-        self._files += 1  # a new file each time: the worker may still be reading the last
-        path = Path(self._folder.name) / f"points-{self._files}.csv"
-        write_csv(path, self.X, self.y, self.split)
-        data = replace(
-            self.window.config.data,
-            kind="csv",
-            csv=str(path),
-            mismatch=0.0,
-            augment=0,
-            scale_x1=1.0,
-        )
-        self.window.load(replace(self.window.config, data=data), self.window.base_dir)
+        config = self.session.config
+        for key, value in (
+            ("data.kind", "csv"),
+            ("data.csv", None),
+            ("data.mismatch", 0.0),
+            ("data.augment", 0),
+            ("data.scale_x1", 1.0),
+        ):
+            config = with_value(config, key, value)
+        self.session.set_points(Points(self.X.copy(), self.y.copy(), self.split.copy()), config)
 
     # ----- files -----
 
     def import_csv(self, path: Path) -> bool:
         """Train on the points of a CSV file; a bad file is refused and nothing changes."""
         try:
-            X, y, split = read_csv(path, self.window.config)
+            load_points(path)
         except InputError as exc:
-            QMessageBox.warning(self.window, "Could not import the points", str(exc))
+            QMessageBox.warning(self.parent_widget, "Could not import the points", str(exc))
             return False
-        self.X, self.y, self.split = X, y, split
-        self._commit()
+        config = with_value(self.session.config, "data.kind", "csv")
+        config = with_value(config, "data.csv", str(Path(path).resolve()))
+        self.set_drawing(False)
+        self.session.load(config, self.session.base_dir, path=self.session.path)
         return True
 
     def export_csv(self, path: Path) -> bool:
         """Write the drawn points, or the current run's points when not drawing."""
-        points = (self.X, self.y, self.split)
-        if not self.drawing and self.window.info is not None:
-            points = points_of(self.window.info.data)
+        points = Points(self.X, self.y, self.split)
+        if not self.drawing and self.session.info is not None:
+            points = points_of(self.session.info.data)
         try:
-            write_csv(path, *points)
+            write_points(path, points)
         except OSError as exc:
-            QMessageBox.warning(self.window, "Could not export", f"{path}: {exc.strerror or exc}")
+            QMessageBox.warning(
+                self.parent_widget, "Could not export", f"{path}: {exc.strerror or exc}"
+            )
             return False
         return True
 
     def _import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import points", "", "CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent_widget, "Import points", "", "CSV (*.csv)"
+        )
         if path:
             self.import_csv(Path(path))
 
     def _export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export points", "points.csv", "CSV (*.csv)"
+            self.parent_widget, "Export points", "points.csv", "CSV (*.csv)"
         )
         if path:
             self.export_csv(Path(path))

@@ -3,15 +3,14 @@
 Bars for the Bayes, train and validation errors and for the two gaps between them,
 avoidable bias = train − Bayes and variance = val − train (`core.probes.diagnosis`), a gap bar
 red when it is over the threshold (the dashed line); the verdict and the basic recipe's
-advice. Where the advice is more data or regularization, a button applies it to the
-experiment (`remedy(str)`, applied by the window with `apply_remedy`) so the effect is
+advice. Where the advice is more data or regularization, a button asks for it
+(`remedy(str)`; `core.probes.diagnosis.remedy_edit` says what it changes) so the effect is
 seen: twice the points (a new run), or a larger λ (the running network).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -21,9 +20,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
-from app.worker import RunInfo
-from core.config.schema import MAX_POINTS, Config
-from core.engine.run import Snapshot
+from app.worker import Products
+from core.engine.snapshot import RunInfo, Snapshot
 from core.probes.diagnosis import THRESHOLD, diagnose
 
 ROWS = ("Bayes error", "train error", "val error", "avoidable bias", "variance")
@@ -36,40 +34,12 @@ VERDICT_COLORS = {
     "high variance": "#a33b00",
     "high bias and high variance": "#b01515",
 }
-FIRST_LAMBDA = 0.1  # λ when regularization is switched on
-MAX_LAMBDA = 100.0
-
-
-def apply_remedy(config: Config, remedy: str) -> Config:
-    """`config` with the remedy applied: "more data" doubles the points (up to the limit);
-    "regularize" raises λ of the penalty in use (L2 unless only L1 is on) to the next
-    1-2-5 value at least twice as large, or to FIRST_LAMBDA when it is off."""
-    if remedy == "more data":
-        n = min(2 * config.data.n_points, MAX_POINTS)
-        return replace(config, data=replace(config.data, n_points=n))
-    train = config.train
-    key = "l1" if train.l1 > 0 and train.l2 == 0 else "l2"
-    lam = getattr(train, key)
-    return replace(config, train=replace(train, **{key: _next_lambda(lam)}))
-
-
-def _next_lambda(lam: float) -> float:
-    if lam <= 0:
-        return FIRST_LAMBDA
-    target = 2 * lam
-    exponent = math.floor(math.log10(target))
-    for m in (1, 2, 5, 10):
-        value = round(m * 10.0**exponent, 12)
-        if value >= target * (1 - 1e-9):
-            return min(value, MAX_LAMBDA)
-    return MAX_LAMBDA
 
 
 class BiasVarianceView(QWidget):
     title = "Bias / variance"
-    wants_layers = False
-    wants_neurons = False
-    refresh_every = 5  # errors move slowly; a few updates a second read well
+    needs = Products()
+    refresh_hz = 6.0  # errors move slowly; a few updates a second read well
 
     remedy = Signal(str)  # "more data" or "regularize"
 

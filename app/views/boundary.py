@@ -21,8 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
 from app.style.plot_style import apply_font, apply_legend_font, cache_axes
 from app.views.contour import boundary_segments
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from core.engine.snapshot import RunInfo, Snapshot
 
 SPLIT_STYLE = {  # symbol, filled
     "train": ("o", True),

@@ -21,15 +21,15 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, cache_axes, scaled
-from app.worker import RunInfo
-from core.engine.run import SPLITS, Snapshot
+from app.worker import Products
+from core.data.points import SPLITS
+from core.engine.snapshot import RunInfo, Snapshot
 
 
 class CurvesView(QWidget):
     title = "Curves"
-    wants_layers = False
-    wants_neurons = False
-    refresh_every = 3  # curves change slowly: a third of the frame rate is plenty
+    needs = Products()
+    refresh_hz = 10.0  # curves change slowly: a third of the frame rate is plenty
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, Q
 from app.style.palette import SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.ridges import Ridges, occupied_range
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from app.worker import Products
+from core.engine.snapshot import RunInfo, Snapshot
 
 DEPTH_MAP = pg.colormap.get("viridis")
 MAX_CURVE_POINTS = 400
@@ -73,16 +73,15 @@ def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: st
 
 class LayersView(QWidget):
     title = "Layers"
-    wants_layers = True
-    wants_neurons = False
-    refresh_every = 2
+    needs = Products(layers=True)
+    refresh_hz = 15.0
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.font_ = QFont()
         self.L = 0
         self.activation = ""
-        self._labels: tuple = ()
+        self.labels: tuple = ()
         self.graphics = pg.GraphicsLayoutWidget()
         self.dA = QRadioButton("∂J/∂A")
         self.dW = QRadioButton("∂J/∂W")
@@ -128,7 +127,7 @@ class LayersView(QWidget):
         self.act_plot.getAxis("left").setWidth(
             tick.horizontalAdvance("out") + QFontMetrics(font).height() + 12
         )
-        self._labels = ()
+        self.labels = ()
         if self._last is not None:
             self.show_snapshot(self._last)
 
@@ -141,7 +140,7 @@ class LayersView(QWidget):
         self.act_ridges.set_colors(colors)
         self.grad_ridges.set_colors(colors)
         self.act_plot.setYRange(0.0, self.L + 0.3, padding=0)
-        self._labels = ()
+        self.labels = ()
         self._last = None
 
     def _on_toggle(self, dw: bool) -> None:
@@ -188,8 +187,8 @@ class LayersView(QWidget):
         names = layer_names(self.L)
         left = [(r + 1 - 0.3, names[r]) for r in rows]
         right = [(r + 1 - 0.3, self.row_label(stats, r)) for r in rows]
-        if (left, right) != self._labels:
-            self._labels = (left, right)
+        if (left, right) != self.labels:
+            self.labels = (left, right)
             self.act_plot.getAxis("left").setTicks([left])
             self.act_plot.getAxis("right").setTicks([right])
             self.grad_plot.getAxis("left").setTicks([left])
@@ -205,9 +204,8 @@ def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
 
 class DepthView(QWidget):
     title = "Depth"
-    wants_layers = True
-    wants_neurons = False
-    refresh_every = 6  # per-epoch histories: 5 redraws a second show every change
+    needs = Products(layers=True)
+    refresh_hz = 5.0  # per-epoch histories: 5 redraws a second show every change
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

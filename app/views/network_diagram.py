@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from app.style.palette import CLASS_COLORS
 from app.style.plot_style import scaled
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from app.worker import Products
+from core.engine.snapshot import RunInfo, Snapshot
 from core.probes.neurons import MAX_UNITS, Neurons
 
 PITCH_X = 3.0  # column pitch, in thumbnail widths
@@ -124,9 +124,8 @@ def edge_buckets(values: np.ndarray) -> np.ndarray:
 
 class DiagramView(QWidget):
     title = "Network"
-    wants_layers = False
-    wants_neurons = True
-    refresh_every = 6  # edges cost several ms to paint; 5 redraws a second suffice
+    needs = Products(neurons=True)
+    refresh_hz = 5.0  # edges cost several ms to paint; 5 redraws a second suffice
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -253,9 +252,9 @@ class DiagramView(QWidget):
         for (b, sign), item in self.edge_items.items():
             chosen = lay.edges[(buckets == b) & (positive == (sign > 0))]
             item.setData(chosen[:, [0, 2]].ravel(), chosen[:, [1, 3]].ravel())
-        self._show_large()
+        self._show_selected()
 
-    def _show_large(self) -> None:
+    def _show_selected(self) -> None:
         if self.selected is None or self.neurons is None:
             return
         layer, unit = self.selected
@@ -270,6 +269,11 @@ class DiagramView(QWidget):
         self.large_image.setImage(strip, autoLevels=False, levels=(0, 255), lut=self.lut)
         self.large_plot.setTitle(title, size=f"{self.font_.pointSizeF():.1f}pt")
         self.large_plot.show()
+
+    def show_unit(self, layer: int, unit: int) -> None:
+        """Enlarge unit `unit` (its index in the layer) of layer `layer` below the diagram."""
+        self.selected = (layer, unit)
+        self._show_selected()
 
     def unit_name(self, layer: int, unit: int) -> str:
         """'input x2', 'layer 3, unit 7', 'output, unit 1' (units counted from 1)."""
@@ -293,8 +297,7 @@ class DiagramView(QWidget):
         hit = lay.node_at(point.x(), point.y())
         if hit is not None:
             layer, row = hit
-            self.selected = (layer, int(neurons.units[layer][row]))
-            self._show_large()
+            self.show_unit(layer, int(neurons.units[layer][row]))
 
     def describe(self, point) -> str:
         """What is under `point` (view coordinates): a unit's output range or an edge's value."""

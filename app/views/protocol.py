@@ -1,30 +1,37 @@
-"""What a tab beside the boundary must offer the window.
+"""The two kinds of page beside the boundary, and what each must offer.
 
-The window calls `set_run` on every view when a run starts, and `show_snapshot` on the
-visible one only, every `refresh_every`-th frame (and on every change of the run's
-state). A view that draws per-layer statistics sets `wants_layers`, one that draws each
-unit's output `wants_neurons`; the worker computes them only while such a view is on
-screen.
+A live view follows the training: it declares what each snapshot must carry for it
+(`needs`, computed by the worker only while the view is on screen) and how often it
+redraws (`refresh_hz`); the window calls `set_run` when a run starts and `show_snapshot`
+on the visible view at most `refresh_hz` times a second, and whenever the run's state
+changes. A page (the chain, sweeps, the gradient check, …) gets the session and follows
+what it needs by itself.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtGui import QFont
 
-from app.worker import RunInfo
-from core.engine.run import Snapshot
+from app.worker import Products
+from core.engine.snapshot import RunInfo, Snapshot
 
 
-class View(Protocol):
+@runtime_checkable
+class LiveView(Protocol):
     title: str
-    wants_layers: bool
-    wants_neurons: bool
-    refresh_every: int
+    needs: Products
+    refresh_hz: float
 
     def set_run(self, info: RunInfo) -> None: ...
 
     def show_snapshot(self, snapshot: Snapshot) -> None: ...
+
+    def set_scale(self, scale: float, font: QFont) -> None: ...
+
+
+class Page(Protocol):
+    title: str
 
     def set_scale(self, scale: float, font: QFont) -> None: ...

@@ -44,6 +44,10 @@ class Ridges(pg.GraphicsObject):
         self._pen = pg.mkPen((40, 40, 40), width=1, cosmetic=True)
         self._rect = QRectF()
 
+    def __len__(self) -> int:
+        """Rows drawn: one per layer."""
+        return len(self._paths)
+
     def set_colors(self, colors: list[QColor]) -> None:
         self._brushes = colors
         self.update()

@@ -1,8 +1,8 @@
 """The train / val / test data of a run, built from its `DataConfig`; and CSV loading.
 
-Randomness: `SeedSequence(seed).spawn(4)` gives four independent generators, one each for
-sampling, splitting, mismatch and augmentation, so that changing one setting does not
-reshuffle what the others drew (a new `augment` leaves val as it was, and so on).
+Randomness: one named stream of data.seed each (`core.streams`) for sampling, splitting,
+mismatch and augmentation, so that changing one setting does not reshuffle what the
+others drew (a new `augment` leaves val as it was, and so on).
 
 For a generated kind (σ = noise, m = mismatch, a = augment; `core.data.datasets` for the kinds):
 
@@ -17,8 +17,9 @@ For a generated kind (σ = noise, m = mismatch, a = augment; `core.data.datasets
    drawn uniformly from `datasets.symmetries` (data units: the toy sets span about ±1.5).
 5. scale_x1: x1 of every split is multiplied by it (the badly scaled input).
 
-For kind "csv" the file gives the points, the labels (K = largest label + 1) and, with a
-`split` column, the split; otherwise step 2 splits it. Steps 3 and 4 work in units of s_j,
+For kind "csv" the points (`core.data.points`: read from the file, or given in memory)
+give the labels (K = largest label + 1) and, when they carry one, the split; otherwise
+step 2 splits them. Steps 3 and 4 work in units of s_j,
 the training split's standard deviation of column j: mismatch moves val and test by
 (0.5 m s_1, 0) and adds noise of std 0.3 m s_j; augmentation is jitter of std 0.02 s_j only.
 The Bayes error is unknown (None).
@@ -29,7 +30,6 @@ each side (by 0.5 on each side of an axis where all points coincide).
 
 from __future__ import annotations
 
-import csv
 import math
 import pathlib
 from dataclasses import dataclass
@@ -39,11 +39,10 @@ import numpy as np
 from core.config.schema import DataConfig
 from core.data.bayes import bayes_error
 from core.data.datasets import class_count, sample, sample_for_labels, symmetries
+from core.data.points import SPLITS, Points, load_points
 from core.errors import InputError
+from core.streams import data_stream
 
-MAX_CSV_ROWS = 20_000
-MAX_CSV_CLASSES = 5
-SPLIT_NAMES = ("train", "val", "test")
 MISMATCH_SHIFT = 0.5  # × m, along x1
 MISMATCH_NOISE = 0.3  # × m, added in quadrature
 JITTER = 0.02
@@ -67,35 +66,40 @@ class Data:
     bayes_error: float | None  # of the training distribution; None for CSV data
     bayes_error_shifted: float | None  # of the val/test distribution when mismatch > 0
     extent: tuple[float, float, float, float]  # (x1_min, x1_max, x2_min, x2_max) + margin
+    own_split: bool = False  # the points came with their split (data.split did not apply)
 
 
-def build_data(cfg: DataConfig, base_dir: pathlib.Path | None = None) -> Data:
-    """All three splits of `cfg` (see the module docstring); a relative `cfg.csv` is taken
-    relative to `base_dir`. Same config → bit-identical data."""
-    seeds = np.random.SeedSequence(cfg.seed).spawn(4)
-    rng_sample, rng_split, rng_mismatch, rng_augment = (np.random.default_rng(s) for s in seeds)
+def build_data(
+    cfg: DataConfig, base_dir: pathlib.Path | None = None, points: Points | None = None
+) -> Data:
+    """All three splits of `cfg` (see the module docstring). For kind "csv", `points` held
+    in memory, else the file `cfg.csv` (relative to `base_dir`). Same config and points →
+    bit-identical data."""
     if cfg.kind == "csv":
-        X, y, names = load_csv(_csv_path(cfg.csv, base_dir))
+        if points is None:
+            if not cfg.csv:
+                raise InputError('data.csv: kind "csv" needs a file path')
+            points = load_points(_csv_path(cfg.csv, base_dir))
+        X, y = points.X, points.y
         K = int(y.max()) + 1
-        if names is None:
-            which = split_indices(y, cfg.split, rng_split)
-        else:
-            which = np.array([SPLIT_NAMES.index(name) for name in names], dtype=np.int8)
+        which = point_splits(points, cfg.split, cfg.seed)
         unit = X[which == 0].std(axis=0)
     else:
         K = class_count(cfg.kind, cfg.n_classes)
-        X, y = sample(cfg.kind, cfg.n_points, K, cfg.noise, rng_sample)
-        which = split_indices(y, cfg.split, rng_split)
+        X, y = sample(cfg.kind, cfg.n_points, K, cfg.noise, data_stream(cfg.seed, "sample"))
+        which = split_indices(y, cfg.split, data_stream(cfg.seed, "split"))
         unit = np.ones(2)
     parts = [(X[which == j], y[which == j]) for j in range(3)]
 
     m = cfg.mismatch
     if m > 0:
-        parts[1:] = [(_mismatched(cfg, K, Xs, ys, unit, rng_mismatch), ys) for Xs, ys in parts[1:]]
+        rng = data_stream(cfg.seed, "mismatch")
+        parts[1:] = [(_mismatched(cfg, K, Xs, ys, unit, rng), ys) for Xs, ys in parts[1:]]
     X_train, y_train = parts[0]
     n_train = len(y_train)
     if cfg.augment > 0:
-        X_aug, y_aug = _augmented(cfg, K, X_train, y_train, unit, rng_augment)
+        rng = data_stream(cfg.seed, "augment")
+        X_aug, y_aug = _augmented(cfg, K, X_train, y_train, unit, rng)
         X_train, y_train = np.concatenate([X_train, X_aug]), np.concatenate([y_train, y_aug])
     parts[0] = (X_train, y_train)
 
@@ -112,7 +116,12 @@ def build_data(cfg: DataConfig, base_dir: pathlib.Path | None = None) -> Data:
             bayes_shifted = bayes_error(cfg.kind, K, cfg.noise, extra_noise=MISMATCH_NOISE * m)
     extent = _extent(np.concatenate([s.X for s in splits]))
     return Data(
-        *splits, n_classes=K, bayes_error=bayes, bayes_error_shifted=bayes_shifted, extent=extent
+        *splits,
+        n_classes=K,
+        bayes_error=bayes,
+        bayes_error_shifted=bayes_shifted,
+        extent=extent,
+        own_split=cfg.kind == "csv" and points.split is not None,
     )
 
 
@@ -143,6 +152,14 @@ def split_indices(
     which = np.empty(n, dtype=np.int8)
     which[order] = labels[np.argsort(positions, kind="stable")]
     return which
+
+
+def point_splits(points: Points, fractions: tuple[float, float, float], seed: int) -> np.ndarray:
+    """(n,) int8 split of each point (0 train, 1 val, 2 test): its own, or `split_indices`
+    by `fractions` with the split stream of `seed`."""
+    if points.split is not None:
+        return np.array([SPLITS.index(str(name)) for name in points.split], dtype=np.int8)
+    return split_indices(points.y, fractions, data_stream(seed, "split"))
 
 
 def _mismatched(cfg: DataConfig, K: int, X, y, unit, rng) -> np.ndarray:
@@ -177,103 +194,3 @@ def _extent(X: np.ndarray) -> tuple[float, float, float, float]:
 def _csv_path(csv_path: str | None, base_dir: pathlib.Path | None) -> pathlib.Path:
     path = pathlib.Path(csv_path or "")
     return path if path.is_absolute() or base_dir is None else pathlib.Path(base_dir) / path
-
-
-# ----- CSV -----
-
-
-def load_csv(path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """X : (n, 2) float64, y : (n,) int64, split names : (n,) str or None, from a CSV file.
-
-    The header names the columns x1, x2, label and, optionally, split (train / val / test);
-    other columns are ignored, and so are blank lines. Labels are whole numbers 0..K−1,
-    K from 2 to 5, none missing. Any problem is an `InputError` naming the file and the
-    line and column.
-    """
-    path = pathlib.Path(path)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192)
-        if b"\0" in head:
-            raise InputError(f"{path}: binary content; expected a CSV text file")
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            try:
-                return _parse(path, reader)
-            except csv.Error as exc:
-                raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file; expected CSV") from None
-
-
-def _parse(path: pathlib.Path, reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    rows = (row for row in reader if any(cell.strip() for cell in row))
-    header = next(rows, None)
-    if header is None:
-        raise InputError(f"{path}: the file is empty; expected a header x1,x2,label")
-    names = [cell.strip().lower() for cell in header]
-    at = f"{path}: line {reader.line_num}"
-    for name in set(names) & {"x1", "x2", "label", "split"}:
-        if names.count(name) > 1:
-            raise InputError(f"{at}: the header names column {name} twice")
-    missing = [name for name in ("x1", "x2", "label") if name not in names]
-    if missing:
-        raise InputError(f"{at}: no column {', '.join(missing)}; the header needs x1,x2,label")
-    col = {name: names.index(name) for name in ("x1", "x2", "label", "split") if name in names}
-    width = max(col.values()) + 1
-
-    X, y, splits = [], [], []
-    for row in rows:
-        at = f"{path}: line {reader.line_num}"
-        if len(X) == MAX_CSV_ROWS:
-            raise InputError(f"{at}: more than {MAX_CSV_ROWS} data rows")
-        if len(row) < width:
-            raise InputError(f"{at}: {len(row)} cells; column {names[width - 1]} is cell {width}")
-        X.append([_number(at, "x1", row[col["x1"]]), _number(at, "x2", row[col["x2"]])])
-        y.append(_label(at, row[col["label"]]))
-        if "split" in col:
-            splits.append(_split_name(at, row[col["split"]]))
-    if not X:
-        raise InputError(f"{path}: no data rows under the header")
-    present = sorted(set(y))
-    if len(present) < 2:
-        raise InputError(f"{path}: column label: every row has label {present[0]}; need 2 classes")
-    absent = sorted(set(range(present[-1] + 1)) - set(present))
-    if absent:
-        raise InputError(
-            f"{path}: column label: no row has label {absent[0]}; labels must be 0..K−1 "
-            f"with none missing (found {', '.join(map(str, present))})"
-        )
-    if splits and "train" not in splits:
-        raise InputError(f"{path}: column split: no row is in train; the training split is empty")
-    names_out = np.array(splits) if splits else None
-    return np.array(X, dtype=np.float64), np.array(y, dtype=np.int64), names_out
-
-
-def _number(at: str, column: str, cell: str) -> float:
-    try:
-        value = float(cell)
-    except ValueError:
-        raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a number") from None
-    if not math.isfinite(value):
-        raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a finite number")
-    return value
-
-
-def _label(at: str, cell: str) -> int:
-    value = _number(at, "label", cell)
-    if not value.is_integer() or not 0 <= value < MAX_CSV_CLASSES:
-        raise InputError(
-            f"{at}, column label: {cell.strip()!r} is not a class label; "
-            f"labels are whole numbers 0..K−1 with K from 2 to {MAX_CSV_CLASSES}"
-        )
-    return int(value)
-
-
-def _split_name(at: str, cell: str) -> str:
-    name = cell.strip().lower()
-    if name not in SPLIT_NAMES:
-        raise InputError(f"{at}, column split: {cell.strip()!r} is not train, val or test")
-    return name

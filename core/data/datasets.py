@@ -46,6 +46,7 @@ import math
 import numpy as np
 
 KINDS: tuple[str, ...] = ("circles", "moons", "xor", "spiral", "blobs", "linear")
+MULTICLASS_KINDS: tuple[str, ...] = ("spiral", "blobs")  # the kinds with K = 2..5 classes
 
 CIRCLE_RADII = (1.0, 0.5)
 MOON_OFFSET = (0.5, 0.25)
@@ -152,7 +153,7 @@ def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
 
 def class_count(kind: str, n_classes: int) -> int:
     """K: `n_classes` for spiral and blobs, 2 for the others."""
-    return n_classes if kind in ("spiral", "blobs") else 2
+    return n_classes if kind in MULTICLASS_KINDS else 2
 
 
 def _rotation(angle: float) -> np.ndarray:

@@ -4,11 +4,11 @@ Each optimizer writes the step it takes into `step` and subtracts it, θ ← θ 
 the size of the last update is there to read (update/weight ratios):
 
     sgd       step = α g
-    momentum  v ← β v + (1 − β) g;                          step = α v
+    momentum  v ← β v + (1 − β) g;                          step = α v   (β: train.momentum)
     adam      v ← β₁ v + (1 − β₁) g;  s ← β₂ s + (1 − β₂) g²
               step = α v̂ / (√ŝ + ε),  v̂ = v / (1 − β₁ᵗ),  ŝ = s / (1 − β₂ᵗ)
 
-with β = β₁ = 0.9, β₂ = 0.999, ε = 1e-8 (the lecture's defaults).
+with Adam's β₁ = 0.9, β₂ = 0.999, ε = 1e-8 (the lecture's defaults).
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 
 
 class Optimizer:
-    """State for one of OPTIMIZERS over θ : (P,). Switching kind starts from zero state."""
+    """State for one of OPTIMIZERS over θ : (P,). Switching kind starts from zero state;
+    `beta` (momentum's β) may change between steps."""
 
-    def __init__(self, kind: str, n_params: int, dtype):
+    def __init__(self, kind: str, n_params: int, dtype, beta: float = BETA1):
         self.kind = kind
+        self.beta = beta
         self.step = np.zeros(n_params, dtype)
         self.t = 0
         self._v = np.zeros(n_params, dtype) if kind in ("momentum", "adam") else None
@@ -40,8 +42,8 @@ class Optimizer:
             np.multiply(grad, lr, out=step)
         elif self.kind == "momentum":
             v = self._v
-            v *= BETA1
-            np.multiply(grad, 1 - BETA1, out=step)
+            v *= self.beta
+            np.multiply(grad, 1 - self.beta, out=step)
             v += step
             np.multiply(v, lr, out=step)
         else:

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from core.config.schema import Config, TrainConfig, keep_probs
+from core.config.schema import Config, keep_probs, needs_new_run
 from core.data.dataprep import Data, build_data
 from core.data.features import InputPipeline
+from core.data.points import SPLITS, Points
 from core.engine.activations import ACTIVATIONS
 from core.engine.history import History
 from core.engine.losses import mean_loss, n_outputs, output_gradient, predictions, targets
@@ -34,68 +34,48 @@ from core.engine.network import Workspace, backward, forward, init_params
 from core.engine.optimizers import Optimizer
 from core.engine.params import Params
 from core.engine.regularization import Penalty
+from core.engine.snapshot import RunInfo, Snapshot, Status
 from core.errors import InputError
 from core.probes.gradcheck import DEFAULT_EPSILON, DEFAULT_ROWS, GradCheck, gradient_check
 from core.probes.layerstats import LayerStats, layer_statistics
 from core.probes.neurons import NeuronEvaluator, Neurons
 from core.probes.surface import Surface, SurfaceEvaluator
+from core.streams import train_stream
 
-SPLITS = ("train", "val", "test")
 PROBE_ROWS = 128
 MAX_WORKSPACES = 6
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything the window draws, as fresh arrays the run will not touch again.
-
-    `metrics[split]` holds loss, error, accuracy of θ at `epoch` (NaN for an empty split);
-    `history` maps 'epoch' : (n,) and each '<split>_loss' / '<split>_error' : (n,) and
-    'grad_norm' : (n, L) to the recorded epochs.
-    """
-
-    run_id: int
-    epoch: int
-    status: str
-    diverged_at: int | None
-    best_epoch: int | None
-    stopped_epoch: int | None
-    metrics: dict[str, dict[str, float]]
-    history: dict[str, np.ndarray]
-    layers: LayerStats | None
-    surface: Surface | None
-    updates: int
-    train_seconds: float
-    neurons: Neurons | None = None
-
-
 class Run:
+    """One training run of `config`. Its data: `data` as given, else built from the config
+    (kind "csv": from `points` held in memory, else the file, relative to `base_dir`)."""
+
     def __init__(
         self,
         config: Config,
         run_id: int = 0,
         base_dir: Path | None = None,
+        points: Points | None = None,
         data: Data | None = None,
         dtype=np.float32,
     ):
         self.config = config
         self.run_id = run_id
         self.dtype = dtype
-        self.data = build_data(config.data, base_dir) if data is None else data
+        self.data = build_data(config.data, base_dir, points) if data is None else data
         K = self.data.n_classes
         features = config.data.features
         self.pipeline = InputPipeline.fit(self.data.train.X, features, config.data.normalize)
         self.act = ACTIVATIONS[config.model.activation]
         self.sizes = (len(features), *config.model.hidden, n_outputs(K))
-        init_seed, train_seed = np.random.SeedSequence(config.train.seed).spawn(2)
         self.params = init_params(
             self.sizes,
             config.model.init,
             config.model.init_scale,
-            np.random.default_rng(init_seed),
+            train_stream(config.train.seed, "init"),
             dtype,
         )
-        self.rng = np.random.default_rng(train_seed)
+        self.rng = train_stream(config.train.seed, "training")
         self.grads = Params(self.params.layout, np.zeros_like(self.params.theta))
         splits = {name: getattr(self.data, name) for name in SPLITS}
         self._inputs = {name: self.pipeline(s.X, dtype) for name, s in splits.items()}
@@ -109,7 +89,7 @@ class Run:
         self.epoch = 0
         self.updates = 0
         self.train_seconds = 0.0
-        self.status = "running"
+        self.status = Status.RUNNING
         self.diverged_at: int | None = None
         self.best_epoch: int | None = None
         self.stopped_epoch: int | None = None
@@ -125,18 +105,29 @@ class Run:
             | {"grad_norm": self.params.layout.n_layers}
         )
         self.optimizer: Optimizer | None = None
-        self.set_train(config.train)
+        self._check_train(config)
+        self._apply_train()
+
+    def info(self) -> RunInfo:
+        return RunInfo(self.run_id, self.config, self.data, self.sizes)
 
     # ----- settings that change the running network at its next step -----
 
-    def set_train(self, train: TrainConfig) -> None:
-        """Apply a new train section: lr, λ, keep-prob, batch size, optimizer, patience, epochs.
+    def set_config(self, config: Config) -> None:
+        """Take a config that differs from the run's in hot settings only (lr, λ, keep-prob,
+        batch size, optimizer, momentum, patience, epochs, …) at the next step."""
+        if needs_new_run(self.config, config):
+            raise ValueError("a structural setting changed: that needs a new run")
+        self._check_train(config)
+        self.config = config
+        self._apply_train()
 
-        The seed is not a hot setting; a new seed means a new run.
-        """
-        if train.patience and not len(self._labels["val"]):
+    def _check_train(self, config: Config) -> None:
+        if config.train.patience and not len(self._labels["val"]):
             raise InputError("train.patience: early stopping needs a validation split")
-        self.train = train
+
+    def _apply_train(self) -> None:
+        train = self.train = self.config.train
         self.keep = keep_probs(train.keep_prob, len(self.sizes) - 2)
         self.dropout = any(p < 1.0 for p in self.keep)
         self.penalty = Penalty(
@@ -144,8 +135,9 @@ class Run:
         )
         if self.optimizer is None or self.optimizer.kind != train.optimizer:
             self.optimizer = Optimizer(train.optimizer, self.params.layout.n_params, self.dtype)
-        if self.status == "finished" and self.epoch < train.epochs:
-            self.status = "running"
+        self.optimizer.beta = train.momentum
+        if self.status == Status.FINISHED and self.epoch < train.epochs:
+            self.status = Status.RUNNING
 
     # ----- training -----
 
@@ -158,10 +150,10 @@ class Run:
         deadline = start + seconds if seconds is not None else np.inf
         target = self.epoch + epochs if epochs is not None else self.train.epochs
         with np.errstate(all="ignore"):
-            while self.status == "running" and self.epoch < target:
+            while self.status == Status.RUNNING and self.epoch < target:
                 if not self._advance_epoch(deadline) or time.perf_counter() >= deadline:
                     break
-            if self.status == "running" and self._cursor == 0:
+            if self.status == Status.RUNNING and self._cursor == 0:
                 self._record_pending()
         self.train_seconds += time.perf_counter() - start
 
@@ -174,14 +166,14 @@ class Run:
             z = forward(self.params, self._inputs["train"], self.act, ws)
             if self._recorded < self.epoch:
                 self._record(train_logits=z)
-                if self.status != "running":
+                if self.status != Status.RUNNING:
                     return True
             self._update(ws, z, self._targets["train"])
             self.epoch += 1
             return True
         if self._cursor == 0:
             self._record_pending()
-            if self.status != "running":
+            if self.status != Status.RUNNING:
                 return True
             self._shuffle(rows < N)
         while self._cursor < N:
@@ -264,13 +256,13 @@ class Run:
         self._recorded = e
         loss = self.metrics["train"]["loss"]
         if not np.isfinite(loss) or not np.isfinite(self.params.theta.sum(dtype=np.float64)):
-            self.status = "diverged"
+            self.status = Status.DIVERGED
             self.diverged_at = e
             return
         if self.train.patience:
             self._early_stopping(e)
-        if self.status == "running" and e >= self.train.epochs:
-            self.status = "finished"
+        if self.status == Status.RUNNING and e >= self.train.epochs:
+            self.status = Status.FINISHED
 
     def _early_stopping(self, e: int) -> None:
         """Keep the best θ by validation loss; stop `patience` epochs after it. A NaN
@@ -282,7 +274,7 @@ class Run:
             np.copyto(self._best_theta, self.params.theta)
         elif self.best_epoch is not None and e - self.best_epoch >= self.train.patience:
             np.copyto(self.params.theta, self._best_theta)
-            self.status = "early_stopped"
+            self.status = Status.EARLY_STOPPED
             self.stopped_epoch = e
             for split in SPLITS:
                 self.metrics[split] = self._score(split, self._logits(split))
@@ -357,6 +349,7 @@ class Run:
             surface=self.surface(resolution) if resolution else None,
             updates=self.updates,
             train_seconds=self.train_seconds,
+            config=self.config,
             neurons=self.neurons() if neurons else None,
         )
 

@@ -29,14 +29,14 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
-from core.config.schema import MAX_LAYERS, MAX_UNITS, PROB, Config, Num, check_consistency
+from core.config.schema import Config, check_consistency
+from core.config.table import MAX_LAYERS, MAX_UNITS, PROB
+from core.config.values import Num
 from core.data.dataprep import Data, Split, build_data
+from core.data.points import Points
 from core.engine.run import Run
 from core.errors import InputError
-
-SUBSET_STREAM = 4  # dataprep draws from children 0–3 of SeedSequence(data.seed)
+from core.streams import data_stream
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class Point:
     value: float
     config: Config
     base_dir: Path | None = None
+    points: Points | None = None  # for kind "csv": the points in memory, if any
     train_fraction: float | None = None
 
 
@@ -108,6 +109,7 @@ def sweep_points(
     values: list[float],
     epochs: int,
     base_dir: Path | None = None,
+    points: Points | None = None,
 ) -> list[Point]:
     """The points of a sweep; a value out of range is an `InputError` naming it."""
     spec = PARAMETERS[parameter]
@@ -115,7 +117,7 @@ def sweep_points(
         raise InputError(f"{parameter}: give at least one value")
     epochs = Num(int, 1, 1_000_000).check("epochs per point", epochs)
     train = replace(base.train, epochs=epochs)
-    points = []
+    out = []
     for v in values:
         v = spec.allowed.check(f"{parameter} value", v)
         config = replace(base, train=train)
@@ -139,16 +141,15 @@ def sweep_points(
             config = replace(config, model=replace(base.model, hidden=hidden))
         else:
             fraction = v
-        points.append(Point(parameter, v, check_consistency(config), base_dir, fraction))
-    return points
+        out.append(Point(parameter, v, check_consistency(config), base_dir, points, fraction))
+    return out
 
 
 def subset_train(data: Data, fraction: float, seed: int) -> Data:
     """`data` with the first ⌈fraction·n⌉ (at least 2) rows of a seeded order of train."""
     n = len(data.train.y)
     m = min(n, max(2, math.ceil(fraction * n - 1e-9)))
-    stream = np.random.SeedSequence(seed).spawn(SUBSET_STREAM + 1)[SUBSET_STREAM]
-    rows = np.random.default_rng(stream).permutation(n)[:m]
+    rows = data_stream(seed, "subset").permutation(n)[:m]
     t = data.train
     return replace(data, train=Split(t.X[rows], t.y[rows], t.augmented[rows], t.shifted))
 
@@ -157,10 +158,10 @@ def run_point(point: Point) -> PointResult:
     """Train the point's config for its epochs from scratch and score it at the end."""
     start = time.perf_counter()
     config = point.config
-    data = build_data(config.data, point.base_dir)
+    data = build_data(config.data, point.base_dir, point.points)
     if point.train_fraction is not None:
         data = subset_train(data, point.train_fraction, config.data.seed)
-    run = Run(config, base_dir=point.base_dir, data=data)
+    run = Run(config, data=data)
     run.advance()
     m = run.metrics
     return PointResult(

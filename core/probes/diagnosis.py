@@ -15,7 +15,10 @@ try another architecture.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from core.config.table import BY_KEY, MAX_POINTS
 
 THRESHOLD = 0.03
 
@@ -69,3 +72,33 @@ def diagnose(train_error: float, val_error: float, bayes_error: float | None) ->
         verdict=verdict,
         advice=list(ADVICE[verdict]),
     )
+
+
+# ----- one click of the recipe -----
+
+FIRST_LAMBDA = 0.1  # λ when regularization is switched on
+MAX_LAMBDA = BY_KEY["train.l2"].allowed.hi
+
+
+def remedy_edit(config, remedy: str) -> tuple[str, float | int]:
+    """The change one click of the recipe makes, as (config key, new value): "more data"
+    doubles the points (up to the limit); "regularize" raises λ of the penalty in use (L2
+    unless only L1 is on) to the next 1-2-5 value at least twice as large, or to
+    FIRST_LAMBDA when it is off."""
+    if remedy == "more data":
+        return "data.n_points", min(2 * config.data.n_points, MAX_POINTS)
+    train = config.train
+    key = "l1" if train.l1 > 0 and train.l2 == 0 else "l2"
+    return f"train.{key}", _next_lambda(getattr(train, key))
+
+
+def _next_lambda(lam: float) -> float:
+    if lam <= 0:
+        return FIRST_LAMBDA
+    target = 2 * lam
+    exponent = math.floor(math.log10(target))
+    for m in (1, 2, 5, 10):
+        value = round(m * 10.0**exponent, 12)
+        if value >= target * (1 - 1e-9):
+            return min(value, MAX_LAMBDA)
+    return MAX_LAMBDA

@@ -1,0 +1,74 @@
+"""The status bar's figures: epoch, rates, the three errors, the Bayes error, the run state."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from core.engine.snapshot import RunInfo, Snapshot, Status
+
+STATE_COLORS = {
+    Status.DIVERGED: "#b01515",
+    Status.EARLY_STOPPED: "#0b6e4f",
+    Status.FINISHED: "#333",
+}
+RUNNING_COLOR = "#0072B2"
+
+
+class StatusLine:
+    def __init__(self, bar: QStatusBar):
+        self.bar = bar
+        self.figures = QLabel()
+        self.figures.setMinimumWidth(1)  # long figures are clipped, never the run state
+        self.state = QLabel()
+        self.state.setObjectName("runState")
+        bar.addWidget(self.figures, 1)
+        bar.addPermanentWidget(self.state)
+        self._color = ""
+        self._updates: deque[tuple[float, int]] = deque(maxlen=30)
+
+    def updates_per_second(self) -> float:
+        if len(self._updates) < 2:
+            return 0.0
+        (t0, u0), (t1, u1) = self._updates[0], self._updates[-1]
+        return (u1 - u0) / (t1 - t0) if t1 > t0 and u1 >= u0 else 0.0
+
+    def show(self, s: Snapshot, info: RunInfo, playing: bool, frames_per_second: float) -> None:
+        self._updates.append((time.perf_counter(), s.updates))
+
+        def pct(split):
+            e = s.metrics[split]["error"]
+            return "—" if e != e else f"{e:.1%}"
+
+        parts = [
+            f"Epoch {s.epoch}",
+            f"{self.updates_per_second():,.0f} updates/s",
+            f"{frames_per_second:.0f} frames/s",
+            f"error: train {pct('train')} · val {pct('val')} · test {pct('test')}",
+        ]
+        if info.data.bayes_error is not None:
+            parts.append(f"Bayes {info.data.bayes_error:.1%}")
+        self.figures.setText("   ".join(parts))
+        self.state.setText(f"  {state_text(s, playing)}  ")
+        color = STATE_COLORS.get(s.status, RUNNING_COLOR)
+        if color != self._color:  # a style sheet re-polishes the label: only on change
+            self._color = color
+            self.state.setStyleSheet(
+                f"#runState {{ color: white; background: {color};"
+                " border-radius: 4px; font-weight: bold; }"
+            )
+
+    def message(self, text: str) -> None:
+        self.bar.showMessage(f"⚠ {text}", 10_000)
+
+
+def state_text(s: Snapshot, playing: bool) -> str:
+    if s.status == Status.DIVERGED:
+        return f"diverged at epoch {s.diverged_at}"
+    if s.status == Status.EARLY_STOPPED:
+        return f"early stopped at {s.stopped_epoch} (best {s.best_epoch})"
+    if s.status == Status.FINISHED:
+        return "finished"
+    return "running" if playing else "paused"

@@ -1,0 +1,164 @@
+"""Files: open and save configs, recent files, export the window, the boundary, the GIF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from app import preferences
+from app.session import Session
+from app.tools.animation import BoundaryRecording, write_gif
+from core.config.files import load_config, save_experiment
+from core.errors import InputError
+from resources import PRESETS
+
+
+class FileTool(QObject):
+    """The File menu's actions, on the session; `settings` may be None (remember nothing)."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        session: Session,
+        settings,
+        boundary: QWidget,
+        recording: BoundaryRecording,
+    ):
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.settings = settings
+        self.recording = recording
+        self.open_action = _action(window, "&Open config…", self._open_dialog, QKeySequence.Open)
+        self.save_action = _action(window, "&Save config", self._save, QKeySequence.Save)
+        self.save_as_action = _action(
+            window, "Save config &as…", self._save_as, QKeySequence.SaveAs
+        )
+        self.recent_menu = QMenu("Open &recent", window)
+        self.export_window_action = _action(
+            window, "Export &window as PNG…", lambda: self._export_png(window)
+        )
+        self.export_boundary_action = _action(
+            window, "Export &boundary as PNG…", lambda: self._export_png(boundary)
+        )
+        self.export_animation_action = _action(
+            window, "Export &animation…", self._export_animation_dialog
+        )
+        self.export_animation_action.setToolTip(
+            "The boundary's evolution over this run as an animated GIF, for handouts"
+        )
+        self.rebuild_recent_menu()
+
+    def fill(self, menu: QMenu) -> None:
+        menu.addAction(self.open_action)
+        menu.addAction(self.save_action)
+        menu.addAction(self.save_as_action)
+        menu.addMenu(self.recent_menu)
+        menu.addSeparator()
+        for action in (
+            self.export_window_action,
+            self.export_boundary_action,
+            self.export_animation_action,
+        ):
+            menu.addAction(action)
+
+    # ----- configs -----
+
+    def open_config(self, path: Path) -> bool:
+        """Load a config file; on failure say why and leave the current experiment as it is."""
+        try:
+            config = load_config(path)
+        except InputError as exc:
+            QMessageBox.warning(self.window, "Could not open the config", str(exc))
+            return False
+        path = Path(path)
+        self.session.load(config, path.resolve().parent, path=path)
+        if path.parent.resolve() != PRESETS.resolve():
+            self._remember(path)
+        return True
+
+    def save_config(self, path: Path) -> bool:
+        """Save the experiment; points held in memory are written beside the config."""
+        path = Path(path)
+        session = self.session
+        try:
+            saved = save_experiment(session.config, session.points, path)
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Could not save", f"{path}: {exc.strerror or exc}")
+            return False
+        session.saved_as(saved, path)
+        self._remember(path)
+        return True
+
+    def _remember(self, path: Path) -> None:
+        if self.settings is not None:
+            preferences.add_recent_file(self.settings, str(path.resolve()))
+            self.rebuild_recent_menu()
+
+    def rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = preferences.recent_files(self.settings) if self.settings is not None else []
+        for path in files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_config(Path(p)))
+        self.recent_menu.setEnabled(bool(files))
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open config", "", "Configs (*.json)")
+        if path:
+            self.open_config(Path(path))
+
+    def _save(self) -> None:
+        path = self.session.path
+        if path is None or path.parent.resolve() == PRESETS.resolve():
+            self._save_as()
+        else:
+            self.save_config(path)
+
+    def _save_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save config", "experiment.json", "Configs (*.json)"
+        )
+        if path:
+            self.save_config(Path(path))
+
+    # ----- exports -----
+
+    def _export_png(self, widget: QWidget) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export PNG", "deepdials.png", "PNG (*.png)"
+        )
+        if path and not widget.grab().save(path, "PNG"):
+            QMessageBox.warning(self.window, "Could not export", f"{path}: not written")
+
+    def _export_animation_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export animation", "deepdials.gif", "GIF (*.gif)"
+        )
+        if path:
+            self.export_animation(Path(path))
+
+    def export_animation(self, path: Path) -> bool:
+        """Write the current run's boundary, as it evolved, to `path` as an animated GIF."""
+        frames = self.recording.frames()
+        if not frames:
+            QMessageBox.warning(self.window, "Nothing to export", "Train a few epochs first.")
+            return False
+        try:
+            write_gif(frames, self.recording.info, path)
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Could not export", f"{path}: {exc.strerror or exc}")
+            return False
+        return True
+
+
+def _action(parent: QWidget, text: str, slot, shortcut=None) -> QAction:
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(slot)
+    parent.addAction(action)
+    return action

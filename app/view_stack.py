@@ -1,0 +1,108 @@
+"""The views and pages beside the boundary, one tab each, and which of them is drawn.
+
+The visible live view is drawn at most its `refresh_hz` times a second; a frame that
+skips it starts a short timer, so that once frames stop (paused, finished) the view is
+brought up to the last drawn snapshot. Switching tabs tells the session what the new
+view needs from each snapshot (`Products`).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from app.session import Session
+from app.views.protocol import LiveView, Page
+from app.worker import Products
+from core.engine.snapshot import RunInfo, Snapshot, Status
+
+SETTLE_MS = 150
+
+
+class ViewStack(QTabWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setDocumentMode(True)
+        self.pages: list[LiveView | Page] = []
+        self._drawn_at: dict[int, float] = {}
+        self._shown: Snapshot | None = None  # the snapshot the visible view shows
+        self.last: Snapshot | None = None  # the last snapshot drawn in the window
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.catch_up)
+        self.currentChanged.connect(self._on_current_changed)
+
+    def add(self, page: LiveView | Page) -> None:
+        self.pages.append(page)
+        self.addTab(page, page.title)
+
+    def current(self) -> LiveView | Page:
+        return self.pages[self.currentIndex()]
+
+    def show_page(self, title: str) -> bool:
+        """Bring the page with this title to the front; False when there is none."""
+        for index, page in enumerate(self.pages):
+            if page.title.lower() == title.lower():
+                self.setCurrentIndex(index)
+                return True
+        return False
+
+    def titles(self) -> list[str]:
+        return [page.title for page in self.pages]
+
+    def needs(self) -> Products:
+        page = self.current()
+        return page.needs if is_live(page) else Products()
+
+    # ----- drawing -----
+
+    def set_run(self, info: RunInfo) -> None:
+        self.last = self._shown = None
+        for page in self.pages:
+            if is_live(page):
+                page.set_run(info)
+
+    def draw(self, snapshot: Snapshot) -> None:
+        """Called with every drawn frame: redraw the visible view if it is due."""
+        self.last = snapshot
+        page = self.current()
+        if not is_live(page):
+            return
+        now = time.perf_counter()
+        due = now - self._drawn_at.get(id(page), 0.0) >= 1.0 / page.refresh_hz
+        if due or snapshot.status != Status.RUNNING or self._shown is None:
+            self._show(page, snapshot, now)
+        else:
+            self._settle.start()
+
+    def catch_up(self) -> None:
+        """Show the last drawn snapshot in the visible view, if it has what the view needs."""
+        page = self.current()
+        snapshot = self.last
+        if not is_live(page) or snapshot is None or snapshot is self._shown:
+            return
+        if snapshot.layers is not None or not page.needs.layers:
+            self._show(page, snapshot, time.perf_counter())
+
+    def _show(self, page: LiveView, snapshot: Snapshot, now: float) -> None:
+        page.show_snapshot(snapshot)
+        self._drawn_at[id(page)] = now
+        self._shown = snapshot
+
+    def _on_current_changed(self, _index: int) -> None:
+        self.session.set_products(self.needs())
+        self._shown = None
+        self.catch_up()
+
+    def set_scale(self, scale: float, font: QFont) -> None:
+        for page in self.pages:
+            page.set_scale(scale, font)
+
+
+def is_live(page: LiveView | Page) -> bool:
+    return isinstance(page, LiveView)

@@ -1,0 +1,506 @@
+"""The settings table: one row per config key, and everything about it.
+
+A row holds the key's allowed values and default, whether it is hot (applies to the
+running network at its next step) or structural (starts a new run), the label and
+tooltip of its control (what it does, and its formula), how the control looks, and when
+the control is shown or enabled. The config dataclasses, validation, `needs_new_run`,
+the controls classroom mode may hide, the control panel and the README's config tables
+are all made from these rows; nothing else types a key's range or default again.
+
+The rows are in the order of the control panel; the JSON file lists each section's keys
+in the same order. `python -m core.config.table` prints the README's config tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.config import controls as c
+from core.config.values import Choice, FilePath, Flag, Items, Kind, Num, NumOrItems
+from core.data.datasets import KINDS, MULTICLASS_KINDS
+from core.data.features import FEATURES
+from core.engine.activations import ACTIVATIONS
+from core.engine.initializers import INITIALIZERS
+from core.engine.optimizers import OPTIMIZERS
+
+SECTIONS = ("data", "model", "train", "classroom")
+GROUPS = ("Data", "Network", "Regularization", "Optimization")
+MAX_POINTS = 20_000
+MAX_LAYERS = 50
+MAX_UNITS = 256
+MAX_SEED = 2**32 - 1
+MAX_EPOCHS = 1_000_000
+MIN_NOISE = 0.01  # smaller noise makes the Bayes error slow to compute, and is 0 in effect
+MIN_MISMATCH = 0.05
+DATA_KINDS = (*KINDS, "csv")
+PROB = Num(float, 0.0, 1.0, open_lo=True)
+
+
+def _always(config, data) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # "section.name"
+    allowed: Kind
+    default: Any
+    hot: bool  # True: the running network takes it at its next step; False: a new run
+    tip: str  # what it does, and its formula: the control's tooltip, the README's meaning
+    label: str = ""  # the control's label
+    control: c.Control | None = None  # None: no control of its own
+    group: str = ""  # the control panel's group box, one of GROUPS
+    note: str = ""  # added to the README's "allowed" column
+    # of the current Config and the current run's Data (or None): is the control shown?
+    shown: Callable[[Any, Any], bool] = _always
+    enabled: Callable[[Any, Any], bool] = _always  # … and can it be changed?
+    disabled_tip: str = ""  # why not, when it cannot
+
+    @property
+    def section(self) -> str:
+        return self.key.split(".")[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".")[1]
+
+    @property
+    def hideable(self) -> bool:
+        """Classroom mode may hide every key that has a control."""
+        return self.control is not None
+
+
+def _multiclass(config, data) -> bool:
+    return config.data.kind in MULTICLASS_KINDS
+
+
+def _has_validation(config, data) -> bool:
+    return config.data.split[1] > 0 or config.data.kind == "csv"
+
+
+def _split_applies(config, data) -> bool:
+    return not (config.data.kind == "csv" and data is not None and data.own_split)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # ----- Data -----
+    Setting(
+        "data.kind",
+        Choice(DATA_KINDS),
+        "circles",
+        hot=False,
+        label="Data set",
+        group="Data",
+        tip="The toy data set, or your own points (csv). Its generating distribution is "
+        "known, so the Bayes error (the best any classifier can do) is computed.",
+        control=c.Combo(
+            c.options_for(
+                DATA_KINDS,
+                {
+                    "circles": ("Circles", "an inner ring of one class inside an outer ring"),
+                    "moons": ("Moons", "two interleaving half circles"),
+                    "xor": ("XOR", "opposite quadrants share a class: no line separates them"),
+                    "spiral": ("Spiral", "K interleaved spiral arms, one per class"),
+                    "blobs": ("Blobs", "K Gaussian clouds, one per class"),
+                    "linear": ("Linear", "two classes on either side of a line"),
+                    "csv": ("Your points", "points drawn or imported (Data menu)"),
+                },
+            ),
+            only_when_current=("csv",),
+        ),
+    ),
+    Setting(
+        "data.csv",
+        FilePath(),
+        None,
+        hot=False,
+        tip='the points, for kind "csv": a CSV file (below), relative to the config file',
+    ),
+    Setting(
+        "data.n_classes",
+        Num(int, 2, 5),
+        2,
+        hot=False,
+        label="Classes",
+        group="Data",
+        note="more than 2 only for `spiral` and `blobs`",
+        tip="Number of classes K (spiral arms, blobs). K > 2 uses a softmax output: "
+        "p_k = e^{z_k} / Σ_j e^{z_j}.",
+        control=c.Spin(),
+        enabled=_multiclass,
+        disabled_tip="This data set has two classes; spiral and blobs can have up to five.",
+    ),
+    Setting(
+        "data.noise",
+        Num(float, 0.0, 1.0),
+        0.1,
+        hot=False,
+        label="Noise",
+        group="Data",
+        note=f"0, or at least {MIN_NOISE}",
+        tip="Std σ of the Gaussian noise added to every point, in data units (the sets span "
+        "about ±1.5). More noise: the classes overlap and the Bayes error rises.",
+        control=c.Slider(c.linear_values(0, 1, 0.01)),
+    ),
+    Setting(
+        "data.n_points",
+        Num(int, 10, MAX_POINTS),
+        400,
+        hot=False,
+        label="Points",
+        group="Data",
+        tip="Points drawn in all, before the train / val / test split.",
+        control=c.Slider(c.log_values(20, MAX_POINTS, 6), fmt=c.count),
+    ),
+    Setting(
+        "data.split",
+        Items(Num(float, 0.0, 1.0), 3, 3),
+        (0.6, 0.2, 0.2),
+        hot=False,
+        label="Split",
+        group="Data",
+        note="train, val, test, adding up to 1; val and test may be 0",
+        tip="Train / validation / test fractions, stratified by class. Validation (dev): "
+        "what λ, keep-prob and early stopping are tuned on; test: an unbiased estimate of "
+        "the final model, looked at last.",
+        control=c.SplitSliders(c.linear_values(0, 0.45, 0.05)),
+        enabled=_split_applies,
+        disabled_tip="These points carry their own split (a split column, or drawn into one).",
+    ),
+    Setting(
+        "data.seed",
+        Num(int, 0, MAX_SEED),
+        0,
+        hot=False,
+        label="Seed",
+        group="Data",
+        tip="Seed of the data: the same seed draws the same points, split and copies.",
+        control=c.Seed("New data", "Draw a fresh sample from the same distribution (next seed)."),
+    ),
+    Setting(
+        "data.mismatch",
+        Num(float, 0.0, 1.0),
+        0.0,
+        hot=False,
+        label="Mismatch",
+        group="Data",
+        note=f"0, or at least {MIN_MISMATCH}",
+        tip="Mismatched distributions: val and test drawn afresh from a shifted, noisier "
+        "distribution, shift (0.5·m, 0), noise √(σ² + (0.3·m)²) (train on sharp web photos, "
+        "test on blurry phone photos). 0 = the same distribution.",
+        control=c.Slider(c.linear_values(0, 1, 0.05)),
+    ),
+    Setting(
+        "data.augment",
+        Num(int, 0, 10),
+        0,
+        hot=False,
+        label="Augment ×",
+        group="Data",
+        tip="Data augmentation: add this many copies of every training point, each moved by "
+        "a random symmetry of the data set (mirror, rotation, with its class mapping) plus "
+        "jitter of std 0.02. Never touches val or test.",
+        control=c.Spin(),
+    ),
+    Setting(
+        "data.scale_x1",
+        Num(float, 1.0, 1000.0),
+        1.0,
+        hot=False,
+        label="Scale x₁",
+        group="Data",
+        tip="Badly scaled inputs: x₁ ← s·x₁ in every split. Without input normalization the "
+        "cost surface becomes a long narrow valley.",
+        control=c.Slider(c.log_values(1, 1000, 3), fmt=c.times),
+    ),
+    Setting(
+        "data.features",
+        Items(Choice(FEATURES), 1, len(FEATURES), unique=True),
+        ("x1", "x2"),
+        hot=False,
+        label="Features",
+        group="Data",
+        tip="The network's inputs, derived from the point (x₁, x₂).",
+        control=c.CheckList(
+            c.labels_for(
+                FEATURES,
+                {
+                    "x1": "x₁",
+                    "x2": "x₂",
+                    "x1^2": "x₁²",
+                    "x2^2": "x₂²",
+                    "x1*x2": "x₁x₂",
+                    "sin(x1)": "sin x₁",
+                    "sin(x2)": "sin x₂",
+                },
+            )
+        ),
+    ),
+    # ----- Network -----
+    Setting(
+        "model.hidden",
+        Items(Num(int, 1, MAX_UNITS), 0, MAX_LAYERS),
+        (8, 8),
+        hot=False,
+        label="Hidden layers",
+        group="Network",
+        tip=f"Units per hidden layer, 0 to {MAX_LAYERS} layers of 1 to {MAX_UNITS} units "
+        "(none: logistic or softmax regression). Deep nets multiply many weight matrices, "
+        "ŷ ∝ W[L]···W[1]x, so the signal can vanish or explode.",
+        control=c.LayerWidths(),
+    ),
+    Setting(
+        "model.activation",
+        Choice(tuple(ACTIVATIONS)),
+        "tanh",
+        hot=False,
+        label="Activation",
+        group="Network",
+        tip="The hidden layers' activation g; the output is sigmoid (2 classes) or softmax, "
+        "with cross-entropy.",
+        control=c.Combo(
+            c.options_for(
+                ACTIVATIONS,
+                {
+                    "relu": ("ReLU", "g(z) = max(0, z); g′ = 1 for z > 0, else 0 (units can die)"),
+                    "leaky_relu": ("Leaky ReLU", "g(z) = max(0.01 z, z); g′ = 1 or 0.01"),
+                    "tanh": ("tanh", "g(z) = tanh z; g′ = 1 − tanh² z (saturates for |z| ≫ 1)"),
+                    "sigmoid": ("sigmoid", "g(z) = 1/(1 + e^−z); g′ = g(1 − g) ≤ 0.25"),
+                    "linear": ("linear", "g(z) = z: a deep linear net is still a linear model"),
+                },
+            )
+        ),
+    ),
+    Setting(
+        "model.init",
+        Choice(tuple(INITIALIZERS)),
+        "xavier",
+        hot=False,
+        label="Init",
+        group="Network",
+        tip="How the weights start; biases start at 0. Var(W) ≈ 1/n_in keeps the signal's "
+        "scale layer after layer.",
+        control=c.Combo(
+            c.options_for(
+                INITIALIZERS,
+                {
+                    "zeros": ("zeros", "W = 0: every unit of a layer computes the same forever"),
+                    "normal": ("normal × scale", "W ~ N(0, 1) · scale"),
+                    "uniform": ("uniform ± scale", "W ~ U(−scale, +scale)"),
+                    "xavier": ("Xavier  √(1/n)", "W ~ N(0, 1) · √(1/n_in) · scale (for tanh)"),
+                    "xavier_avg": ("Xavier  √(2/(n+n′))", "W ~ N(0, 1) · √(2/(n_in + n_out))"),
+                    "he": ("He  √(2/n)", "W ~ N(0, 1) · √(2/n_in) · scale (for ReLU)"),
+                },
+            )
+        ),
+    ),
+    Setting(
+        "model.init_scale",
+        Num(float, 0.0, 100.0, open_lo=True),
+        1.0,
+        hot=False,
+        label="Init scale",
+        group="Network",
+        tip="Multiplies the initial weights of every scheme: W ← scale · W.",
+        control=c.Slider(c.log_values(0.001, 100, 6)),
+        enabled=lambda config, data: config.model.init != "zeros",
+        disabled_tip="Zeros stay zeros at any scale.",
+    ),
+    Setting(
+        "data.normalize",
+        Flag(),
+        True,
+        hot=False,
+        label="Normalize inputs",
+        group="Network",
+        tip="Input normalization: x ← (x − μ) / σ with μ, σ of the training split, applied "
+        "to every split and to the plotted grid.",
+        control=c.Check("Normalize inputs"),
+    ),
+    # ----- Regularization -----
+    Setting(
+        "train.l2",
+        Num(float, 0.0, 100.0),
+        0.0,
+        hot=True,
+        label="L2 λ",
+        group="Regularization",
+        tip="L2 (weight decay): J + λ/(2m)·Σ‖W‖², so each step adds (λ/m)·W to the "
+        "gradient; weights only, m = training-set size. 0 = off.",
+        control=c.Slider(c.log_values(0.0001, 10, 3, off=True), fmt=c.off_or_plain),
+    ),
+    Setting(
+        "train.l1",
+        Num(float, 0.0, 100.0),
+        0.0,
+        hot=True,
+        label="L1 λ",
+        group="Regularization",
+        tip="L1 (sparse weights): J + λ/(2m)·Σ|W|, so each step adds λ/(2m)·sign(W) to the "
+        "gradient and drives small weights to exactly 0; weights only. 0 = off.",
+        control=c.Slider(c.log_values(0.0001, 10, 3, off=True), fmt=c.off_or_plain),
+    ),
+    Setting(
+        "train.keep_prob",
+        NumOrItems(PROB, Items(PROB, 1, MAX_LAYERS + 1)),
+        1.0,
+        hot=True,
+        label="Keep-prob",
+        group="Regularization",
+        note="from the input layer on",
+        tip="Inverted dropout: each unit is kept with probability p in training, "
+        "a ← a·d/p with d ~ Bernoulli(p); none at evaluation. One number: every hidden "
+        "layer (the input is kept); a list: one per layer, the input layer first. 1 = off.",
+        control=c.KeepProb(c.linear_values(0.1, 1.0, 0.05)),
+    ),
+    Setting(
+        "train.patience",
+        Num(int, 0, 100_000),
+        0,
+        hot=True,
+        label="Early stopping",
+        group="Regularization",
+        note="0 = off",
+        tip="Early stopping: stop when the validation loss has not improved for this many "
+        "epochs, and restore the parameters of the best epoch.",
+        control=c.Patience("Early stopping, patience", default_on=20),
+        enabled=_has_validation,
+        disabled_tip="Early stopping needs a validation split.",
+    ),
+    # ----- Optimization -----
+    Setting(
+        "train.lr",
+        Num(float, 0.0, 10.0, open_lo=True),
+        0.03,
+        hot=True,
+        label="Learning rate",
+        group="Optimization",
+        tip="Learning rate α: θ ← θ − α·∂J/∂θ. Too large and the loss blows up.",
+        control=c.Slider(c.log_values(0.0001, 10, 6)),
+    ),
+    Setting(
+        "train.batch_size",
+        Num(int, 0, MAX_POINTS),
+        10,
+        hot=True,
+        label="Batch size",
+        group="Optimization",
+        note="0 = full batch",
+        tip="Examples per update. Full batch: one exact step per epoch; mini-batches: many "
+        "noisy steps per epoch, reshuffled every epoch.",
+        control=c.Combo(
+            {0: c.Option("full batch", "one step per epoch on the whole training set")}
+            | {n: c.Option(str(n), "") for n in (1, 2, 4, 8, 10, 16, 32, 64, 128, 256, 512)}
+        ),
+    ),
+    Setting(
+        "train.optimizer",
+        Choice(OPTIMIZERS),
+        "sgd",
+        hot=True,
+        label="Optimizer",
+        group="Optimization",
+        tip="The update rule: gradient descent, momentum (β below), or Adam "
+        "(β₁ = 0.9, β₂ = 0.999, ε = 1e-8).",
+        control=c.Combo(
+            c.options_for(
+                OPTIMIZERS,
+                {
+                    "sgd": ("gradient descent", "θ ← θ − α g"),
+                    "momentum": ("momentum", "v ← β v + (1 − β) g;  θ ← θ − α v"),
+                    "adam": (
+                        "Adam",
+                        "v ← β₁v + (1−β₁)g;  s ← β₂s + (1−β₂)g²;  θ ← θ − α v̂/(√ŝ + ε)",
+                    ),
+                },
+            )
+        ),
+    ),
+    Setting(
+        "train.momentum",
+        Num(float, 0.0, 0.999),
+        0.9,
+        hot=True,
+        label="Momentum β",
+        group="Optimization",
+        tip="β of the momentum optimizer: v ← β v + (1 − β) g, θ ← θ − α v, an average of "
+        "the last ≈ 1/(1 − β) gradients. 0 = plain gradient descent.",
+        control=c.Slider((0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999)),
+        shown=lambda config, data: config.train.optimizer == "momentum",
+    ),
+    Setting(
+        "train.epochs",
+        Num(int, 1, MAX_EPOCHS),
+        500,
+        hot=True,
+        label="Stop after",
+        group="Optimization",
+        tip="Training stops after this many epochs (passes over the training set).",
+        control=c.Spin(" epochs"),
+    ),
+    Setting(
+        "train.seed",
+        Num(int, 0, MAX_SEED),
+        0,
+        hot=False,
+        tip="Seed of training: the initial weights, dropout masks and mini-batch order.",
+    ),
+)
+HIDEABLE: tuple[str, ...] = tuple(s.key for s in SETTINGS if s.hideable)
+SETTINGS += (
+    Setting(
+        "classroom.hidden",
+        Items(Choice(HIDEABLE), 0, len(HIDEABLE), unique=True),
+        (),
+        hot=True,
+        tip="The controls classroom mode hides; never changes a run.",
+    ),
+)
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+
+def section_rows(section: str) -> list[Setting]:
+    return [s for s in SETTINGS if s.section == section]
+
+
+# ----- the README's config tables -----
+
+
+def _markdown_allowed(kind: Kind) -> str:
+    if isinstance(kind, Choice):
+        if kind.options == HIDEABLE:
+            return "keys with a control, e.g. `data.noise`"
+        return ", ".join(f"`{o}`" for o in kind.options)
+    if isinstance(kind, Num) and kind.kind is int:
+        return f"{kind.lo:,.0f} to {kind.hi:,.0f}".replace(f"{MAX_SEED:,}", "2³²−1")
+    if isinstance(kind, Items):
+        each = _markdown_allowed(kind.item)
+        unique = ", each at most once" if kind.unique else ""
+        if kind.min_len == kind.max_len:
+            return f"{kind.min_len} numbers, each {each}"
+        return f"a list of {kind.min_len} to {kind.max_len}, each {each}{unique}"
+    if isinstance(kind, NumOrItems):
+        return f"{kind.num.describe()}, or a list of them"
+    if isinstance(kind, Flag):
+        return "`true`, `false`"
+    return kind.describe()
+
+
+def markdown_table(section: str) -> str:
+    """The README's table of one section: key, default, allowed, meaning."""
+    import json
+
+    lines = ["| key | default | allowed | meaning |", "|---|---|---|---|"]
+    for s in section_rows(section):
+        default = json.dumps(list(s.default) if isinstance(s.default, tuple) else s.default)
+        allowed = _markdown_allowed(s.allowed) + (f"; {s.note}" if s.note else "")
+        meaning = s.tip.replace("|", "\\|")
+        lines.append(f"| `{s.name}` | `{default}` | {allowed} | {meaning} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    for name in SECTIONS:
+        print(f"### `{name}`\n\n{markdown_table(name)}\n")

@@ -1,0 +1,156 @@
+"""Points given by the user: drawn in the window, or read from a CSV file.
+
+A CSV file has a header naming the columns x1, x2, label and, optionally, split (train /
+val / test); other columns are ignored, and so are blank lines. Labels are whole numbers
+0..K−1, K from 2 to 5, none missing. `Points` hold the same in memory, so drawn points
+train without any file; `write_points` writes them in the format `load_points` reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import pathlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.errors import InputError
+
+MAX_CSV_ROWS = 20_000
+MAX_CSV_CLASSES = 5
+SPLITS = ("train", "val", "test")
+
+
+@dataclass(frozen=True, eq=False)
+class Points:
+    """X : (n, 2) float64, y : (n,) int64 in 0..K−1, split : (n,) of SPLITS or None
+    (then the config's data.split splits them). Compared by identity: a new set of points
+    is a new object."""
+
+    X: np.ndarray
+    y: np.ndarray
+    split: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+def write_points(path, points: Points) -> None:
+    """Write the points as CSV: x1,x2,label (and split, when they have one), every digit."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(points_text(points))
+
+
+def points_text(points: Points) -> str:
+    """The CSV text `write_points` writes."""
+    out = io.StringIO()
+    rows = csv.writer(out, lineterminator="\n")
+    split = points.split
+    rows.writerow(["x1", "x2", "label"] + (["split"] if split is not None else []))
+    for i, ((a, b), k) in enumerate(zip(points.X, points.y)):
+        row = [repr(float(a)), repr(float(b)), int(k)]
+        rows.writerow(row + ([str(split[i])] if split is not None else []))
+    return out.getvalue()
+
+
+def points_from_text(text: str, name: str) -> Points:
+    """The points of CSV `text`, as `load_points` reads a file; messages name `name`."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return _parse(name, reader)
+    except csv.Error as exc:
+        raise InputError(f"{name}: line {reader.line_num}: {exc}") from None
+
+
+def load_points(path) -> Points:
+    """The points of a CSV file (module docstring); any problem is an `InputError` naming
+    the file and the line and column."""
+    path = pathlib.Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+        if b"\0" in head:
+            raise InputError(f"{path}: binary content; expected a CSV text file")
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            try:
+                return _parse(path, reader)
+            except csv.Error as exc:
+                raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file; expected CSV") from None
+
+
+def _parse(path, reader) -> Points:
+    rows = (row for row in reader if any(cell.strip() for cell in row))
+    header = next(rows, None)
+    if header is None:
+        raise InputError(f"{path}: the file is empty; expected a header x1,x2,label")
+    names = [cell.strip().lower() for cell in header]
+    at = f"{path}: line {reader.line_num}"
+    for name in set(names) & {"x1", "x2", "label", "split"}:
+        if names.count(name) > 1:
+            raise InputError(f"{at}: the header names column {name} twice")
+    missing = [name for name in ("x1", "x2", "label") if name not in names]
+    if missing:
+        raise InputError(f"{at}: no column {', '.join(missing)}; the header needs x1,x2,label")
+    col = {name: names.index(name) for name in ("x1", "x2", "label", "split") if name in names}
+    width = max(col.values()) + 1
+
+    X, y, splits = [], [], []
+    for row in rows:
+        at = f"{path}: line {reader.line_num}"
+        if len(X) == MAX_CSV_ROWS:
+            raise InputError(f"{at}: more than {MAX_CSV_ROWS} data rows")
+        if len(row) < width:
+            raise InputError(f"{at}: {len(row)} cells; column {names[width - 1]} is cell {width}")
+        X.append([_number(at, "x1", row[col["x1"]]), _number(at, "x2", row[col["x2"]])])
+        y.append(_label(at, row[col["label"]]))
+        if "split" in col:
+            splits.append(_split_name(at, row[col["split"]]))
+    if not X:
+        raise InputError(f"{path}: no data rows under the header")
+    present = sorted(set(y))
+    if len(present) < 2:
+        raise InputError(f"{path}: column label: every row has label {present[0]}; need 2 classes")
+    absent = sorted(set(range(present[-1] + 1)) - set(present))
+    if absent:
+        raise InputError(
+            f"{path}: column label: no row has label {absent[0]}; labels must be 0..K−1 "
+            f"with none missing (found {', '.join(map(str, present))})"
+        )
+    if splits and "train" not in splits:
+        raise InputError(f"{path}: column split: no row is in train; the training split is empty")
+    names_out = np.array(splits, dtype="<U5") if splits else None
+    return Points(np.array(X, dtype=np.float64), np.array(y, dtype=np.int64), names_out)
+
+
+def _number(at: str, column: str, cell: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a finite number")
+    return value
+
+
+def _label(at: str, cell: str) -> int:
+    value = _number(at, "label", cell)
+    if not value.is_integer() or not 0 <= value < MAX_CSV_CLASSES:
+        raise InputError(
+            f"{at}, column label: {cell.strip()!r} is not a class label; "
+            f"labels are whole numbers 0..K−1 with K from 2 to {MAX_CSV_CLASSES}"
+        )
+    return int(value)
+
+
+def _split_name(at: str, cell: str) -> str:
+    name = cell.strip().lower()
+    if name not in SPLITS:
+        raise InputError(f"{at}, column split: {cell.strip()!r} is not train, val or test")
+    return name

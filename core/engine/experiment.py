@@ -1,0 +1,36 @@
+"""An experiment: a config and where its data comes from, all a run needs to start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.config.schema import Config, needs_new_run, with_value
+from core.data.points import Points
+from core.engine.run import Run
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """`config`, with `base_dir` (what a relative data.csv is relative to) and, for kind
+    "csv", `points` held in memory (drawn or imported) instead of the file's."""
+
+    config: Config
+    base_dir: Path | None = None
+    points: Points | None = None
+
+    def start(self, run_id: int = 0) -> Run:
+        return Run(self.config, run_id=run_id, base_dir=self.base_dir, points=self.points)
+
+    def needs_new_run(self, other: Experiment) -> bool:
+        """True when `other` cannot continue this experiment's run (see `needs_new_run`):
+        the file and its folder count only while the points come from the file."""
+        if self.points is not other.points:
+            return True
+        mine, theirs = self.config, other.config
+        if self.points is not None:  # the same points in memory: the file is not read
+            mine = with_value(mine, "data.csv", None)
+            theirs = with_value(theirs, "data.csv", None)
+        elif mine.data.kind == "csv" and self.base_dir != other.base_dir:
+            return True
+        return needs_new_run(mine, theirs)

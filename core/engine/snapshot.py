@@ -1,0 +1,61 @@
+"""What a run reports: its status, the facts fixed at its start, and snapshots of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from core.config.schema import Config
+from core.data.dataprep import Data
+from core.probes.layerstats import LayerStats
+from core.probes.neurons import Neurons
+from core.probes.surface import Surface
+
+
+class Status(str, Enum):
+    """Where a run is. A str, so it prints and compares as its value ("diverged")."""
+
+    RUNNING = "running"
+    FINISHED = "finished"  # train.epochs reached
+    EARLY_STOPPED = "early_stopped"  # val loss stopped improving; the best θ restored
+    DIVERGED = "diverged"  # a non-finite loss or parameter
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What stays fixed for a run's whole life: its id, config at the start, data, sizes."""
+
+    run_id: int
+    config: Config
+    data: Data
+    sizes: tuple[int, ...]  # (n_0, …, n_L): inputs, hidden layers, outputs
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the window draws, as fresh arrays the run will not touch again.
+
+    `metrics[split]` holds loss, error, accuracy of θ at `epoch` (NaN for an empty split);
+    `history` maps 'epoch' : (n,) and each '<split>_loss' / '<split>_error' : (n,) and
+    'grad_norm' : (n, L) to the recorded epochs.
+    """
+
+    run_id: int
+    epoch: int
+    status: Status
+    diverged_at: int | None
+    best_epoch: int | None
+    stopped_epoch: int | None
+    metrics: dict[str, dict[str, float]]
+    history: dict[str, np.ndarray]
+    layers: LayerStats | None
+    surface: Surface | None
+    updates: int
+    train_seconds: float
+    config: Config  # as the run has it now, hot changes included
+    neurons: Neurons | None = None

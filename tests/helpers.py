@@ -1,0 +1,29 @@
+"""What several test modules share: a small config, waiting for the session's run."""
+
+import json
+
+
+def wait_for_run(qtbot, session, timeout=10_000):
+    """Until the session's current run has started."""
+    qtbot.waitUntil(
+        lambda: session.info is not None and session.info.run_id == session.run_id,
+        timeout=timeout,
+    )
+
+
+SMALL = {
+    "schema": 1,
+    "data": {"n_points": 200},
+    "model": {"hidden": [6, 6]},
+    "train": {"epochs": 100000},
+}
+
+
+def small_config(**sections):
+    """A config that trains fast and long: SMALL with the given sections' keys changed."""
+    from core.config.schema import config_from_dict
+
+    raw = json.loads(json.dumps(SMALL))
+    for name, values in sections.items():
+        raw[name].update(values)
+    return config_from_dict(raw)

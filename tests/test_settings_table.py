@@ -1,0 +1,102 @@
+"""The settings table is the one place for each setting: the config dataclasses, the
+registries of the engine, `needs_new_run`, classroom mode and the README agree with it."""
+
+from pathlib import Path
+
+import pytest
+
+from core.config import controls
+from core.config.schema import (
+    SECTION_CLASSES,
+    Config,
+    needs_new_run,
+    value_of,
+    with_value,
+)
+from core.config.table import BY_KEY, HIDEABLE, SECTIONS, SETTINGS, markdown_table, section_rows
+from core.config.values import Choice, Flag, Items, Num, NumOrItems
+from core.data.datasets import KINDS
+from core.data.features import FEATURES
+from core.engine.activations import ACTIVATIONS
+from core.engine.initializers import INITIALIZERS
+from core.engine.optimizers import OPTIMIZERS
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def as_json(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.key)
+def test_every_default_is_allowed_by_its_own_row(setting):
+    assert setting.allowed.check(setting.key, as_json(setting.default)) == setting.default
+
+
+def test_the_config_dataclasses_have_exactly_the_rows_with_their_defaults():
+    for section in SECTIONS:
+        cls = SECTION_CLASSES[section]
+        rows = section_rows(section)
+        assert [f for f in cls.__dataclass_fields__] == [s.name for s in rows]
+        assert [getattr(cls(), s.name) for s in rows] == [s.default for s in rows]
+
+
+def test_choices_list_exactly_the_engines_registries():
+    assert BY_KEY["data.kind"].allowed.options == (*KINDS, "csv")
+    assert BY_KEY["model.activation"].allowed.options == tuple(ACTIVATIONS)
+    assert BY_KEY["model.init"].allowed.options == tuple(INITIALIZERS)
+    assert BY_KEY["train.optimizer"].allowed.options == OPTIMIZERS
+    assert BY_KEY["data.features"].allowed.item.options == FEATURES
+    for setting in SETTINGS:
+        if isinstance(setting.control, controls.Combo) and isinstance(setting.allowed, Choice):
+            assert tuple(setting.control.options) == setting.allowed.options
+
+
+def test_option_texts_must_cover_the_registry_exactly():
+    with pytest.raises(ValueError):
+        controls.options_for(("relu", "tanh"), {"relu": ("ReLU", "")})
+
+
+def another_value(setting):
+    """A valid value of the row other than its default."""
+    kind, default = setting.allowed, setting.default
+    if isinstance(kind, Choice):
+        return next(o for o in kind.options if o != default)
+    if isinstance(kind, Flag):
+        return not default
+    if isinstance(kind, Num):
+        return kind.hi if default != kind.hi else kind.lo
+    if isinstance(kind, NumOrItems):
+        return 0.5
+    if isinstance(kind, Items):
+        if isinstance(kind.item, Choice):
+            return tuple(o for o in kind.item.options if o not in default)[:1] or default[:1]
+        return {"data.split": (0.5, 0.25, 0.25), "model.hidden": (3,)}[setting.key]
+    return "other.csv"
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.key)
+def test_a_change_needs_a_new_run_exactly_when_its_row_is_structural(setting):
+    value = another_value(setting)
+    assert value != setting.default
+    changed = with_value(Config(), setting.key, value)
+    assert value_of(changed, setting.key) == value
+    assert needs_new_run(Config(), changed) == (not setting.hot)
+
+
+def test_classroom_mode_may_hide_every_key_with_a_control_and_no_other():
+    assert set(HIDEABLE) == {s.key for s in SETTINGS if s.control is not None}
+    assert "data.csv" not in HIDEABLE and "train.seed" not in HIDEABLE
+    assert BY_KEY["classroom.hidden"].allowed.item.options == HIDEABLE
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_the_readme_lists_each_section_exactly_as_the_table(section):
+    text = README.read_text(encoding="utf-8")
+    assert f"### `{section}`\n\n{markdown_table(section)}\n" in text
+
+
+def test_every_control_has_a_label_a_group_and_a_tooltip():
+    for setting in SETTINGS:
+        if setting.control is not None:
+            assert setting.label and setting.group and len(setting.tip) > 20
