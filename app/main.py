@@ -145,13 +145,15 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QFontDatabase, QFontInfo
 
+    from core.engine.snapshot import Status
+
     outcome = {"code": 1, "message": "timed out before a frame was drawn"}
     first_frame = []
 
     def on_frame(snapshot) -> None:
         if not first_frame:
             first_frame.append(time.perf_counter() - STARTED)
-        if snapshot.epoch < epochs and snapshot.status == "running":
+        if snapshot.epoch < epochs and snapshot.status == Status.RUNNING:
             return
         window.views.catch_up()
         image = window.grab()

@@ -6,7 +6,7 @@ import pytest
 
 from core.config.schema import config_from_dict
 from core.engine.run import Run
-from core.probes.neurons import MAX_UNITS, shown_units
+from core.probes.neurons import MAX_SHOWN_UNITS, shown_units
 
 
 def make_run(hidden, init="xavier", activation="tanh", epochs=3, lr=0.3):
@@ -33,8 +33,8 @@ def test_neuron_maps_are_each_units_output_over_the_grid():
     run = make_run([5, 40])
     neurons = run.neurons()
     G = neurons.maps[0].shape[-1]
-    assert [m.shape[0] for m in neurons.maps] == [2, 5, MAX_UNITS, 1]
-    assert neurons.weights[2].shape == (5, MAX_UNITS)
+    assert [m.shape[0] for m in neurons.maps] == [2, 5, MAX_SHOWN_UNITS, 1]
+    assert neurons.weights[2].shape == (5, MAX_SHOWN_UNITS)
     # the first input feature is x1, which grows along each row of the grid
     assert np.all(np.diff(neurons.maps[0][0], axis=1) > 0)
     # a unit of layer 1 is tanh(x · W[:, j] + b[j]) at every grid point
@@ -80,7 +80,7 @@ def test_edges_and_thumbnails_follow_depth_and_width(diagram):
     assert len(diagram.columns) == 4
     assert diagram.columns[2].image.shape[0] > diagram.columns[1].image.shape[0]
     draw(diagram, make_run([5, 40, 2]))
-    assert drawn_edges(diagram) == 2 * 5 + 5 * MAX_UNITS + MAX_UNITS * 2 + 2 * 1
+    assert drawn_edges(diagram) == 2 * 5 + 5 * MAX_SHOWN_UNITS + MAX_SHOWN_UNITS * 2 + 2 * 1
     assert len(diagram.columns) == 5
     assert "+24 hidden" in diagram.labels[2].textItem.toPlainText()
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.session import Session
-from app.style.palette import VERDICT_COLORS, class_color
+from app.style.palette import GRADCHECK_COLORS, class_color
 from app.style.plot_style import apply_font
 from core.engine.params import Layout
 from core.engine.snapshot import RunInfo
@@ -263,7 +263,7 @@ class GradCheckPage(QWidget):
             f"rows{bug}."
         )
         self.verdict.setText(f"difference ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) = {r.difference:.2e}: {r.verdict}")
-        red, green, blue = VERDICT_COLORS[r.verdict]
+        red, green, blue = GRADCHECK_COLORS[r.verdict]
         self.verdict.setStyleSheet(
             f"#verdict {{ background: rgb({red}, {green}, {blue}); color: rgb(20, 20, 20);"
             " padding: 6px; border-radius: 4px; font-weight: bold; }"
@@ -275,7 +275,7 @@ class GradCheckPage(QWidget):
             for j, cell in enumerate(cells):
                 item = QTableWidgetItem(cell)
                 if j:
-                    item.setBackground(QBrush(QColor(*VERDICT_COLORS[text])))
+                    item.setBackground(QBrush(QColor(*GRADCHECK_COLORS[text])))
                 self.blocks.setItem(i, j, item)
         self.worst.setRowCount(len(r.worst))
         for i, w in enumerate(r.worst):

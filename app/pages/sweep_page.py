@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from app.session import Session
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, scaled
-from core.engine.snapshot import RunInfo
+from core.engine.snapshot import RunInfo, Status
 from core.errors import InputError
 from core.lessons.sweep import PARAMETERS, Point, PointResult, run_point, sweep_points
 
@@ -336,7 +336,7 @@ class SweepPage(QWidget):
         self.results.append(result)
         self.results.sort(key=lambda r: r.x)
         self.progress.setValue(self.progress.value() + 1)
-        if result.status == "diverged":
+        if result.status == Status.DIVERGED:
             self._problems.append(f"{result.value:g} diverged")
         self._draw()
 

@@ -20,7 +20,7 @@ SPLIT_LABEL = {"train": "train", "val": "validation", "test": "test"}
 BAYES_COLOR = (90, 90, 90)
 # gradient-check verdicts, from core.probes.gradcheck.BANDS: Okabe–Ito bluish green, yellow,
 # orange, vermillion
-VERDICT_COLORS = {
+GRADCHECK_COLORS = {
     "great": (0, 158, 115),
     "fine, but look closer": (240, 228, 66),
     "worry": (230, 159, 0),

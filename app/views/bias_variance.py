@@ -28,7 +28,7 @@ ROWS = ("Bayes error", "train error", "val error", "avoidable bias", "variance")
 ROW_COLORS = (BAYES_COLOR, SPLIT_COLORS["train"], SPLIT_COLORS["val"])
 HIGH_COLOR = (213, 94, 0)  # vermillion: a gap over the threshold
 LOW_COLOR = (0, 158, 115)  # bluish green: a gap under it
-VERDICT_COLORS = {
+DIAGNOSIS_COLORS = {
     "fine": "#0b6e4f",
     "high bias": "#a33b00",
     "high variance": "#a33b00",
@@ -162,7 +162,7 @@ class BiasVarianceView(QWidget):
             return
         self.verdict.setText(d.verdict[0].upper() + d.verdict[1:])
         self.verdict.setStyleSheet(
-            f"#verdict {{ color: white; background: {VERDICT_COLORS[d.verdict]};"
+            f"#verdict {{ color: white; background: {DIAGNOSIS_COLORS[d.verdict]};"
             " border-radius: 5px; padding: 6px; }"
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)

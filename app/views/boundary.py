@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
 from app.style.plot_style import apply_font, apply_legend_font, cache_axes
 from app.views.contour import boundary_segments
-from core.engine.snapshot import RunInfo, Snapshot
+from core.engine.snapshot import RunInfo, Snapshot, Status
 
 SPLIT_STYLE = {  # symbol, filled
     "train": ("o", True),
@@ -205,7 +205,7 @@ class BoundaryView(QWidget):
         dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
         self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, R * dx, R * dy))
         self._draw_contours(surface.probs)
-        if snapshot.status == "diverged":
+        if snapshot.status == Status.DIVERGED:
             self.show_banner(
                 f"Diverged at epoch {snapshot.diverged_at}: the loss became inf or NaN.\n"
                 "Lower the learning rate or use a smaller init (He, Xavier), then press Reset."

@@ -23,7 +23,7 @@ from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, cache_axes, scaled
 from app.worker import Products
 from core.data.points import SPLITS
-from core.engine.snapshot import RunInfo, Snapshot
+from core.engine.snapshot import RunInfo, Snapshot, Status
 
 
 class CurvesView(QWidget):
@@ -155,7 +155,7 @@ class CurvesView(QWidget):
 
     def _show_early_stop(self, snapshot: Snapshot) -> None:
         """The patience line, the restored θ's errors as markers at the best epoch and text."""
-        stopped = snapshot.status == "early_stopped"
+        stopped = snapshot.status == Status.EARLY_STOPPED
         for line in self.stop_lines:
             line.setVisible(stopped)
             if stopped:

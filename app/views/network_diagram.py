@@ -24,7 +24,7 @@ from app.style.palette import CLASS_COLORS
 from app.style.plot_style import scaled
 from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot
-from core.probes.neurons import MAX_UNITS, Neurons
+from core.probes.neurons import MAX_SHOWN_UNITS, Neurons
 
 PITCH_X = 3.0  # column pitch, in thumbnail widths
 PITCH_Y = 1.25  # row pitch
@@ -61,12 +61,12 @@ def thumbnail_strip(maps: np.ndarray, gap: int) -> np.ndarray:
     return strip.reshape(-1, G)[: k * (G + gap) - gap]
 
 
-class Layout:
+class DiagramLayout:
     """Where the shown units and edges sit, for sizes (n_0, …, n_L); 1 unit = a thumbnail."""
 
     def __init__(self, sizes: tuple[int, ...]):
         self.sizes = sizes
-        self.shown = [min(n, MAX_UNITS) for n in sizes]
+        self.shown = [min(n, MAX_SHOWN_UNITS) for n in sizes]
         tallest = max(self.shown)
         self.top = [(tallest - k) * PITCH_Y / 2 for k in self.shown]
         self.height = (tallest - 1) * PITCH_Y + 1
@@ -108,7 +108,7 @@ class Layout:
 
 
 def edge_values(neurons: Neurons, gradients: bool) -> np.ndarray:
-    """(E,) W (or dW) of every shown edge, in `Layout.edges` order."""
+    """(E,) W (or dW) of every shown edge, in `DiagramLayout.edges` order."""
     blocks = neurons.grads if gradients else neurons.weights
     return np.concatenate([b.ravel() for b in blocks[1:]]) if len(blocks) > 1 else np.empty(0)
 
@@ -131,7 +131,7 @@ class DiagramView(QWidget):
         super().__init__(parent)
         self.scale = 1.0
         self.font_ = QFont()
-        self.layout_: Layout | None = None
+        self.layout_: DiagramLayout | None = None
         self.features: tuple[str, ...] = ()
         self.neurons: Neurons | None = None
         self.selected: tuple[int, int] | None = None  # (layer, unit index in the layer)
@@ -198,7 +198,7 @@ class DiagramView(QWidget):
 
     def set_run(self, info: RunInfo) -> None:
         self.features = tuple(info.config.data.features)
-        self.layout_ = Layout(tuple(info.sizes))
+        self.layout_ = DiagramLayout(tuple(info.sizes))
         self.neurons = None
         self.selected = None
         self.large_plot.hide()
@@ -215,8 +215,8 @@ class DiagramView(QWidget):
                 if layer == 0
                 else ("output" if layer == len(info.sizes) - 1 else f"layer {layer}")
             )
-            if n > MAX_UNITS:
-                name += f"\n+{n - MAX_UNITS} hidden"
+            if n > MAX_SHOWN_UNITS:
+                name += f"\n+{n - MAX_SHOWN_UNITS} hidden"
             label = pg.TextItem(name, color=(40, 40, 40), anchor=(0.5, 0))
             label.setFont(scaled(self.font_, 0.85))
             label.setPos(layer * PITCH_X + 0.5, self.layout_.height + 0.2)

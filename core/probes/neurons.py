@@ -2,10 +2,10 @@
 
 For sizes (n_0, …, n_L) and a G×G grid (see `core.probes.surface.grid_points`), one forward
 pass gives A[l] : (G·G, n_l) for l = 0..L (A[0] the network's inputs, A[L] the logits).
-A layer wider than `max_units` shows its `max_units` most active units, the activity of
+A layer wider than `max_shown` shows its `max_shown` most active units, the activity of
 unit j being mean_grid |A[l][:, j]|; the shown units keep their order in the layer.
 
-    units[l]    (k_l,) int        indices of the shown units of layer l, k_l ≤ max_units
+    units[l]    (k_l,) int        indices of the shown units of layer l, k_l ≤ max_shown
     maps[l]     (k_l, G, G)       their outputs, row i at x2_i, column j at x1_j
     weights[l]  (k_{l−1}, k_l)    W[l] between the shown units, l = 1..L (weights[0] is empty)
     grads[l]    (k_{l−1}, k_l)    dW[l] of the last update between the same units
@@ -24,7 +24,7 @@ from core.engine.params import Params
 from core.probes.surface import grid_points
 
 GRID = 24
-MAX_UNITS = 16
+MAX_SHOWN_UNITS = 16
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,11 @@ class Neurons:
     grads: list[np.ndarray]
 
 
-def shown_units(activity: np.ndarray, max_units: int) -> np.ndarray:
-    """Indices of the `max_units` largest entries of activity : (n,), in ascending order."""
-    if len(activity) <= max_units:
+def shown_units(activity: np.ndarray, max_shown: int) -> np.ndarray:
+    """Indices of the `max_shown` largest entries of activity : (n,), in ascending order."""
+    if len(activity) <= max_shown:
         return np.arange(len(activity))
-    return np.sort(np.argsort(-activity, kind="stable")[:max_units])
+    return np.sort(np.argsort(-activity, kind="stable")[:max_shown])
 
 
 class NeuronEvaluator:
@@ -55,10 +55,10 @@ class NeuronEvaluator:
         sizes: tuple[int, ...],
         dtype,
         grid: int = GRID,
-        max_units: int = MAX_UNITS,
+        max_shown: int = MAX_SHOWN_UNITS,
     ):
         self.grid = grid
-        self.max_units = max_units
+        self.max_shown = max_shown
         self.sizes = tuple(sizes)
         self._inputs = pipeline(grid_points(extent, grid), dtype)
         self._ws = Workspace(sizes, grid * grid, dtype)
@@ -69,7 +69,7 @@ class NeuronEvaluator:
             forward(params, self._inputs, act, self._ws)
             units, maps = [], []
             for A in self._ws.A:
-                shown = shown_units(np.abs(A).mean(axis=0), self.max_units)
+                shown = shown_units(np.abs(A).mean(axis=0), self.max_shown)
                 units.append(shown)
                 maps.append(np.ascontiguousarray(A[:, shown].T).reshape(-1, G, G).copy())
         weights, dws = [np.empty((0, 0))], [np.empty((0, 0))]
