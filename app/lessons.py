@@ -1,26 +1,32 @@
-"""The Lesson tab: what the loaded preset is about, and a browser through the lessons.
+"""The lessons: the text of the loaded preset beside the boundary, and Previous / Next.
 
-A preset `NAME.json` may have a `NAME.md` beside it: a `# Title`, an explanation with its
+A preset `NAME.json` has a `NAME.md` beside it: a `# Title`, an explanation with its
 formula written out, and a `## What to look for` section. The lessons are the presets
-named in `resources/lessons.txt`, in that order; Previous and Next open them in turn.
-A config opened from anywhere else shows its own `.md` if it has one.
+named in `resources/lessons.txt`, in that order. A config opened from anywhere else shows
+its own `.md` if it has one.
+
+The text comes from files that travel between machines, so it is read as untrusted: the
+`.md` and every image it names must be a regular local file under a size limit (never a
+device, a pipe or a link loop, which could block or exhaust the window).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QFont, QTextDocument
+from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QToolButton, QWidget
 
 from app.session import Session
+from app.style.elided_label import ElidedLabel
 from resources import PRESETS, lesson_names
 
-NO_TEXT = (
-    "This config has no description. The lessons (Previous / Next above, or the Presets "
-    "menu) each tell one story of the lecture here."
-)
+MAX_TEXT_BYTES = 200_000
+MAX_IMAGE_BYTES = 2_000_000
+NO_TEXT = "This config has no description."
 
 
 def description_path(config_path: Path) -> Path:
@@ -31,67 +37,117 @@ def lesson_paths() -> list[Path]:
     return [PRESETS / f"{name}.json" for name in lesson_names()]
 
 
+def read_small_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except (OSError, ValueError):
+        return None
+    return data if len(data) <= limit else None
+
+
+def description(config_path: Path | None) -> str | None:
+    """The Markdown text beside a config, or None."""
+    if config_path is None:
+        return None
+    data = read_small_file(description_path(config_path), MAX_TEXT_BYTES)
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
 def markdown_title(config_path: Path) -> str | None:
     """The `# Title` of the preset's description, if it has one."""
-    try:
-        first = description_path(config_path).read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, IndexError):
-        return None
+    text = description(config_path)
+    first = text.splitlines()[0] if text else ""
     return first[2:].strip() if first.startswith("# ") else None
 
 
-class LessonPage(QWidget):
-    title = "Lesson"
+def lesson_index(config_path: Path | None) -> int | None:
+    if config_path is None:
+        return None
+    resolved = Path(config_path).resolve()
+    paths = [p.resolve() for p in lesson_paths()]
+    return paths.index(resolved) if resolved in paths else None
 
-    open_requested = Signal(object)  # the Path of a lesson's preset to open
+
+class LessonText(QTextBrowser):
+    """The loaded config's description; images only from small regular local files."""
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setOpenExternalLinks(True)
+        self._folder: Path | None = None
         session.source_changed.connect(self.show_config)
-        self.lessons = lesson_paths()
-        self.index: int | None = None
-        self.previous = QPushButton("◀ Previous")
-        self.next = QPushButton("Next ▶")
-        self.previous.setToolTip("Open the previous lesson")
-        self.next.setToolTip("Open the next lesson")
-        self.position = QLabel()
-        self.position.setAlignment(Qt.AlignCenter)
-        bar = QHBoxLayout()
-        bar.addWidget(self.previous)
-        bar.addWidget(self.position, 1)
-        bar.addWidget(self.next)
-        self.browser = QTextBrowser()
-        self.browser.setOpenExternalLinks(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(bar)
-        layout.addWidget(self.browser)
-        self.previous.clicked.connect(lambda: self._step(-1))
-        self.next.clicked.connect(lambda: self._step(+1))
         self.show_config(None)
 
     def show_config(self, config_path: Path | None) -> None:
-        """Show the description next to `config_path` and where it sits among the lessons."""
-        resolved = Path(config_path).resolve() if config_path is not None else None
-        paths = [p.resolve() for p in self.lessons]
-        self.index = paths.index(resolved) if resolved in paths else None
-        md = description_path(config_path) if config_path is not None else None
-        try:
-            text = md.read_text(encoding="utf-8") if md is not None else NO_TEXT
-        except OSError:
-            text = NO_TEXT
-        self.browser.setMarkdown(text)
+        """The description without its `# Title` (the lesson navigator shows that)."""
+        self._folder = Path(config_path).resolve().parent if config_path else None
+        text = description(config_path) or NO_TEXT
+        if text.startswith("# "):
+            text = text.partition("\n")[2].lstrip("\n")
+        self.setMarkdown(text)
+
+    def loadResource(self, kind: int, url: QUrl):
+        if kind != QTextDocument.ImageResource or self._folder is None:
+            return None
+        if url.scheme() not in ("", "file"):
+            return None  # nothing from the network
+        path = Path(url.toLocalFile() or url.path())
+        data = read_small_file(path if path.is_absolute() else self._folder / path, MAX_IMAGE_BYTES)
+        return data
+
+    def set_scale(self, scale: float, font: QFont) -> None:
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+
+
+class LessonNavigator(QWidget):
+    """◀ Lesson 3 of 21: its title ▶, for the toolbar; asks for a lesson by its path."""
+
+    open_requested = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lessons = lesson_paths()
+        self.index: int | None = None
+        self.previous = QToolButton()
+        self.previous.setText("◀")
+        self.previous.setToolTip("The previous lesson")
+        self.next = QToolButton()
+        self.next.setText("▶")
+        self.next.setToolTip("The next lesson")
+        self.position = ElidedLabel(min_chars=12)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.previous)
+        layout.addWidget(self.position, 1)
+        layout.addWidget(self.next)
+        self.previous.clicked.connect(lambda: self._step(-1))
+        self.next.clicked.connect(lambda: self._step(+1))
+        session.source_changed.connect(self.show_config)
+        self.show_config(None)
+
+    def show_config(self, config_path: Path | None) -> None:
+        self.index = lesson_index(config_path)
+        n = len(self.lessons)
         if self.index is None:
-            self.position.setText(f"{len(self.lessons)} lessons")
+            self.position.setText(f"{n} lessons")
+            self.position.setToolTip("▶ opens the first lesson")
         else:
-            self.position.setText(f"Lesson {self.index + 1} of {len(self.lessons)}")
-        self.previous.setEnabled(self.index is None or self.index > 0)
-        self.next.setEnabled(self.index is None or self.index < len(self.lessons) - 1)
+            title = markdown_title(self.lessons[self.index]) or ""
+            self.position.setText(f"Lesson {self.index + 1} of {n}: {title}")
+            self.position.setToolTip(title)
+        self.previous.setEnabled(self.index is not None and self.index > 0)
+        self.next.setEnabled(self.index is None or self.index < n - 1)
 
     def _step(self, delta: int) -> None:
         target = 0 if self.index is None else self.index + delta
         if 0 <= target < len(self.lessons):
             self.open_requested.emit(self.lessons[target])
-
-    def set_scale(self, scale: float, font: QFont) -> None:
-        self.browser.setFont(font)

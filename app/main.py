@@ -17,6 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from core import __version__
+from core.config.table import VIEWS
+
 STARTED = time.perf_counter()
 
 SELF_TEST_EPOCHS = 5
@@ -41,7 +44,10 @@ def window_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="classroom mode: projector mode, the config's chosen controls hidden",
     )
-    p.add_argument("--tab", help="show this view beside the boundary (its tab's title)")
+    p.add_argument("--view", help="show this view beside the boundary (see --list-views)")
+    p.add_argument("--tab", dest="view", help=argparse.SUPPRESS)  # the old name of --view
+    p.add_argument("--list-views", action="store_true", help="print the views' names and exit")
+    p.add_argument("--version", action="version", version=f"deepdials {__version__}")
     p.add_argument(
         "--settings",
         metavar="INI",
@@ -67,6 +73,15 @@ def _has_display() -> bool:
 
 def run_window(argv: list[str]) -> int:
     args = window_parser().parse_args(argv)
+    if args.list_views:
+        print("\n".join(VIEWS))
+        return 0
+    if args.view is not None and args.view not in VIEWS:
+        print(
+            f"deepdials: error: --view: no view {args.view!r}; there are: {', '.join(VIEWS)}",
+            file=sys.stderr,
+        )
+        return 2
     path = args.config or args.config_file
     headless = bool(args.screenshot or args.self_test)
     if headless and not os.environ.get("QT_QPA_PLATFORM"):
@@ -114,14 +129,8 @@ def run_window(argv: list[str]) -> int:
         window.large_fonts_action.setChecked(True)
     if args.classroom:
         window.classroom_action.setChecked(True)
-    if args.tab and not window.show_view(args.tab):
-        titles = ", ".join(window.views.titles())
-        print(
-            f"deepdials: error: --tab: no view {args.tab!r}; there are: {titles}", file=sys.stderr
-        )
-        window.close()
-        dispose(window)
-        return 2
+    if args.view:
+        window.show_view(args.view)
     if headless:
         epochs = SELF_TEST_EPOCHS if args.self_test else (args.epochs or 0)
         return capture(app, window, epochs, args.screenshot, args.self_test)

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from app.throttle import Throttle
 from app.worker import Products, TrainingWorker
 from core.config.schema import Config, edit
+from core.config.table import MAX_EPOCHS
 from core.data.points import Points
 from core.engine.experiment import Experiment
 from core.engine.snapshot import RunInfo, Snapshot, Status
@@ -37,6 +38,11 @@ from core.errors import InputError
 
 THROTTLE_MS = 80
 CLOSE_WAIT_MS = 2000
+
+
+def continued_limit(epochs: int) -> int:
+    """The epoch limit a finished run continues to: twice as many, within the limit."""
+    return min(2 * epochs, MAX_EPOCHS)
 
 
 class Session(QObject):
@@ -171,6 +177,40 @@ class Session(QObject):
 
     def toggle_play(self) -> None:
         self.set_playing(not self.playing)
+
+    def playback_action(self) -> tuple[str, str]:
+        """What the play button does now: its text and what it will do, in words."""
+        status, limit = self.status, self.config.train.epochs
+        if status == Status.FINISHED:
+            more = continued_limit(limit)
+            if more == limit:
+                return "Play", f"The run is at the largest epoch limit, {limit:,}"
+            return "Continue", f"Train on: the epoch limit goes from {limit:,} to {more:,}"
+        if status == Status.DIVERGED:
+            return "Play", "Diverged: there is nothing to train on. Reset (R) starts again"
+        if status == Status.EARLY_STOPPED:
+            return "Play", (
+                "Early stopping ended this run and restored its best epoch: switch early "
+                "stopping off and press Reset (R) to train on"
+            )
+        return ("Pause", "Pause training") if self.playing else ("Play", "Train")
+
+    def play_or_continue(self) -> None:
+        """Space: pause or play; on a finished run, train on with a higher epoch limit; on a
+        run that cannot go on (diverged, early stopped), say why."""
+        status = self.status
+        if status == Status.FINISHED:
+            limit = self.config.train.epochs
+            more = continued_limit(limit)
+            if more == limit:
+                self.say(self.playback_action()[1])
+                return
+            self.edit("train.epochs", more)
+            self.set_playing(True)
+        elif status in (Status.DIVERGED, Status.EARLY_STOPPED):
+            self.say(self.playback_action()[1])
+        else:
+            self.toggle_play()
 
     def step(self) -> None:
         self.playing = False

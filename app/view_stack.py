@@ -1,18 +1,19 @@
-"""The views and pages beside the boundary, one tab each, and which of them is drawn.
+"""The views and pages beside the boundary: one shown at a time, each one click away.
 
-The visible live view is drawn at most its `refresh_hz` times a second; a frame that
-skips it starts a short timer, so that once frames stop (paused, finished) the view is
-brought up to the last drawn snapshot. Switching tabs tells the session what the new
-view needs from each snapshot (`Products`).
+Every page has a `name` (what `--view` and a lesson's `lesson.view` use) and a `title`
+(what its button in the views toolbar says). The visible live view is drawn at most its
+`refresh_hz` times a second; a frame that skips it starts a short timer, so that once
+frames stop (paused, finished) the view is brought up to the last drawn snapshot.
+Switching views tells the session what the new one needs from each snapshot.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QFont
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.session import Session
 from app.views.protocol import LiveView, Page
@@ -22,12 +23,15 @@ from core.engine.snapshot import RunInfo, Snapshot, Status
 SETTLE_MS = 150
 
 
-class ViewStack(QTabWidget):
+class ViewStack(QStackedWidget):
+    page_changed = Signal(str)  # the name of the page now shown
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.setDocumentMode(True)
         self.pages: list[LiveView | Page] = []
+        self.actions_group = QActionGroup(self)
+        self.actions_group.setExclusive(True)
         self._drawn_at: dict[int, float] = {}
         self._shown: Snapshot | None = None  # the snapshot the visible view shows
         self.last: Snapshot | None = None  # the last snapshot drawn in the window
@@ -38,26 +42,40 @@ class ViewStack(QTabWidget):
         self.currentChanged.connect(self._on_current_changed)
 
     def add(self, page: LiveView | Page) -> None:
+        index = len(self.pages)
         self.pages.append(page)
-        self.addTab(page, page.title)
+        action = QAction(page.title, self)
+        action.setCheckable(True)
+        action.setToolTip(f"Show {page.title} beside the boundary")
+        action.triggered.connect(lambda _=False, i=index: self.setCurrentIndex(i))
+        self.actions_group.addAction(action)
+        self.addWidget(page)
+
+    def actions_list(self) -> list[QAction]:
+        return self.actions_group.actions()
 
     def current(self) -> LiveView | Page:
         return self.pages[self.currentIndex()]
 
-    def show_page(self, title: str) -> bool:
-        """Bring the page with this title to the front; False when there is none."""
+    def show_page(self, name: str) -> bool:
+        """Bring the page with this name (or title) to the front; False when there is none."""
         for index, page in enumerate(self.pages):
-            if page.title.lower() == title.lower():
+            if name.lower() in (page.name, page.title.lower()):
                 self.setCurrentIndex(index)
                 return True
         return False
 
-    def titles(self) -> list[str]:
-        return [page.title for page in self.pages]
+    def names(self) -> list[str]:
+        return [page.name for page in self.pages]
 
     def needs(self) -> Products:
         page = self.current()
         return page.needs if is_live(page) else Products()
+
+    def minimumSizeHint(self) -> QSize:
+        """Room for the largest page: every page fits whichever is shown."""
+        hints = [page.minimumSizeHint() for page in self.pages]
+        return QSize(max(h.width() for h in hints), max(h.height() for h in hints))
 
     # ----- drawing -----
 
@@ -89,15 +107,22 @@ class ViewStack(QTabWidget):
         if snapshot.layers is not None or not page.needs.layers:
             self._show(page, snapshot, time.perf_counter())
 
+    def redraw(self) -> None:
+        """Draw the last snapshot again in the visible view (after a change of scale)."""
+        self._shown = None
+        self.catch_up()
+
     def _show(self, page: LiveView, snapshot: Snapshot, now: float) -> None:
         page.show_snapshot(snapshot)
         self._drawn_at[id(page)] = now
         self._shown = snapshot
 
-    def _on_current_changed(self, _index: int) -> None:
+    def _on_current_changed(self, index: int) -> None:
+        self.actions_group.actions()[index].setChecked(True)
         self.session.set_products(self.needs())
         self._shown = None
         self.catch_up()
+        self.page_changed.emit(self.pages[index].name)
 
     def set_scale(self, scale: float, font: QFont) -> None:
         for page in self.pages:

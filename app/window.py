@@ -1,9 +1,16 @@
-"""The main window: controls on the left, the boundary in the middle, views on the right.
+"""The main window: controls, the boundary with the lesson beside it, and one view.
+
+    [playback · speed · ◀ lesson ▶]
+    [Curves | Bias / variance | Layers | … every view, one click each]
+    controls  |  boundary (equal scale)  |  the chosen view
+              |  the lesson's text       |
 
 It lays out and draws. The experiment and its training live in the `Session`; the
 controls, views, pages and tools are each handed the session. Frames come from the
 session through the `Renderer`, which draws the boundary, the visible view and the
-status line, and hands the frame back once painted.
+status line, and hands the frame back once painted. The columns are fitted to the
+window: the controls and the view get the width they need, the boundary a square as
+large as the rest allows.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,9 +33,9 @@ from PySide6.QtWidgets import (
 from app import preferences
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
+from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
 from app.pages.chain_page import ChainPage
 from app.pages.gradcheck_page import GradCheckPage
-from app.pages.lesson_page import LessonPage, lesson_paths, markdown_title
 from app.pages.normalization_page import NormalizationPage
 from app.pages.sweep_page import SweepPage
 from app.renderer import Renderer
@@ -43,21 +50,23 @@ from app.views.boundary import BoundaryView
 from app.views.curves import CurvesView
 from app.views.layer_views import DepthView, LayersView
 from app.views.network_diagram import DiagramView
+from app.wheel_guard import WheelGuard
 from core.config.schema import Config, with_value
 from core.engine.snapshot import RunInfo, Snapshot
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
 
-VIEWS_MIN_WIDTH = 300
-BOUNDARY_SHARE = 0.62
 LARGE_SCALE = 1.6
+LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
+BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
 SPEEDS = [
     ("max speed", None),
-    ("100 epochs/s", 100.0),
-    ("20 epochs/s", 20.0),
-    ("5 epochs/s", 5.0),
+    ("200 epochs/s", 200.0),
+    ("50 epochs/s", 50.0),
+    ("10 epochs/s", 10.0),
     ("1 epoch/s", 1.0),
 ]
+FIRST_SPEED = "50 epochs/s"  # slow enough to watch the first boundary form
 
 
 def preset_files() -> list[Path]:
@@ -93,16 +102,14 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        self.wheel_guard = WheelGuard(self.controls)
         self.boundary = BoundaryView()
+        self.lesson = LessonText(session)
         self.views = ViewStack(session)
         self.curves = CurvesView()
         self.bias_variance = BiasVarianceView()
-        self.bias_variance.remedy.connect(
-            lambda name: session.edit(*remedy_edit(session.config, name))
-        )
+        self.bias_variance.remedy.connect(self.apply_remedy)
         self.sweeps = SweepPage(session)
-        self.lesson = LessonPage(session)
         for page in (
             self.curves,
             self.bias_variance,
@@ -113,30 +120,30 @@ class MainWindow(QMainWindow):
             self.sweeps,
             GradCheckPage(session),
             NormalizationPage(session),
-            self.lesson,
         ):
             self.views.add(page)
-        # the boundary is what a class looks at: it gets the larger share, and no view's
-        # page may force the views wider than this (a wide page scrolls or clips instead)
-        self.views.setMinimumWidth(VIEWS_MIN_WIDTH)
-        split = self.views_splitter = QSplitter(Qt.Horizontal)
-        split.addWidget(self.boundary)
-        split.addWidget(self.views)
-        split.setCollapsible(0, False)
-        self._share_width()
-        main = QSplitter(Qt.Horizontal)
+        column = self.boundary_column = QSplitter(Qt.Vertical)
+        column.addWidget(self.boundary)
+        column.addWidget(self.lesson)
+        column.setCollapsible(0, False)
+        main = self.columns = QSplitter(Qt.Horizontal)
         main.addWidget(scroll)
-        main.addWidget(split)
-        main.setStretchFactor(1, 1)
-        main.setCollapsible(0, False)
+        main.addWidget(column)
+        main.addWidget(self.views)
+        for index in range(3):
+            main.setCollapsible(index, False)
         self.setCentralWidget(main)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.timeout.connect(self.fit_columns)
 
         self.status = StatusLine(self.statusBar())
         self.recording = BoundaryRecording()
         self.frame_drawn.connect(self.recording.add)
         self.files = FileTool(self, session, self.settings, self.boundary, self.recording)
         self.own_data = OwnDataTool(session, self.boundary, self)
-        self.lesson.open_requested.connect(self.files.open_config)
+        self.navigator = LessonNavigator(session)
+        self.navigator.open_requested.connect(self.files.open_config)
         self._build_actions()
         self.renderer = Renderer(self, session, self._draw)
 
@@ -145,17 +152,24 @@ class MainWindow(QMainWindow):
         session.problem.connect(self.status.message)
         session.playback_changed.connect(self._show_playback)
         session.config_changed.connect(self._on_config_changed)
+        self.views.page_changed.connect(lambda _: self._fit_timer.start(0))
 
         points = None
         startup_message = None
+        first_start = config is None
         if config is None and self.settings is not None:
             config, points, startup_message = preferences.last_experiment(self.settings)
+            first_start = config is None and startup_message is None
             geometry = self.settings.value("geometry")
             if geometry is not None:
                 self.restoreGeometry(geometry)
             if self.settings.value("large_fonts", False, type=bool):
                 self.large_fonts_action.setChecked(True)
-        session.load(config or Config(), base_dir, points, config_path)
+        if first_start:
+            config_path = lesson_paths()[0]
+            self.files.open_config(config_path)
+        else:
+            session.load(config or Config(), base_dir, points, config_path)
         if startup_message:
             self.status.message(startup_message)
 
@@ -204,17 +218,23 @@ class MainWindow(QMainWindow):
                 )
 
         run_menu = bar.addMenu("&Run")
-        self.play_action = self._action(
-            "Pause", Qt.Key_Space, session.toggle_play, tip="Play or pause training (Space)"
-        )
+        self.play_action = self._action("Pause", Qt.Key_Space, self.play_or_pause)
         self.step_action = self._action(
             "Step", Qt.Key_S, session.step, tip="Train one epoch, then pause (S)"
         )
         self.reset_action = self._action(
             "Reset", Qt.Key_R, session.reset, tip="Start again from the initial weights (R)"
         )
+        self.full_speed_action = self._action(
+            "Full speed",
+            None,
+            self._set_full_speed,
+            checkable=True,
+            tip="Train as fast as the machine allows (or back to the chosen speed)",
+        )
         for a in (self.play_action, self.step_action, self.reset_action):
             run_menu.addAction(a)
+        run_menu.addAction(self.full_speed_action)
 
         data_menu = bar.addMenu("&Data")
         for action in self.own_data.actions:
@@ -230,16 +250,16 @@ class MainWindow(QMainWindow):
         self.large_fonts_action = self._action(
             "&Projector mode (large fonts)",
             "Ctrl+L",
-            self.set_large_fonts,
+            self._apply_modes,
             checkable=True,
-            tip="Larger text, thicker lines and bigger points for a lecture hall",
+            tip="Larger text, thicker lines and bigger points for a lecture hall (Ctrl+L)",
         )
         self.classroom_action = self._action(
             "&Classroom mode",
             Qt.Key_F9,
-            self.set_classroom,
+            self._apply_modes,
             checkable=True,
-            tip="Projector mode, with the controls chosen for this config hidden (F9)",
+            tip="Large, with the controls chosen for this config hidden (F9)",
         )
         self.choose_hidden_action = self._action(
             "Controls to &hide in classroom mode…", None, self._choose_hidden
@@ -249,7 +269,7 @@ class MainWindow(QMainWindow):
             "D",
             self.boundary.set_discretize,
             checkable=True,
-            tip="Colour each pixel by its predicted class only, not by the confidence",
+            tip="Colour each pixel by its predicted class only, not by the confidence (D)",
         )
         self.log_action = self._action(
             "&Log-scale loss",
@@ -259,29 +279,28 @@ class MainWindow(QMainWindow):
             tip="Loss on a logarithmic axis",
         )
         self.split_actions = {}
-        for split, label in (
-            ("train", "training points"),
-            ("val", "validation points"),
-            ("test", "test points"),
-        ):
+        for split, label in (("train", "Train"), ("val", "Val"), ("test", "Test")):
             action = self._action(
-                f"Show {label}",
+                label,
                 None,
                 lambda on, s=split: self.boundary.set_split_visible(s, on),
                 checkable=True,
+                tip=f"Show the {label.lower()} points",
             )
             action.setChecked(True)
             self.split_actions[split] = action
         for a in (
             self.fullscreen_action,
+            self.large_fonts_action,
             self.classroom_action,
             self.choose_hidden_action,
-            self.large_fonts_action,
             self.discretize_action,
             self.log_action,
             *self.split_actions.values(),
         ):
             view.addAction(a)
+        for a in (*self.split_actions.values(), self.discretize_action):
+            self.boundary.toolbar.addAction(a)
 
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playback")
@@ -294,27 +313,34 @@ class MainWindow(QMainWindow):
         for label, rate in SPEEDS:
             self.speed.addItem(label, rate)
         self.speed.setToolTip("How fast training runs: slow it down to watch each epoch.")
-        self.speed.currentIndexChanged.connect(
-            lambda _: session.set_speed(self.speed.currentData())
-        )
+        self.speed.currentIndexChanged.connect(self._speed_chosen)
+        self.speed.setCurrentIndex(self.speed.findText(FIRST_SPEED))
         toolbar.addWidget(QLabel("  Speed "))
         toolbar.addWidget(self.speed)
+        toolbar.addAction(self.full_speed_action)
         toolbar.addSeparator()
-        for a in (self.discretize_action, *self.split_actions.values(), self.log_action):
-            toolbar.addAction(a)
-        self.split_actions["train"].setText("Train")
-        self.split_actions["val"].setText("Val")
-        self.split_actions["test"].setText("Test")
-        self.addToolBar(self.own_data.bar)
+        toolbar.addWidget(self.navigator)
+        self.addToolBarBreak()
+        views_bar = self.views_bar = QToolBar("Views")
+        views_bar.setObjectName("views")
+        views_bar.setMovable(False)
+        views_bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for action in self.views.actions_list():
+            views_bar.addAction(action)
+        self.addToolBar(views_bar)
+        self.addToolBar(Qt.BottomToolBarArea, self.own_data.bar)
 
     # ----- the experiment -----
 
     def _on_source_changed(self, path: Path | None) -> None:
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
+        view = self.session.config.lesson.view
+        if view is not None:
+            self.views.show_page(view)
 
     def _on_config_changed(self, config: Config) -> None:
-        if self.classroom_action.isChecked():
-            self.controls.set_hidden(config.classroom.hidden)
+        self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
+        self.controls.set_marked(config.lesson.controls)
 
     def _on_run_started(self, info: RunInfo) -> None:
         self.recording.start(info)
@@ -323,8 +349,29 @@ class MainWindow(QMainWindow):
         for split, action in self.split_actions.items():
             self.boundary.set_split_visible(split, action.isChecked())
 
+    def apply_remedy(self, name: str) -> None:
+        """One click of the basic recipe. On a run that has ended, the remedy starts a new
+        run, so that its effect is seen from the start."""
+        ended = self.session.status not in (None, "running")
+        if self.session.edit(*remedy_edit(self.session.config, name)) and ended:
+            self.session.reset()
+
+    # ----- playback -----
+
+    def play_or_pause(self) -> None:
+        self.session.play_or_continue()
+
     def _show_playback(self) -> None:
-        self.play_action.setText("Pause" if self.session.playing else "Play")
+        text, tip = self.session.playback_action()
+        self.play_action.setText(text)
+        self.play_action.setToolTip(f"{tip} (Space)")
+
+    def _speed_chosen(self) -> None:
+        self.full_speed_action.setChecked(False)
+        self.session.set_speed(self.speed.currentData())
+
+    def _set_full_speed(self, on: bool) -> None:
+        self.session.set_speed(None if on else self.speed.currentData())
 
     # ----- drawing -----
 
@@ -336,36 +383,56 @@ class MainWindow(QMainWindow):
         )
         self.frame_drawn.emit(snapshot)
 
-    def show_view(self, title: str) -> bool:
-        return self.views.show_page(title)
+    def show_view(self, name: str) -> bool:
+        return self.views.show_page(name)
+
+    # ----- the columns -----
+
+    def fit_columns(self) -> None:
+        """Controls and view at the width they need; the boundary a square as large as the
+        rest allows; a window too narrow for all three takes from the boundary first."""
+        total = self.columns.width()
+        controls = (
+            self.controls.sizeHint().width()
+            + self.controls_scroll.verticalScrollBar().sizeHint().width()
+            + 4
+        )
+        view = self.views.minimumSizeHint().width()
+        height = self.boundary_column.height()
+        lesson = round(height * LESSON_SHARE)
+        square = height - lesson - BOUNDARY_CHROME[1] - self.boundary.toolbar.sizeHint().height()
+        boundary = min(square + BOUNDARY_CHROME[0], total - controls - view)
+        boundary = max(boundary, self.boundary.minimumSizeHint().width())
+        self.columns.setSizes([controls, boundary, max(total - controls - boundary, view)])
+        self.boundary_column.setSizes([height - lesson, lesson])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start(0)
 
     # ----- view modes -----
 
-    def set_large_fonts(self, on: bool) -> None:
-        """Projector mode: every font, line and point scaled up by LARGE_SCALE."""
-        self.scale = LARGE_SCALE if on else 1.0
+    def _classroom(self) -> bool:
+        return self.classroom_action.isChecked()
+
+    def _apply_modes(self, _on: bool = False) -> None:
+        """Projector mode (Ctrl+L) and classroom mode (F9) are set apart; either one makes
+        everything large, and leaving both restores the normal look exactly."""
+        large = self.large_fonts_action.isChecked() or self._classroom()
+        self.scale = LARGE_SCALE if large else 1.0
         font = QApplication.font()
         font.setPointSizeF(self._base_font_size * self.scale)
         QApplication.setFont(font)
         self.setFont(font)
         self.boundary.set_scale(self.scale, font)
         self.views.set_scale(self.scale, font)
-        self._share_width()
-        self.controls.adjustSize()
-        self.controls_scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        self.views.redraw()
+        self.lesson.set_scale(self.scale, font)
+        self.controls.set_scale(self.scale)
+        self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
+        self._fit_timer.start(0)
         if self.settings is not None:
-            self.settings.setValue("large_fonts", on)
-
-    def _share_width(self) -> None:
-        total = max(sum(self.views_splitter.sizes()), 2 * VIEWS_MIN_WIDTH)
-        self.views_splitter.setSizes(
-            [round(total * BOUNDARY_SHARE), round(total * (1 - BOUNDARY_SHARE))]
-        )
-
-    def set_classroom(self, on: bool) -> None:
-        """Projector mode plus hiding the controls the config's classroom section names."""
-        self.large_fonts_action.setChecked(on)
-        self.controls.set_hidden(self.session.config.classroom.hidden if on else ())
+            self.settings.setValue("large_fonts", self.large_fonts_action.isChecked())
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""
@@ -387,6 +454,10 @@ class MainWindow(QMainWindow):
     # ----- closing -----
 
     def closeEvent(self, event) -> None:
+        if self.scale != 1.0:  # the application's font is shared: give it back as it was
+            font = QApplication.font()
+            font.setPointSizeF(self._base_font_size)
+            QApplication.setFont(font)
         self.renderer.stop()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()

@@ -125,17 +125,17 @@ def test_presets_and_lessons_load_from_the_presets_menu(qtbot, window):
     assert {"Default", "Overfitting"} <= set(others)
     lessons[3].trigger()
     assert window.session.config == load_config(PRESETS / f"{lesson_names()[3]}.json")
-    assert window.lesson.position.text() == f"Lesson 4 of {len(lesson_names())}"
+    assert window.navigator.position.text().startswith(f"Lesson 4 of {len(lesson_names())}: ")
 
 
 def test_the_lesson_browser_steps_through_the_lessons(qtbot, window):
     names = lesson_names()
     window.files.open_config(PRESETS / f"{names[0]}.json")
-    assert not window.lesson.previous.isEnabled()
-    assert "What to look for" in window.lesson.browser.toPlainText()
-    window.lesson.next.click()
+    assert not window.navigator.previous.isEnabled()
+    assert "What to look for" in window.lesson.toPlainText()
+    window.navigator.next.click()
     assert window.session.path == PRESETS / f"{names[1]}.json"
-    assert window.lesson.browser.toPlainText().startswith("Mismatched distributions")
+    assert window.navigator.position.text().endswith("Mismatched distributions")
     next_frame(qtbot, window)
 
 
@@ -270,7 +270,7 @@ def test_a_config_given_at_start_shows_its_lesson_text(qtbot):
     path = PRESETS / "l2.json"
     w = MainWindow(load_config(path), PRESETS, remember=False, config_path=path)
     qtbot.addWidget(w)
-    assert w.lesson.browser.toPlainText().startswith("L2 regularization")
+    assert w.navigator.position.text().endswith("L2 regularization")
     assert w.windowTitle() == "DeepDials — l2.json"
     w.close()
 

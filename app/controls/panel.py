@@ -9,13 +9,15 @@ holds a value of its own.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from app.controls.bindings import Binding, bind
 from app.session import Session
 from core.config.schema import Config, value_of
 from core.config.table import GROUPS, SETTINGS
 from core.engine.snapshot import RunInfo
+
+MARKED_STYLE = "color: #0072B2; font-weight: bold;"  # a control the lesson is about
 
 
 class ControlPanel(QWidget):
@@ -24,7 +26,9 @@ class ControlPanel(QWidget):
         self.session = session
         self.bindings: dict[str, Binding] = {}
         self._rows: dict[str, list[tuple[QFormLayout, int]]] = {}
+        self._labels: dict[str, list[QLabel]] = {}
         self._hidden: frozenset[str] = frozenset()
+        self._marked: frozenset[str] = frozenset()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.groups: dict[str, QGroupBox] = {}
@@ -46,9 +50,13 @@ class ControlPanel(QWidget):
     def _add(self, setting, form: QFormLayout) -> None:
         binding = self.bindings[setting.key] = bind(setting)
         rows = self._rows[setting.key] = []
+        labels = self._labels[setting.key] = []
         for label, field in binding.rows:
             form.addRow(label, field)
             rows.append((form, form.rowCount() - 1))
+            widget = form.labelForField(field)
+            if isinstance(widget, QLabel):
+                labels.append(widget)
         binding.edited.connect(lambda value, key=setting.key: self.session.edit(key, value))
         binding.problem.connect(self.session.problem)
 
@@ -76,7 +84,28 @@ class ControlPanel(QWidget):
             form = box.layout()
             box.setVisible(any(form.isRowVisible(r) for r in range(form.rowCount())))
 
-    # ----- classroom mode -----
+    # ----- the lesson, projector and classroom modes -----
+
+    def set_marked(self, keys: tuple[str, ...]) -> None:
+        """Mark the controls the loaded lesson is about (its lesson.controls)."""
+        self._marked = frozenset(keys)
+        for key, labels in self._labels.items():
+            style = MARKED_STYLE if key in self._marked else ""
+            for label in labels:
+                label.setStyleSheet(style)
+            for widget in self.bindings[key].widgets():
+                if isinstance(widget, QCheckBox):  # its text is its label
+                    widget.setStyleSheet(style)
+
+    def marked(self) -> frozenset[str]:
+        return self._marked
+
+    def set_scale(self, scale: float) -> None:
+        """Large fonts put each label above its control, so the panel stays narrow."""
+        policy = QFormLayout.WrapAllRows if scale > 1 else QFormLayout.DontWrapRows
+        for box in self.groups.values():
+            box.layout().setRowWrapPolicy(policy)
+        self.adjustSize()
 
     def labels(self) -> dict[str, str]:
         """Each key with a control, with the label of its control."""

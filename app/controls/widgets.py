@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 
@@ -24,14 +24,24 @@ class ValueSlider(QWidget):
         self.slider.setRange(0, len(self.values) - 1)
         self.slider.setPageStep(max(1, len(self.values) // 10))
         self.label = QLabel()
-        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("0.0000 off"))
         self.label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self._fit_label()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
         self.slider.valueChanged.connect(self._moved)
         self._moved(self.slider.value())
+
+    def _fit_label(self) -> None:
+        """Room for the widest value, so the slider does not jump as the value changes."""
+        widest = max((self.fmt(v) for v in self.values), key=len)
+        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest + "0"))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:
+            self._fit_label()
 
     def value(self) -> float:
         return self.values[self.slider.value()]

@@ -46,6 +46,7 @@ def gain_text(value: float) -> str:
 
 
 class ChainPage(QWidget):
+    name = "chain"
     title = "Chain"
 
     def __init__(self, session: Session, parent: QWidget | None = None):

@@ -76,6 +76,7 @@ class GradCheckPage(QWidget):
     """
 
     checked = Signal(object)
+    name = "gradient_check"
     title = "Gradient check"
 
     def __init__(self, session: Session, parent: QWidget | None = None):

@@ -27,6 +27,7 @@ START_COLOR = (30, 30, 30)
 
 
 class NormalizationPage(QWidget):
+    name = "normalization"
     title = "Normalization"
 
     def __init__(self, session: Session, parent: QWidget | None = None):

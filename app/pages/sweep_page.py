@@ -144,6 +144,7 @@ class SweepRunner(QObject):
 class SweepPage(QWidget):
     """Pick a setting and its values, run, watch the points come in, export them."""
 
+    name = "sweeps"
     title = "Sweeps"
 
     def __init__(self, session: Session, parent: QWidget | None = None):

@@ -37,6 +37,7 @@ DIAGNOSIS_COLORS = {
 
 
 class BiasVarianceView(QWidget):
+    name = "bias_variance"
     title = "Bias / variance"
     needs = Products()
     refresh_hz = 6.0  # errors move slowly; a few updates a second read well

@@ -1,5 +1,9 @@
 """The decision-boundary view: probability heatmap, boundary contour, data points.
 
+The plot keeps equal scale on both axes (one unit of x₁ is as many pixels as one of x₂),
+as large as its space allows; the legend and the colour bar sit below it, never over
+a point.
+
 The heatmap is one `ImageItem` created once and updated in place each frame (row-major
 R×R, pixel centres on the engine's grid, see `core.probes.surface`). The 0.5 contour (two
 classes) or each class's region edge (K classes: where p_k equals the best other class)
@@ -16,10 +20,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QToolBar, QVBoxLayout, QWidget
 
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
-from app.style.plot_style import apply_font, apply_legend_font, cache_axes
+from app.style.plot_style import apply_font, cache_axes
 from app.views.contour import boundary_segments
 from core.engine.snapshot import RunInfo, Snapshot, Status
 
@@ -28,7 +32,8 @@ SPLIT_STYLE = {  # symbol, filled
     "val": ("o", False),
     "test": ("s", False),
 }
-SHIFTED_SYMBOL = {"val": "d", "test": "t"}
+SHIFTED_SYMBOL = {"val": "d", "test": "x"}  # open diamonds, crosses: told apart at a glance
+LEGEND_SYMBOL = {"o": "●", "ring": "○", "s": "□", "d": "◇", "x": "✕"}
 AUGMENTED_ALPHA = 70
 POINT_SIZE = 7
 
@@ -48,19 +53,28 @@ class BoundaryView(QWidget):
         self.discretize = False
         self._probs: np.ndarray | None = None
         self._info: RunInfo | None = None
+        self._snapshot: Snapshot | None = None
+        self.toolbar = QToolBar("Boundary")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setMinimumSize(160, 160)  # shrinks with the window, never clips
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.RichText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.legend)
 
         self.plot = self.graphics.addPlot(row=0, col=0)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setAspectLocked(False)
+        self.plot.setAspectLocked(True, ratio=1.0)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
-        self.plot.setTitle("Decision boundary")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.contour = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
@@ -74,16 +88,16 @@ class BoundaryView(QWidget):
             item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             self.plot.addItem(item)
         self.colorbar = pg.ColorBarItem(
-            values=(0, 1), colorMap=binary_colormap(), interactive=False, label="p(class 1)"
+            values=(0, 1),
+            colorMap=binary_colormap(),
+            interactive=False,
+            label="p(class 1)",
+            orientation="horizontal",
+            width=12,
         )
-        self.graphics.addItem(self.colorbar, row=0, col=1)
+        self.graphics.addItem(self.colorbar, row=1, col=0)
         cache_axes(self.plot)
         cache_axes(self.colorbar)
-        self.legend = pg.LegendItem(offset=(-8, 8), labelTextColor=(20, 20, 20))
-        self.legend.setParentItem(self.plot.vb)
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
-        self.legend.setPen(pg.mkPen(150, 150, 150))
-        self.legend.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
         self.banner = QLabel(self)
         self.banner.setObjectName("divergedBanner")
@@ -95,12 +109,18 @@ class BoundaryView(QWidget):
         )
         self.banner.hide()
 
+    def pixels_per_unit(self) -> tuple[float, float]:
+        """Screen pixels per data unit along x₁ and along x₂ (equal: the scale is equal)."""
+        dx, dy = self.plot.vb.viewPixelSize()
+        return 1.0 / dx, 1.0 / dy
+
     # ----- per run -----
 
     def set_run(self, info: RunInfo) -> None:
         """Draw the run's points and fit the view to its data extent."""
         self._info = info
         self._probs = None
+        self._snapshot = None
         self.image.clear()
         data = info.data
         for split, item in self.points.items():
@@ -110,7 +130,7 @@ class BoundaryView(QWidget):
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         binary = data.n_classes == 2
         self.colorbar.setVisible(binary)
-        self._rebuild_legend(data.n_classes, data.train.augmented.any(), data.val.shifted)
+        self._show_legend(data.n_classes, data.train.augmented.any(), data.val.shifted)
         self.contour.setPen(pg.mkPen((20, 20, 20), width=2 * self.scale))
         self.contour.setData([], [])
         self.hide_banner()
@@ -164,33 +184,22 @@ class BoundaryView(QWidget):
             brush=pg.mkBrush(255, 255, 255, 90),
         )
 
-    def _rebuild_legend(self, n_classes: int, augmented: bool, shifted: bool) -> None:
-        self.legend.clear()
+    def _show_legend(self, n_classes: int, augmented: bool, shifted: bool) -> None:
+        """One line of symbols as drawn, under the plot: splits, copies, classes."""
+        parts = []
         for split, label in (("train", "train"), ("val", "validation"), ("test", "test")):
             symbol, filled = SPLIT_STYLE[split]
+            key = "ring" if symbol == "o" and not filled else symbol
             if shifted and split in SHIFTED_SYMBOL:
-                symbol, label = SHIFTED_SYMBOL[split], f"{label}: shifted"
-            sample = pg.ScatterPlotItem(
-                symbol=symbol,
-                size=POINT_SIZE * self.scale,
-                pen=pg.mkPen(60, 60, 60, width=1.5 if not filled else 0.8),
-                brush=pg.mkBrush(150, 150, 150) if filled else pg.mkBrush(255, 255, 255),
-            )
-            self.legend.addItem(sample, label)
+                key, label = SHIFTED_SYMBOL[split], f"{label} (shifted)"
+            parts.append(f"{LEGEND_SYMBOL[key]} {label}")
         if augmented:
-            sample = pg.ScatterPlotItem(
-                symbol="o", size=POINT_SIZE * self.scale, pen=None, brush=pg.mkBrush(60, 60, 60, 90)
-            )
-            self.legend.addItem(sample, "augmented (faint)")
+            parts.append("<span style='color:#999'>●</span> augmented")
         if n_classes > 2:
             for k in range(n_classes):
-                sample = pg.ScatterPlotItem(
-                    symbol="s",
-                    size=POINT_SIZE * self.scale,
-                    brush=pg.mkBrush(*class_color(k)),
-                    pen=None,
-                )
-                self.legend.addItem(sample, f"class {k}")
+                r, g, b, _ = class_color(k)
+                parts.append(f"<span style='color:rgb({r},{g},{b})'>■</span> class {k}")
+        self.legend.setText("&nbsp;&nbsp; ".join(parts))
 
     # ----- per frame -----
 
@@ -198,6 +207,7 @@ class BoundaryView(QWidget):
         surface = snapshot.surface
         if surface is None:
             return
+        self._snapshot = snapshot
         self._probs = surface.probs
         self._draw_image()
         x0, x1, y0, y1 = surface.extent
@@ -231,17 +241,18 @@ class BoundaryView(QWidget):
         self._draw_image()
 
     def set_scale(self, scale: float, font: QFont) -> None:
-        """Point sizes, line widths and text for the projector mode."""
+        """Point sizes, line widths and text for the projector mode; what was drawn stays."""
         self.scale = scale
         apply_font(self.plot, font)
         apply_font(self.colorbar, font)
         self.banner.setFont(font)
+        self.legend.setFont(font)
+        self.toolbar.setFont(font)
+        snapshot = self._snapshot
         if self._info is not None:
-            probs = self._probs
             self.set_run(self._info)
-            self._probs = probs
-            self._draw_image()
-        apply_legend_font(self.legend, font)
+        if snapshot is not None:
+            self.show_snapshot(snapshot)
 
     # ----- the diverged banner -----
 

@@ -27,6 +27,7 @@ from core.engine.snapshot import RunInfo, Snapshot, Status
 
 
 class CurvesView(QWidget):
+    name = "curves"
     title = "Curves"
     needs = Products()
     refresh_hz = 10.0  # curves change slowly: a third of the frame rate is plenty

@@ -72,6 +72,7 @@ def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: st
 
 
 class LayersView(QWidget):
+    name = "layers"
     title = "Layers"
     needs = Products(layers=True)
     refresh_hz = 15.0
@@ -203,6 +204,7 @@ def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
 
 
 class DepthView(QWidget):
+    name = "depth"
     title = "Depth"
     needs = Products(layers=True)
     refresh_hz = 5.0  # per-epoch histories: 5 redraws a second show every change

@@ -123,6 +123,7 @@ def edge_buckets(values: np.ndarray) -> np.ndarray:
 
 
 class DiagramView(QWidget):
+    name = "network"
     title = "Network"
     needs = Products(neurons=True)
     refresh_hz = 5.0  # edges cost several ms to paint; 5 redraws a second suffice

@@ -20,6 +20,7 @@ from core.engine.snapshot import RunInfo, Snapshot
 
 @runtime_checkable
 class LiveView(Protocol):
+    name: str  # for --view and a lesson's lesson.view: one of core.config.table.VIEWS
     title: str
     needs: Products
     refresh_hz: float
@@ -32,6 +33,7 @@ class LiveView(Protocol):
 
 
 class Page(Protocol):
+    name: str
     title: str
 
     def set_scale(self, scale: float, font: QFont) -> None: ...

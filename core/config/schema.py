@@ -1,7 +1,7 @@
 """Experiment configuration: what the window saves, what presets are, what the CLI runs.
 
-A config is JSON: {"schema": 1, "data": {…}, "model": {…}, "train": {…}}, and an optional
-"classroom" section for how the window presents it. Every key is a row of the settings
+A config is JSON: {"schema": 1, "data": {…}, "model": {…}, "train": {…}}, and the optional
+"classroom" and "lesson" sections for how the window presents it. Every key is a row of the settings
 table (`core.config.table`): the section dataclasses below are made from those rows, so
 a key's default lives there and nowhere else. A missing section or key takes its
 default; unknown keys, wrong types and out-of-range values raise `InputError` naming the
@@ -41,11 +41,13 @@ DataConfig = _section_class("data")
 ModelConfig = _section_class("model")
 TrainConfig = _section_class("train")
 ClassroomConfig = _section_class("classroom")
+LessonConfig = _section_class("lesson")
 SECTION_CLASSES = {
     "data": DataConfig,
     "model": ModelConfig,
     "train": TrainConfig,
     "classroom": ClassroomConfig,
+    "lesson": LessonConfig,
 }
 
 
@@ -55,6 +57,7 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     classroom: ClassroomConfig = field(default_factory=ClassroomConfig)
+    lesson: LessonConfig = field(default_factory=LessonConfig)
 
 
 def value_of(config: Config, key: str) -> Any:
@@ -188,6 +191,13 @@ def edit(config: Config, key: str, value: Any) -> Config:
     return check_consistency(follow(with_value(config, key, value), key))
 
 
-def needs_new_run(old: Config, new: Config) -> bool:
-    """True when `new` differs from `old` in a structural key (a row that is not hot)."""
-    return any(value_of(old, s.key) != value_of(new, s.key) for s in BY_KEY.values() if not s.hot)
+def needs_new_run(old: Config, new: Config, points_in_memory: bool = False) -> bool:
+    """True when `new` differs from `old` in a structural key (a row that is not hot);
+    with the points held in memory, the file named by data.csv is not read: it does not
+    count."""
+    ignored = {"data.csv"} if points_in_memory else set()
+    return any(
+        value_of(old, s.key) != value_of(new, s.key)
+        for s in BY_KEY.values()
+        if not s.hot and s.key not in ignored
+    )

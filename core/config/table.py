@@ -25,7 +25,19 @@ from core.engine.activations import ACTIVATIONS
 from core.engine.initializers import INITIALIZERS
 from core.engine.optimizers import OPTIMIZERS
 
-SECTIONS = ("data", "model", "train", "classroom")
+SECTIONS = ("data", "model", "train", "classroom", "lesson")
+# the window's views, by the names `--view` and lesson.view use
+VIEWS = (
+    "curves",
+    "bias_variance",
+    "layers",
+    "depth",
+    "network",
+    "chain",
+    "sweeps",
+    "gradient_check",
+    "normalization",
+)
 GROUPS = ("Data", "Network", "Regularization", "Optimization")
 MAX_POINTS = 20_000
 MAX_LAYERS = 50
@@ -457,6 +469,20 @@ SETTINGS += (
         hot=True,
         tip="The controls classroom mode hides; never changes a run.",
     ),
+    Setting(
+        "lesson.view",
+        Choice(VIEWS, optional=True),
+        None,
+        hot=True,
+        tip="The view that tells the lesson's story: shown when the config is loaded.",
+    ),
+    Setting(
+        "lesson.controls",
+        Items(Choice(HIDEABLE), 0, len(HIDEABLE), unique=True),
+        (),
+        hot=True,
+        tip="The controls the lesson is about: marked in the control panel.",
+    ),
 )
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 
@@ -472,7 +498,8 @@ def _markdown_allowed(kind: Kind) -> str:
     if isinstance(kind, Choice):
         if kind.options == HIDEABLE:
             return "keys with a control, e.g. `data.noise`"
-        return ", ".join(f"`{o}`" for o in kind.options)
+        listed = ", ".join(f"`{o}`" for o in kind.options)
+        return listed + (", `null`" if kind.optional else "")
     if isinstance(kind, Num) and kind.kind is int:
         return f"{kind.lo:,.0f} to {kind.hi:,.0f}".replace(f"{MAX_SEED:,}", "2³²−1")
     if isinstance(kind, Items):

@@ -71,11 +71,14 @@ class Num:
 @dataclass(frozen=True)
 class Choice:
     options: tuple[str, ...]
+    optional: bool = False  # null is allowed too: none of them
 
     def describe(self) -> str:
-        return "one of " + ", ".join(self.options)
+        return "one of " + ", ".join(self.options) + (", or null" if self.optional else "")
 
-    def check(self, path: str, value: Any) -> str:
+    def check(self, path: str, value: Any) -> str | None:
+        if value is None and self.optional:
+            return None
         if not isinstance(value, str) or value not in self.options:
             raise InputError(f"{path}: {show(value)} is not {self.describe()}")
         return value

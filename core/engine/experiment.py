@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config.schema import Config, needs_new_run, with_value
+from core.config.schema import Config, needs_new_run
 from core.data.points import Points
 from core.engine.run import Run
 
@@ -27,10 +27,7 @@ class Experiment:
         the file and its folder count only while the points come from the file."""
         if self.points is not other.points:
             return True
-        mine, theirs = self.config, other.config
-        if self.points is not None:  # the same points in memory: the file is not read
-            mine = with_value(mine, "data.csv", None)
-            theirs = with_value(theirs, "data.csv", None)
-        elif mine.data.kind == "csv" and self.base_dir != other.base_dir:
+        in_memory = self.points is not None
+        if not in_memory and self.config.data.kind == "csv" and self.base_dir != other.base_dir:
             return True
-        return needs_new_run(mine, theirs)
+        return needs_new_run(self.config, other.config, points_in_memory=in_memory)

@@ -63,6 +63,7 @@ class Run:
         self.run_id = run_id
         self.dtype = dtype
         self.data = build_data(config.data, base_dir, points) if data is None else data
+        self._points_in_memory = points is not None or data is not None
         K = self.data.n_classes
         features = config.data.features
         self.pipeline = InputPipeline.fit(self.data.train.X, features, config.data.normalize)
@@ -116,7 +117,7 @@ class Run:
     def set_config(self, config: Config) -> None:
         """Take a config that differs from the run's in hot settings only (lr, λ, keep-prob,
         batch size, optimizer, momentum, patience, epochs, …) at the next step."""
-        if needs_new_run(self.config, config):
+        if needs_new_run(self.config, config, points_in_memory=self._points_in_memory):
             raise ValueError("a structural setting changed: that needs a new run")
         self._check_train(config)
         self.config = config
