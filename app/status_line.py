@@ -7,6 +7,7 @@ from collections import deque
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from app.style.elided_label import ElidedLabel
 from core.engine.snapshot import RunInfo, Snapshot, Status
 
 STATE_COLORS = {
@@ -20,8 +21,7 @@ RUNNING_COLOR = "#0072B2"
 class StatusLine:
     def __init__(self, bar: QStatusBar):
         self.bar = bar
-        self.figures = QLabel()
-        self.figures.setMinimumWidth(1)  # long figures are clipped, never the run state
+        self.figures = ElidedLabel(min_chars=10)  # long figures are elided, never the state
         self.state = QLabel()
         self.state.setObjectName("runState")
         bar.addWidget(self.figures, 1)
@@ -36,22 +36,28 @@ class StatusLine:
         return (u1 - u0) / (t1 - t0) if t1 > t0 and u1 >= u0 else 0.0
 
     def show(self, s: Snapshot, info: RunInfo, playing: bool, frames_per_second: float) -> None:
-        self._updates.append((time.perf_counter(), s.updates))
+        """The figures of snapshot `s`; while paused or ended, no rates (nothing trains)."""
+        training = playing and s.status == Status.RUNNING
+        if training:
+            self._updates.append((time.perf_counter(), s.updates))
+        else:
+            self._updates.clear()
 
         def pct(split):
             e = s.metrics[split]["error"]
             return "—" if e != e else f"{e:.1%}"
 
+        rates = [f"{self.updates_per_second():,.0f} updates/s", f"{frames_per_second:.0f} frames/s"]
         parts = [
             f"Epoch {s.epoch}",
-            f"{self.updates_per_second():,.0f} updates/s",
-            f"{frames_per_second:.0f} frames/s",
+            *(rates if training else []),
             f"error: train {pct('train')} · val {pct('val')} · test {pct('test')}",
         ]
         if info.data.bayes_error is not None:
             parts.append(f"Bayes {info.data.bayes_error:.1%}")
         self.figures.setText("   ".join(parts))
         self.state.setText(f"  {state_text(s, playing)}  ")
+        self.state.setMinimumWidth(self.state.sizeHint().width())  # never cut to "divergec"
         color = STATE_COLORS.get(s.status, RUNNING_COLOR)
         if color != self._color:  # a style sheet re-polishes the label: only on change
             self._color = color

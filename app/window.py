@@ -271,13 +271,6 @@ class MainWindow(QMainWindow):
             checkable=True,
             tip="Colour each pixel by its predicted class only, not by the confidence (D)",
         )
-        self.log_action = self._action(
-            "&Log-scale loss",
-            None,
-            self.curves.set_log_scale,
-            checkable=True,
-            tip="Loss on a logarithmic axis",
-        )
         self.split_actions = {}
         for split, label in (("train", "Train"), ("val", "Val"), ("test", "Test")):
             action = self._action(
@@ -295,7 +288,6 @@ class MainWindow(QMainWindow):
             self.classroom_action,
             self.choose_hidden_action,
             self.discretize_action,
-            self.log_action,
             *self.split_actions.values(),
         ):
             view.addAction(a)
@@ -365,6 +357,9 @@ class MainWindow(QMainWindow):
         text, tip = self.session.playback_action()
         self.play_action.setText(text)
         self.play_action.setToolTip(f"{tip} (Space)")
+        drawn = self.renderer.drawn
+        if drawn is not None and self.session.info is not None:
+            self.status.show(drawn, self.session.info, self.session.playing, 0.0)
 
     def _speed_chosen(self) -> None:
         self.full_speed_action.setChecked(False)

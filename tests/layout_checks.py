@@ -6,7 +6,7 @@ scene among them and names each thing that is given less room than its content n
 - a label (not word-wrapped, not one that elides by design) narrower than its text;
 - a button, combo box or check box narrower than its text;
 - a toolbar whose actions overflow into its extension menu;
-- a horizontal scroll bar that is shown;
+- a scroll area (a table, a text box, the control panel) that scrolls sideways;
 - a widget smaller than its own minimum size hint (its layout could not fit it);
 - a plot title (pyqtgraph LabelItem) narrower than its text, or a view box under 40 px.
 """
@@ -18,11 +18,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QComboBox,
     QGroupBox,
     QLabel,
-    QScrollBar,
     QToolBar,
     QToolButton,
     QWidget,
@@ -61,7 +61,11 @@ def _inside_a_compound(widget: QWidget) -> bool:
 def clipped(root: QWidget) -> list[str]:
     problems = []
     for widget in [root, *root.findChildren(QWidget)]:
-        if not widget.isVisible() or widget.width() <= 0 or _inside_a_compound(widget):
+        if not widget.isVisible() or widget.width() <= 0:
+            continue
+        if isinstance(widget, QAbstractScrollArea) and widget.horizontalScrollBar().isVisible():
+            problems.append(f"{_name(widget)} scrolls sideways")
+        if _inside_a_compound(widget):
             continue
         hint = widget.minimumSizeHint()
         if isinstance(widget, QLabel) and not isinstance(widget, ElidedLabel):
@@ -80,8 +84,6 @@ def clipped(root: QWidget) -> list[str]:
             ext = widget.findChild(QToolButton, "qt_toolbar_ext_button")
             if ext is not None and ext.isVisible():
                 problems.append(f"toolbar {widget.windowTitle()!r} overflows")
-        elif isinstance(widget, QScrollBar) and widget.orientation() == Qt.Horizontal:
-            problems.append(f"a horizontal scroll bar in {_name(widget.parentWidget())}")
         if isinstance(widget, pg.GraphicsView):
             problems += _scene_problems(widget)
         elif (
@@ -113,7 +115,7 @@ def _scene_problems(view: pg.GraphicsView) -> list[str]:
         if _in_colorbar(item):
             continue  # a colour bar's own axes and box sit outside by design
         if isinstance(item, (pg.ViewBox, pg.AxisItem, pg.LabelItem)) and item.parentItem():
-            rect = item.sceneBoundingRect()
+            rect = item.mapRectToScene(item.rect())  # its own box, not what its text overhangs
             if rect.width() > 0 and not shown.contains(rect):
                 problems.append(f"{type(item).__name__} outside the view: {rect.getRect()}")
                 continue

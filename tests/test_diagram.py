@@ -80,9 +80,53 @@ def test_edges_and_thumbnails_follow_depth_and_width(diagram):
     assert len(diagram.columns) == 4
     assert diagram.columns[2].image.shape[0] > diagram.columns[1].image.shape[0]
     draw(diagram, make_run([5, 40, 2]))
-    assert drawn_edges(diagram) == 2 * 5 + 5 * MAX_SHOWN_UNITS + MAX_SHOWN_UNITS * 2 + 2 * 1
+    shown = diagram.layout_.shown
+    assert shown[:2] == [2, 5] and 1 < shown[2] <= MAX_SHOWN_UNITS
+    assert drawn_edges(diagram) == 2 * 5 + 5 * shown[2] + shown[2] * 2 + 2 * 1
     assert len(diagram.columns) == 5
-    assert "+24 hidden" in diagram.labels[2].textItem.toPlainText()
+    assert diagram.labels[2].textItem.toPlainText() == f"2\n+{40 - shown[2]}"
+
+
+def test_a_positive_output_is_drawn_in_the_colour_of_class_1_as_on_the_boundary(diagram):
+    from app.style.palette import CLASS_COLORS
+    from app.views.network_diagram import diverging_lut
+
+    lut = diverging_lut()
+    assert tuple(lut[254, :3]) == tuple(CLASS_COLORS[1].astype(int))  # +1: class 1, orange
+    assert tuple(lut[0, :3]) == tuple(CLASS_COLORS[0].astype(int))  # −1: class 0, blue
+    run = make_run([4], epochs=30)
+    draw(diagram, run)
+    logits = diagram.neurons.maps[-1][0]
+    strip = diagram.columns[-1].image  # the output's thumbnail, x2 flipped to point up
+    top = np.unravel_index(np.argmax(logits), logits.shape)
+    assert logits[top] > 0 and strip[logits.shape[0] - 1 - top[0], top[1]] > 127
+
+
+@pytest.mark.parametrize("depth, width", [(20, 32), (50, 256), (3, 64)])
+def test_every_allowed_size_is_drawn_legibly_in_projector_mode(qtbot, depth, width):
+    from PySide6.QtGui import QFont
+
+    from app.views.network_diagram import THUMB_PX, DiagramView
+
+    view = DiagramView()
+    qtbot.addWidget(view)
+    font = QFont()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    view.set_scale(1.6, font)
+    view.resize(475, 620)
+    view.show()
+    run = make_run([width] * depth, init="he", activation="relu", epochs=1, lr=0.01)
+    draw(view, run)
+    lay = view.layout_
+    assert lay.layers[0] == 0 and lay.layers[-1] == depth + 1  # inputs and output are drawn
+    if lay.gap_after is not None:
+        assert lay.skipped == depth + 2 - len(lay.layers)
+        assert f"{lay.skipped}\nlayers" in view.labels[-1].textItem.toPlainText()
+    px = view.vb.width() / (lay.width + 0.6)  # pixels per thumbnail
+    assert px >= THUMB_PX * 1.6 - 1
+    names = [label for label in view.labels if "layers" not in label.textItem.toPlainText()]
+    boxes = [label.mapRectToScene(label.boundingRect()) for label in names]
+    assert all(not a.intersects(b) for a, b in zip(boxes, boxes[1:]))  # no overprint
 
 
 def test_zero_init_draws_identical_thumbnails(diagram):
@@ -104,7 +148,7 @@ def test_hovering_an_edge_names_its_weight_and_clicking_a_unit_enlarges_it(diagr
     x0, y0, x1, y1 = diagram.layout_.edges[0]  # input x1 → layer 1, unit 1
     text = diagram.describe(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
     assert text == f"W[1] from unit 1 to unit 1 = {run.params.W[0][0, 0]:.4g}"
-    node = QPointF(3.5, diagram.layout_.centre(1, np.array([1]))[0])
+    node = QPointF(diagram.layout_.x[1] + 0.5, diagram.layout_.centre(1, np.array([1]))[0])
     assert diagram.describe(node).startswith("layer 1, unit 2: output from")
     diagram.show_unit(1, 1)
     assert diagram.large_plot.isVisible()

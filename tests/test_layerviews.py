@@ -113,12 +113,15 @@ def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbo
     view.set_run(info_of(run))
     view.show_snapshot(snap)
     assert len(view.act_ridges) == 51
-    left, right = view.labels
+    left, right, grads = view.labels
     assert 1 < len(left) < 51  # thinned: 51 rows do not fit 500 px of text
-    assert right[-1][1].endswith("logits")
-    assert right[0][1].startswith("σ ") and "sat " in right[0][1]
+    assert left[-1][1] == "out" and right[-1][1] == f"{snap.layers.act_std[-1]:.0e}"
+    assert right[0][1] == f"{snap.layers.act_std[0]:.0e} {snap.layers.saturated[0]:.0%}"
+    assert view.act_plot.getAxis("right").labelText == "σ · saturated"
+    assert grads[0][1] == f"{snap.layers.grad_std[0]:.0e}"
     view.dW.setChecked(True)
-    assert view.grad_plot.titleLabel.text == "Gradients ∂J/∂W[l]"
+    assert view.grad_plot.titleLabel.text == "∂J/∂W[l]"
+    assert view.labels[2][0][1] == f"{snap.layers.dw_std[0]:.0e}"
 
 
 def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, snapshot_of):

@@ -221,6 +221,7 @@ class SplitBinding(Binding):
         self.val = ValueSlider(stops, fmt=c.percent)
         self.test = ValueSlider(stops, fmt=c.percent)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         for slider in (self.val, self.test):
             slider.valueChanged.connect(lambda _: self._emit(self.value()))
         self.rows = [("Validation", self.val), ("Test", self.test), ("", self.summary)]
@@ -336,10 +337,8 @@ class PatienceBinding(Binding):
         self.spin.setKeyboardTracking(False)
         self.box.clicked.connect(lambda on: self._emit(self.spin.value() if on else 0))
         self.spin.valueChanged.connect(lambda v: self._emit(v) if self.box.isChecked() else None)
-        row = QHBoxLayout()
-        row.addWidget(self.box)
-        row.addWidget(self.spin, 1)
-        self.rows = [("", row)]
+        self.spin.setSuffix(" epochs")
+        self.rows = [("", self.box), ("Patience", self.spin)]
 
     def _show(self, value) -> None:
         self.box.setChecked(value > 0)

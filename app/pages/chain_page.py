@@ -10,10 +10,12 @@ own controls moves.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -93,14 +95,14 @@ class ChainPage(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.summary)
         layout.addWidget(self.graphics, 1)
-        title = f"{LAYERS} layers of {UNITS} units: ŷ/x after each layer"
-        self.plot = self.graphics.addPlot(title=title, axisItems=log_axis())
-        self.plot.setLabel("bottom", "layer l")
-        self.plot.setLabel("left", "gain ‖A[l]‖ / ‖x‖")
+        self.plot = self.graphics.addPlot(title="gain after each layer", axisItems=log_axis())
+        self.plot.setLabel("bottom", f"layer l ({LAYERS} layers of {UNITS} units)")
+        self.plot.setLabel("left", "‖A[l]‖ / ‖x‖")
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.getAxis("bottom").setTicks([[(float(x), str(x)) for x in range(1, LAYERS + 1)]])
+        ticks = [(float(x), str(x)) for x in range(1, LAYERS)] + [(float(LAYERS), "out")]
+        self.plot.getAxis("bottom").setTicks([ticks])
         cache_axes(self.plot)
         self.one = pg.InfiniteLine(
             pos=0.0,
@@ -117,6 +119,7 @@ class ChainPage(QWidget):
         self.values = [pg.TextItem(anchor=(0.5, 1.2), color=(20, 20, 20)) for _ in range(LAYERS)]
         for item in self.values:
             self.plot.addItem(item)
+
         for w in (self.slider, self.random, self.scheme, self.activation, self.weight_scale):
             signal = (
                 w.toggled
@@ -136,13 +139,24 @@ class ChainPage(QWidget):
         for item in self.values:
             item.setFont(scaled(font, 0.9))
         self.one.label.setFont(scaled(font, 0.9))
-        self.one.setPen(pg.mkPen((90, 90, 90), width=1.2 * scale, style=Qt.DashLine))
+        self.one.label.setColor((40, 40, 40))
+        self.one.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
         color = SPLIT_COLORS["train"]
         self.curve.setPen(pg.mkPen(color, width=2.5 * scale))
         self.curve.setSymbolBrush(color)
         self.curve.setSymbolSize(8 * scale)
         for item in self.draws:
             item.setPen(pg.mkPen((150, 150, 150, 90), width=1 * scale))
+        self.recompute()
+
+    def _label_stride(self) -> int:
+        """Write every k-th value (counting back from the output) so that none overlap."""
+        per_layer = max(self.plot.vb.width(), 1.0) / (LAYERS + 0.6)
+        text = QFontMetrics(self.values[0].textItem.font()).horizontalAdvance("38.44") + 6
+        return max(1, math.ceil(text / per_layer))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
         self.recompute()
 
     def set_run(self, info: RunInfo) -> None:
@@ -172,9 +186,12 @@ class ChainPage(QWidget):
         with np.errstate(all="ignore"):
             logs = np.log10(np.maximum(gains, 1e-300))
         self.curve.setData(layers, logs)
-        for item, layer, value, y in zip(self.values, layers, gains, logs):
+        stride = self._label_stride()
+        for k, (item, layer, value, y) in enumerate(zip(self.values, layers, gains, logs)):
             item.setText(gain_text(value))
             item.setPos(layer, y)
+            item.setVisible((LAYERS - 1 - k) % stride == 0)
+        self.values[-1].setAnchor((1.0, 1.2))  # the output's value ends at the plot's edge
         for k, item in enumerate(self.draws):
             if draws is None:
                 item.setData([], [])
@@ -189,8 +206,10 @@ class ChainPage(QWidget):
             )
         else:
             self.summary.setText(
-                f"W = a·I: ŷ/x = a<sup>L−1</sup> = {self.a:g}<sup>{LAYERS - 1}</sup> ≈ "
-                f"<b>{gain_text(gains[-1])}</b>"
+                f"W[l] = a·I: ŷ/x = a<sup>L−1</sup> = {self.a:g}<sup>{LAYERS - 1}</sup> ≈ "
+                f"<b>{gain_text(gains[-1])}</b>. The output layer is W[L] = I: it multiplies "
+                "by 1, so the last segment is flat."
             )
         lo, hi = float(np.nanmin(logs)), float(np.nanmax(logs))
         self.plot.setYRange(min(lo, 0.0) - 0.3, max(hi, 0.0) + 0.5, padding=0)
+        self.plot.setXRange(0.6, LAYERS + 0.25, padding=0)

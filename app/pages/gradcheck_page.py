@@ -201,8 +201,8 @@ class GradCheckPage(QWidget):
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)  # no side scrolling
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         return table
 
     # ----- following the session -----

@@ -241,6 +241,7 @@ class SweepPage(QWidget):
         self._on_choice()
         self.set_scale(1.0)
         self._set_running(False)
+        self._draw()
 
     # ----- following the session -----
 

@@ -74,11 +74,11 @@ class BiasVarianceView(QWidget):
         layout.addWidget(self.advice)
         layout.addLayout(buttons)
 
-        self.plot = self.graphics.addPlot(title="Errors and the gaps between them")
+        self.plot = self.graphics.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setLabel("bottom", "percent")
+        self.plot.setLabel("bottom", "error and gaps, %")
         self.plot.getAxis("left").setTicks([[(i, name) for i, name in enumerate(ROWS)]])
         self.plot.invertY(True)
         cache_axes(self.plot)

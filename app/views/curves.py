@@ -17,8 +17,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.style.legend import legend_html
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, cache_axes, scaled
 from app.worker import Products
@@ -36,8 +37,19 @@ class CurvesView(QWidget):
         super().__init__(parent)
         self.scale = 1.0
         self.graphics = pg.GraphicsLayoutWidget()
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.RichText)
+        self.log_loss = QCheckBox("log loss")
+        self.log_loss.setToolTip("The loss on a logarithmic axis")
+        self.log_loss.toggled.connect(self.set_log_scale)
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 2, 6, 0)
+        top.addWidget(self.legend, 1)
+        top.addWidget(self.log_loss)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
         layout.addWidget(self.graphics)
         self.restored = QLabel()
         self.restored.setWordWrap(True)
@@ -51,23 +63,11 @@ class CurvesView(QWidget):
             cache_axes(plot)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-        self.loss_plot.addLegend(
-            offset=(-8, 8), labelTextColor=(20, 20, 20), brush=pg.mkBrush(255, 255, 255, 220)
-        )
         self.curves = {}
         for split in SPLITS:
             for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
-                self.curves[split, name] = plot.plot(
-                    name=SPLIT_LABEL[split] if name == "loss" else None,
-                    skipFiniteCheck=True,
-                    antialias=False,
-                )
-        self.bayes_line = pg.InfiniteLine(
-            angle=0,
-            movable=False,
-            label="Bayes error {value:.1%}",
-            labelOpts={"position": 0.3, "color": BAYES_COLOR, "anchors": [(0, 1), (0, 1)]},
-        )
+                self.curves[split, name] = plot.plot(skipFiniteCheck=True, antialias=False)
+        self.bayes_line = pg.InfiniteLine(angle=0, movable=False)
         self.error_plot.addItem(self.bayes_line)
         self.best_lines = [
             pg.InfiniteLine(
@@ -87,7 +87,7 @@ class CurvesView(QWidget):
                 label="patience ran out",
                 labelOpts={"position": p, "color": (40, 40, 40), "anchors": [(1, 0), (1, 0)]},
             )
-            for p in (0.45, 0.75)  # below the loss plot's legend
+            for p in (0.45, 0.75)
         ]
         self.loss_plot.addItem(self.stop_lines[0])
         self.error_plot.addItem(self.stop_lines[1])
@@ -105,8 +105,10 @@ class CurvesView(QWidget):
         if font is not None:
             apply_font(self.loss_plot, font)
             apply_font(self.error_plot, font)
-            for line in (self.bayes_line, *self.best_lines, *self.stop_lines):
+            for line in (*self.best_lines, *self.stop_lines):
                 line.label.setFont(scaled(font, 0.9))
+            for label in (self.legend, self.log_loss, self.restored):
+                label.setFont(font)
         for (split, _), curve in self.curves.items():
             curve.setPen(pg.mkPen(SPLIT_COLORS[split], width=2.2 * scale, style=SPLIT_DASH[split]))
         self.bayes_line.setPen(pg.mkPen(BAYES_COLOR, width=1.5 * scale, style=SPLIT_DASH["val"]))
@@ -118,6 +120,7 @@ class CurvesView(QWidget):
         self.restored_marks.setPen(pg.mkPen((30, 30, 30), width=1.2 * scale))
 
     def set_log_scale(self, on: bool) -> None:
+        self.log_loss.setChecked(on)
         self.loss_plot.setLogMode(y=on)
 
     def clear(self) -> None:
@@ -135,8 +138,11 @@ class CurvesView(QWidget):
 
     def set_bayes_error(self, bayes: float | None) -> None:
         self.bayes_line.setVisible(bayes is not None)
+        entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in SPLITS]
         if bayes is not None:
             self.bayes_line.setValue(bayes)
+            entries.append((f"Bayes error {bayes:.1%}", BAYES_COLOR, SPLIT_DASH["val"]))
+        self.legend.setText(legend_html(entries))
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         h = snapshot.history

@@ -71,6 +71,14 @@ def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: st
     return plot
 
 
+ACT_TITLE = "A[l]"
+SCALE_TITLE = (  # the legend is the title: no box over the points
+    f"std of <span style='color:rgb{SPLIT_COLORS['train']}'>● A[l]</span> and "
+    f"<span style='color:rgb{SPLIT_COLORS['val']}'>■ ∂J/∂A[l]</span>"
+)
+GRAD_TITLES = {False: "∂J/∂A[l]", True: "∂J/∂W[l]"}
+
+
 class LayersView(QWidget):
     name = "layers"
     title = "Layers"
@@ -98,7 +106,7 @@ class LayersView(QWidget):
         group.addButton(self.dW)
         self.dW.toggled.connect(self._on_toggle)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Gradients:"))
+        bar.addWidget(QLabel("Per layer, gradients"))
         bar.addWidget(self.dA)
         bar.addWidget(self.dW)
         bar.addStretch(1)
@@ -106,12 +114,13 @@ class LayersView(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.graphics)
-        self.act_plot = _layer_plot(self.graphics, 0, 0, "Activations A[l]")
-        self.grad_plot = _layer_plot(self.graphics, 0, 1, "Gradients ∂J/∂A[l]")
+        self.act_plot = _layer_plot(self.graphics, 0, 0, ACT_TITLE)
+        self.grad_plot = _layer_plot(self.graphics, 0, 1, GRAD_TITLES[False])
         self.grad_plot.setYLink(self.act_plot)
-        self.act_plot.setLabel("left", "layer (input side on top)")
+        self.act_plot.setLabel("left", "layer (input on top)")
         self.act_plot.showAxis("right")
-        self.grad_plot.getAxis("left").setStyle(showValues=False)
+        self.grad_plot.showAxis("right")
+        self.grad_plot.hideAxis("left")
         self.act_ridges, self.grad_ridges = Ridges(), Ridges()
         self.act_plot.addItem(self.act_ridges)
         self.grad_plot.addItem(self.grad_ridges)
@@ -124,10 +133,10 @@ class LayersView(QWidget):
             apply_font(plot, font)
         # fixed widths: a label set on the last frame of a run must show without a relayout
         tick = QFontMetrics(scaled(font, 0.85))
-        self.act_plot.getAxis("right").setWidth(tick.horizontalAdvance("σ 8e-88 dead 100%") + 8)
-        self.act_plot.getAxis("left").setWidth(
-            tick.horizontalAdvance("out") + QFontMetrics(font).height() + 12
-        )
+        label = QFontMetrics(font).height() + 8
+        self.act_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e-88 100%") + label)
+        self.grad_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e-88") + label)
+        self.act_plot.getAxis("left").setWidth(tick.horizontalAdvance("out") + label)
         self.labels = ()
         if self._last is not None:
             self.show_snapshot(self._last)
@@ -141,26 +150,37 @@ class LayersView(QWidget):
         self.act_ridges.set_colors(colors)
         self.grad_ridges.set_colors(colors)
         self.act_plot.setYRange(0.0, self.L + 0.3, padding=0)
+        fraction = {"relu": "dead", "leaky_relu": "dead", "tanh": "saturated"}
+        fraction["sigmoid"] = "saturated"
+        extra = fraction.get(self.activation)
+        self.act_plot.setLabel("right", f"σ · {extra}" if extra else "σ")
+        self.grad_plot.setLabel("right", "σ")
         self.labels = ()
         self._last = None
 
     def _on_toggle(self, dw: bool) -> None:
-        self.grad_plot.setTitle("Gradients ∂J/∂W[l]" if dw else "Gradients ∂J/∂A[l]")
+        self.grad_plot.setTitle(GRAD_TITLES[dw])
         apply_font(self.grad_plot, self.font_)
         if self._last is not None:
             self.show_snapshot(self._last)
 
     def row_label(self, stats, row: int) -> str:
-        """'σ 3e-02 dead 12%': the layer's std, and its dead (relu) or saturated (tanh,
-        sigmoid) fraction; the output row is the logits."""
-        std = f"σ {stats.act_std[row]:.0e}"
+        """'3e-02 12%': the layer's std σ, and its dead (relu) or saturated (tanh,
+        sigmoid) fraction, as the axis label says; the output row (the logits) has σ only."""
+        std = f"{stats.act_std[row]:.0e}"
         if row == self.L - 1:
-            return f"{std} logits"
+            return std
         if self.activation in ("relu", "leaky_relu"):
-            return f"{std} dead {stats.dead[row]:.0%}"
+            return f"{std} {stats.dead[row]:.0%}"
         if self.activation in ("tanh", "sigmoid"):
-            return f"{std} sat {stats.saturated[row]:.0%}"
+            return f"{std} {stats.saturated[row]:.0%}"
         return std
+
+    def grad_label(self, stats, row: int) -> str:
+        """The std of the gradient the panel shows, for this layer."""
+        if self.dW.isChecked():
+            return f"{stats.dw_std[row]:.0e}"
+        return f"{stats.grad_std[row]:.0e}"
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         stats = snapshot.layers
@@ -169,7 +189,7 @@ class LayersView(QWidget):
         if not np.isfinite(stats.act_std).any():
             self.act_plot.setTitle(diverged_title(snapshot, self._last))
             return
-        self.act_plot.setTitle("Activations A[l]")
+        self.act_plot.setTitle(ACT_TITLE)
         self._last = snapshot
         self.act_ridges.set_data(stats.act_hist, stats.act_edges)
         self.act_plot.setXRange(*occupied_range(stats.act_hist, stats.act_edges), padding=0.02)
@@ -188,11 +208,12 @@ class LayersView(QWidget):
         names = layer_names(self.L)
         left = [(r + 1 - 0.3, names[r]) for r in rows]
         right = [(r + 1 - 0.3, self.row_label(stats, r)) for r in rows]
-        if (left, right) != self.labels:
-            self.labels = (left, right)
+        grads = [(r + 1 - 0.3, self.grad_label(stats, r)) for r in rows]
+        if (left, right, grads) != self.labels:
+            self.labels = (left, right, grads)
             self.act_plot.getAxis("left").setTicks([left])
             self.act_plot.getAxis("right").setTicks([right])
-            self.grad_plot.getAxis("left").setTicks([left])
+            self.grad_plot.getAxis("right").setTicks([grads])
 
 
 def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
@@ -218,25 +239,12 @@ class DepthView(QWidget):
         layout.addWidget(self.graphics)
         g = self.graphics
 
-        self.scale_plot = g.addPlot(
-            row=0, col=0, title="Signal scale through depth (std)", axisItems=log_axis()
-        )
-        self.scale_plot.setLabel("bottom", "layer")
-        self.scale_plot.addLegend(offset=(-8, 8), brush=pg.mkBrush(255, 255, 255, 220))
-        self.act_curve = self.scale_plot.plot(name="activations A[l]", symbol="o")
-        self.grad_curve = self.scale_plot.plot(name="gradients ∂J/∂A[l]", symbol="s")
-        self.act_ref = pg.InfiniteLine(
-            angle=0,
-            movable=False,
-            label="input scale",
-            labelOpts={"position": 0.08, "anchors": [(0, 1), (0, 1)]},
-        )
-        self.grad_ref = pg.InfiniteLine(
-            angle=0,
-            movable=False,
-            label="output gradient scale",
-            labelOpts={"position": 0.6, "anchors": [(0, 0), (0, 0)]},
-        )
+        self.scale_plot = g.addPlot(row=0, col=0, title=SCALE_TITLE, axisItems=log_axis())
+        self.scale_plot.setLabel("bottom", "layer (dotted: the input's and the output's scale)")
+        self.act_curve = self.scale_plot.plot(symbol="o")
+        self.grad_curve = self.scale_plot.plot(symbol="s")
+        self.act_ref = pg.InfiniteLine(angle=0, movable=False)
+        self.grad_ref = pg.InfiniteLine(angle=0, movable=False)
         for line in (self.act_ref, self.grad_ref):
             self.scale_plot.addItem(line)
 
@@ -278,9 +286,6 @@ class DepthView(QWidget):
         self.grad_curve.setSymbolSize(6 * scale)
         self.act_ref.setPen(pg.mkPen(act, width=1.2 * scale, style=Qt.DotLine))
         self.grad_ref.setPen(pg.mkPen(grad, width=1.2 * scale, style=Qt.DotLine))
-        for line in (self.act_ref, self.grad_ref):
-            line.label.setFont(font)
-            line.label.setColor((40, 40, 40))
         self._pen_curves()
 
     def _pen_curves(self) -> None:
@@ -297,9 +302,11 @@ class DepthView(QWidget):
         for curve in self.norm_curves:
             self.norm_plot.addItem(curve)
         self._pen_curves()
-        ticks = [(float(x), str(x)) for x in range(1, self.L + 1)]
+        names = layer_names(self.L)
+        ticks = [(float(x), names[x - 1]) for x in range(1, self.L + 1)]
         stride = max(1, math.ceil(self.L / 10))
-        self.scale_plot.getAxis("bottom").setTicks([ticks[::stride]])
+        self.scale_plot.getAxis("bottom").setTicks([ticks[::-1][::stride][::-1]])
+        self.heat_plot.getAxis("left").setTicks([ticks[::-1][:: max(1, math.ceil(self.L / 6))]])
         self.act_curve.setData([], [])
         self.grad_curve.setData([], [])
         self.heat.clear()
@@ -307,7 +314,7 @@ class DepthView(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         stats = snapshot.layers
-        self.scale_plot.setTitle("Signal scale through depth (std)")
+        self.scale_plot.setTitle(SCALE_TITLE)
         if stats is not None and not np.isfinite(stats.act_std).any():
             self.scale_plot.setTitle(diverged_title(snapshot, self._last))
         elif stats is not None and len(stats.act_std) == self.L:

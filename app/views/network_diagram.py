@@ -1,23 +1,32 @@
-"""The network diagram, in the spirit of TensorFlow Playground.
+"""The network diagram, in the spirit of TensorFlow Playground, in the boundary's colours.
 
 Columns are layers (the inputs on the left, the output on the right); each shown unit is
-a G×G thumbnail of its own output over the input plane (`core.probes.neurons`), coloured on one
-scale per layer: blue positive, orange negative, white zero. A layer wider than 16 units
-shows its 16 most active and says how many are hidden. An edge's width grows with |w|
-(or |dW|, a toggle), on one scale for the whole net, and its colour gives the sign.
+a G×G thumbnail of its own output over the input plane (`core.probes.neurons`), on one
+scale per layer and in the boundary's colours: orange where the output is positive (what
+pushes the output towards class 1, orange on the boundary), blue where it is negative,
+white at zero; with K > 2 classes, output unit k is drawn in class k's colour. An edge's
+width grows with |w| (or |dW|, a toggle), on one scale for the whole net, and its colour
+gives the sign.
+
+What is drawn fits the room the view has, thumbnails at least THUMB_PX pixels across
+(× the projector scale): a layer shows its most active units up to as many rows as fit
+(at most 16) and says how many more it has; a net with more layers than columns fit
+shows its first and last layers either side of a gap that says how many are left out.
 Hovering a unit or an edge shows its value; clicking a unit shows its thumbnail large.
 
-Per run the geometry is fixed: one `ImageItem` per column holds that column's thumbnails
-as a strip (a uint8 image through a lookup table, the gaps transparent), and the edges
-are split into WIDTHS × 2 signs `PlotCurveItem`s of segment pairs, refilled each frame.
+Per layout one `ImageItem` per column holds that column's thumbnails as a strip (a
+uint8 image through a lookup table, the gaps transparent), and the edges are split into
+WIDTHS × 2 signs `PlotCurveItem`s of segment pairs, refilled each frame.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.style.palette import CLASS_COLORS
@@ -26,19 +35,23 @@ from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot
 from core.probes.neurons import MAX_SHOWN_UNITS, Neurons
 
-PITCH_X = 3.0  # column pitch, in thumbnail widths
+PITCH_X = 2.4  # column pitch, in thumbnail widths
 PITCH_Y = 1.25  # row pitch
+THUMB_PX = 18  # the smallest thumbnail drawn, in pixels at scale 1
+LABEL_ROWS = 2.2  # room under the columns for their labels, in thumbnail heights
 WIDTHS = (0.6, 1.6, 3.0, 5.0)  # pen widths of the |value| quartiles of the largest
-POSITIVE, NEGATIVE = CLASS_COLORS[0], CLASS_COLORS[1]  # Okabe–Ito blue, orange
+POSITIVE, NEGATIVE = CLASS_COLORS[1], CLASS_COLORS[0]  # class 1's orange, class 0's blue
 GAP = 255  # the lookup table's transparent entry
 EDGE_PICK = 0.12  # hover distance to an edge, in thumbnail widths
 
 
-def diverging_lut() -> np.ndarray:
-    """(256, 4) uint8: entries 0..254 run orange → white → blue for values −1..1; 255 clear."""
+def diverging_lut(positive=POSITIVE, negative=NEGATIVE) -> np.ndarray:
+    """(256, 4) uint8: entries 0..254 run negative → white → positive colour for values
+    −1..1; entry 255 is clear."""
     t = np.linspace(-1.0, 1.0, 255)[:, None]
     white = np.full(3, 255.0)
-    rgb = np.where(t < 0, white + (NEGATIVE - white) * -t, white + (POSITIVE - white) * t)
+    positive, negative = np.asarray(positive, float), np.asarray(negative, float)
+    rgb = np.where(t < 0, white + (negative - white) * -t, white + (positive - white) * t)
     lut = np.zeros((256, 4), dtype=np.uint8)
     lut[:255, :3] = rgb.round()
     lut[:255, 3] = 255
@@ -61,39 +74,86 @@ def thumbnail_strip(maps: np.ndarray, gap: int) -> np.ndarray:
     return strip.reshape(-1, G)[: k * (G + gap) - gap]
 
 
-class DiagramLayout:
-    """Where the shown units and edges sit, for sizes (n_0, …, n_L); 1 unit = a thumbnail."""
+def most_active(maps: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k maps : (n, G, G) of largest mean |output|, in their own order."""
+    if len(maps) <= k:
+        return np.arange(len(maps))
+    activity = np.nan_to_num(np.abs(maps).mean(axis=(1, 2)), nan=np.inf)
+    return np.sort(np.argsort(-activity, kind="stable")[:k])
 
-    def __init__(self, sizes: tuple[int, ...]):
-        self.sizes = sizes
-        self.shown = [min(n, MAX_SHOWN_UNITS) for n in sizes]
+
+class DiagramLayout:
+    """Which layers and units are drawn, and where: room for `columns` columns of `rows`
+    thumbnails, for sizes (n_0, …, n_L). 1 unit of length = a thumbnail.
+
+    `layers[c]` is the layer in column c; when the net has more layers than `columns`,
+    the first and last ones are kept and a gap column after `gap_after` stands for the
+    `skipped` layers between. `shown[c]` units of column c are drawn (its most active).
+    Edges join the shown units of neighbouring layers: `edges` : (E, 4) x0, y0, x1, y1,
+    in the order of `blocks` (column pairs (c − 1, c)), row-major within each.
+    """
+
+    def __init__(self, sizes: tuple[int, ...], columns: int, rows: int):
+        self.sizes = tuple(sizes)
+        n = len(sizes)
+        columns = max(columns, 4)  # the inputs, a hidden layer, the gap, the output
+        rows = max(1, min(rows, MAX_SHOWN_UNITS))
+        if n <= columns:
+            self.layers = list(range(n))
+            self.gap_after, self.skipped = None, 0
+        else:
+            kept = columns - 1  # one column's room holds the gap
+            head = math.ceil(kept / 2)
+            self.layers = list(range(head)) + list(range(n - (kept - head), n))
+            self.gap_after, self.skipped = head - 1, n - kept
+        self.shown = [min(sizes[layer], rows) for layer in self.layers]
         tallest = max(self.shown)
         self.top = [(tallest - k) * PITCH_Y / 2 for k in self.shown]
         self.height = (tallest - 1) * PITCH_Y + 1
-        x0, y0, x1, y1 = [], [], [], []
-        for layer in range(1, len(sizes)):
-            i, j = np.meshgrid(
-                np.arange(self.shown[layer - 1]), np.arange(self.shown[layer]), indexing="ij"
+        self.x = [self._x(c) for c in range(len(self.layers))]
+        self.width = self.x[-1] + 1
+        self.blocks = [
+            (c - 1, c)
+            for c in range(1, len(self.layers))
+            if self.layers[c] == self.layers[c - 1] + 1
+        ]
+        parts = []
+        for a, b in self.blocks:
+            i, j = np.meshgrid(np.arange(self.shown[a]), np.arange(self.shown[b]), indexing="ij")
+            parts.append(
+                np.stack(
+                    [
+                        np.full(i.size, self.x[a] + 1.0),
+                        self.centre(a, i.ravel()),
+                        np.full(i.size, self.x[b]),
+                        self.centre(b, j.ravel()),
+                    ],
+                    axis=1,
+                )
             )
-            x0.append(np.full(i.size, (layer - 1) * PITCH_X + 1.0))
-            x1.append(np.full(i.size, layer * PITCH_X))
-            y0.append(self.centre(layer - 1, i.ravel()))
-            y1.append(self.centre(layer, j.ravel()))
-        self.edges = np.stack([np.concatenate(a) for a in (x0, y0, x1, y1)], axis=1)
+        self.edges = np.concatenate(parts) if parts else np.empty((0, 4))
 
-    def centre(self, layer: int, row: np.ndarray) -> np.ndarray:
-        return self.top[layer] + row * PITCH_Y + 0.5
+    def _x(self, column: int) -> float:
+        after_gap = self.gap_after is not None and column > self.gap_after
+        return (column + after_gap) * PITCH_X
+
+    def gap_x(self) -> float | None:
+        """The centre of the gap column, if there is one."""
+        return None if self.gap_after is None else self._x(self.gap_after) + PITCH_X + 0.5
+
+    def centre(self, column: int, row: np.ndarray) -> np.ndarray:
+        return self.top[column] + row * PITCH_Y + 0.5
 
     def node_at(self, x: float, y: float) -> tuple[int, int] | None:
-        """(layer, row) of the thumbnail under (x, y), or None."""
-        layer = int(np.floor(x / PITCH_X))
-        if not 0 <= layer < len(self.sizes) or x - layer * PITCH_X > 1.0:
-            return None
-        offset = y - self.top[layer]
-        row = int(np.floor(offset / PITCH_Y))
-        if not 0 <= row < self.shown[layer] or offset - row * PITCH_Y > 1.0:
-            return None
-        return layer, row
+        """(column, row) of the thumbnail under (x, y), or None."""
+        for column, left in enumerate(self.x):
+            if left <= x <= left + 1.0:
+                offset = y - self.top[column]
+                row = int(np.floor(offset / PITCH_Y))
+                if 0 <= row < self.shown[column] and offset - row * PITCH_Y <= 1.0:
+                    return column, row
+                return None
+        return None
 
     def edge_at(self, x: float, y: float) -> int | None:
         """Index of the edge nearest (x, y) if closer than EDGE_PICK, else None."""
@@ -107,10 +167,11 @@ class DiagramLayout:
         return best if dist[best] < EDGE_PICK else None
 
 
-def edge_values(neurons: Neurons, gradients: bool) -> np.ndarray:
-    """(E,) W (or dW) of every shown edge, in `DiagramLayout.edges` order."""
-    blocks = neurons.grads if gradients else neurons.weights
-    return np.concatenate([b.ravel() for b in blocks[1:]]) if len(blocks) > 1 else np.empty(0)
+def capacity(width_px: float, height_px: float, thumb_px: float) -> tuple[int, int]:
+    """(columns, rows) of thumbnails at least `thumb_px` across that fit the pixels given."""
+    columns = int((width_px / thumb_px - 1.0) / PITCH_X) + 1
+    rows = int((height_px / thumb_px - 1.0 - LABEL_ROWS) / PITCH_Y) + 1
+    return max(columns, 1), max(rows, 1)
 
 
 def edge_buckets(values: np.ndarray) -> np.ndarray:
@@ -133,11 +194,13 @@ class DiagramView(QWidget):
         self.scale = 1.0
         self.font_ = QFont()
         self.layout_: DiagramLayout | None = None
+        self.sizes: tuple[int, ...] = ()
         self.features: tuple[str, ...] = ()
         self.neurons: Neurons | None = None
+        self.picks: list[np.ndarray] = []  # per column: positions among neurons.units
         self.selected: tuple[int, int] | None = None  # (layer, unit index in the layer)
         self.lut = diverging_lut()
-        self.gradients = QCheckBox("show gradients dW on the edges")
+        self.gradients = QCheckBox("edges: gradients dW")
         self.gradients.setToolTip(
             "Edge width: |W| (the weights) or |dW| (the gradient of the last update)"
         )
@@ -157,6 +220,7 @@ class DiagramView(QWidget):
         self.vb.setAspectLocked(True)
         self.vb.invertY(True)
         self.vb.setMenuEnabled(False)
+        self.vb.setMouseEnabled(x=False, y=False)
         self.large_plot = self.graphics.addPlot(row=1, col=0)
         self.large_plot.hideAxis("left")
         self.large_plot.hideAxis("bottom")
@@ -193,46 +257,92 @@ class DiagramView(QWidget):
             r, g, bl = POSITIVE if sign > 0 else NEGATIVE
             alpha = (110, 160, 210, 240)[b]
             item.setPen(pg.mkPen((int(r), int(g), int(bl), alpha), width=WIDTHS[b] * scale))
-        for label in self.labels:
-            label.setFont(scaled(font, 0.85))
         self.large_plot.setTitle(self.large_plot.titleLabel.text, size=f"{font.pointSizeF():.1f}pt")
+        self._fit()
 
     def set_run(self, info: RunInfo) -> None:
         self.features = tuple(info.config.data.features)
-        self.layout_ = DiagramLayout(tuple(info.sizes))
+        self.sizes = tuple(info.sizes)
         self.neurons = None
         self.selected = None
         self.large_plot.hide()
+        self.layout_ = None
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Lay the diagram out anew when the room it has holds other columns or rows."""
+        if not self.sizes:
+            return
+        graphics = self.graphics.size()
+        thumb = THUMB_PX * self.scale
+        columns, rows = capacity(graphics.width() - 8, graphics.height() * 0.72, thumb)
+        layout = self.layout_
+        wanted = DiagramLayout(self.sizes, columns, rows)
+        if layout is None or (layout.layers, layout.shown) != (wanted.layers, wanted.shown):
+            self._build(wanted)
+            self._redraw()
+
+    def _build(self, lay: DiagramLayout) -> None:
+        self.layout_ = lay
         for item in (*self.columns, *self.labels):
             self.vb.removeItem(item)
         self.columns, self.labels = [], []
-        for layer, n in enumerate(info.sizes):
-            column = pg.ImageItem(axisOrder="row-major")
-            column.setLookupTable(self.lut)
-            self.vb.addItem(column)
-            self.columns.append(column)
-            name = (
-                "inputs"
-                if layer == 0
-                else ("output" if layer == len(info.sizes) - 1 else f"layer {layer}")
-            )
-            if n > MAX_SHOWN_UNITS:
-                name += f"\n+{n - MAX_SHOWN_UNITS} hidden"
-            label = pg.TextItem(name, color=(40, 40, 40), anchor=(0.5, 0))
-            label.setFont(scaled(self.font_, 0.85))
-            label.setPos(layer * PITCH_X + 0.5, self.layout_.height + 0.2)
+        K = self.sizes[-1]
+        font = scaled(self.font_, 0.85)
+        for c, layer in enumerate(lay.layers):
+            output = layer == len(self.sizes) - 1
+            for _ in range(lay.shown[c] if output and K > 1 else 1):  # softmax: one per class
+                column = pg.ImageItem(axisOrder="row-major")
+                column.setLookupTable(self.lut)
+                self.vb.addItem(column)
+                self.columns.append(column)
+            name = "in" if layer == 0 else ("out" if output else str(layer))
+            more = self.sizes[layer] - lay.shown[c]
+            label = pg.TextItem(name + (f"\n+{more}" if more else ""), anchor=(0.5, 0))
+            label.setColor((40, 40, 40))
+            label.setFont(font)
+            label.setPos(lay.x[c] + 0.5, lay.height + 0.2)
             self.vb.addItem(label)
             self.labels.append(label)
+        if lay.gap_x() is not None:
+            gap = pg.TextItem(f"⋯\n{lay.skipped}\nlayers\n⋯", anchor=(0.5, 0.5))
+            gap.setColor((90, 90, 90))
+            gap.setFont(font)
+            gap.setPos(lay.gap_x(), lay.height / 2)
+            self.vb.addItem(gap)
+            self.labels.append(gap)
         for item in self.edge_items.values():
             item.setData([], [])
-        width = (len(info.sizes) - 1) * PITCH_X + 1
-        self.vb.setRange(QRectF(-0.5, -0.5, width + 1, self.layout_.height + 1.8), padding=0)
+        rect = QRectF(-0.3, -0.3, lay.width + 0.6, lay.height + LABEL_ROWS + 0.3)
+        self.vb.setRange(rect, padding=0)
+        self._fit_label_font(lay, font)
+
+    def _fit_label_font(self, lay: DiagramLayout, font: QFont) -> None:
+        """Column labels never overprint: wide numbers shrink to the column's pitch."""
+        pitch_px = self.vb.width() / max(lay.width + 0.6, 1.0) * PITCH_X
+        widest = QFontMetrics(font).horizontalAdvance(str(len(self.sizes)) + "+")
+        if widest > pitch_px > 0:
+            smaller = scaled(font, max(0.5, pitch_px / widest))
+            for label in self.labels:
+                label.setFont(smaller)
+
+    def _lut(self, output: bool, k: int) -> np.ndarray:
+        """A softmax output's unit k in class k's colour; every other unit orange / blue."""
+        K = self.sizes[-1]
+        if output and K > 1:
+            r, g, b = CLASS_COLORS[k % len(CLASS_COLORS)]
+            return diverging_lut((r, g, b), (170, 170, 170))
+        return self.lut
 
     # ----- drawing -----
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         neurons = snapshot.neurons
-        if neurons is None or self.layout_ is None or neurons.sizes != self.layout_.sizes:
+        if neurons is None or self.layout_ is None or neurons.sizes != self.sizes:
             return
         self.neurons = neurons
         self._redraw()
@@ -243,17 +353,46 @@ class DiagramView(QWidget):
             return
         G = neurons.maps[0].shape[-1]
         gap = round(G * (PITCH_Y - 1))
-        for layer, column in enumerate(self.columns):
-            strip = thumbnail_strip(neurons.maps[layer], gap)
-            column.setImage(strip, autoLevels=False, levels=(0, 255))
-            column.setRect(QRectF(layer * PITCH_X, lay.top[layer], 1.0, strip.shape[0] / G))
-        values = edge_values(neurons, self.gradients.isChecked())
+        self.picks = [
+            most_active(neurons.maps[layer], k) for layer, k in zip(lay.layers, lay.shown)
+        ]
+        items = iter(self.columns)
+        K = self.sizes[-1]
+        for c, layer in enumerate(lay.layers):
+            maps = neurons.maps[layer][self.picks[c]]
+            if layer == len(self.sizes) - 1 and K > 1:  # one image per class colour
+                strip = thumbnail_strip(maps, gap)
+                for row, position in enumerate(self.picks[c]):
+                    item = next(items)
+                    item.setLookupTable(self._lut(True, int(neurons.units[layer][position])))
+                    image = np.full_like(strip, GAP)
+                    rows = slice(row * (G + gap), row * (G + gap) + G)
+                    image[rows] = strip[rows]
+                    self._place(item, image, lay, c, G)
+            else:
+                self._place(next(items), thumbnail_strip(maps, gap), lay, c, G)
+        values = self.edge_values()
         buckets = edge_buckets(values)
         positive = values >= 0
         for (b, sign), item in self.edge_items.items():
             chosen = lay.edges[(buckets == b) & (positive == (sign > 0))]
             item.setData(chosen[:, [0, 2]].ravel(), chosen[:, [1, 3]].ravel())
         self._show_selected()
+
+    @staticmethod
+    def _place(item: pg.ImageItem, strip: np.ndarray, lay: DiagramLayout, c: int, G: int):
+        item.setImage(strip, autoLevels=False, levels=(0, 255))
+        item.setRect(QRectF(lay.x[c], lay.top[c], 1.0, strip.shape[0] / G))
+
+    def edge_values(self) -> np.ndarray:
+        """(E,) W (or dW) of every drawn edge, in `DiagramLayout.edges` order."""
+        neurons, lay = self.neurons, self.layout_
+        blocks = neurons.grads if self.gradients.isChecked() else neurons.weights
+        parts = [
+            blocks[lay.layers[b]][np.ix_(self.picks[a], self.picks[b])].ravel()
+            for a, b in lay.blocks
+        ]
+        return np.concatenate(parts) if parts else np.empty(0)
 
     def _show_selected(self) -> None:
         if self.selected is None or self.neurons is None:
@@ -267,7 +406,9 @@ class DiagramView(QWidget):
             return
         maps = self.neurons.maps[layer]
         strip = thumbnail_strip(maps[found[0] : found[0] + 1], 0)
-        self.large_image.setImage(strip, autoLevels=False, levels=(0, 255), lut=self.lut)
+        output = layer == len(self.sizes) - 1
+        lut = self._lut(output, unit)
+        self.large_image.setImage(strip, autoLevels=False, levels=(0, 255), lut=lut)
         self.large_plot.setTitle(title, size=f"{self.font_.pointSizeF():.1f}pt")
         self.large_plot.show()
 
@@ -280,8 +421,13 @@ class DiagramView(QWidget):
         """'input x2', 'layer 3, unit 7', 'output, unit 1' (units counted from 1)."""
         if layer == 0:
             return f"input {self.features[unit]}"
-        where = "output" if layer == len(self.columns) - 1 else f"layer {layer}"
+        where = "output" if layer == len(self.sizes) - 1 else f"layer {layer}"
         return f"{where}, unit {unit + 1}"
+
+    def _unit_at(self, column: int, row: int) -> tuple[int, int]:
+        """(layer, unit index in the layer) drawn at a column's row."""
+        layer = self.layout_.layers[column]
+        return layer, int(self.neurons.units[layer][self.picks[column][row]])
 
     # ----- the mouse -----
 
@@ -291,14 +437,12 @@ class DiagramView(QWidget):
             self.hover.setText(text)
 
     def _on_click(self, event) -> None:
-        lay, neurons = self.layout_, self.neurons
-        if lay is None or neurons is None:
+        if self.layout_ is None or self.neurons is None:
             return
         point = self.vb.mapSceneToView(event.scenePos())
-        hit = lay.node_at(point.x(), point.y())
+        hit = self.layout_.node_at(point.x(), point.y())
         if hit is not None:
-            layer, row = hit
-            self.show_unit(layer, int(neurons.units[layer][row]))
+            self.show_unit(*self._unit_at(*hit))
 
     def describe(self, point) -> str:
         """What is under `point` (view coordinates): a unit's output range or an edge's value."""
@@ -307,9 +451,9 @@ class DiagramView(QWidget):
             return ""
         hit = lay.node_at(point.x(), point.y())
         if hit is not None:
-            layer, row = hit
-            m = neurons.maps[layer][row]
-            unit = int(neurons.units[layer][row])
+            column, row = hit
+            layer, unit = self._unit_at(column, row)
+            m = neurons.maps[layer][self.picks[column][row]]
             name = self.unit_name(layer, unit)
             finite = m[np.isfinite(m)]
             if not finite.size:
@@ -318,15 +462,15 @@ class DiagramView(QWidget):
         edge = lay.edge_at(point.x(), point.y())
         if edge is None:
             return ""
-        values = edge_values(neurons, self.gradients.isChecked())
-        layer = int(
-            np.searchsorted(
-                np.cumsum([0, *(w.size for w in neurons.weights[1:])]), edge, side="right"
-            )
-        )
-        start = sum(w.size for w in neurons.weights[1:layer])
-        i, j = divmod(edge - start, neurons.weights[layer].shape[1])
-        src = int(neurons.units[layer - 1][i]) + 1
-        dst = int(neurons.units[layer][j]) + 1
-        symbol = "dW" if self.gradients.isChecked() else "W"
-        return f"{symbol}[{layer}] from unit {src} to unit {dst} = {values[edge]:.4g}"
+        start = 0
+        for a, b in lay.blocks:
+            size = lay.shown[a] * lay.shown[b]
+            if edge < start + size:
+                i, j = divmod(edge - start, lay.shown[b])
+                src = self._unit_at(a, i)[1] + 1
+                dst_layer, dst = self._unit_at(b, j)
+                symbol = "dW" if self.gradients.isChecked() else "W"
+                value = self.edge_values()[edge]
+                return f"{symbol}[{dst_layer}] from unit {src} to unit {dst + 1} = {value:.4g}"
+            start += size
+        return ""

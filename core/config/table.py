@@ -377,7 +377,7 @@ SETTINGS: tuple[Setting, ...] = (
         note="0 = off",
         tip="Early stopping: stop when the validation loss has not improved for this many "
         "epochs, and restore the parameters of the best epoch.",
-        control=c.Patience("Early stopping, patience", default_on=20),
+        control=c.Patience("Early stopping", default_on=20),
         enabled=_has_validation,
         disabled_tip="Early stopping needs a validation split.",
     ),

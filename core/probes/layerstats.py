@@ -4,7 +4,7 @@ For layers l = 1..L (L is the output layer) over a batch of B examples:
 
     act_*       the layer's output A[l] : (B, n_l) (for l = L: the logits Z[L])
     grad_*      ∂J/∂A[l] : (B, n_l) (for l = L: ∂J/∂Z[L])
-    dw_*        ∂J/∂W[l] : (n_{l−1}, n_l), the probe pass's weight gradient
+    dw_*        ∂J/∂W[l] : (n_{l−1}, n_l), the probe pass's weight gradient (std, hist)
     mean, std   over all B·n_l entries
     hist        fraction of entries per bin; one set of edges shared by every layer, so
                 widths compare across depth (edges symmetric about 0, ± the largest |value|)
@@ -40,6 +40,7 @@ class LayerStats:
     grad_std: np.ndarray
     grad_hist: np.ndarray
     grad_edges: np.ndarray
+    dw_std: np.ndarray
     dw_hist: np.ndarray
     dw_edges: np.ndarray
     saturated: np.ndarray
@@ -103,6 +104,7 @@ def layer_statistics(
         act_hist, act_edges = _histograms(acts)
         grad_hist, grad_edges = _histograms(dacts)
         dw_hist, dw_edges = _histograms(grads.W)
+        _, dw_std = _moments(grads.W)
         hidden = acts[:-1]
         saturated = np.zeros(L)
         dead = np.zeros(L)
@@ -127,6 +129,7 @@ def layer_statistics(
             grad_std=grad_std,
             grad_hist=grad_hist,
             grad_edges=grad_edges,
+            dw_std=dw_std,
             dw_hist=dw_hist,
             dw_edges=dw_edges,
             saturated=saturated,
