@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.wheel_guard = WheelGuard(self.controls)
+        self.wheel_guard = WheelGuard(self.controls, scroll)
         self.boundary = BoundaryView()
         self.lesson = LessonText(session)
         self.views = ViewStack(session)
