@@ -5,7 +5,7 @@ deepdials CONFIG.json          open the window with that config
 deepdials --config C --epochs N --screenshot out.png
                                train N epochs offscreen, save the window as a PNG, exit
 deepdials --self-test          offscreen: train a few epochs, draw a frame, exit 0
-deepdials run …, deepdials gradcheck …   headless, see `core.cli`
+deepdials run …, deepdials compare …, deepdials gradcheck …   headless, see `core.cli`
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from core import __version__
+from core.cli import OneLineParser
 from core.config.table import VIEWS
 
 STARTED = time.perf_counter()
@@ -28,11 +29,11 @@ WINDOW_SIZE = (1280, 800)
 
 
 def window_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="deepdials",
         description="DeepDials: a playground for the practical side of training deep networks. "
-        "Headless commands: `deepdials run CONFIG.json`, `deepdials gradcheck CONFIG.json` "
-        "(see `deepdials run --help`).",
+        "Headless commands: `deepdials run CONFIG.json`, `deepdials compare FILE.json`, "
+        "`deepdials gradcheck CONFIG.json` (see `deepdials run --help`).",
     )
     p.add_argument("config_file", nargs="?", metavar="CONFIG.json", help="config to open")
     p.add_argument("--config", help="config to open (same as the positional argument)")
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     # makes it run the worker instead of a second window (a no-op when not frozen).
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("run", "gradcheck"):
+    if argv and argv[0] in ("run", "compare", "gradcheck"):
         from core import cli
 
         return cli.main(argv)

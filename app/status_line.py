@@ -56,8 +56,10 @@ class StatusLine:
         if info.data.bayes_error is not None:
             parts.append(f"Bayes {info.data.bayes_error:.1%}")
         self.figures.setText("   ".join(parts))
-        self.state.setText(f"  {state_text(s, playing)}  ")
-        self.state.setMinimumWidth(self.state.sizeHint().width())  # never cut to "divergec"
+        state = f"  {state_text(s, playing)}  "
+        if state != self.state.text():
+            self.state.setText(state)
+            self.state.setMinimumWidth(self.state.sizeHint().width())  # never cut short
         color = STATE_COLORS.get(s.status, RUNNING_COLOR)
         if color != self._color:  # a style sheet re-polishes the label: only on change
             self._color = color

@@ -157,14 +157,15 @@ class MainWindow(QMainWindow):
         points = None
         startup_message = None
         first_start = config is None
-        if config is None and self.settings is not None:
-            config, points, startup_message = preferences.last_experiment(self.settings)
-            first_start = config is None and startup_message is None
-            geometry = self.settings.value("geometry")
-            if geometry is not None:
-                self.restoreGeometry(geometry)
-            if self.settings.value("large_fonts", False, type=bool):
-                self.large_fonts_action.setChecked(True)
+        if self.settings is not None:
+            kept = preferences.remembered(self.settings)
+            startup_message = preferences.startup_message(kept.problems)
+            if kept.geometry is not None:
+                self.restoreGeometry(kept.geometry)
+            self.large_fonts_action.setChecked(kept.large_fonts)
+            if config is None:
+                config, points = kept.config, kept.points
+                first_start = config is None and self.settings.value("last_config") is None
         if first_start:
             config_path = lesson_paths()[0]
             self.files.open_config(config_path)

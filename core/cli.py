@@ -1,8 +1,9 @@
-"""The headless command line: `deepdials run` and `deepdials gradcheck`.
+"""The headless command line: `deepdials run`, `deepdials compare`, `deepdials gradcheck`.
 
-Both print one JSON object. Exit status: 0 for every completed run, a diverged one
-included (a result, not a crash); 2 for bad input (config, data file, option), with a
-one-line message on stderr and nothing written.
+Each prints one JSON object (or writes it whole to --out). Exit status: 0 for every
+completed run, a diverged one or one stopped by --max-seconds included (a result, not a
+crash); 2 for bad input (config, data file, option), with a one-line message on stderr
+and nothing written.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -17,14 +19,18 @@ from typing import Any
 
 import numpy as np
 
-from core.config.files import load_config
-from core.config.schema import config_to_dict
+from core.config.compare import Comparison
+from core.config.files import load_config, load_experiment
+from core.config.schema import Config, config_to_dict
 from core.config.table import BY_KEY
 from core.data.points import SPLITS
 from core.engine.run import Run
-from core.errors import InputError
+from core.errors import InputError, one_line
 from core.probes.diagnosis import diagnose
 from core.probes.gradcheck import DEFAULT_EPSILON
+from core.safe_files import write_atomically
+
+TIME_LIMIT = "time_limit"  # the status of a run that --max-seconds stopped
 
 
 def jsonable(value: Any) -> Any:
@@ -42,14 +48,15 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def run_report(run: Run) -> dict:
-    """What `deepdials run` prints for a run that has been advanced."""
+def run_report(run: Run, stopped_by_time: bool = False) -> dict:
+    """What `deepdials run` prints for a run that has been advanced; a run that
+    --max-seconds stopped has the status `time_limit` and the figures so far."""
     final = run.metrics
     diagnosis = diagnose(final["train"]["error"], final["val"]["error"], run.data.bayes_error)
     seconds = run.train_seconds
     return {
         "config": config_to_dict(run.config),
-        "status": run.status,
+        "status": TIME_LIMIT if stopped_by_time else str(run.status),
         "epochs_run": run.epoch,
         "diverged_at_epoch": run.diverged_at,
         "best_epoch": run.best_epoch,
@@ -68,40 +75,82 @@ def run_report(run: Run) -> dict:
     }
 
 
-def _load(path: str, epochs: int | None):
-    config = load_config(path)
-    if epochs is not None:
-        epochs = BY_KEY["train.epochs"].allowed.check("--epochs", epochs)
-        config = replace(config, train=replace(config.train, epochs=epochs))
-    return config, Path(path).resolve().parent
+def _with_epochs(config: Config, epochs: int | None) -> Config:
+    if epochs is None:
+        return config
+    epochs = BY_KEY["train.epochs"].allowed.check("--epochs", epochs)
+    return replace(config, train=replace(config.train, epochs=epochs))
+
+
+def _seconds(value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise InputError(f"--max-seconds: {value} is not a positive number of seconds")
+    return value
+
+
+def train(config: Config, base: Path, max_seconds: float | None) -> dict:
+    """Train `config` to its end, or for `max_seconds` of training at most; the report."""
+    run = Run(config, base_dir=base)
+    run.advance(seconds=max_seconds)
+    return run_report(run, stopped_by_time=run.status == "running")
 
 
 def command_run(args: argparse.Namespace) -> dict:
-    config, base = _load(args.config, args.epochs)
-    run = Run(config, base_dir=base)
-    run.advance()
-    return run_report(run)
+    config = _with_epochs(load_config(args.config), args.epochs)
+    return train(config, Path(args.config).resolve().parent, _seconds(args.max_seconds))
+
+
+def command_compare(args: argparse.Namespace) -> dict:
+    """Every variant trained in turn, each exactly as `deepdials run` on its config."""
+    loaded = load_experiment(args.config)
+    if not isinstance(loaded, Comparison):
+        raise InputError(f"{args.config}: one config, not a comparison: use deepdials run")
+    seconds = _seconds(args.max_seconds)
+    base = Path(args.config).resolve().parent
+    runs = []
+    for variant in loaded.variants:
+        report = train(_with_epochs(variant.config, args.epochs), base, seconds)
+        runs.append({"label": variant.label, **report})
+    return {"runs": runs}
 
 
 def command_gradcheck(args: argparse.Namespace) -> dict:
-    config, base = _load(args.config, None)
-    run = Run(config, base_dir=base)
-    if args.epochs:
-        run.advance(epochs=args.epochs)
+    config = load_config(args.config)
+    epochs = BY_KEY["train.epochs"].allowed.check("--epochs", args.epochs) if args.epochs else 0
+    run = Run(config, base_dir=Path(args.config).resolve().parent)
+    if epochs:
+        run.advance(epochs=epochs)
     return run.gradient_check(epsilon=args.epsilon, plant_bug=args.plant_bug).as_dict()
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A refused command line is one line on stderr and exit status 2, as every refusal."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = OneLineParser(
         prog="deepdials",
         description="DeepDials: a playground for the practical side of training deep networks.",
     )
-    commands = top.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="train a config headless and print the results as JSON")
-    run.add_argument("config", help="config file (JSON)")
-    run.add_argument("--epochs", type=int, help="train this many epochs (overrides train.epochs)")
-    run.add_argument("--out", help="write the JSON to this file instead of printing it")
-    run.set_defaults(handler=command_run)
+    commands = top.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    for name, handler, what in (
+        ("run", command_run, "train a config headless and print the results as JSON"),
+        ("compare", command_compare, "train each variant of a comparison file, print them all"),
+    ):
+        run = commands.add_parser(name, help=what)
+        run.add_argument("config", help="config file (JSON)")
+        run.add_argument("--epochs", type=int, help="train this many epochs (overrides the file)")
+        run.add_argument(
+            "--max-seconds",
+            type=float,
+            metavar="S",
+            help="stop each run after S seconds of training (status time_limit)",
+        )
+        run.add_argument("--out", help="write the JSON to this file instead of printing it")
+        run.set_defaults(handler=handler)
     check = commands.add_parser("gradcheck", help="check backprop against numerical gradients")
     check.add_argument("config", help="config file (JSON)")
     check.add_argument("--epsilon", type=float, default=DEFAULT_EPSILON, help="ε (default 1e-7)")
@@ -112,22 +161,35 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def refuse(message: str) -> int:
+    print(f"deepdials: error: {one_line(message)}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a refused command line (already said, one line)
+        return int(exc.code or 0)
     try:
         if not (math.isfinite(getattr(args, "epsilon", 1.0)) and getattr(args, "epsilon", 1) > 0):
             raise InputError(f"--epsilon: {args.epsilon} is not a positive number")
+        if args.out is not None and not Path(args.out).name:
+            raise InputError(f"--out: {args.out!r} names no file")
         report = args.handler(args)
     except InputError as exc:
-        print(f"deepdials: error: {exc}", file=sys.stderr)
-        return 2
-    text = json.dumps(jsonable(report), indent=1)
-    if args.out:
+        return refuse(str(exc))
+    text = json.dumps(jsonable(report), indent=1) + "\n"
+    if args.out is not None:
         try:
-            Path(args.out).write_text(text + "\n", encoding="utf-8")
+            write_atomically(args.out, text)
         except OSError as exc:
-            print(f"deepdials: error: {args.out}: cannot write ({exc.strerror})", file=sys.stderr)
-            return 2
-    else:
-        print(text)
+            return refuse(f"{args.out}: cannot write ({exc.strerror or exc})")
+        return 0
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`| head`): what it read was whole
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0

@@ -78,7 +78,7 @@ def test_bad_values_raise_one_error_naming_the_key(raw, message):
     [
         (b"", "the file is empty"),
         (b'{"schema": 1, "train": ', "not valid JSON (line 1"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not a UTF-8 text file"),
         (b'{"schema": 1, "train": {"lr": -1}}', "train.lr: -1 is not in (0, 10]"),
     ],
 )

@@ -16,8 +16,9 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
 
     def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setToolTip(text)
+        if text != self.text():
+            super().setText(text)
+            self.setToolTip(text)
 
     def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()

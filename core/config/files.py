@@ -1,45 +1,51 @@
-"""Config files: reading one (JSON, and nothing else) and writing one."""
+"""Config and comparison files: reading one (JSON, and nothing else) and writing one.
+
+Files travel between students and classroom machines: they are read as untrusted
+(`core.safe_files`), and every problem is one `InputError` naming the file and the key.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from core.config.compare import Comparison, comparison_from_dict, is_comparison
 from core.config.schema import Config, config_from_dict, config_to_dict, with_value
 from core.data.points import Points, write_points
 from core.errors import InputError
+from core.safe_files import parse_json, read_text, write_atomically
 
 MAX_CONFIG_BYTES = 1_000_000
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a config file; any problem is an `InputError` naming the file."""
+def _read(path: Path):
+    return parse_json(read_text(path, MAX_CONFIG_BYTES), str(path))
+
+
+def load_experiment(path: str | Path) -> Config | Comparison:
+    """A config file, or a comparison file (one with variants)."""
     path = Path(path)
+    raw = _read(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise InputError(f"{path}: {size} bytes is over the {MAX_CONFIG_BYTES}-byte limit")
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text file (not UTF-8)") from None
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    try:
+        if is_comparison(raw):
+            return comparison_from_dict(raw, base_dir=path.parent)
         return config_from_dict(raw, base_dir=path.parent)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
 
 
+def load_config(path: str | Path) -> Config:
+    """A config file; a comparison is refused with a word on where it goes."""
+    loaded = load_experiment(path)
+    if isinstance(loaded, Comparison):
+        raise InputError(f"{path}: a comparison of runs, not one config: use deepdials compare")
+    return loaded
+
+
 def save_config(config: Config, path: str | Path) -> None:
     path = Path(path)
     text = json.dumps(config_to_dict(config, relative_to=path.parent.resolve()), indent=2)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_atomically(path, text + "\n")
 
 
 def save_experiment(config: Config, points: Points | None, path: str | Path) -> Config:
