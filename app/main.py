@@ -95,13 +95,13 @@ def run_window(argv: list[str]) -> int:
         )
         return 2
 
-    from core.config.files import load_config
+    from core.config.files import load_experiment
     from core.errors import InputError
 
     config = None
     if path:
         try:
-            config = load_config(path)
+            config = load_experiment(path)
         except InputError as exc:
             print(f"deepdials: error: {exc}", file=sys.stderr)
             return 2

@@ -1,4 +1,4 @@
-"""The frame hand-over on the window's side: draw the newest snapshot, wait for its paint.
+"""The frame hand-over on the window's side: draw the newest frame, wait for its paint.
 
 Drawing only updates the plot items; Qt paints them in its next update pass
 (QEvent.UpdateRequest on the window). The worker waits for that paint too, or it would
@@ -21,12 +21,13 @@ from core.engine.snapshot import Snapshot
 
 
 class Renderer(QObject):
-    def __init__(self, window: QWidget, session: Session, draw: Callable[[Snapshot], None]):
+    def __init__(self, window: QWidget, session: Session, draw: Callable[[], None]):
         super().__init__(window)
         self.window = window
         self.session = session
-        self.draw = draw
-        self.drawn: Snapshot | None = None
+        self.draw = draw  # draws the session's newest snapshots
+        self.drawn: Snapshot | None = None  # the selected run's snapshot last drawn
+        self._drawn_number = 0
         self._awaiting_paint = False
         self._frame_times: deque[float] = deque(maxlen=120)
         self._render_timer = QTimer(self)
@@ -40,23 +41,20 @@ class Renderer(QObject):
         window.installEventFilter(self)
 
     def _render(self) -> None:
-        snapshot = self.session.latest
+        session = self.session
         drawn = False
         try:
-            if snapshot is not None and snapshot is not self.drawn and self._current(snapshot):
-                self.drawn = snapshot
-                self.draw(snapshot)
+            if session.frame_number != self._drawn_number:
+                self._drawn_number = session.frame_number
+                self.drawn = session.latest
+                self.draw()
                 self._frame_times.append(time.perf_counter())
                 drawn = True
         finally:
             if drawn and self.window.isVisible() and not self.window.isMinimized():
                 self._awaiting_paint = True
             else:
-                self.session.frame_done()
-
-    def _current(self, snapshot: Snapshot) -> bool:
-        info = self.session.info
-        return info is not None and snapshot.run_id == info.run_id
+                session.frame_done()
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.UpdateRequest and self._awaiting_paint:

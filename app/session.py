@@ -1,36 +1,45 @@
-"""The session: the one owner of the current experiment and of the training behind it.
+"""The session: the one owner of the experiments and of the training behind them.
 
-It holds the current config (with its base folder, and any points held in memory), the
-file it came from, playback, the run ids, the training worker and its thread, and the
-frame hand-over between them and the window. The window, the views, the pages and the
-tools are handed the session: they change it through its methods and follow it through
-its signals, and none of them keeps a copy of the config.
+It holds one run's experiment, or the 2 to 4 of a comparison (a lane each: its config,
+base folder and any points held in memory, its run id, its newest snapshot); which lane
+is selected; the file it came from; playback; the training worker and its thread; and
+the frame hand-over between them and the window. The window, the views, the pages and
+the tools are handed the session: they change it through its methods and follow it
+through its signals, and none of them keeps a copy of a config. The controls show and
+edit the selected lane (`config`, `info`, `latest` are the selected lane's).
 
-    config_changed(Config)   the current config changed (controls show it)
+    config_changed(Config)   the selected lane's config changed (controls show it)
     source_changed(object)   the file the experiment came from (a Path, or None)
-    run_started(RunInfo)     a run of the current experiment started
-    frame_ready()            a snapshot newer than the last one drawn is waiting
+    run_started(RunInfo)     a run of the selected lane started
+    lanes_changed()          a lane was added, removed, selected, relabelled or restarted
+    frame_ready()            a frame newer than the last one drawn is waiting
     playback_changed()       playing, paused, or the run ended
     problem(str)             a message for the user (a refused change, a file fault)
     gradient_checked(int, object)  the worker's answer to `request_gradient_check`
 
 A change of a setting is the user's (`edit`): the keys that depend on it follow and the
 whole is checked (`core.config.schema.edit`), so the session never holds a config the
-engine refuses. The config changes at once; the worker hears of it throttled (a slider
-drag starts a handful of runs and ends on exactly the value let go at).
+engine refuses. Comparing: `pin` keeps the selected run as it is and the next change
+trains a new run beside it, on the same data and seeds. A hot change applies to the
+selected lane, or to every lane when `apply_to_all` is on. The config changes at once;
+the worker hears of it throttled (a slider drag starts a handful of runs and ends on
+exactly the value let go at).
 """
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from app.throttle import Throttle
-from app.worker import Products, TrainingWorker
-from core.config.schema import Config, edit
-from core.config.table import MAX_EPOCHS
+from app.worker import Frame, Products, TrainingWorker
+from core.config.compare import MAX_VARIANTS, Comparison, Variant, label_of
+from core.config.schema import Config, edit, needs_new_run, value_of, with_value
+from core.config.table import MAX_EPOCHS, SETTINGS
 from core.data.points import Points
 from core.engine.experiment import Experiment
 from core.engine.snapshot import RunInfo, Snapshot, Status
@@ -45,10 +54,25 @@ def continued_limit(epochs: int) -> int:
     return min(2 * epochs, MAX_EPOCHS)
 
 
+@dataclass
+class Lane:
+    """One run of the session: its experiment and what the worker reported of it."""
+
+    key: int
+    experiment: Experiment
+    label: str | None = None  # given by a comparison file; else what differs from the first
+    run_id: int = 0
+    info: RunInfo | None = None  # the current run, once it started
+    latest: Snapshot | None = None  # its newest snapshot
+    submitted: dict[int, Experiment] = field(default_factory=dict)  # by run id
+    running: Experiment | None = None  # the experiment of `info`
+
+
 class Session(QObject):
     config_changed = Signal(object)
     source_changed = Signal(object)
     run_started = Signal(object)
+    lanes_changed = Signal()
     frame_ready = Signal()
     playback_changed = Signal()
     problem = Signal(str)
@@ -56,44 +80,81 @@ class Session(QObject):
 
     def __init__(self, playing: bool = True, parent: QObject | None = None):
         super().__init__(parent)
-        self.experiment = Experiment(Config())
+        self._keys = itertools.count(1)
+        self.lanes: list[Lane] = [Lane(next(self._keys), Experiment(Config()))]
+        self.selected = 0
         self.path: Path | None = None
         self.playing = playing
-        self.run_id = 0
-        self.info: RunInfo | None = None  # the current run, once it started
-        self.latest: Snapshot | None = None  # its newest snapshot
-        self._submitted: dict[int, Experiment] = {}  # by run id, from the current run on
-        self._running: Experiment | None = None  # the experiment of `info`
+        self.apply_to_all = False
+        self.branching = False  # pinned: the next change trains a new lane
+        self.frame_number = 0  # counts the frames with something new to draw
         self.thread = QThread(self)
         self.worker = TrainingWorker()
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.loop)
         self.worker.run_started.connect(self._on_run_started)
-        self.worker.snapshot_ready.connect(self._on_snapshot)
+        self.worker.frame_ready.connect(self._on_frame)
         self.worker.failed.connect(self._on_failed)
         self.worker.gradient_checked.connect(self.gradient_checked)
-        self._submit_throttled = Throttle(THROTTLE_MS, self._submit, self)
+        self._submit_throttled = Throttle(THROTTLE_MS, lambda: self._submit(), self)
         self.thread.start()
         self.worker.set_playing(playing)
 
-    # ----- what the session holds -----
+    # ----- what the session holds: the selected lane's -----
+
+    @property
+    def lane(self) -> Lane:
+        return self.lanes[self.selected]
+
+    @property
+    def experiment(self) -> Experiment:
+        return self.lane.experiment
 
     @property
     def config(self) -> Config:
-        return self.experiment.config
+        return self.lane.experiment.config
 
     @property
     def points(self) -> Points | None:
-        return self.experiment.points
+        return self.lane.experiment.points
 
     @property
     def base_dir(self) -> Path | None:
-        return self.experiment.base_dir
+        return self.lane.experiment.base_dir
+
+    @property
+    def run_id(self) -> int:
+        return self.lane.run_id
+
+    @property
+    def info(self) -> RunInfo | None:
+        return self.lane.info
+
+    @property
+    def latest(self) -> Snapshot | None:
+        return self.lane.latest
 
     @property
     def status(self) -> Status | None:
-        """The current run's status as last drawn, or None before its first snapshot."""
+        """The selected run's status as last drawn, or None before its first snapshot."""
         return self.latest.status if self.latest is not None else None
+
+    @property
+    def comparing(self) -> bool:
+        return len(self.lanes) > 1
+
+    def label(self, index: int) -> str:
+        lane = self.lanes[index]
+        return lane.label or label_of(
+            self.lanes[0].experiment.config, lane.experiment.config, index
+        )
+
+    def comparison(self) -> Comparison:
+        return Comparison(
+            tuple(
+                Variant(self.label(i), lane.experiment.config) for i, lane in enumerate(self.lanes)
+            )
+        )
 
     # ----- changing the experiment -----
 
@@ -104,13 +165,30 @@ class Session(QObject):
         points: Points | None = None,
         path: Path | None = None,
     ) -> None:
-        """Make `config` the experiment (from the file `path`, if any) and start a run."""
+        """Make `config` the only experiment (from the file `path`, if any), start a run.
+        The selected lane's run goes on until the new one has started (or if it cannot)."""
+        lane = self.lane
+        lane.experiment, lane.label = Experiment(config, base_dir, points), None
+        self._replace_lanes([lane], path)
+
+    def load_comparison(
+        self, comparison: Comparison, base_dir: Path | None = None, path: Path | None = None
+    ) -> None:
+        """Train the variants of a comparison side by side, the first one selected."""
+        lanes = [
+            Lane(next(self._keys), Experiment(v.config, base_dir), label=v.label)
+            for v in comparison.variants
+        ]
+        self._replace_lanes(lanes, path)
+
+    def _replace_lanes(self, lanes: list[Lane], path: Path | None) -> None:
         self._submit_throttled.drop()
-        self.experiment = Experiment(config, base_dir, points)
+        self.lanes, self.selected, self.branching = lanes, 0, False
         self.path = path
-        self.config_changed.emit(config)
+        self.config_changed.emit(self.config)
         self.source_changed.emit(path)
-        self._submit(self.experiment, new_run=True)
+        self.lanes_changed.emit()
+        self._submit(new_runs={lane.key for lane in lanes})
 
     def edit(self, key: str, value: Any) -> bool:
         """The user set `key` to `value`: apply it, with what follows from it, or refuse it
@@ -125,48 +203,127 @@ class Session(QObject):
         return True
 
     def set_config(self, config: Config) -> None:
-        """Replace the config (already checked): hot changes reach the running network at
-        its next step, anything else starts a new run."""
+        """Replace the selected lane's config (already checked): hot changes reach the
+        running network at its next step (every lane's with `apply_to_all`), anything else
+        starts a new run; after `pin`, the change trains a new lane beside the others."""
         if config == self.config:
             return
-        self.experiment = Experiment(config, self.base_dir, self.points)
+        old = self.config
+        if self.branching:
+            self.branching = False
+            experiment = Experiment(config, self.base_dir, self.points)
+            self.lanes.append(Lane(next(self._keys), experiment))
+            self.selected = len(self.lanes) - 1
+            self.config_changed.emit(config)
+            self.lanes_changed.emit()
+            self._submit()
+            return
+        hot = not needs_new_run(old, config)
+        targets = range(len(self.lanes)) if hot and self.apply_to_all else [self.selected]
+        changed = [s.key for s in SETTINGS if value_of(old, s.key) != value_of(config, s.key)]
+        for index in targets:
+            lane = self.lanes[index]
+            mine = config
+            if index != self.selected:
+                mine = lane.experiment.config
+                for key in changed:
+                    mine = with_value(mine, key, value_of(config, key))
+            lane.experiment = Experiment(mine, lane.experiment.base_dir, lane.experiment.points)
         self.config_changed.emit(config)
-        self._submit_throttled(self.experiment)
+        if self.comparing:
+            self.lanes_changed.emit()  # the labels say what differs
+        self._submit_throttled()
 
     def set_points(self, points: Points, config: Config) -> None:
-        """Train on `points` held in memory, with `config` (of kind "csv")."""
+        """Train the selected lane on `points` held in memory, with `config` (kind "csv")."""
         self._submit_throttled.drop()
-        self.experiment = Experiment(config, self.base_dir, points)
+        self.lane.experiment = Experiment(config, self.base_dir, points)
         self.config_changed.emit(config)
-        self._submit(self.experiment)
+        self._submit()
 
     def saved_as(self, config: Config, path: Path) -> None:
         """The experiment was saved to `path` as `config` (naming the file of its points)."""
-        self.experiment = Experiment(config, path.resolve().parent, self.points)
+        self.lane.experiment = Experiment(config, path.resolve().parent, self.points)
         self.path = path
         self.config_changed.emit(config)
         self.source_changed.emit(path)
-        self._submit_throttled(self.experiment)
+        self._submit_throttled()
 
     def reset(self) -> None:
-        """Start the current experiment again from its initial parameters."""
+        """Start every run again from its initial parameters."""
         self._submit_throttled.drop()
-        self._submit(self.experiment, new_run=True)
+        self._submit(new_runs={lane.key for lane in self.lanes})
 
-    def _submit(self, experiment: Experiment, new_run: bool = False) -> None:
-        run_id = self.worker.submit(experiment, new_run=new_run)
-        self._submitted[run_id] = experiment
-        if run_id != self.run_id:
-            self.run_id = run_id
-            self.latest = None
+    # ----- comparing -----
 
-    def say(self, message: str) -> None:
-        """A message for the user, from anyone working on the session."""
-        self.problem.emit(message)
+    def pin(self) -> bool:
+        """Keep the selected run as it is: the next change trains a new run beside it."""
+        if len(self.lanes) >= MAX_VARIANTS:
+            self.say(f"At most {MAX_VARIANTS} runs side by side: remove one first.")
+            return False
+        self.branching = True
+        self.say("Pinned. Change a setting: the new run trains beside this one.")
+        self.lanes_changed.emit()
+        return True
+
+    def select(self, index: int) -> None:
+        """Show and edit lane `index` in the controls and the views."""
+        if index == self.selected or not 0 <= index < len(self.lanes):
+            return
+        self.selected = index
+        self.branching = False
+        self.config_changed.emit(self.config)
+        if self.info is not None:
+            self.run_started.emit(self.info)
+        self.lanes_changed.emit()
+        self._submit()  # the views' products come from the new focus
+        self.playback_changed.emit()
+
+    def remove(self, index: int) -> None:
+        """Stop lane `index` and drop it (the last lane cannot go)."""
+        if len(self.lanes) < 2:
+            return
+        del self.lanes[index]
+        self.selected = min(
+            self.selected if self.selected < index else self.selected - 1, len(self.lanes) - 1
+        )
+        self._after_lanes_changed()
+
+    def keep_only(self, index: int) -> None:
+        """Make lane `index` the only run again."""
+        self.lanes = [self.lanes[index]]
+        self.selected = 0
+        self._after_lanes_changed()
+
+    def _after_lanes_changed(self) -> None:
+        self.branching = False
+        self.config_changed.emit(self.config)
+        if self.info is not None:
+            self.run_started.emit(self.info)
+        self.lanes_changed.emit()
+        self._submit()
+
+    def set_apply_to_all(self, on: bool) -> None:
+        self.apply_to_all = on
+
+    # ----- to the worker -----
+
+    def _submit(self, new_runs: set[int] | None = None) -> None:
+        lanes = [(lane.key, lane.experiment) for lane in self.lanes]
+        ids = self.worker.submit(lanes, frozenset(new_runs or ()), focus=self.lane.key)
+        for lane in self.lanes:
+            lane.submitted[ids[lane.key]] = lane.experiment
+            if ids[lane.key] != lane.run_id:
+                lane.run_id = ids[lane.key]
+                lane.latest = None
 
     def flush(self) -> None:
         """Send a change still held back by the throttle now (before a screenshot)."""
         self._submit_throttled.flush_now()
+
+    def say(self, message: str) -> None:
+        """A message for the user, from anyone working on the session."""
+        self.problem.emit(message)
 
     # ----- playback -----
 
@@ -233,35 +390,56 @@ class Session(QObject):
 
     # ----- from the worker -----
 
-    def _on_run_started(self, info: RunInfo) -> None:
-        if info.run_id != self.run_id:
-            return
-        self.info = info
-        self._running = self._submitted[info.run_id]
-        self._submitted = {k: v for k, v in self._submitted.items() if k >= info.run_id}
-        self.run_started.emit(info)
+    def lane_of(self, run_id: int) -> Lane | None:
+        return next((lane for lane in self.lanes if lane.run_id == run_id), None)
 
-    def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.run_id != self.run_id:
+    def _on_run_started(self, info: RunInfo) -> None:
+        lane = self.lane_of(info.run_id)
+        if lane is None:
+            return
+        lane.info = info
+        lane.running = lane.submitted[info.run_id]
+        lane.submitted = {k: v for k, v in lane.submitted.items() if k >= info.run_id}
+        if lane is self.lane:
+            self.run_started.emit(info)
+        self.lanes_changed.emit()
+
+    def _on_frame(self, frame: Frame) -> None:
+        fresh = False
+        ended = False
+        for lane in self.lanes:
+            snapshot = frame.snapshots.get(lane.key)
+            if snapshot is None or snapshot.run_id != lane.run_id:
+                continue
+            if lane is self.lane:
+                ended = lane.latest is None or lane.latest.status != snapshot.status
+            lane.latest = snapshot
+            fresh = True
+        if not fresh:
             self.worker.frame_done()  # a stale frame: nothing to draw, let training go on
             return
-        ended = self.latest is None or self.latest.status != snapshot.status
-        self.latest = snapshot
+        self.frame_number += 1
         self.frame_ready.emit()
         if ended:
             self.playback_changed.emit()
 
     def _on_failed(self, run_id: int, message: str) -> None:
         self.problem.emit(message)
-        if run_id == self.run_id and self.info is not None:
+        lane = self.lane_of(run_id)
+        if lane is not None and lane.info is None and self.comparing:
+            self.remove(self.lanes.index(lane))  # a new lane that never started goes
+        elif lane is not None and lane.info is not None:
             # the run that still exists goes on: show its experiment, hot changes included
-            config = self.latest.config if self.latest is not None else self.info.config
-            self.run_id = self.info.run_id
-            self.experiment = Experiment(config, self._running.base_dir, self._running.points)
-            self.config_changed.emit(config)
+            config = lane.latest.config if lane.latest is not None else lane.info.config
+            lane.run_id = lane.info.run_id
+            running = lane.running
+            lane.experiment = Experiment(config, running.base_dir, running.points)
+            if lane is self.lane:
+                self.config_changed.emit(config)
+            self.lanes_changed.emit()
 
     def frame_done(self) -> None:
-        """The window drew the latest snapshot (or will not): the worker may train on."""
+        """The window drew the latest frame (or will not): the worker may train on."""
         self.worker.frame_done()
 
     # ----- the end -----

@@ -16,7 +16,8 @@ from PySide6.QtGui import QAction, QActionGroup, QFont
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.session import Session
-from app.views.protocol import LiveView, Page
+from app.style.palette import run_color
+from app.views.protocol import ComparedView, LiveView, Page
 from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot, Status
 
@@ -98,6 +99,18 @@ class ViewStack(QStackedWidget):
         else:
             self._settle.start()
 
+    def _lanes(self) -> list[tuple[str, tuple[int, int, int], Snapshot]] | None:
+        """The compared runs with a snapshot, as (label, colour, snapshot); None for one."""
+        session = self.session
+        if not session.comparing:
+            return None
+        lanes = [
+            (session.label(i), run_color(i), lane.latest)
+            for i, lane in enumerate(session.lanes)
+            if lane.latest is not None
+        ]
+        return lanes or None
+
     def catch_up(self) -> None:
         """Show the last drawn snapshot in the visible view, if it has what the view needs."""
         page = self.current()
@@ -113,7 +126,11 @@ class ViewStack(QStackedWidget):
         self.catch_up()
 
     def _show(self, page: LiveView, snapshot: Snapshot, now: float) -> None:
-        page.show_snapshot(snapshot)
+        lanes = self._lanes() if isinstance(page, ComparedView) else None
+        if lanes is not None:
+            page.show_lanes(lanes, snapshot)
+        else:
+            page.show_snapshot(snapshot)
         self._drawn_at[id(page)] = now
         self._shown = snapshot
 

@@ -46,13 +46,14 @@ from app.tools.files import FileTool
 from app.tools.own_data import OwnDataTool
 from app.view_stack import ViewStack
 from app.views.bias_variance import BiasVarianceView
-from app.views.boundary import BoundaryView
+from app.views.boundary_grid import BoundaryGrid
 from app.views.curves import CurvesView
 from app.views.layer_views import DepthView, LayersView
 from app.views.network_diagram import DiagramView
 from app.wheel_guard import WheelGuard
+from core.config.compare import MAX_VARIANTS, Comparison
 from core.config.schema import Config, with_value
-from core.engine.snapshot import RunInfo, Snapshot
+from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
 
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        config: Config | None = None,
+        config: Config | Comparison | None = None,
         base_dir: Path | None = None,
         remember: bool = True,
         playing: bool = True,
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.wheel_guard = WheelGuard(self.controls, scroll)
-        self.boundary = BoundaryView()
+        self.boundaries = BoundaryGrid(session)
         self.lesson = LessonText(session)
         self.views = ViewStack(session)
         self.curves = CurvesView()
@@ -123,7 +124,7 @@ class MainWindow(QMainWindow):
         ):
             self.views.add(page)
         column = self.boundary_column = QSplitter(Qt.Vertical)
-        column.addWidget(self.boundary)
+        column.addWidget(self.boundaries)
         column.addWidget(self.lesson)
         column.setCollapsible(0, False)
         main = self.columns = QSplitter(Qt.Horizontal)
@@ -139,9 +140,8 @@ class MainWindow(QMainWindow):
 
         self.status = StatusLine(self.statusBar())
         self.recording = BoundaryRecording()
-        self.frame_drawn.connect(self.recording.add)
-        self.files = FileTool(self, session, self.settings, self.boundary, self.recording)
-        self.own_data = OwnDataTool(session, self.boundary, self)
+        self.files = FileTool(self, session, self.settings, self.boundaries, self.recording)
+        self.own_data = OwnDataTool(session, self.boundaries, self)
         self.navigator = LessonNavigator(session)
         self.navigator.open_requested.connect(self.files.open_config)
         self._build_actions()
@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         session.problem.connect(self.status.message)
         session.playback_changed.connect(self._show_playback)
         session.config_changed.connect(self._on_config_changed)
+        session.lanes_changed.connect(self._on_lanes_changed)
         self.views.page_changed.connect(lambda _: self._fit_timer.start(0))
 
         points = None
@@ -169,6 +170,8 @@ class MainWindow(QMainWindow):
         if first_start:
             config_path = lesson_paths()[0]
             self.files.open_config(config_path)
+        elif isinstance(config, Comparison):
+            session.load_comparison(config, base_dir, config_path)
         else:
             session.load(config or Config(), base_dir, points, config_path)
         if startup_message:
@@ -233,9 +236,40 @@ class MainWindow(QMainWindow):
             checkable=True,
             tip="Train as fast as the machine allows (or back to the chosen speed)",
         )
+        self.compare_action = self._action(
+            "Compare",
+            "Ctrl+K",
+            session.pin,
+            tip="Pin this run: the next change trains a new run beside it, on the same data "
+            "and seeds (up to four) (Ctrl+K)",
+        )
+        self.remove_run_action = self._action(
+            "Remove",
+            None,
+            lambda: session.remove(session.selected),
+            tip="Drop the selected run",
+        )
+        self.only_run_action = self._action(
+            "Only this",
+            None,
+            lambda: session.keep_only(session.selected),
+            tip="Keep the selected run alone, as before comparing",
+        )
+        self.to_all_action = self._action(
+            "To all runs",
+            None,
+            session.set_apply_to_all,
+            checkable=True,
+            tip="Hot changes (learning rate, λ, keep-prob, …) go to every compared run, "
+            "not only the selected one",
+        )
         for a in (self.play_action, self.step_action, self.reset_action):
             run_menu.addAction(a)
         run_menu.addAction(self.full_speed_action)
+        run_menu.addSeparator()
+        for a in (self.compare_action, self.remove_run_action, self.only_run_action):
+            run_menu.addAction(a)
+        run_menu.addAction(self.to_all_action)
 
         data_menu = bar.addMenu("&Data")
         for action in self.own_data.actions:
@@ -268,7 +302,7 @@ class MainWindow(QMainWindow):
         self.discretize_action = self._action(
             "&Discretize output",
             "D",
-            self.boundary.set_discretize,
+            self.boundaries.set_discretize,
             checkable=True,
             tip="Colour each pixel by its predicted class only, not by the confidence (D)",
         )
@@ -277,7 +311,7 @@ class MainWindow(QMainWindow):
             action = self._action(
                 label,
                 None,
-                lambda on, s=split: self.boundary.set_split_visible(s, on),
+                lambda on, s=split: self.boundaries.set_split_visible(s, on),
                 checkable=True,
                 tip=f"Show the {label.lower()} points",
             )
@@ -293,7 +327,7 @@ class MainWindow(QMainWindow):
         ):
             view.addAction(a)
         for a in (*self.split_actions.values(), self.discretize_action):
-            self.boundary.toolbar.addAction(a)
+            self.boundaries.toolbar.addAction(a)
 
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playback")
@@ -311,6 +345,9 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(QLabel("  Speed "))
         toolbar.addWidget(self.speed)
         toolbar.addAction(self.full_speed_action)
+        toolbar.addAction(self.compare_action)
+        for a in (self.remove_run_action, self.only_run_action, self.to_all_action):
+            toolbar.addAction(a)
         toolbar.addSeparator()
         toolbar.addWidget(self.navigator)
         self.addToolBarBreak()
@@ -336,11 +373,14 @@ class MainWindow(QMainWindow):
         self.controls.set_marked(config.lesson.controls)
 
     def _on_run_started(self, info: RunInfo) -> None:
-        self.recording.start(info)
-        self.boundary.set_run(info)
+        self.boundaries.on_run_started(info)
         self.views.set_run(info)
-        for split, action in self.split_actions.items():
-            self.boundary.set_split_visible(split, action.isChecked())
+
+    def _on_lanes_changed(self) -> None:
+        comparing = self.session.comparing
+        for action in (self.remove_run_action, self.only_run_action, self.to_all_action):
+            action.setVisible(comparing)
+        self.compare_action.setEnabled(len(self.session.lanes) < MAX_VARIANTS)
 
     def apply_remedy(self, name: str) -> None:
         """One click of the basic recipe. On a run that has ended, the remedy starts a new
@@ -371,12 +411,20 @@ class MainWindow(QMainWindow):
 
     # ----- drawing -----
 
-    def _draw(self, snapshot: Snapshot) -> None:
-        self.boundary.show_snapshot(snapshot)
-        self.views.draw(snapshot)
-        self.status.show(
-            snapshot, self.session.info, self.session.playing, self.renderer.frames_per_second()
+    def _draw(self) -> None:
+        session = self.session
+        self.boundaries.draw()
+        lanes = [lane for lane in session.lanes if lane.info is not None]
+        self.recording.add(
+            [lane.info for lane in lanes],
+            [session.label(session.lanes.index(lane)) for lane in lanes],
+            [lane.latest for lane in lanes],
         )
+        snapshot = session.latest
+        if snapshot is None or session.info is None or snapshot.run_id != session.info.run_id:
+            return
+        self.views.draw(snapshot)
+        self.status.show(snapshot, session.info, session.playing, self.renderer.frames_per_second())
         self.frame_drawn.emit(snapshot)
 
     def show_view(self, name: str) -> bool:
@@ -396,9 +444,9 @@ class MainWindow(QMainWindow):
         view = self.views.minimumSizeHint().width()
         height = self.boundary_column.height()
         lesson = round(height * LESSON_SHARE)
-        square = height - lesson - BOUNDARY_CHROME[1] - self.boundary.toolbar.sizeHint().height()
+        square = height - lesson - BOUNDARY_CHROME[1] - self.boundaries.toolbar.sizeHint().height()
         boundary = min(square + BOUNDARY_CHROME[0], total - controls - view)
-        boundary = max(boundary, self.boundary.minimumSizeHint().width())
+        boundary = max(boundary, self.boundaries.minimumSizeHint().width())
         self.columns.setSizes([controls, boundary, max(total - controls - boundary, view)])
         self.boundary_column.setSizes([height - lesson, lesson])
 
@@ -420,7 +468,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(self._base_font_size * self.scale)
         QApplication.setFont(font)
         self.setFont(font)
-        self.boundary.set_scale(self.scale, font)
+        self.boundaries.set_scale(self.scale, font)
         self.views.set_scale(self.scale, font)
         self.views.redraw()
         self.lesson.set_scale(self.scale, font)
@@ -455,6 +503,7 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(self._base_font_size)
             QApplication.setFont(font)
         self.renderer.stop()
+        self.files.wait_for_writers()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()
         if self.settings is not None:

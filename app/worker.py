@@ -1,24 +1,27 @@
-"""The training worker: owns the engine's Run, trains in time slices on its own thread.
+"""The training worker: owns the engine's runs, trains them in time slices on its thread.
 
 The worker is a parentless QObject moved to a QThread; `loop` runs there until `stop`.
 The GUI thread talks to it only through the thread-safe methods below (a lock-protected
-mailbox where the latest experiment wins, and `threading.Event`s), because a busy loop
-does not process queued slots. The worker never touches a widget: it emits
+mailbox where the latest word wins, and `threading.Event`s), because a busy loop does
+not process queued slots. The worker never touches a widget: it emits
 
     run_started(RunInfo)   a new run exists (its data, for drawing the points)
-    snapshot_ready(Snapshot)  at most `display_hz` times a second, fresh arrays
+    frame_ready(Frame)     at most `display_hz` times a second: a snapshot of every run
     failed(int, str)       an experiment could not start a run, or training raised; the run
                            id it was meant for and a message. The worker keeps serving.
     gradient_checked(int, object)  the answer to `request_gradient_check`: the run id and a
                            `core.probes.gradcheck.GradCheck`, or a message saying why not
 
-Run ids are handed out by `submit` in the calling thread, so the caller knows at once
-which run it is waiting for and drops snapshots of older ones.
+It trains one run, or the 2 to 4 runs of a comparison: each is a lane with a key the
+session gives it, and the lanes take turns, one time slice each, so that every run gets
+its share and every frame shows all of them. Run ids are handed out by `submit` in the
+calling thread, so the caller knows at once which runs it is waiting for and drops
+snapshots of older ones.
 
-Frames are handed over, not raced for: after emitting a snapshot the worker waits until
-the window says it has drawn it (`frame_done`), or FRAME_WAIT_SECONDS at most. Both
-threads need the GIL, and a frame painted while the worker trains takes several times
-longer for both of them than the two done one after the other.
+Frames are handed over, not raced for: after emitting a frame the worker waits until the
+window says it has drawn it (`frame_done`), or FRAME_WAIT_SECONDS at most. Both threads
+need the GIL, and a frame painted while the worker trains takes several times longer for
+both of them than the two done one after the other.
 """
 
 from __future__ import annotations
@@ -26,13 +29,13 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core.engine.experiment import Experiment
 from core.engine.run import Run
-from core.engine.snapshot import Status
+from core.engine.snapshot import Snapshot, Status
 from core.errors import CancelledError, InputError
 from core.probes.layerstats import LayerStats
 
@@ -51,11 +54,27 @@ class Products:
     neurons: bool = False  # each shown unit's output over the plane (the diagram)
 
 
+@dataclass(frozen=True)
+class Frame:
+    """One snapshot of every lane, by lane key, taken together; the `focus` lane's carries
+    the products asked for."""
+
+    snapshots: dict[int, Snapshot]
+
+
+@dataclass
+class _Lane:
+    experiment: Experiment
+    run: Run
+    credit: float = 0.0  # epochs owed under a speed limit
+
+
 @dataclass
 class _Mailbox:
-    experiment: Experiment | None = None
-    run_id: int = 0
-    new_run: bool = False
+    lanes: tuple[tuple[int, Experiment], ...] | None = None  # (key, experiment), in order
+    run_ids: dict[int, int] = field(default_factory=dict)
+    new_runs: frozenset[int] = frozenset()  # the keys that start a fresh run
+    focus: int | None = None
     playing: bool | None = None
     steps: int = 0
     stop_at_epoch: int | None = None
@@ -65,7 +84,7 @@ class _Mailbox:
 
 class TrainingWorker(QObject):
     run_started = Signal(object)
-    snapshot_ready = Signal(object)
+    frame_ready = Signal(object)
     failed = Signal(int, str)
     gradient_checked = Signal(int, object)
     finished = Signal()
@@ -80,10 +99,11 @@ class TrainingWorker(QObject):
         self._stop = threading.Event()
         self._drawn = threading.Event()
         self._next_id = 0
-        self._submitted: Experiment | None = None  # the last one sent, under the lock
-        self._experiment: Experiment | None = None  # of the run below, hot changes included
+        self._submitted: dict[int, tuple[Experiment, int]] = {}  # key → (experiment, run id)
+        self._lanes: dict[int, _Lane] = {}  # in the order the session gave
+        self._focus: int | None = None
+        self._turn = 0
         self._epochs_per_second: float | None = None
-        self._run: Run | None = None
         self._products = Products()
         self._layers: tuple[int, LayerStats] | None = None  # (run id, the last statistics)
         self._layers_taken = 0.0
@@ -92,22 +112,35 @@ class TrainingWorker(QObject):
 
     # ----- called from the GUI thread -----
 
-    def submit(self, experiment: Experiment, new_run: bool = False) -> int:
-        """Send an experiment; returns the id of the run that will train it.
+    def submit(
+        self,
+        lanes: list[tuple[int, Experiment]],
+        new_runs: frozenset[int] = frozenset(),
+        focus: int | None = None,
+    ) -> dict[int, int]:
+        """Send the experiments to train, by lane key; returns each lane's run id.
 
-        Hot changes (see `Experiment.needs_new_run`) keep the current run and its id;
-        anything else, or `new_run`, starts a fresh run with a new id.
+        A lane whose experiment changed only in hot settings (`Experiment.needs_new_run`)
+        keeps its run and id; a new lane, a lane in `new_runs`, or any other change starts
+        a fresh run with a new id. Lanes left out stop. `focus` is the lane whose
+        snapshots carry the products (the one the views show).
         """
         with self._lock:
-            last = self._submitted
-            if new_run or last is None or last.needs_new_run(experiment):
-                self._next_id += 1
-                self._mail.new_run = True
-            self._submitted = experiment
-            self._mail.experiment = experiment
-            self._mail.run_id = self._next_id
+            ids = {}
+            for key, experiment in lanes:
+                last = self._submitted.get(key)
+                if key in new_runs or last is None or last[0].needs_new_run(experiment):
+                    self._next_id += 1
+                    ids[key] = self._next_id
+                    self._mail.new_runs |= {key}
+                else:
+                    ids[key] = last[1]
+            self._submitted = {key: (e, ids[key]) for key, e in lanes}
+            self._mail.lanes = tuple(lanes)
+            self._mail.run_ids = dict(ids)
+            self._mail.focus = focus if focus is not None else lanes[0][0]
         self._wake.set()
-        return self._next_id
+        return ids
 
     def set_playing(self, playing: bool) -> None:
         with self._lock:
@@ -116,39 +149,39 @@ class TrainingWorker(QObject):
         self._wake.set()
 
     def play_until(self, epoch: int) -> None:
-        """Train, then pause when the run reaches `epoch` (screenshots, self-test)."""
+        """Train, then pause when every run reaches `epoch` (screenshots, self-test)."""
         with self._lock:
             self._mail.playing = True
             self._mail.stop_at_epoch = epoch
         self._wake.set()
 
     def step(self) -> None:
-        """One epoch, then pause."""
+        """One epoch of every run, then pause."""
         with self._lock:
             self._mail.playing = False
             self._mail.steps += 1
         self._wake.set()
 
     def set_speed(self, epochs_per_second: float | None) -> None:
-        """Limit training to this many epochs a second; None: as fast as it goes."""
+        """Limit each run to this many epochs a second; None: as fast as it goes."""
         with self._lock:
             self._epochs_per_second = epochs_per_second
         self._wake.set()
 
     def set_products(self, products: Products) -> None:
-        """What each snapshot computes besides the surface (the views on screen)."""
+        """What the focus lane's snapshots compute besides the surface (the views shown)."""
         with self._lock:
             self._mail.products = products
         self._wake.set()
 
     def request_gradient_check(self, epsilon: float, plant_bug: int | None = None) -> None:
-        """Check backprop on the current run between two slices; see `gradient_checked`."""
+        """Check backprop on the focus run between two slices; see `gradient_checked`."""
         with self._lock:
             self._mail.gradient_check = (epsilon, plant_bug)
         self._wake.set()
 
     def frame_done(self) -> None:
-        """The window has drawn (or dropped) the last snapshot: training may go on."""
+        """The window has drawn (or dropped) the last frame: training may go on."""
         self._drawn.set()
 
     def stop(self) -> None:
@@ -161,70 +194,87 @@ class TrainingWorker(QObject):
     @Slot()
     def loop(self) -> None:
         last_emit = 0.0
-        credit = 0.0
-        dirty = False  # trained since the last snapshot
+        dirty = False  # trained since the last frame
         last_tick = time.perf_counter()
         while not self._stop.is_set():
             try:
                 changed = self._read_mail()
             except Exception as exc:  # noqa: BLE001 - one error path: the window is told
-                self._fail(self._run.run_id if self._run else -1, exc)
+                self._fail(-1, exc)
                 changed = False
             now = time.perf_counter()
             trained = False
-            run = self._run
-            if run is not None and run.status == Status.RUNNING:
+            lane = self._next_lane()
+            if lane is not None and self._playing:
                 try:
-                    if self._playing:
-                        until_frame = last_emit + 1.0 / self.display_hz - now
-                        seconds = min(SLICE_SECONDS, max(until_frame, MIN_SLICE_SECONDS))
-                        credit, trained = self._train_slice(run, credit, now - last_tick, seconds)
+                    until_frame = last_emit + 1.0 / self.display_hz - now
+                    seconds = min(SLICE_SECONDS, max(until_frame, MIN_SLICE_SECONDS))
+                    trained = self._train_slice(lane, now - last_tick, seconds)
                 except Exception as exc:  # noqa: BLE001 - any engine fault reaches the window
-                    self._fail(run.run_id, exc)
-                    self._run = None
+                    self._fail(lane.run.run_id, exc)
+                    self._drop(lane)
             last_tick = now
-            run = self._run
-            if self._stop_at is not None and run is not None and run.epoch >= self._stop_at:
+            if self._stop_at is not None and self._all_reached(self._stop_at):
                 self._playing = False
                 self._stop_at = None
                 changed = True
             dirty = dirty or trained
             due = time.perf_counter() - last_emit >= 1.0 / self.display_hz
-            ended = run is not None and run.status != Status.RUNNING
-            if run is not None and (changed or (dirty and (due or ended))):
+            ended = any(lane.run.status != Status.RUNNING for lane in self._lanes.values())
+            if self._lanes and (changed or (dirty and (due or ended))):
                 last_emit = time.perf_counter()
                 dirty = False
                 self._drawn.clear()
-                self._emit(run)
+                self._emit()
                 self._drawn.wait(FRAME_WAIT_SECONDS)
             elif not trained:
                 self._wake.wait(IDLE_WAIT_SECONDS)
                 self._wake.clear()
         self.finished.emit()
 
-    def _train_slice(
-        self, run: Run, credit: float, elapsed: float, seconds: float
-    ) -> tuple[float, bool]:
+    def _next_lane(self) -> _Lane | None:
+        """The next running lane whose turn it is (round robin), or None."""
+        running = [
+            lane
+            for lane in self._lanes.values()
+            if lane.run.status == Status.RUNNING
+            and (self._stop_at is None or lane.run.epoch < self._stop_at)
+        ]
+        if not running:
+            return None
+        self._turn = (self._turn + 1) % len(running)
+        return running[self._turn]
+
+    def _all_reached(self, epoch: int) -> bool:
+        return all(
+            lane.run.epoch >= epoch or lane.run.status != Status.RUNNING
+            for lane in self._lanes.values()
+        )
+
+    def _train_slice(self, lane: _Lane, elapsed: float, seconds: float) -> bool:
         """A slice of `seconds` at full speed, or whole epochs as the speed limit allows."""
+        run = lane.run
         rate = self._epochs_per_second
         budget = self._stop_at - run.epoch if self._stop_at is not None else None
         if rate is None:
             run.advance(epochs=budget, seconds=seconds)
-            return 0.0, True
-        credit = min(credit + elapsed * rate, 1.0 + rate * SLICE_SECONDS)
-        epochs = int(credit)
+            return True
+        turns = max(len(self._lanes), 1)  # each lane's credit grows only on its turns
+        lane.credit = min(lane.credit + elapsed * rate * turns, 1.0 + rate * SLICE_SECONDS)
+        epochs = int(lane.credit)
         if budget is not None:
             epochs = min(epochs, budget)
         if epochs < 1:
-            return credit, False
+            return False
         before = run.epoch
         run.advance(epochs=epochs, seconds=seconds)
-        return credit - (run.epoch - before), True
+        lane.credit -= run.epoch - before
+        return True
 
     def _read_mail(self) -> bool:
-        """Apply what the GUI sent; True when the window needs a fresh snapshot."""
+        """Apply what the GUI sent; True when the window needs a fresh frame."""
         with self._lock:
-            mail, self._mail = self._mail, _Mailbox(run_id=self._mail.run_id)
+            mail, self._mail = self._mail, _Mailbox()
         changed = False
         if mail.playing is not None:
             self._playing = mail.playing
@@ -232,28 +282,56 @@ class TrainingWorker(QObject):
             changed = True
         if mail.products is not None:
             self._products = mail.products
-            changed = True  # a view now shown wants what the last snapshot left out
-        if mail.experiment is not None:
+            changed = True  # a view now shown wants what the last frame left out
+        if mail.focus is not None:
+            self._focus = mail.focus
+        if mail.lanes is not None:
             changed = True
-            # a hot change after a run that failed to start may not fit the run still here
-            if mail.new_run or self._run is None or self._experiment.needs_new_run(mail.experiment):
-                self._start_run(mail.experiment, mail.run_id)
-            else:
-                self._apply_hot(mail.experiment, mail.run_id)
+            self._set_lanes(mail.lanes, mail.run_ids, mail.new_runs)
         if mail.gradient_check is not None:
             self._gradient_check(*mail.gradient_check)
-        if mail.steps and self._run is not None:
+        if mail.steps and self._lanes:
             # a step is training to a target epoch, in the same time slices as playing
-            start = self._run.epoch if self._stop_at is None else self._stop_at
+            start = (
+                max(lane.run.epoch for lane in self._lanes.values())
+                if self._stop_at is None
+                else self._stop_at
+            )
             self._stop_at = start + mail.steps
             self._playing = True
         return changed
 
+    def _set_lanes(
+        self, lanes: tuple[tuple[int, Experiment], ...], run_ids: dict[int, int], new: frozenset
+    ) -> None:
+        kept = {}
+        for key, experiment in lanes:
+            lane = self._lanes.get(key)
+            # a hot change after a run that failed to start may not fit the run still here
+            if key in new or lane is None or lane.experiment.needs_new_run(experiment):
+                lane = self._start_run(experiment, run_ids[key])
+            else:
+                self._apply_hot(lane, experiment, run_ids[key])  # refused: the window is told
+            if lane is not None:
+                kept[key] = lane
+            elif key in self._lanes:
+                kept[key] = self._lanes[key]  # a run that could not restart goes on
+        self._lanes = kept
+
+    def _drop(self, lane: _Lane) -> None:
+        self._lanes = {k: v for k, v in self._lanes.items() if v is not lane}
+
+    def _focus_lane(self) -> _Lane | None:
+        if self._focus in self._lanes:
+            return self._lanes[self._focus]
+        return next(iter(self._lanes.values()), None)
+
     def _gradient_check(self, epsilon: float, plant_bug: int | None) -> None:
-        run = self._run
-        if run is None:
+        lane = self._focus_lane()
+        if lane is None:
             self.gradient_checked.emit(-1, "no network to check: the config did not start")
             return
+        run = lane.run
         if run.status == Status.DIVERGED:
             self.gradient_checked.emit(
                 run.run_id,
@@ -269,46 +347,58 @@ class TrainingWorker(QObject):
             result = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
         self.gradient_checked.emit(run.run_id, result)
 
-    def _start_run(self, experiment: Experiment, run_id: int) -> None:
+    def _start_run(self, experiment: Experiment, run_id: int) -> _Lane | None:
         try:
             run = experiment.start(run_id)
         except Exception as exc:  # noqa: BLE001 - bad data files, and anything else
             self._fail(run_id, exc)
-            return
-        self._run = run
-        self._experiment = experiment
+            return None
         self.run_started.emit(run.info())
+        return _Lane(experiment, run)
 
-    def _apply_hot(self, experiment: Experiment, run_id: int) -> None:
+    def _apply_hot(self, lane: _Lane, experiment: Experiment, run_id: int) -> None:
         try:
-            self._run.set_config(experiment.config)
+            lane.run.set_config(experiment.config)
         except InputError as exc:
             self._fail(run_id, exc)
             return
-        self._experiment = experiment
+        lane.experiment = experiment
 
-    def _emit(self, run: Run) -> None:
-        """Snapshot the run for the window. Per-layer statistics, when asked for, are taken
-        at most every LAYER_STATS_SECONDS and reused in between (a probe pass each)."""
+    def _emit(self) -> None:
+        """A frame of every lane. The focus lane's per-layer statistics, when asked for,
+        are taken at most every LAYER_STATS_SECONDS and reused in between."""
         now = time.perf_counter()
         wanted = self._products
-        fresh = wanted.layers and (
-            now - self._layers_taken >= LAYER_STATS_SECONDS
-            or self._layers is None
-            or self._layers[0] != run.run_id
-            or run.status != Status.RUNNING
-        )
-        try:
-            snapshot = run.snapshot(self.resolution, layers=fresh, neurons=wanted.neurons)
-        except Exception as exc:  # noqa: BLE001
-            self._fail(run.run_id, exc)
-            self._run = None
-            return
-        if fresh:
-            self._layers, self._layers_taken = (run.run_id, snapshot.layers), now
-        elif wanted.layers:
-            snapshot = replace(snapshot, layers=self._layers[1])
-        self.snapshot_ready.emit(snapshot)
+        focus = self._focus_lane()
+        snapshots = {}
+        for key, lane in list(self._lanes.items()):
+            run = lane.run
+            mine = lane is focus
+            fresh = (
+                mine
+                and wanted.layers
+                and (
+                    now - self._layers_taken >= LAYER_STATS_SECONDS
+                    or self._layers is None
+                    or self._layers[0] != run.run_id
+                    or run.status != Status.RUNNING
+                )
+            )
+            try:
+                snapshot = run.snapshot(
+                    self.resolution, layers=fresh, neurons=mine and wanted.neurons
+                )
+            except Exception as exc:  # noqa: BLE001
+                self._fail(run.run_id, exc)
+                self._drop(lane)
+                continue
+            if fresh:
+                self._layers, self._layers_taken = (run.run_id, snapshot.layers), now
+            elif mine and wanted.layers and self._layers and self._layers[0] == run.run_id:
+                snapshot = replace(snapshot, layers=self._layers[1])
+            snapshots[key] = snapshot
+        if snapshots:
+            self.frame_ready.emit(Frame(snapshots))
 
     def _fail(self, run_id: int, exc: Exception) -> None:
         if isinstance(exc, InputError):

@@ -32,10 +32,9 @@ def run():
 def record(run_and_info, epochs, max_frames=50):
     r, info = run_and_info
     recording = BoundaryRecording(max_frames)
-    recording.start(info)
     for _ in range(epochs):
         r.advance(epochs=1)
-        recording.add(r.snapshot(40, layers=False))
+        recording.add([info], ["base"], [r.snapshot(40, layers=False)])
     return recording
 
 
@@ -51,7 +50,7 @@ def gif_frames(path):
 def test_the_gif_has_several_frames_that_differ_and_loops(run, tmp_path):
     recording = record(run, 30)
     path = tmp_path / "boundary.gif"
-    write_gif(recording.frames(), recording.info, path)
+    write_gif(recording.frames(), recording.infos, recording.labels, path)
     frames, loop = gif_frames(path)
     assert len(frames) >= 10
     assert loop == 0
@@ -65,11 +64,10 @@ def test_the_gif_has_several_frames_that_differ_and_loops(run, tmp_path):
 def test_a_long_run_keeps_a_bounded_evenly_spread_history(run):
     r, info = run
     recording = BoundaryRecording(max_frames=16)
-    recording.start(info)
     r.advance(epochs=1)
     snapshot = r.snapshot(20, layers=False)
     for epoch in range(1, 5001):
-        recording.add(dataclasses.replace(snapshot, epoch=epoch))
+        recording.add([info], ["base"], [dataclasses.replace(snapshot, epoch=epoch)])
     epochs = [frame.epoch for frame in recording.frames()]
     assert len(epochs) <= 17
     assert epochs[0] == 1 and epochs[-1] == 5000
@@ -80,16 +78,42 @@ def test_a_long_run_keeps_a_bounded_evenly_spread_history(run):
 
 def test_snapshots_of_another_run_are_not_recorded(run):
     recording = record(run, 3)
-    r, _ = run
+    r, info = run
     stale = dataclasses.replace(r.snapshot(40, layers=False), run_id=6, epoch=999)
-    recording.add(stale)
+    recording.add([info], ["base"], [stale])
     assert 999 not in [frame.epoch for frame in recording.frames()]
 
 
 def test_a_new_run_starts_an_empty_recording(run):
     recording = record(run, 3)
-    recording.start(recording.info)
-    assert recording.frames() == []
+    r, info = run
+    other = dataclasses.replace(info, run_id=8)
+    recording.add([other], ["base"], [])
+    assert recording.frames() == [] and recording.infos == [other]
+
+
+def test_compared_runs_are_recorded_and_drawn_side_by_side_at_equal_scale(tmp_path):
+    configs = [
+        config_from_dict(json.loads(json.dumps(CONFIG))),
+        config_from_dict({**json.loads(json.dumps(CONFIG)), "train": {"lr": 0.001}}),
+    ]
+    runs = [Run(c, run_id=10 + i) for i, c in enumerate(configs)]
+    infos = [RunInfo(r.run_id, r.config, r.data, r.sizes) for r in runs]
+    recording = BoundaryRecording()
+    for _ in range(5):
+        for r in runs:
+            r.advance(epochs=1)
+        recording.add(infos, ["base", "lr = 0.001"], [r.snapshot(40, layers=False) for r in runs])
+    path = tmp_path / "two.gif"
+    write_gif(recording.frames(), recording.infos, recording.labels, path)
+    frames, _ = gif_frames(path)
+    width, height = frames[0].size
+    assert width == 2 * 360 and len(frames) == 5
+    x0, x1, y0, y1 = infos[0].data.extent  # moons: wider than tall, drawn so
+    from app.tools.animation import panel_size
+
+    w, h = panel_size(infos[0].data.extent, 360)
+    assert w == 360 and h == round(360 * (y1 - y0) / (x1 - x0)) < 360
 
 
 def test_the_window_exports_the_animation_of_its_run(qtbot, tmp_path):
@@ -101,7 +125,10 @@ def test_the_window_exports_the_animation_of_its_run(qtbot, tmp_path):
     qtbot.waitUntil(lambda: len(window.recording.frames()) >= 4, timeout=20_000)
     window.session.set_playing(False)
     path = tmp_path / "run.gif"
-    assert window.files.export_animation(path)
+    writer = window.files.export_animation(path)
+    assert writer is not None
+    qtbot.waitUntil(writer.isFinished, timeout=20_000)  # encoded off the GUI thread
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("⚠ Wrote"))
     frames, _ = gif_frames(path)
     assert len(frames) >= 4
     assert not window.windowIcon().isNull()

@@ -38,7 +38,7 @@ def window(qtbot):
 
 def click(qtbot, window, x, y, button=Qt.LeftButton):
     """A real mouse click on the boundary plot at data coordinates (x, y)."""
-    boundary = window.boundary
+    boundary = window.boundaries.selected_view()
     scene = boundary.plot.vb.mapViewToScene(QPointF(x, y))
     pos = boundary.graphics.mapFromScene(scene)
     qtbot.mouseClick(boundary.graphics.viewport(), button, pos=pos)
@@ -46,6 +46,8 @@ def click(qtbot, window, x, y, button=Qt.LeftButton):
 
 def trained_on(window, x, y, split="train"):
     info = window.session.info
+    if info is None:  # the new run has not started yet
+        return False
     X = getattr(info.data, split).X
     return info.run_id == window.session.run_id and np.hypot(*(X - [x, y]).T).min() < 0.02
 
@@ -87,7 +89,7 @@ def test_clearing_keeps_a_draft_until_two_classes_are_drawn(qtbot, window):
     window.own_data.clear()
     click(qtbot, window, 0.5, 0.5)
     assert "two classes" in window.statusBar().currentMessage()
-    assert len(window.boundary.points["train"].data) == 1  # the draft is on the plot
+    assert len(window.boundaries.selected_view().points["train"].data) == 1  # the draft
     window.own_data.classes.setCurrentIndex(1)
     click(qtbot, window, -0.5, -0.5)
     qtbot.waitUntil(lambda: trained_on(window, -0.5, -0.5), timeout=10_000)

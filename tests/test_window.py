@@ -65,14 +65,14 @@ def test_the_diverged_banner_appears_and_reset_clears_it(qtbot, window):
     )
     window.session.load(exploding)
     snap = next_frame(qtbot, window, lambda s: s.status == "diverged")
-    assert window.boundary.banner.isVisible()
-    assert f"epoch {snap.diverged_at}" in window.boundary.banner.text()
+    assert window.boundaries.selected_view().banner.isVisible()
+    assert f"epoch {snap.diverged_at}" in window.boundaries.selected_view().banner.text()
     assert "diverged" in window.status.state.text()
     window.session.set_playing(False)
     window.session.reset()
     fresh = next_frame(qtbot, window)
     assert fresh.status == "running" and fresh.epoch == 0
-    assert not window.boundary.banner.isVisible()
+    assert not window.boundaries.selected_view().banner.isVisible()
 
 
 def test_a_broken_config_file_shows_the_error_and_keeps_the_experiment(

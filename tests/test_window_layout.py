@@ -61,10 +61,10 @@ def test_no_view_is_cut_off(qtbot, preset, width, height, projector):
 @pytest.mark.parametrize("kind", ["circles", "moons", "xor"])
 def test_the_boundary_has_as_many_pixels_per_unit_across_as_up(qtbot, kind):
     w = laid_out(qtbot, small_config(data={"kind": kind}), (1280, 800), True)
-    across, up = w.boundary.pixels_per_unit()
+    across, up = w.boundaries.selected_view().pixels_per_unit()
     assert across == pytest.approx(up, rel=0.01)
     x0, x1, y0, y1 = w.session.info.data.extent
-    rect = w.boundary.plot.vb.viewRect()
+    rect = w.boundaries.selected_view().plot.vb.viewRect()
     assert rect.left() <= x0 and rect.right() >= x1 and rect.top() <= y0 and rect.bottom() >= y1
     w.close()
 
@@ -74,7 +74,7 @@ def test_a_mode_change_while_paused_keeps_the_contour_drawn(qtbot, window):
     window.session.set_playing(False)
 
     def contour_points() -> int:
-        x, _ = window.boundary.contour.getData()
+        x, _ = window.boundaries.selected_view().contour.getData()
         return 0 if x is None else len(x)
 
     qtbot.waitUntil(lambda: contour_points() > 0)

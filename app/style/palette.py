@@ -18,6 +18,9 @@ SPLIT_COLORS = {"train": (0, 114, 178), "val": (213, 94, 0), "test": (0, 158, 11
 SPLIT_DASH = {"train": Qt.SolidLine, "val": Qt.DashLine, "test": Qt.DotLine}
 SPLIT_LABEL = {"train": "train", "val": "validation", "test": "test"}
 BAYES_COLOR = (90, 90, 90)
+# compared runs: Okabe–Ito black, sky blue, reddish purple, bluish green (apart from the
+# classes' blue and orange); a run's curves are in its colour, the splits told by dash
+RUN_COLORS = ((0, 0, 0), (86, 180, 233), (204, 121, 167), (0, 158, 115))
 # gradient-check verdicts, from core.probes.gradcheck.BANDS: Okabe–Ito bluish green, yellow,
 # orange, vermillion
 GRADCHECK_COLORS = {
@@ -28,6 +31,10 @@ GRADCHECK_COLORS = {
 }
 BACKGROUND = "w"
 FOREGROUND = (30, 30, 30)
+
+
+def run_color(index: int) -> tuple[int, int, int]:
+    return RUN_COLORS[index % len(RUN_COLORS)]
 
 
 def class_color(k: int, alpha: int = 255) -> tuple[int, int, int, int]:

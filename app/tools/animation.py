@@ -1,32 +1,36 @@
-"""The decision boundary's evolution over training, kept as it is drawn, saved as a GIF.
+"""The decision boundaries' evolution over training, kept as drawn, saved as a GIF.
 
-`BoundaryRecording` keeps at most `max_frames` frames of the current run, spaced out by
-epoch: it records a drawn snapshot once `stride` epochs have passed since the last frame,
-and when full drops every other frame and doubles the stride, so a run of any length
-spans its whole history in bounded memory (a frame is the snapshot's R×R float32
-surface, 40 kB at R = 100; nothing is rendered while training). The newest drawn snapshot
-is kept apart, so the animation always ends where the window is.
+`BoundaryRecording` keeps at most `max_frames` frames of the runs on screen (one, or the
+2 to 4 of a comparison), spaced out by epoch: it records a drawn frame once `stride`
+epochs have passed since the last one, and when full drops every other frame and doubles
+the stride, so a run of any length spans its whole history in bounded memory (a frame
+holds each run's R×R float32 surface, 40 kB at R = 100; nothing is rendered while
+training). The newest drawn frame is kept apart, so the animation always ends where
+the window is. New runs (a reset, another config) start a new recording.
 
-`write_gif` renders each frame with Pillow — the heatmap in the window's colours
-(`app.style.palette.surface_rgb`), the decision contour, the points of the three splits, and a
-caption with the epoch and errors — reduces it to GIF_COLORS colours and lets Pillow
-encode the GIF (about 50 kB a frame at 480×514).
+`write_gif` renders each frame with Pillow — per run the heatmap in the window's colours
+(`app.style.palette.surface_rgb`) at equal scale, the decision contour, the points of the
+three splits, a caption with its label and errors; the epoch on top — reduces it to
+GIF_COLORS colours and lets Pillow encode the GIF (about 50 kB a frame at 480 × 514). It
+reports its progress, so that the window can run it off the GUI thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from app.style.palette import class_color, surface_rgb
+from app.style.palette import class_color, run_color, surface_rgb
 from app.views.contour import boundary_segments
 from core.engine.snapshot import RunInfo, Snapshot
 
 MAX_FRAMES = 120
-PLOT_SIZE = 480  # pixels of the square plot
+PLOT_SIZE = 480  # pixels of one run's square plot; compared runs get COMPARED_SIZE each
+COMPARED_SIZE = 360
 CAPTION_HEIGHT = 34
 FRAME_MS = 80
 HOLD_LAST_MS = 2000
@@ -35,62 +39,82 @@ GIF_COLORS = 64  # per frame: half the file of 256 colours, and no visible bandi
 
 
 @dataclass(frozen=True)
-class Frame:
-    """probs : the snapshot's (R, R) or (R, R, K) surface (fresh arrays, never written to);
-    the colours and the contour are made only when the GIF is written."""
+class Panel:
+    """One run's picture: probs, the snapshot's (R, R) or (R, R, K) surface (a fresh array,
+    never written to); the colours and the contour are made only when the GIF is written."""
 
-    epoch: int
     probs: np.ndarray
     extent: tuple[float, float, float, float]
     train_error: float
     val_error: float
 
 
-def make_frame(snapshot: Snapshot) -> Frame:
+@dataclass(frozen=True)
+class Frame:
+    epoch: int
+    panels: tuple[Panel, ...]
+
+
+def make_frame(snapshots: list[Snapshot]) -> Frame:
     return Frame(
-        epoch=snapshot.epoch,
-        probs=snapshot.surface.probs,
-        extent=snapshot.surface.extent,
-        train_error=snapshot.metrics["train"]["error"],
-        val_error=snapshot.metrics["val"]["error"],
+        epoch=max(s.epoch for s in snapshots),
+        panels=tuple(
+            Panel(
+                s.surface.probs,
+                s.surface.extent,
+                s.metrics["train"]["error"],
+                s.metrics["val"]["error"],
+            )
+            for s in snapshots
+        ),
     )
 
 
 class BoundaryRecording:
-    """Frames of one run, at most `max_frames` (+ the newest), evenly spread over epochs."""
+    """Frames of the runs on screen, at most `max_frames` (+ the newest), evenly spread."""
 
     def __init__(self, max_frames: int = MAX_FRAMES):
         self.max_frames = max_frames
-        self.info: RunInfo | None = None
+        self.infos: list[RunInfo] = []
+        self.labels: list[str] = []
         self._frames: list[Frame] = []
         self._stride = 1
-        self._latest: Snapshot | None = None
+        self._latest: list[Snapshot] | None = None
 
-    def start(self, info: RunInfo) -> None:
-        """Forget the frames so far: a new run begins."""
-        self.info = info
+    def start(self, infos: list[RunInfo], labels: list[str]) -> None:
+        """Forget the frames so far: new runs begin."""
+        self.infos, self.labels = list(infos), list(labels)
         self._frames = []
         self._stride = 1
         self._latest = None
 
-    def add(self, snapshot: Snapshot) -> None:
-        if self.info is None or snapshot.run_id != self.info.run_id or snapshot.surface is None:
+    def add(self, infos: list[RunInfo], labels: list[str], snapshots: list[Snapshot]) -> None:
+        """A drawn frame of these runs (other runs than recorded so far: a new recording)."""
+        if [i.run_id for i in infos] != [i.run_id for i in self.infos]:
+            self.start(infos, labels)
+        self.labels = list(labels)
+        if len(snapshots) != len(infos) or any(
+            s is None or s.surface is None or s.run_id != i.run_id for s, i in zip(snapshots, infos)
+        ):
             return
-        self._latest = snapshot
+        self._latest = list(snapshots)
+        epoch = max(s.epoch for s in snapshots)
         last = self._frames[-1].epoch if self._frames else None
-        if last is not None and snapshot.epoch < last + self._stride:
+        if last is not None and epoch < last + self._stride:
             return
-        self._frames.append(make_frame(snapshot))
+        self._frames.append(make_frame(snapshots))
         if len(self._frames) > self.max_frames:
             self._frames = self._frames[::2]
             self._stride *= 2
 
     def frames(self) -> list[Frame]:
-        """The recorded frames, ending with the newest drawn snapshot."""
+        """The recorded frames, ending with the newest drawn one."""
         frames = list(self._frames)
         latest = self._latest
-        if latest is not None and (not frames or frames[-1].epoch != latest.epoch):
-            frames.append(make_frame(latest))
+        if latest is not None:
+            newest = make_frame(latest)
+            if not frames or frames[-1].epoch != newest.epoch:
+                frames.append(newest)
         return frames
 
 
@@ -98,25 +122,34 @@ def _font(size: int) -> ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _to_pixels(x: np.ndarray, y: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+def panel_size(extent: tuple[float, float, float, float], side: int) -> tuple[int, int]:
+    """(width, height) in pixels of a plot at equal scale that fits a `side` square."""
+    x0, x1, y0, y1 = extent
+    ratio = (y1 - y0) / (x1 - x0)
+    return (
+        (side, max(1, round(side * ratio))) if ratio <= 1 else (max(1, round(side / ratio)), side)
+    )
+
+
+def _to_pixels(x: np.ndarray, y: np.ndarray, panel: Panel, size: tuple[int, int]):
     """Data coordinates to plot pixels; the grid's pixel centres sit on the extent's ends."""
-    x0, x1, y0, y1 = frame.extent
-    R = frame.probs.shape[0]
+    x0, x1, y0, y1 = panel.extent
+    R = panel.probs.shape[0]
     dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
-    px = (x - (x0 - dx / 2)) / (R * dx) * PLOT_SIZE
-    py = PLOT_SIZE - (y - (y0 - dy / 2)) / (R * dy) * PLOT_SIZE
+    px = (x - (x0 - dx / 2)) / (R * dx) * size[0]
+    py = size[1] - (y - (y0 - dy / 2)) / (R * dy) * size[1]
     return px, py
 
 
-def points_layer(info: RunInfo, frame: Frame) -> Image.Image:
+def points_layer(info: RunInfo, panel: Panel, size: tuple[int, int]) -> Image.Image:
     """The run's points on a transparent plot-sized layer (they do not move during a run):
     training points filled, validation points as rings, test points as open squares."""
-    layer = Image.new("RGBA", (PLOT_SIZE, PLOT_SIZE), (0, 0, 0, 0))
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     r = POINT_RADIUS
     for split in ("test", "val", "train"):
         data = getattr(info.data, split)
-        px, py = _to_pixels(data.X[:, 0], data.X[:, 1], frame)
+        px, py = _to_pixels(data.X[:, 0], data.X[:, 1], panel, size)
         for x, y, k in zip(px, py, data.y):
             color = class_color(int(k))
             box = (x - r, y - r, x + r, y + r)
@@ -129,42 +162,89 @@ def points_layer(info: RunInfo, frame: Frame) -> Image.Image:
     return layer
 
 
-def render(frame: Frame, points: Image.Image) -> Image.Image:
-    """One frame: a caption on top, then the heatmap, its contour and the points."""
-    heat = Image.fromarray(np.ascontiguousarray(surface_rgb(frame.probs, discretize=False)[::-1]))
-    plot = heat.resize((PLOT_SIZE, PLOT_SIZE), Image.Resampling.BILINEAR)
+def render_panel(panel: Panel, points: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """One run's plot: the heatmap, its contour and the points."""
+    heat = Image.fromarray(np.ascontiguousarray(surface_rgb(panel.probs, discretize=False)[::-1]))
+    plot = heat.resize(size, Image.Resampling.BILINEAR)
     draw = ImageDraw.Draw(plot)
-    scale = PLOT_SIZE / frame.probs.shape[0]
-    for (xa, ya), (xb, yb) in boundary_segments(frame.probs):
+    R = panel.probs.shape[0]
+    sx, sy = size[0] / R, size[1] / R
+    for (xa, ya), (xb, yb) in boundary_segments(panel.probs):
         draw.line(
-            [((xa + 0.5) * scale, PLOT_SIZE - (ya + 0.5) * scale),
-             ((xb + 0.5) * scale, PLOT_SIZE - (yb + 0.5) * scale)],
+            [((xa + 0.5) * sx, size[1] - (ya + 0.5) * sy),
+             ((xb + 0.5) * sx, size[1] - (yb + 0.5) * sy)],
             fill=(20, 20, 20),
             width=3,
         )  # fmt: skip
     plot.paste(points, (0, 0), points)
+    return plot
 
-    image = Image.new("RGB", (PLOT_SIZE, PLOT_SIZE + CAPTION_HEIGHT), (255, 255, 255))
-    image.paste(plot, (0, CAPTION_HEIGHT))
-    caption = f"epoch {frame.epoch}"
-    for name, error in (("train", frame.train_error), ("val", frame.val_error)):
+
+def caption_of(panel: Panel) -> str:
+    parts = []
+    for name, error in (("train", panel.train_error), ("val", panel.val_error)):
         if error == error:  # a split without points has NaN error and no caption
-            caption += f"    {name} error {error:.1%}"
-    ImageDraw.Draw(image).text((10, 7), caption, fill=(30, 30, 30), font=_font(18))
-    return image
+            parts.append(f"{name} error {error:.1%}")
+    return "    ".join(parts)
 
 
-def write_gif(frames: list[Frame], info: RunInfo, path: Path) -> None:
-    """Encode the frames as a looping GIF; the last frame is held a little longer."""
+class Renderer:
+    """Frames of the recorded runs as images: one plot, or a 2-wide grid of captioned ones."""
+
+    def __init__(self, infos: list[RunInfo], labels: list[str], first: Frame):
+        self.infos, self.labels = infos, labels
+        n = len(infos)
+        side = PLOT_SIZE if n == 1 else COMPARED_SIZE
+        self.sizes = [panel_size(p.extent, side) for p in first.panels]
+        self.points = [
+            points_layer(info, panel, size)
+            for info, panel, size in zip(infos, first.panels, self.sizes)
+        ]
+        self.cols = 1 if n == 1 else 2
+        self.rows = (n + self.cols - 1) // self.cols
+        self.cell = (side, side + (CAPTION_HEIGHT if n > 1 else 0))
+        self.width = self.cols * self.cell[0]
+        self.height = CAPTION_HEIGHT + self.rows * self.cell[1]
+
+    def __call__(self, frame: Frame) -> Image.Image:
+        image = Image.new("RGB", (self.width, self.height), (255, 255, 255))
+        draw = ImageDraw.Draw(image)
+        top = f"epoch {frame.epoch}"
+        if len(frame.panels) == 1:
+            top += "    " + caption_of(frame.panels[0])
+        draw.text((10, 7), top, fill=(30, 30, 30), font=_font(18))
+        for index, (panel, points, size) in enumerate(zip(frame.panels, self.points, self.sizes)):
+            row, col = divmod(index, self.cols)
+            x = col * self.cell[0]
+            y = CAPTION_HEIGHT + row * self.cell[1]
+            if len(frame.panels) > 1:
+                text = f"{self.labels[index]}: {caption_of(panel)}"
+                draw.text((x + 8, y + 8), text, fill=run_color(index), font=_font(15))
+                y += CAPTION_HEIGHT
+            offset = ((self.cell[0] - size[0]) // 2, (self.cell[0] - size[1]) // 2)
+            image.paste(render_panel(panel, points, size), (x + offset[0], y + offset[1]))
+        return image
+
+
+def write_gif(
+    frames: list[Frame],
+    infos: list[RunInfo],
+    labels: list[str],
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Encode the frames as a looping GIF; the last frame is held a little longer.
+    `progress(done, total)` is told after each frame is rendered."""
     if not frames:
         raise ValueError("no frames to write: train for a few epochs first")
-    points = points_layer(info, frames[0])
-    images = [
-        render(frame, points).quantize(
-            GIF_COLORS, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    render = Renderer(infos, labels, frames[0])
+    images = []
+    for done, frame in enumerate(frames, start=1):
+        images.append(
+            render(frame).quantize(GIF_COLORS, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         )
-        for frame in frames
-    ]
+        if progress is not None:
+            progress(done, len(frames))
     durations = [FRAME_MS] * (len(images) - 1) + [HOLD_LAST_MS]
     images[0].save(
         path,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from app import preferences
 from app.session import Session
 from app.tools.animation import BoundaryRecording, write_gif
-from core.config.files import load_config, save_experiment
+from core.config.compare import Comparison
+from core.config.files import load_experiment, save_comparison, save_experiment
 from core.errors import InputError
 from resources import PRESETS
 
@@ -32,6 +33,7 @@ class FileTool(QObject):
         self.session = session
         self.settings = settings
         self.recording = recording
+        self.writers: list[GifWriter] = []
         self.open_action = _action(window, "&Open config…", self._open_dialog, QKeySequence.Open)
         self.save_action = _action(window, "&Save config", self._save, QKeySequence.Save)
         self.save_as_action = _action(
@@ -68,28 +70,36 @@ class FileTool(QObject):
     # ----- configs -----
 
     def open_config(self, path: Path) -> bool:
-        """Load a config file; on failure say why and leave the current experiment as it is."""
+        """Load a config or comparison file; on failure say why and leave the current
+        experiment as it is."""
         try:
-            config = load_config(path)
+            loaded = load_experiment(path)
         except InputError as exc:
             QMessageBox.warning(self.window, "Could not open the config", str(exc))
             return False
         path = Path(path)
-        self.session.load(config, path.resolve().parent, path=path)
+        if isinstance(loaded, Comparison):
+            self.session.load_comparison(loaded, path.resolve().parent, path=path)
+        else:
+            self.session.load(loaded, path.resolve().parent, path=path)
         if path.parent.resolve() != PRESETS.resolve():
             self._remember(path)
         return True
 
     def save_config(self, path: Path) -> bool:
-        """Save the experiment; points held in memory are written beside the config."""
+        """Save the experiment (a comparison when runs are compared); points held in memory
+        are written beside the config."""
         path = Path(path)
         session = self.session
         try:
-            saved = save_experiment(session.config, session.points, path)
-        except OSError as exc:
-            QMessageBox.warning(self.window, "Could not save", f"{path}: {exc.strerror or exc}")
+            if session.comparing:
+                save_comparison(session.comparison(), path)
+            else:
+                session.saved_as(save_experiment(session.config, session.points, path), path)
+        except (OSError, InputError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            QMessageBox.warning(self.window, "Could not save", f"{path}: {reason or exc}")
             return False
-        session.saved_as(saved, path)
         self._remember(path)
         return True
 
@@ -141,18 +151,54 @@ class FileTool(QObject):
         if path:
             self.export_animation(Path(path))
 
-    def export_animation(self, path: Path) -> bool:
-        """Write the current run's boundary, as it evolved, to `path` as an animated GIF."""
+    def export_animation(self, path: Path) -> GifWriter | None:
+        """Write the boundaries, as they evolved, to `path` as an animated GIF: encoded on a
+        thread of its own, with its progress in the status bar. None if there is nothing."""
         frames = self.recording.frames()
         if not frames:
             QMessageBox.warning(self.window, "Nothing to export", "Train a few epochs first.")
-            return False
+            return None
+        writer = GifWriter(frames, self.recording, Path(path), self)
+        writer.progress.connect(
+            lambda done, total: self.session.say(f"Writing {Path(path).name}: {done} of {total}")
+        )
+        writer.done.connect(self._animation_written)
+        self.writers.append(writer)
+        writer.start()
+        return writer
+
+    def _animation_written(self, path: str, problem: str) -> None:
+        self.writers = [w for w in self.writers if not w.isFinished()]
+        if problem:
+            QMessageBox.warning(self.window, "Could not export", f"{path}: {problem}")
+        else:
+            self.session.say(f"Wrote {path}")
+
+    def wait_for_writers(self) -> None:
+        """Let GIFs being written finish (the window is closing)."""
+        for writer in self.writers:
+            writer.wait()
+
+
+class GifWriter(QThread):
+    """write_gif on its own thread; Pillow does the work with the GIL released, mostly."""
+
+    progress = Signal(int, int)
+    done = Signal(str, str)  # the path, and "" or what went wrong
+
+    def __init__(self, frames, recording: BoundaryRecording, path: Path, parent=None):
+        super().__init__(parent)
+        self.frames = frames
+        self.infos, self.labels = list(recording.infos), list(recording.labels)
+        self.path = path
+
+    def run(self) -> None:
         try:
-            write_gif(frames, self.recording.info, path)
+            write_gif(self.frames, self.infos, self.labels, self.path, self.progress.emit)
         except OSError as exc:
-            QMessageBox.warning(self.window, "Could not export", f"{path}: {exc.strerror or exc}")
-            return False
-        return True
+            self.done.emit(str(self.path), str(exc.strerror or exc))
+            return
+        self.done.emit(str(self.path), "")
 
 
 def _action(parent: QWidget, text: str, slot, shortcut=None) -> QAction:

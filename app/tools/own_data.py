@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QTool
 
 from app.session import Session
 from app.style.palette import class_color
-from app.views.boundary import BoundaryView
+from app.views.boundary_grid import BoundaryGrid
 from core.config.schema import with_value
 from core.data.dataprep import Data
 from core.data.points import (
@@ -73,10 +73,10 @@ class OwnDataTool(QObject):
     widget message boxes belong to.
     """
 
-    def __init__(self, session: Session, boundary: BoundaryView, parent: QWidget):
+    def __init__(self, session: Session, boundaries: BoundaryGrid, parent: QWidget):
         super().__init__(parent)
         self.session = session
-        self.boundary = boundary
+        self.boundaries = boundaries
         self.parent_widget = parent
         self.X = np.zeros((0, 2))
         self.y = np.zeros(0, dtype=np.int64)
@@ -123,7 +123,7 @@ class OwnDataTool(QObject):
         self.bar.addAction(self.clear_action)
         self.bar.addAction(self.draw_action)
         self.bar.hide()
-        self.boundary.plot.scene().sigMouseClicked.connect(self._on_click)
+        boundaries.plot_clicked.connect(self._on_click)
 
     # ----- drawing mode -----
 
@@ -136,7 +136,7 @@ class OwnDataTool(QObject):
         self.draw_action.setChecked(on)
         self.bar.setVisible(on)
         self.clear_action.setEnabled(on)
-        self.boundary.graphics.setCursor(Qt.CrossCursor if on else Qt.ArrowCursor)
+        self.boundaries.selected_view().graphics.setCursor(Qt.CrossCursor if on else Qt.ArrowCursor)
         if on:
             self._was_playing = self.session.playing
             self.session.set_playing(False)
@@ -162,7 +162,7 @@ class OwnDataTool(QObject):
             return
         d = np.hypot((self.X[:, 0] - x1) / pixel[0], (self.X[:, 1] - x2) / pixel[1])
         i = int(np.argmin(d))
-        if d[i] <= PICK_RADIUS_PX * self.boundary.scale:
+        if d[i] <= PICK_RADIUS_PX * self.boundaries.scale:
             keep = np.arange(len(self.y)) != i
             self.X, self.y, self.split = self.X[keep], self.y[keep], self.split[keep]
             self._commit()
@@ -172,7 +172,7 @@ class OwnDataTool(QObject):
         self._commit()
 
     def _on_click(self, event) -> None:
-        vb = self.boundary.plot.vb
+        vb = self.boundaries.selected_view().plot.vb
         if not self.drawing or not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         point = vb.mapSceneToView(event.scenePos())
@@ -189,7 +189,7 @@ class OwnDataTool(QObject):
         """Start a run on the points, or show them as a draft and say what is missing."""
         why = problem(self.y, self.split)
         if why is not None:
-            self.boundary.show_draft(self.X, self.y, self.split)
+            self.boundaries.selected_view().show_draft(self.X, self.y, self.split)
             self.session.say(why)
             return
         config = self.session.config

@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
 from app.style.plot_style import apply_font, cache_axes
@@ -51,22 +51,20 @@ class BoundaryView(QWidget):
         super().__init__(parent)
         self.scale = 1.0
         self.discretize = False
+        self._font = QFont()
+        self._caption: tuple[str, tuple[int, int, int] | None] = ("", None)
+        self._binary = True
+        self._colorbar_wanted = True
         self._probs: np.ndarray | None = None
         self._info: RunInfo | None = None
         self._snapshot: Snapshot | None = None
-        self.toolbar = QToolBar("Boundary")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        self.legend = ""  # what the points' symbols mean, as rich text (shown by the grid)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setMinimumSize(160, 160)  # shrinks with the window, never clips
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
-        self.legend.setTextFormat(Qt.RichText)
+        self.graphics.setMinimumSize(120, 120)  # shrinks with the window, never clips
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.toolbar)
         layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.legend)
 
         self.plot = self.graphics.addPlot(row=0, col=0)
         self.plot.setMenuEnabled(False)
@@ -109,6 +107,21 @@ class BoundaryView(QWidget):
         )
         self.banner.hide()
 
+    def set_caption(self, text: str, color: tuple[int, int, int] | None = None) -> None:
+        """A title over the plot (a compared run's label), in its run's colour; "" for none."""
+        self._caption = (text, color)
+        if not text:
+            self.plot.setTitle(None)
+            return
+        size = f"{self._font.pointSizeF():.1f}pt"
+        r, g, b = color or (30, 30, 30)
+        self.plot.setTitle(text, size=size, color=f"#{r:02x}{g:02x}{b:02x}", bold=True)
+
+    def show_colorbar(self, on: bool) -> None:
+        """The colour bar of p(class 1) (one per window is enough when runs are compared)."""
+        self._colorbar_wanted = on
+        self.colorbar.setVisible(on and self._binary)
+
     def pixels_per_unit(self) -> tuple[float, float]:
         """Screen pixels per data unit along x₁ and along x₂ (equal: the scale is equal)."""
         dx, dy = self.plot.vb.viewPixelSize()
@@ -128,8 +141,8 @@ class BoundaryView(QWidget):
             item.setData(**self._point_style(split, s.X, s.y, s.augmented, s.shifted))
         x0, x1, y0, y1 = data.extent
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        binary = data.n_classes == 2
-        self.colorbar.setVisible(binary)
+        self._binary = data.n_classes == 2
+        self.colorbar.setVisible(self._binary and self._colorbar_wanted)
         self._show_legend(data.n_classes, data.train.augmented.any(), data.val.shifted)
         self.contour.setPen(pg.mkPen((20, 20, 20), width=2 * self.scale))
         self.contour.setData([], [])
@@ -199,7 +212,7 @@ class BoundaryView(QWidget):
             for k in range(n_classes):
                 r, g, b, _ = class_color(k)
                 parts.append(f"<span style='color:rgb({r},{g},{b})'>■</span> class {k}")
-        self.legend.setText("&nbsp;&nbsp; ".join(parts))
+        self.legend = "&nbsp;&nbsp; ".join(parts)
 
     # ----- per frame -----
 
@@ -246,8 +259,8 @@ class BoundaryView(QWidget):
         apply_font(self.plot, font)
         apply_font(self.colorbar, font)
         self.banner.setFont(font)
-        self.legend.setFont(font)
-        self.toolbar.setFont(font)
+        self._font = QFont(font)
+        self.set_caption(*self._caption)
         snapshot = self._snapshot
         if self._info is not None:
             self.set_run(self._info)

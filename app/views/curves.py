@@ -67,6 +67,9 @@ class CurvesView(QWidget):
         for split in SPLITS:
             for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
                 self.curves[split, name] = plot.plot(skipFiniteCheck=True, antialias=False)
+        self.run_curves: dict[tuple[int, str, str], pg.PlotDataItem] = {}  # compared runs
+        self._compared: list[tuple[str, tuple[int, int, int]]] = []  # (label, colour) per run
+        self._bayes: float | None = None
         self.bayes_line = pg.InfiniteLine(angle=0, movable=False)
         self.error_plot.addItem(self.bayes_line)
         self.best_lines = [
@@ -109,8 +112,7 @@ class CurvesView(QWidget):
                 line.label.setFont(scaled(font, 0.9))
             for label in (self.legend, self.log_loss, self.restored):
                 label.setFont(font)
-        for (split, _), curve in self.curves.items():
-            curve.setPen(pg.mkPen(SPLIT_COLORS[split], width=2.2 * scale, style=SPLIT_DASH[split]))
+        self._pen_curves()
         self.bayes_line.setPen(pg.mkPen(BAYES_COLOR, width=1.5 * scale, style=SPLIT_DASH["val"]))
         for line in self.best_lines:
             line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale))
@@ -137,14 +139,33 @@ class CurvesView(QWidget):
         self.set_bayes_error(info.data.bayes_error)
 
     def set_bayes_error(self, bayes: float | None) -> None:
+        self._bayes = bayes
         self.bayes_line.setVisible(bayes is not None)
-        entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in SPLITS]
         if bayes is not None:
             self.bayes_line.setValue(bayes)
-            entries.append((f"Bayes error {bayes:.1%}", BAYES_COLOR, SPLIT_DASH["val"]))
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        """Splits by colour and dash; compared runs by colour, then the splits by dash."""
+        if self._compared:
+            entries = [(label, color, Qt.SolidLine) for label, color in self._compared]
+            grey = (90, 90, 90)
+            entries += [(SPLIT_LABEL[s], grey, SPLIT_DASH[s]) for s in SPLITS]
+        else:
+            entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in SPLITS]
+        if self._bayes is not None:
+            entries.append((f"Bayes error {self._bayes:.1%}", BAYES_COLOR, SPLIT_DASH["val"]))
         self.legend.setText(legend_html(entries))
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def _pen_curves(self) -> None:
+        for (split, _), curve in self.curves.items():
+            color = self._compared[0][1] if self._compared else SPLIT_COLORS[split]
+            curve.setPen(pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[split]))
+        for (run, split, _), curve in self.run_curves.items():
+            color = self._compared[run][1] if run < len(self._compared) else (0, 0, 0)
+            curve.setPen(pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[split]))
+
+    def _draw_history(self, curves, snapshot: Snapshot) -> None:
         h = snapshot.history
         epochs = h["epoch"].astype(float)
         log_loss = self.loss_plot.ctrl.logYCheck.isChecked()
@@ -152,8 +173,48 @@ class CurvesView(QWidget):
             loss = h[f"{split}_loss"]
             if log_loss:
                 loss = np.where(loss > 0, loss, np.nan)
-            self.curves[split, "loss"].setData(epochs, loss)
-            self.curves[split, "error"].setData(epochs, h[f"{split}_error"])
+            curves[split, "loss"].setData(epochs, loss)
+            curves[split, "error"].setData(epochs, h[f"{split}_error"])
+
+    def show_lanes(
+        self, lanes: list[tuple[str, tuple[int, int, int], Snapshot]], selected: Snapshot
+    ) -> None:
+        """Compared runs on the same axes, each in its colour: lanes of (label, colour,
+        snapshot); the selected run's early-stopping marks are drawn as for one run."""
+        compared = [(label, color) for label, color, _ in lanes]
+        if compared != self._compared:
+            self._compared = compared
+            self._pen_curves()
+            self._show_legend()
+        for run, (_, _, snapshot) in enumerate(lanes):
+            if run == 0:
+                self._draw_history(self.curves, snapshot)
+                continue
+            mine = {}
+            for split in SPLITS:
+                for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
+                    key = (run, split, name)
+                    if key not in self.run_curves:
+                        self.run_curves[key] = plot.plot(skipFiniteCheck=True, antialias=False)
+                        self._pen_curves()
+                    self.run_curves[key].setVisible(True)
+                    mine[split, name] = self.run_curves[key]
+            self._draw_history(mine, snapshot)
+        for (run, _, _), curve in self.run_curves.items():
+            curve.setVisible(run < len(lanes))
+        self._show_marks(selected)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        if self._compared:
+            self._compared = []
+            self._pen_curves()
+            self._show_legend()
+            for curve in self.run_curves.values():
+                curve.setVisible(False)
+        self._draw_history(self.curves, snapshot)
+        self._show_marks(snapshot)
+
+    def _show_marks(self, snapshot: Snapshot) -> None:
         for line in self.best_lines:
             line.setVisible(snapshot.best_epoch is not None)
             if snapshot.best_epoch is not None:

@@ -37,3 +37,13 @@ class Page(Protocol):
     title: str
 
     def set_scale(self, scale: float, font: QFont) -> None: ...
+
+
+@runtime_checkable
+class ComparedView(LiveView, Protocol):
+    """A live view that draws every compared run at once: lanes of (label, colour,
+    snapshot) in the session's order, and the selected run's snapshot."""
+
+    def show_lanes(
+        self, lanes: list[tuple[str, tuple[int, int, int], Snapshot]], selected: Snapshot
+    ) -> None: ...

@@ -9,7 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.config.compare import Comparison, comparison_from_dict, is_comparison
+from core.config.compare import (
+    Comparison,
+    comparison_from_dict,
+    comparison_to_dict,
+    is_comparison,
+)
 from core.config.schema import Config, config_from_dict, config_to_dict, with_value
 from core.data.points import Points, write_points
 from core.errors import InputError
@@ -58,3 +63,13 @@ def save_experiment(config: Config, points: Points | None, path: str | Path) -> 
         config = with_value(config, "data.csv", str(points_path.resolve()))
     save_config(config, path)
     return config
+
+
+def save_comparison(comparison: Comparison, path: str | Path) -> None:
+    """Save a comparison: its first run as the base, each run's differences from it. Runs
+    on points drawn in memory cannot be saved this way (save one run at a time)."""
+    path = Path(path)
+    if any(v.config.data.kind == "csv" and not v.config.data.csv for v in comparison.variants):
+        raise InputError("a compared run trains on drawn points: save it on its own first")
+    text = json.dumps(comparison_to_dict(comparison, relative_to=path.parent.resolve()), indent=2)
+    write_atomically(path, text + "\n")
