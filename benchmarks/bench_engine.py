@@ -13,12 +13,15 @@ Each workload is measured as `engine` (the network functions in a bare loop), `r
 error recording) and `torch` (when PyTorch is installed), alternating them for several
 rounds so that machine noise hits all alike; each figure is the median over rounds.
 Ratios are speed-ups over torch (> 1: the engine is faster), for rates and times alike.
+Grids also give `engine_1t` (NumPy's BLAS held to one thread, when threadpoolctl is
+installed) and `engine_forward` (the unblocked `forward` over the whole grid at once).
 
 The engine and torch run in two separate worker processes, with a short pause between
 measurements: OpenBLAS's and OpenMP's thread pools spin-wait after their work, and in one
 process (or back to back) on two cores each would steal the other's time.
 
     python benchmarks/bench_engine.py [--quick] [--rounds N] [--seconds S] [--no-torch]
+                                      [--workloads G_W2,W2,…]
 
 prints one JSON object (see benchmarks/README.md).
 """
@@ -42,7 +45,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.engine.activations import ACTIVATIONS  # noqa: E402
 from core.engine.losses import output_gradient, probabilities, targets  # noqa: E402
-from core.engine.network import Workspace, backward, forward, init_params  # noqa: E402
+from core.engine.network import (  # noqa: E402
+    BlockedForward,
+    Workspace,
+    backward,
+    forward,
+    init_params,
+)
 from core.engine.optimizers import Optimizer  # noqa: E402
 from core.engine.params import Params  # noqa: E402
 
@@ -118,7 +127,22 @@ class EngineLoop:
 
 
 class EngineGrid:
-    """One forward pass over the grid and p(class 1) as a fresh (GRID, GRID) array."""
+    """The blocked evaluation pass over the grid (as `SurfaceEvaluator` does) and p(class 1)
+    as a fresh (GRID, GRID) array."""
+
+    def __init__(self, loop: EngineLoop):
+        self.loop = loop
+        self.pass_ = BlockedForward(loop.sizes, grid_inputs(), DTYPE)
+
+    def __call__(self, frames: int) -> None:
+        for _ in range(frames):
+            z = self.pass_(self.loop.params, self.loop.act)
+            probabilities(z, np.empty(z.shape, DTYPE)).reshape(GRID, GRID)
+
+
+class EngineGridForward:
+    """The unblocked pass: `forward` over the whole grid into a Workspace, p(class 1) into a
+    buffer, then copied into a fresh (GRID, GRID) array (the surface before blocking)."""
 
     def __init__(self, loop: EngineLoop):
         self.loop = loop
@@ -130,6 +154,20 @@ class EngineGrid:
         for _ in range(frames):
             z = forward(self.loop.params, self.inputs, self.loop.act, self.ws)
             probabilities(z, self.probs).reshape(GRID, GRID).astype(DTYPE, copy=True)
+
+
+def one_blas_thread(work: Callable[[int], None]) -> Callable[[int], None] | str:
+    """`work` with NumPy's BLAS held to one thread (threadpoolctl), or why it cannot be."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return "threadpoolctl is not installed"
+
+    def run(repetitions: int) -> None:
+        with threadpool_limits(1, user_api="blas"):
+            work(repetitions)
+
+    return run
 
 
 # ----- the engine through Run, what the app and the CLI use -----
@@ -166,6 +204,10 @@ def engine_contenders(name: str) -> dict[str, Callable[[int], None]]:
     base = GRIDS.get(name, name)
     loop = EngineLoop(base, np.random.default_rng(1))
     contenders = {"engine": EngineGrid(loop) if name in GRIDS else loop}
+    if name in GRIDS:
+        contenders["engine_forward"] = EngineGridForward(loop)
+        single = one_blas_thread(contenders["engine"])
+        contenders["engine_1t" if callable(single) else "engine_1t_unavailable"] = single
     try:
         run = make_run(base)
     except Exception as error:  # the data modules may not exist yet
@@ -359,8 +401,19 @@ def machine(torch_version: str | None) -> dict:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(),
+        "blas_threads": _blas_threads(),
         "torch": torch_version,
     }
+
+
+def _blas_threads() -> int | None:
+    """The thread count of NumPy's BLAS pool, when threadpoolctl can tell."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    pools = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    return max(pools, default=None)
 
 
 def _best_torch(rates: dict[str, float]) -> dict[str, float | int]:
@@ -380,9 +433,16 @@ def _figures(name: str, rates: dict[str, float]) -> dict:
     for key, value in rates.items():
         is_rate = key != "torch_best_threads"
         figures[key] = 1e3 / value if is_rate and name in GRIDS else value
-    for who in ("engine", "run"):
+    for who in ("engine", "engine_1t", "engine_forward", "run"):
         if who in rates and "torch" in rates:
             figures[f"{who}_ratio"] = rates[who] / rates["torch"]
+    if name in GRIDS:  # each engine contender against each torch thread count
+        for who in ("engine", "engine_1t"):
+            for key in (k for k in rates if k.startswith("torch_") and k.endswith("t")):
+                if who in rates:
+                    figures[f"{who}_vs_{key}"] = rates[who] / rates[key]
+    if "engine_forward" in rates:
+        figures["blocked_speedup"] = rates["engine"] / rates["engine_forward"]
     return figures
 
 
@@ -395,7 +455,14 @@ def main(argv: list[str] | None = None) -> dict:
         "--torch-threads", default="1,2", help="torch thread counts to try; the best counts"
     )
     parser.add_argument("--no-torch", action="store_true", help="the engine's figures alone")
+    parser.add_argument(
+        "--workloads", default=",".join((*WORKLOADS, *GRIDS)), help="which ones, comma-separated"
+    )
     args = parser.parse_args(argv)
+    names = args.workloads.split(",")
+    unknown = set(names) - {*WORKLOADS, *GRIDS}
+    if unknown:
+        parser.error(f"unknown workloads: {', '.join(sorted(unknown))}")
     rounds = args.rounds or (1 if args.quick else 5)
     seconds = args.seconds or (0.05 if args.quick else 0.5)
     pause = 0.05 if args.quick else 0.25
@@ -405,9 +472,14 @@ def main(argv: list[str] | None = None) -> dict:
     engine = Worker(engine_contenders)
     torch = Worker(torch_contenders) if threads else None
     results, notes = {}, {}
-    for name in (*WORKLOADS, *GRIDS):
-        notes |= engine.build(name)
+    for name in names:
+        built = engine.build(name)
+        notes |= built
         contenders = {"engine": engine}
+        if name in GRIDS:
+            contenders["engine_forward"] = engine
+            if "engine_1t_unavailable" not in built:
+                contenders["engine_1t"] = engine
         if "run_unavailable" not in notes:
             contenders["run"] = engine
         if torch is not None:
@@ -418,9 +490,10 @@ def main(argv: list[str] | None = None) -> dict:
         if worker is not None:
             worker.stop()
     peak = sgemm_gflops(3 if args.quick else 10, 1024 if args.quick else 4096)
-    w3 = results["W3"]
-    w3["engine_gflops"] = matmul_flops_per_step("W3") * w3["engine"] / 1e9
-    w3["engine_fraction_of_sgemm_peak"] = w3["engine_gflops"] / peak
+    if "W3" in results:
+        w3 = results["W3"]
+        w3["engine_gflops"] = matmul_flops_per_step("W3") * w3["engine"] / 1e9
+        w3["engine_fraction_of_sgemm_peak"] = w3["engine_gflops"] / peak
     report = {
         "machine": machine(torch_version),
         "settings": {"rounds": rounds, "seconds": seconds, "torch_threads_tried": threads},

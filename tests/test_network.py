@@ -172,3 +172,46 @@ def test_the_feature_major_forward_pass_equals_the_textbook_one(activation, seed
         A = Z if layer == len(params.W) else TEXTBOOK[activation](Z)
         np.testing.assert_allclose(ws.A[layer], A, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(logits, A, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+@pytest.mark.parametrize(
+    "sizes, rows, block",
+    [((2, 32, 32, 32, 1), 1000, None), ((3, 5, 4, 3), 97, 7), ((2, 8, 3), 50, 50), ((2, 1), 9, 4)],
+)
+def test_the_blocked_pass_gives_forwards_logits(activation, sizes, rows, block):
+    from core.engine.network import BlockedForward
+
+    rng = np.random.default_rng(5)
+    params = init_params(sizes, "he", 1.0, rng, np.float32)
+    params.theta[:] += rng.normal(0, 0.1, params.theta.shape).astype(np.float32)
+    X = rng.standard_normal((rows, sizes[0])).astype(np.float32)
+    act = ACTIVATIONS[activation]
+    expected = forward(params, X, act, Workspace(sizes, rows, np.float32)).copy()
+    blocked = BlockedForward(sizes, X, np.float32, block)
+    got = blocked(params, act)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+    # a second call with other parameters is not stale
+    params.theta *= 0.5
+    np.testing.assert_allclose(
+        blocked(params, act),
+        forward(params, X, act, Workspace(sizes, rows, np.float32)),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+
+
+def test_the_blocked_pass_is_bit_for_bit_forwards_on_the_32_unit_grid():
+    from core.engine.network import BlockedForward
+    from core.probes.surface import grid_points
+
+    rng = np.random.default_rng(2)
+    sizes = (2, *(32,) * 20, 1)
+    params = init_params(sizes, "he", 1.0, rng, np.float32)
+    X = grid_points((-1, 1, -1, 1), 100).astype(np.float32)
+    blocked = BlockedForward(sizes, X, np.float32)
+    assert blocked.block < len(X)
+    act = ACTIVATIONS["relu"]
+    expected = forward(params, X, act, Workspace(sizes, len(X), np.float32))
+    assert np.array_equal(blocked(params, act), expected)

@@ -218,3 +218,17 @@ def test_gradient_check_of_a_run_includes_the_penalty():
     assert check.dropout_off
     assert check.difference < 1e-7
     assert run.gradient_check(plant_bug=2).verdict == "bug"
+
+
+def test_a_multiclass_surface_of_many_blocks_matches_the_forward_pass():
+    run = Run(make(data={"kind": "spiral", "n_classes": 3}, train={"epochs": 2}))
+    run.advance()
+    surface = run.surface(100)
+    x1_min, x1_max, x2_min, x2_max = surface.extent
+    i, j = 71, 93
+    point = np.array([[x1_min + j * (x1_max - x1_min) / 99, x2_min + i * (x2_max - x2_min) / 99]])
+    ws = Workspace(run.sizes, 1, np.float32)
+    z = forward(run.params, run.pipeline(point, np.float32), run.act, ws)[0]
+    expected = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    assert surface.probs.dtype == np.float32
+    np.testing.assert_allclose(surface.probs[i, j], expected, atol=1e-5)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -47,6 +48,16 @@ def _zeros_like(z: np.ndarray) -> np.ndarray:
 
 def _relu(z, out):
     return np.maximum(z, _zeros_like(z), out=out)
+
+
+def in_place(act: Activation, z: np.ndarray) -> Callable[[], np.ndarray]:
+    """A call that writes g(z) over z, with what it needs looked up once, here: for relu the
+    zeros (on a block of a few hundred columns, looking them up each call costs a fifth of
+    the max itself)."""
+    if act.value is _relu:
+        zeros = _zeros_like(z)
+        return lambda: np.maximum(z, zeros, out=z)
+    return partial(act.value, z, z)
 
 
 def _relu_derivative(a, out):

@@ -37,12 +37,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.engine.activations import Activation
+from core.engine.activations import Activation, in_place
 from core.engine.initializers import init_weights
 from core.engine.params import Layout, Params
 
 # np.dot costs ~0.4 µs less per call; np.matmul runs larger products 5–10% faster (measured)
 MATMUL_ROWS = 1000
+# An evaluation pass (`BlockedForward`) works on blocks of columns whose two live layers
+# (input with its row of ones, output) take at most about BLOCK_BYTES, so they stay in L2
+# from the first layer to the last, and whose largest product has at most BLOCK_MACS
+# multiply-adds: up to that size OpenBLAS (x86-64, AVX-512) takes its small-matrix kernel,
+# which packs nothing and wakes no threads; above it, its thread pool (2 threads here),
+# which stalls whenever another thread holds the other core (measured: up to 10× slower;
+# so layers too wide for it even at MIN_BLOCK columns are not split at all: every block
+# would pay the pool's hand-over).
+BLOCK_BYTES = 512 * 1024
+BLOCK_MACS = 1_000_000
+MIN_BLOCK = 128
 
 
 def init_params(
@@ -199,3 +210,74 @@ def backward(params: Params, act: Activation, ws: Workspace, grads: Params) -> P
         dZ_T[below] *= dA
     product(H[0], dZ[1], out=d_theta[1])
     return grads
+
+
+class BlockedForward:
+    """Logits for a fixed set of rows X: an evaluation pass (no dropout, no cache kept).
+
+    The same products as `forward`, column for column, but the B columns are taken in
+    blocks (sized by BLOCK_BYTES and BLOCK_MACS, above), and each block goes through all L
+    layers before the next starts, ping-ponging between two feature-major buffers per layer
+    width. A block's layers so stay in L2, where `forward` writes each layer's whole
+    (n_l + 1, B) buffer: for the 100×100 grid through 32 units that is 1.3 MB a layer, and
+    every layer reads its input back from L3. X's transpose with its row of ones is built
+    once, here. No threads of its own: the products use NumPy's BLAS, as `forward` does.
+
+    The logits equal `forward`'s to float rounding: the BLAS may sum a product of another
+    shape in another order (for the 32-unit layers of the default nets it does not, and
+    they agree bit for bit).
+    """
+
+    def __init__(self, sizes: tuple[int, ...], X: np.ndarray, dtype, block: int | None = None):
+        self.sizes = tuple(sizes)
+        rows, L = len(X), len(sizes) - 1
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        if block is None:
+            live = max(n_in + 1 + n_out for n_in, n_out in pairs) * np.dtype(dtype).itemsize
+            macs = max((n_in + 1) * n_out for n_in, n_out in pairs)
+            block = max(MIN_BLOCK, min(BLOCK_BYTES // live, BLOCK_MACS // macs))
+            if block * macs > BLOCK_MACS:  # wide layers: every block would wake the pool
+                block = rows
+        n_blocks = max(1, -(-rows // block))
+        width = -(-rows // n_blocks)
+        if width % 256 == 0 and width < rows:  # rows a multiple of 1 KiB apart alias in cache
+            width += 16
+        self.block = width
+        # (K, B): block b's logits are the columns of its slice, which np.matmul writes in
+        # place for any K (np.dot wants a C-contiguous out)
+        self.logits_T = np.empty((sizes[L], rows), dtype)
+        hidden_product = np.matmul if width >= MATMUL_ROWS else np.dot
+        buffers: dict[tuple[int, int, int], np.ndarray] = {}
+        # per block, layer by layer: (product, l, input H (n_{l−1} + 1, w), output Z (n_l, w))
+        self._steps: list[tuple[object, int, np.ndarray, np.ndarray]] = []
+        for start in range(0, rows, width):
+            stop = min(start + width, rows)
+            H = np.ones((sizes[0] + 1, stop - start), dtype)
+            H[:-1] = X[start:stop].T
+            for layer in range(1, L):
+                key = (sizes[layer], layer & 1, stop - start)
+                if key not in buffers:
+                    buffers[key] = np.ones((sizes[layer] + 1, stop - start), dtype)
+                self._steps.append((hidden_product, layer, H, buffers[key][:-1]))
+                H = buffers[key]
+            self._steps.append((np.matmul, L, H, self.logits_T[:, start:stop]))
+        self._blocks: Blocks | None = None
+        self._act: Activation | None = None
+        self._applies: list = []
+
+    def __call__(self, params: Params, act: Activation) -> np.ndarray:
+        """Z[L] : (B, K), a view of a buffer that the next call overwrites."""
+        if self._blocks is None or self._blocks.theta is not params.theta:
+            self._blocks = Blocks(params.layout, params.theta)
+        if act is not self._act:
+            L = len(self.sizes) - 1
+            self._applies = [
+                None if layer == L else in_place(act, Z) for _, layer, _, Z in self._steps
+            ]
+            self._act = act
+        theta_T = self._blocks.stacked_T
+        for (product, layer, H, Z), apply in zip(self._steps, self._applies):
+            product(theta_T[layer], H, out=Z)
+            if apply is not None:
+                apply()
+        return self.logits_T.T

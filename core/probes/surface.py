@@ -15,7 +15,7 @@ import numpy as np
 from core.data.features import InputPipeline
 from core.engine.activations import Activation
 from core.engine.losses import probabilities
-from core.engine.network import Workspace, forward
+from core.engine.network import BlockedForward
 from core.engine.params import Params
 
 MAX_RESOLUTION = 256
@@ -38,7 +38,8 @@ def grid_points(extent: tuple[float, float, float, float], resolution: int) -> n
 
 
 class SurfaceEvaluator:
-    """One vectorized forward pass over a fixed grid; the grid's inputs are built once."""
+    """An evaluation pass (`BlockedForward`) over a fixed grid, whose inputs are built once;
+    each call returns a fresh Surface."""
 
     def __init__(
         self,
@@ -52,14 +53,14 @@ class SurfaceEvaluator:
             raise ValueError(f"resolution {resolution} is not in [2, {MAX_RESOLUTION}]")
         self.extent = extent
         self.resolution = resolution
-        self._inputs = pipeline(grid_points(extent, resolution), dtype)
-        self._ws = Workspace(sizes, resolution * resolution, dtype)
-        self._probs = np.empty((resolution * resolution, sizes[-1]), dtype)
+        inputs = pipeline(grid_points(extent, resolution), dtype)
+        self._forward = BlockedForward(sizes, inputs, dtype)
 
     def __call__(self, params: Params, act: Activation) -> Surface:
         with np.errstate(all="ignore"):
-            z = forward(params, self._inputs, act, self._ws)
-            p = probabilities(z, self._probs)
+            z = self._forward(params, act)
+            # a fresh array for the Surface, written once (no copy when the run is float32)
+            p = probabilities(z, np.empty(z.shape, z.dtype))
         R = self.resolution
         probs = p[:, 0].reshape(R, R) if p.shape[1] == 1 else p.reshape(R, R, -1)
-        return Surface(probs=probs.astype(np.float32, copy=True), extent=self.extent)
+        return Surface(probs=probs.astype(np.float32, copy=False), extent=self.extent)
