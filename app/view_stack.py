@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.session import Session
 from app.style.palette import run_color
-from app.views.protocol import ComparedView, LiveView, Page
+from app.views.protocol import ComparedRun, ComparedView, LiveView, Page
 from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot, Status
 
@@ -99,15 +99,15 @@ class ViewStack(QStackedWidget):
         else:
             self._settle.start()
 
-    def _lanes(self) -> list[tuple[str, tuple[int, int, int], Snapshot]] | None:
-        """The compared runs with a snapshot, as (label, colour, snapshot); None for one."""
+    def _lanes(self) -> list[ComparedRun] | None:
+        """The compared runs that have a snapshot; None when one run is shown."""
         session = self.session
         if not session.comparing:
             return None
         lanes = [
-            (session.label(i), run_color(i), lane.latest)
+            ComparedRun(session.label(i), run_color(i), lane.latest, lane.info)
             for i, lane in enumerate(session.lanes)
-            if lane.latest is not None
+            if lane.latest is not None and lane.info is not None
         ]
         return lanes or None
 
@@ -142,8 +142,14 @@ class ViewStack(QStackedWidget):
         self.page_changed.emit(self.pages[index].name)
 
     def set_scale(self, scale: float, font: QFont) -> None:
+        """A hidden page's layout keeps what it measured under the old font until it is
+        shown: each measures again now, so the stack's minimum is true at once."""
         for page in self.pages:
             page.set_scale(scale, font)
+            if page.layout() is not None:
+                page.layout().invalidate()
+                page.layout().activate()
+        self.updateGeometry()
 
 
 def is_live(page: LiveView | Page) -> bool:

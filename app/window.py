@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         session.playback_changed.connect(self._show_playback)
         session.config_changed.connect(self._on_config_changed)
         session.lanes_changed.connect(self._on_lanes_changed)
+        session.lanes_changed.connect(lambda: self._fit_timer.start(0))
         self.views.page_changed.connect(lambda _: self._fit_timer.start(0))
 
         points = None
@@ -434,7 +435,8 @@ class MainWindow(QMainWindow):
 
     def fit_columns(self) -> None:
         """Controls and view at the width they need; the boundary a square as large as the
-        rest allows; a window too narrow for all three takes from the boundary first."""
+        rest allows (compared runs: two squares side by side, or a 2 × 2 grid of them); a
+        window too narrow for all three takes from the boundary first."""
         total = self.columns.width()
         controls = (
             self.controls.sizeHint().width()
@@ -445,7 +447,8 @@ class MainWindow(QMainWindow):
         height = self.boundary_column.height()
         lesson = round(height * LESSON_SHARE)
         square = height - lesson - BOUNDARY_CHROME[1] - self.boundaries.toolbar.sizeHint().height()
-        boundary = min(square + BOUNDARY_CHROME[0], total - controls - view)
+        across = 2 if len(self.session.lanes) == 2 else 1  # two runs sit side by side
+        boundary = min(across * square + BOUNDARY_CHROME[0], total - controls - view)
         boundary = max(boundary, self.boundaries.minimumSizeHint().width())
         self.columns.setSizes([controls, boundary, max(total - controls - boundary, view)])
         self.boundary_column.setSizes([height - lesson, lesson])

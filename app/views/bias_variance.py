@@ -15,16 +15,27 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
+from app.views.protocol import ComparedRun
 from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot
 from core.probes.diagnosis import THRESHOLD, diagnose
 
 ROWS = ("Bayes error", "train error", "val error", "avoidable bias", "variance")
+RUN_COLUMNS = ("run", "train", "val", "bias", "variance", "verdict")
 ROW_COLORS = (BAYES_COLOR, SPLIT_COLORS["train"], SPLIT_COLORS["val"])
 HIGH_COLOR = (213, 94, 0)  # vermillion: a gap over the threshold
 LOW_COLOR = (0, 158, 115)  # bluish green: a gap under it
@@ -67,8 +78,21 @@ class BiasVarianceView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.more_data)
         buttons.addWidget(self.regularize)
+        self.runs = QTableWidget(0, len(RUN_COLUMNS))
+        self.runs.setHorizontalHeaderLabels(RUN_COLUMNS)
+        self.runs.verticalHeader().hide()
+        self.runs.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.runs.setSelectionMode(QTableWidget.NoSelection)
+        self.runs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.runs.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.runs.setToolTip(
+            "Each compared run's errors and gaps; the bars below: the selected run"
+        )
+        self.runs.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.runs)
         layout.addWidget(self.verdict)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.advice)
@@ -106,6 +130,30 @@ class BiasVarianceView(QWidget):
         self._show_values(None)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.runs.hide()
+        self._show_errors(snapshot)
+
+    def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None:
+        """A row per compared run (label, errors, gaps, verdict), then the selected run's
+        bars and advice as for one run."""
+        self.runs.setRowCount(len(lanes))
+        for row, lane in enumerate(lanes):
+            m = lane.snapshot.metrics
+            train, val = m["train"]["error"], m["val"]["error"]
+            d = diagnose(train, val, lane.info.data.bayes_error)
+            cells = [lane.label, pct(train), pct(val), pct(d.avoidable_bias), pct(d.variance)]
+            cells.append(d.verdict if train == train and val == val else "—")
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setForeground(QBrush(QColor(*lane.color)))
+                self.runs.setItem(row, col, item)
+        rows = self.runs.verticalHeader().defaultSectionSize()
+        self.runs.setFixedHeight(self.runs.horizontalHeader().height() + rows * len(lanes) + 4)
+        self.runs.show()
+        self._show_errors(selected)
+
+    def _show_errors(self, snapshot: Snapshot) -> None:
         m = snapshot.metrics
         self._show_values((m["train"]["error"], m["val"]["error"]))
 
@@ -146,7 +194,7 @@ class BiasVarianceView(QWidget):
         left = min(0.0, float(np.min(widths)) * 1.35)
         self.plot.setRange(xRange=(left, right), yRange=(-0.5, len(ROWS) - 0.5), padding=0)
         for i, (label, value) in enumerate(zip(self.labels, values)):
-            label.setText("—" if math.isnan(value) else f"{100 * value:.1f}%")
+            label.setText(pct(value))
             label.setPos(max(widths[i], 0.0) + 0.01 * (right - left), i)
         if bayes is None:
             self.labels[0].setText("unknown: taken as 0")
@@ -176,3 +224,8 @@ class BiasVarianceView(QWidget):
         csv = self._info is not None and self._info.config.data.kind == "csv"
         self.more_data.setEnabled(variance_high and not csv)
         self.regularize.setEnabled(variance_high)
+
+
+def pct(value: float) -> str:
+    """A rate as a percentage with one decimal; an unknown rate as a dash."""
+    return "—" if math.isnan(value) else f"{100 * value:.1f}%"

@@ -55,6 +55,7 @@ class BoundaryView(QWidget):
         self._caption: tuple[str, tuple[int, int, int] | None] = ("", None)
         self._binary = True
         self._colorbar_wanted = True
+        self.point_factor = 1.0  # smaller points when the plot shares the space
         self._probs: np.ndarray | None = None
         self._info: RunInfo | None = None
         self._snapshot: Snapshot | None = None
@@ -117,6 +118,16 @@ class BoundaryView(QWidget):
         r, g, b = color or (30, 30, 30)
         self.plot.setTitle(text, size=size, color=f"#{r:02x}{g:02x}{b:02x}", bold=True)
 
+    def set_point_factor(self, factor: float) -> None:
+        """Points drawn `factor` times their size (compared runs share the space)."""
+        if factor != self.point_factor:
+            self.point_factor = factor
+            snapshot = self._snapshot
+            if self._info is not None:
+                self.set_run(self._info)
+            if snapshot is not None:
+                self.show_snapshot(snapshot)
+
     def show_colorbar(self, on: bool) -> None:
         """The colour bar of p(class 1) (one per window is enough when runs are compared)."""
         self._colorbar_wanted = on
@@ -164,7 +175,7 @@ class BoundaryView(QWidget):
         self, split: str, X: np.ndarray, y: np.ndarray, augmented: np.ndarray, shifted: bool
     ) -> dict:
         symbol, filled = SPLIT_STYLE[split]
-        size = POINT_SIZE * self.scale * (1.0 if filled else 1.1)
+        size = POINT_SIZE * self.scale * self.point_factor * (1.0 if filled else 1.1)
         if filled:
             order = np.argsort(~augmented, kind="stable")  # augmented copies first, beneath
             X, y, augmented = X[order], y[order], augmented[order]

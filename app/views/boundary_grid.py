@@ -19,6 +19,7 @@ from app.style.palette import run_color
 from app.views.boundary import BoundaryView
 from core.engine.snapshot import RunInfo
 
+COMPARED_POINTS = 0.6  # the size of the points when runs share the space
 FRAME_STYLE = "#boundaryFrame {{ border: {width}px solid {color}; border-radius: 4px; }}"
 
 
@@ -77,6 +78,7 @@ class BoundaryGrid(QWidget):
             color = run_color(index) if comparing else None
             view.set_caption(self.session.label(index) if comparing else "", color)
             view.show_colorbar(not comparing)
+            view.set_point_factor(COMPARED_POINTS if comparing else 1.0)
             if lane.info is not None and view.run_id != lane.info.run_id:
                 view.run_id = lane.info.run_id
                 self._set_run(view, lane.info)

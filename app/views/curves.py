@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from app.style.legend import legend_html
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, cache_axes, scaled
+from app.views.protocol import ComparedRun
 from app.worker import Products
 from core.data.points import SPLITS
 from core.engine.snapshot import RunInfo, Snapshot, Status
@@ -176,17 +177,15 @@ class CurvesView(QWidget):
             curves[split, "loss"].setData(epochs, loss)
             curves[split, "error"].setData(epochs, h[f"{split}_error"])
 
-    def show_lanes(
-        self, lanes: list[tuple[str, tuple[int, int, int], Snapshot]], selected: Snapshot
-    ) -> None:
-        """Compared runs on the same axes, each in its colour: lanes of (label, colour,
-        snapshot); the selected run's early-stopping marks are drawn as for one run."""
-        compared = [(label, color) for label, color, _ in lanes]
+    def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None:
+        """Compared runs on the same axes, each in its colour; the selected run's
+        early-stopping marks are drawn as for one run."""
+        compared = [(lane.label, lane.color) for lane in lanes]
         if compared != self._compared:
             self._compared = compared
             self._pen_curves()
             self._show_legend()
-        for run, (_, _, snapshot) in enumerate(lanes):
+        for run, snapshot in enumerate(lane.snapshot for lane in lanes):
             if run == 0:
                 self._draw_history(self.curves, snapshot)
                 continue

@@ -10,7 +10,7 @@ what it needs by itself.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from PySide6.QtGui import QFont
 
@@ -39,11 +39,18 @@ class Page(Protocol):
     def set_scale(self, scale: float, font: QFont) -> None: ...
 
 
+class ComparedRun(NamedTuple):
+    """One compared run as a view draws it."""
+
+    label: str
+    color: tuple[int, int, int]
+    snapshot: Snapshot
+    info: RunInfo
+
+
 @runtime_checkable
 class ComparedView(LiveView, Protocol):
-    """A live view that draws every compared run at once: lanes of (label, colour,
-    snapshot) in the session's order, and the selected run's snapshot."""
+    """A live view that draws every compared run at once, in the session's order, with
+    the selected run's snapshot."""
 
-    def show_lanes(
-        self, lanes: list[tuple[str, tuple[int, int, int], Snapshot]], selected: Snapshot
-    ) -> None: ...
+    def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None: ...

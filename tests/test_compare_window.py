@@ -1,0 +1,149 @@
+"""Comparing runs in the window: pinned runs stay, a change trains a new run beside them,
+every run trains as it would alone, each boundary at equal scale, and it all fits."""
+
+import json
+
+import numpy as np
+import pytest
+
+from app.window import MainWindow, configure_pyqtgraph
+from core.config.compare import Comparison, comparison_from_dict
+from core.config.files import load_experiment
+from core.engine.run import Run
+from tests.helpers import small_config, wait_for_run
+from tests.layout_checks import clipped
+
+BASE = {
+    "data": {"kind": "circles", "n_points": 120},
+    "model": {"hidden": [8, 8, 8, 8], "activation": "tanh"},
+    "train": {"batch_size": 10, "lr": 0.03, "epochs": 100_000},
+}
+INITS = ("zeros", "he", "normal", "xavier")
+
+
+def comparison(n):
+    variants = [{"model": {"init": init}} for init in INITS[:n]]
+    return comparison_from_dict({"schema": 1, "base": BASE, "variants": variants})
+
+
+def compared(qtbot, n, projector=False, size=(1280, 800)):
+    configure_pyqtgraph()
+    w = MainWindow(comparison(n), remember=False, playing=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    w.large_fonts_action.setChecked(projector)
+    qtbot.waitUntil(lambda: all(lane.info is not None for lane in w.session.lanes), timeout=10_000)
+    return w
+
+
+def test_every_compared_run_trains_exactly_as_it_would_alone(qtbot):
+    w = compared(qtbot, 2)
+    w.session.play_until(15)
+    qtbot.waitUntil(
+        lambda: all(lane.latest and lane.latest.epoch == 15 for lane in w.session.lanes),
+        timeout=20_000,
+    )
+    for lane in w.session.lanes:
+        alone = Run(lane.experiment.config)
+        alone.advance(epochs=15)
+        for key, column in alone.history.arrays().items():
+            assert np.array_equal(column, lane.latest.history[key], equal_nan=True), key
+    w.close()
+
+
+def test_compare_pins_the_run_and_a_change_trains_a_new_labelled_run_beside_it(qtbot, window):
+    session = window.session
+    first = session.run_id
+    window.compare_action.trigger()
+    assert not session.comparing  # nothing trains twice until something changes
+    box = window.controls.bindings["model.init"].box
+    box.setCurrentIndex(box.findData("he"))
+    box.activated.emit(box.currentIndex())
+    assert session.comparing and len(session.lanes) == 2 and session.selected == 1
+    assert session.lanes[0].run_id == first  # the pinned run goes on
+    assert session.label(1) == "init = He"
+    assert session.lanes[1].experiment.config.data == session.lanes[0].experiment.config.data
+    qtbot.waitUntil(lambda: len(window.boundaries.views) == 2 and session.lanes[1].info)
+    assert window.boundaries.views[1].plot.titleLabel.text == "init = He"
+
+
+def test_a_hot_change_reaches_only_the_selected_run_unless_it_goes_to_all(qtbot):
+    w = compared(qtbot, 2)
+    session = w.session
+    ids = [lane.run_id for lane in session.lanes]
+    session.select(1)
+    w.controls.bindings["train.lr"].slider.setValue(0.3)
+    lrs = [lane.experiment.config.train.lr for lane in session.lanes]
+    assert lrs == [0.03, 0.3] and [lane.run_id for lane in session.lanes] == ids
+    w.to_all_action.setChecked(True)
+    w.controls.bindings["train.lr"].slider.setValue(0.1)
+    assert [lane.experiment.config.train.lr for lane in session.lanes] == [0.1, 0.1]
+    assert [lane.run_id for lane in session.lanes] == ids  # hot: the runs go on
+    w.close()
+
+
+def test_a_run_can_be_removed_or_made_the_only_one(qtbot):
+    w = compared(qtbot, 3)
+    session = w.session
+    kept = session.lanes[2].run_id
+    session.remove(1)
+    assert len(session.lanes) == 2 and len(w.boundaries.views) == 2
+    assert session.lanes[1].run_id == kept
+    session.keep_only(1)
+    assert not session.comparing and session.run_id == kept
+    assert len(w.boundaries.views) == 1 and not w.boundaries.views[0].plot.titleLabel.isVisible()
+    w.close()
+
+
+@pytest.mark.parametrize("n", [2, 4])
+@pytest.mark.parametrize("projector", [True, False])
+def test_two_and_four_runs_fit_at_1280_by_800_each_at_equal_scale(qtbot, n, projector):
+    w = compared(qtbot, n, projector)
+    w.session.play_until(2)
+    qtbot.waitUntil(lambda: all(lane.latest for lane in w.session.lanes), timeout=10_000)
+    w.fit_columns()
+    assert len(w.boundaries.views) == n
+    for view in w.boundaries.views:
+        across, up = view.pixels_per_unit()
+        assert across == pytest.approx(up, rel=0.01)
+    problems = {}
+    for name in ("curves", "bias_variance"):
+        w.show_view(name)
+        w.views.catch_up()
+        problems[name] = clipped(w)
+    assert problems == {"curves": [], "bias_variance": []}
+    w.close()
+
+
+def test_a_comparison_saved_from_the_window_opens_again(qtbot, tmp_path):
+    w = compared(qtbot, 3)
+    path = tmp_path / "mine.json"
+    assert w.files.save_config(path)
+    loaded = load_experiment(path)
+    assert isinstance(loaded, Comparison)
+    assert [v.config for v in loaded.variants] == [
+        lane.experiment.config for lane in w.session.lanes
+    ]
+    assert json.loads(path.read_text())["variants"][1] == {
+        "label": "init = He",
+        "model": {"init": "he"},
+    }
+    w.close()
+
+
+def test_at_most_four_runs_are_compared(qtbot):
+    w = compared(qtbot, 4)
+    assert not w.compare_action.isEnabled()
+    assert not w.session.pin()
+    assert "At most 4" in w.statusBar().currentMessage()
+    w.close()
+
+
+def test_a_single_config_in_the_window_is_as_before(qtbot):
+    configure_pyqtgraph()
+    w = MainWindow(small_config(), remember=False)
+    qtbot.addWidget(w)
+    wait_for_run(qtbot, w.session)
+    assert not w.session.comparing and not w.remove_run_action.isVisible()
+    w.close()
