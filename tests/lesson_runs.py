@@ -1,0 +1,54 @@
+"""Lessons run headless, as the claim tests measure them: a preset with both seeds set to
+one of SEEDS (and any overrides), trained once per test session and shared by every claim
+that reads the same run."""
+
+import functools
+from dataclasses import replace
+
+import numpy as np
+
+from core.config.files import load_config
+from core.config.schema import Config, check_consistency
+from core.engine.run import Run
+from resources import PRESETS
+
+SEEDS = (0, 1, 2, 3, 4)  # a claim holds for each of these data.seed = train.seed
+
+
+def lesson_config(name: str, seed: int = 0, **overrides) -> Config:
+    """The preset NAME with data.seed = train.seed = seed and `section__key=value` changes
+    (for example `train__l2=0.5`), checked as a config from a file would be."""
+    config = load_config(PRESETS / f"{name}.json")
+    sections: dict[str, dict] = {"data": {"seed": seed}, "train": {"seed": seed}}
+    for key, value in overrides.items():
+        section, field = key.split("__")
+        sections.setdefault(section, {})[field] = value
+    for section, values in sections.items():
+        config = replace(config, **{section: replace(getattr(config, section), **values)})
+    return check_consistency(config)
+
+
+@functools.cache
+def _trained(name: str, seed: int, epochs: int | None, items: tuple) -> Run:
+    config = lesson_config(name, seed, **dict(items))
+    if epochs is not None:
+        config = replace(config, train=replace(config.train, epochs=epochs))
+    run = Run(config, base_dir=PRESETS)
+    run.advance()
+    return run
+
+
+def trained(name: str, seed: int = 0, epochs: int | None = None, **overrides) -> Run:
+    """The lesson's run after its epochs (or `epochs`); the same object for the same
+    arguments, so read it, never train it further."""
+    return _trained(name, seed, epochs, tuple(sorted(overrides.items())))
+
+
+def error(run: Run, split: str = "train") -> float:
+    return run.metrics[split]["error"]
+
+
+def column(run: Run, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, values) of one history column, as the Curves view draws it."""
+    history = run.history.arrays()
+    return history["epoch"], history[name]
