@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QToolBar,
 )
@@ -338,6 +339,8 @@ class MainWindow(QMainWindow):
         for a in (self.play_action, self.step_action, self.reset_action):
             toolbar.addAction(a)
         self.speed = QComboBox()
+        self.speed.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # grows with the font
+        self.speed.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # the lesson name yields
         for label, rate in SPEEDS:
             self.speed.addItem(label, rate)
         self.speed.setToolTip("How fast training runs: slow it down to watch each epoch.")

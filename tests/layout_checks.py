@@ -4,7 +4,8 @@
 scene among them and names each thing that is given less room than its content needs:
 
 - a label (not word-wrapped, not one that elides by design) narrower than its text;
-- a button, combo box or check box narrower than its text;
+- a button or check box narrower than its text, a combo box narrower than its current
+  choice;
 - a toolbar whose actions overflow into its extension menu;
 - a scroll area (a table, a text box, the control panel) that scrolls sideways;
 - a widget smaller than its own minimum size hint (its layout could not fit it);
@@ -14,7 +15,7 @@ scene among them and names each thing that is given less room than its content n
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QLabel,
+    QStyle,
+    QStyleOptionComboBox,
     QToolBar,
     QToolButton,
     QWidget,
@@ -46,6 +49,15 @@ def _name(widget) -> str:
             if text:
                 break
     return f"{type(widget).__name__} {text[:40]!r}"
+
+
+def _combo_needs(box: QComboBox) -> int:
+    """The width that shows the combo box's current choice whole, with its arrow."""
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    metrics = box.fontMetrics()
+    text = QSize(metrics.horizontalAdvance(box.currentText()), metrics.height())
+    return box.style().sizeFromContents(QStyle.CT_ComboBox, option, text, box).width()
 
 
 def _inside_a_compound(widget: QWidget) -> bool:
@@ -75,9 +87,10 @@ def clipped(root: QWidget) -> list[str]:
                 problems.append(
                     f"{_name(widget)}: {widget.width()} px < {widget.sizeHint().width()}"
                 )
-        elif isinstance(widget, (QAbstractButton, QComboBox)) and not isinstance(
-            widget, QToolButton
-        ):
+        elif isinstance(widget, QComboBox):
+            if widget.width() + SLACK < (needs := _combo_needs(widget)):
+                problems.append(f"{_name(widget)}: {widget.width()} px < {needs}")
+        elif isinstance(widget, QAbstractButton) and not isinstance(widget, QToolButton):
             if widget.width() + SLACK < widget.minimumSizeHint().width():
                 problems.append(f"{_name(widget)}: {widget.width()} px < {hint.width()}")
         elif isinstance(widget, QToolBar):

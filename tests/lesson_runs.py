@@ -1,13 +1,13 @@
 """Lessons run headless, as the claim tests measure them: a preset with both seeds set to
 one of SEEDS (and any overrides), trained once per test session and shared by every claim
-that reads the same run."""
+that reads the same run. A comparison lesson trains each of its variants so."""
 
 import functools
 from dataclasses import replace
 
 import numpy as np
 
-from core.config.files import load_config
+from core.config.files import load_config, load_experiment
 from core.config.schema import Config, check_consistency
 from core.engine.run import Run
 from resources import PRESETS
@@ -42,6 +42,21 @@ def trained(name: str, seed: int = 0, epochs: int | None = None, **overrides) ->
     """The lesson's run after its epochs (or `epochs`); the same object for the same
     arguments, so read it, never train it further."""
     return _trained(name, seed, epochs, tuple(sorted(overrides.items())))
+
+
+@functools.cache
+def compared(name: str, seed: int = 0) -> dict[str, Run]:
+    """The comparison lesson NAME's runs after their epochs, by label in the file's order,
+    each with data.seed = train.seed = seed."""
+    runs = {}
+    for variant in load_experiment(PRESETS / f"{name}.json").variants:
+        data, train = variant.config.data, variant.config.train
+        config = replace(
+            variant.config, data=replace(data, seed=seed), train=replace(train, seed=seed)
+        )
+        runs[variant.label] = Run(config, base_dir=PRESETS)
+        runs[variant.label].advance()
+    return runs
 
 
 def error(run: Run, split: str = "train") -> float:

@@ -49,6 +49,8 @@ def test_variants_override_the_base_and_are_labelled_by_what_differs():
         ({"schema": 1, "variants": [{}, {}], "extra": 1}, "extra: unknown key"),
         ({"schema": 2, "variants": [{}, {}]}, "schema: 2 is not 1"),
         (comparison({"label": ""}, {}), "variants[0].label: expected a text"),
+        (comparison({}, {"label": "a\nb"}), "variants[1].label: holds a line break"),
+        (comparison({"label": "\x1b[2J"}, {}), "variants[0].label: holds a line break"),
     ],
 )
 def test_bad_comparisons_are_refused_naming_the_key(raw, message):

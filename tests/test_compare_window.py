@@ -10,6 +10,7 @@ from app.window import MainWindow, configure_pyqtgraph
 from core.config.compare import Comparison, comparison_from_dict
 from core.config.files import load_experiment
 from core.engine.run import Run
+from resources import PRESETS, lesson_names
 from tests.helpers import small_config, wait_for_run
 from tests.layout_checks import clipped
 
@@ -21,14 +22,16 @@ BASE = {
 INITS = ("zeros", "he", "normal", "xavier")
 
 
-def comparison(n):
+def comparison(n, long_labels=False):
     variants = [{"model": {"init": init}} for init in INITS[:n]]
+    for variant in variants if long_labels else ():
+        variant["label"] = f"{variant['model']['init']} init, scaled as its formula says"[:40]
     return comparison_from_dict({"schema": 1, "base": BASE, "variants": variants})
 
 
-def compared(qtbot, n, projector=False, size=(1280, 800)):
+def compared(qtbot, n, projector=False, size=(1280, 800), long_labels=False):
     configure_pyqtgraph()
-    w = MainWindow(comparison(n), remember=False, playing=False)
+    w = MainWindow(comparison(n, long_labels), remember=False, playing=False)
     qtbot.addWidget(w)
     w.resize(*size)
     w.show()
@@ -96,10 +99,10 @@ def test_a_run_can_be_removed_or_made_the_only_one(qtbot):
     w.close()
 
 
-@pytest.mark.parametrize("n", [2, 4])
+@pytest.mark.parametrize("n, long_labels", [(2, False), (3, True), (4, False)])
 @pytest.mark.parametrize("projector", [True, False])
-def test_two_and_four_runs_fit_at_1280_by_800_each_at_equal_scale(qtbot, n, projector):
-    w = compared(qtbot, n, projector)
+def test_two_to_four_runs_fit_at_1280_by_800_each_at_equal_scale(qtbot, n, long_labels, projector):
+    w = compared(qtbot, n, projector, long_labels=long_labels)
     w.session.play_until(2)
     qtbot.waitUntil(lambda: all(lane.latest for lane in w.session.lanes), timeout=10_000)
     w.fit_columns()
@@ -146,4 +149,27 @@ def test_a_single_config_in_the_window_is_as_before(qtbot):
     qtbot.addWidget(w)
     wait_for_run(qtbot, w.session)
     assert not w.session.comparing and not w.remove_run_action.isVisible()
+    w.close()
+
+
+def test_a_comparison_lesson_opens_as_runs_side_by_side_and_steps_on(qtbot, window):
+    index = lesson_names().index("compare_init")
+    window.files.open_config(PRESETS / "compare_init.json")
+    assert [window.session.label(i) for i in range(3)] == ["zeros", "random × 10", "He"]
+    assert window.navigator.index == index
+    assert window.navigator.position.text().endswith("Compare: zeros, random × 10, He")
+    assert window.lesson.toPlainText().startswith("The lecture's experiment")
+    assert window.views.current().name == "curves"
+    window.navigator.next.click()
+    assert not window.session.comparing  # the next lesson is one run again
+    assert window.navigator.index == index + 1
+
+
+def test_a_label_from_a_file_is_shown_as_text_never_as_markup(qtbot, tmp_path):
+    raw = {"schema": 1, "base": BASE, "variants": [{"label": "<b>x</b> & <img src=a>"}, {}]}
+    w = MainWindow(comparison_from_dict(raw), remember=False, playing=False)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: len(w.boundaries.views) == 2)
+    title = w.boundaries.views[0].plot.titleLabel.item.toPlainText()
+    assert title == "<b>x</b> & <img src=a>"
     w.close()

@@ -3,7 +3,8 @@ the notes' four bias/variance cases come out of real runs near the notes' number
 
 import pytest
 
-from core.config.files import load_config
+from core.config.compare import Comparison
+from core.config.files import load_config, load_experiment
 from core.engine.run import Run
 from resources import PRESETS, lesson_names
 
@@ -24,7 +25,7 @@ def test_there_is_a_lesson_for_every_part_of_the_notes():
 
 @pytest.mark.parametrize("name", lesson_names())
 def test_every_lesson_has_a_config_a_title_and_what_to_look_for(name):
-    load_config(PRESETS / f"{name}.json")
+    load_experiment(PRESETS / f"{name}.json")
     text = (PRESETS / f"{name}.md").read_text(encoding="utf-8")
     assert text.startswith("# ")
     assert "## What to look for" in text
@@ -33,9 +34,12 @@ def test_every_lesson_has_a_config_a_title_and_what_to_look_for(name):
 
 @pytest.mark.parametrize("name", lesson_names())
 def test_every_lesson_runs_a_few_epochs_headless(name):
-    run = Run(load_config(PRESETS / f"{name}.json"), base_dir=PRESETS)
-    run.advance(epochs=3)
-    assert run.status in ("running", "diverged")
+    experiment = load_experiment(PRESETS / f"{name}.json")
+    configs = experiment.configs if isinstance(experiment, Comparison) else [experiment]
+    for config in configs:
+        run = Run(config, base_dir=PRESETS)
+        run.advance(epochs=3)
+        assert run.status in ("running", "diverged")
 
 
 @pytest.mark.parametrize("name", sorted(NOTES_CASES))

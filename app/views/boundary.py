@@ -16,10 +16,12 @@ seen.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
@@ -109,14 +111,24 @@ class BoundaryView(QWidget):
         self.banner.hide()
 
     def set_caption(self, text: str, color: tuple[int, int, int] | None = None) -> None:
-        """A title over the plot (a compared run's label), in its run's colour; "" for none."""
+        """A title over the plot (a compared run's label), in its run's colour; "" for none.
+        A label longer than the plot is wide is cut with "…" (the tooltip has it whole)."""
         self._caption = (text, color)
+        self.setToolTip(text)
         if not text:
             self.plot.setTitle(None)
             return
-        size = f"{self._font.pointSizeF():.1f}pt"
+        font = QFont(self._font)
+        font.setBold(True)
+        room = max(self.width() - self.plot.getAxis("left").width() - 24, 40)  # over the box
+        shown = QFontMetrics(font).elidedText(text, Qt.ElideRight, room)
         r, g, b = color or (30, 30, 30)
-        self.plot.setTitle(text, size=size, color=f"#{r:02x}{g:02x}{b:02x}", bold=True)
+        self.plot.setTitle(
+            html.escape(shown),  # a label from a file is text, never markup
+            size=f"{self._font.pointSizeF():.1f}pt",
+            color=f"#{r:02x}{g:02x}{b:02x}",
+            bold=True,
+        )
 
     def set_point_factor(self, factor: float) -> None:
         """Points drawn `factor` times their size (compared runs share the space)."""
@@ -297,5 +309,7 @@ class BoundaryView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        if self._caption[0] and event.size().width() != event.oldSize().width():
+            self.set_caption(*self._caption)
         if self.banner.isVisible():
             self._place_banner()

@@ -80,6 +80,8 @@ def comparison_from_dict(raw: Any, base_dir: Path | None = None) -> Comparison:
             raise InputError(f"{where}.label: expected a text, got {show(label)}")
         if label is not None and len(label) > MAX_LABEL_CHARS:
             raise InputError(f"{where}.label: longer than {MAX_LABEL_CHARS} characters")
+        if label is not None and not label.isprintable():
+            raise InputError(f"{where}.label: holds a line break or control character")
         overrides = {k: v for k, v in variant.items() if k != "label"}
         unknown = sorted(set(overrides) - set(SECTIONS), key=str)
         if unknown:
