@@ -49,16 +49,20 @@ def surface_rgb(probs: np.ndarray, discretize: bool) -> np.ndarray:
     likely class, faded towards white as the prediction nears a toss-up (confidence
     c = (p_max − 1/K) / (1 − 1/K)); `discretize` draws every pixel at one fixed strength.
     """
-    if probs.ndim == 2:
-        probs = np.stack([1 - probs, probs], axis=-1)
-    K = probs.shape[-1]
-    winner = probs.argmax(axis=-1)
-    if discretize:
-        strength = np.full(winner.shape, 0.45)
+    if probs.ndim == 2:  # two classes: the winner and its confidence from p alone
+        p = np.nan_to_num(probs, nan=0.5)
+        winner = p > 0.5
+        confidence = np.abs(2 * p - 1)
+        K = 2
     else:
-        confidence = (probs.max(axis=-1) - 1 / K) / (1 - 1 / K)
-        strength = 0.12 + 0.6 * np.clip(np.nan_to_num(confidence), 0, 1)
-    colors = CLASS_COLORS[:K][winner]
-    white = np.full(3, 255.0)
+        K = probs.shape[-1]
+        winner = probs.argmax(axis=-1)
+        confidence = np.nan_to_num((probs.max(axis=-1) - 1 / K) / (1 - 1 / K))
+    if discretize:
+        strength = np.full(winner.shape, 0.45, dtype=np.float32)
+    else:
+        strength = (0.12 + 0.6 * np.clip(confidence, 0, 1)).astype(np.float32)
+    colors = CLASS_COLORS[:K].astype(np.float32)[winner.astype(np.intp)]
+    white = np.float32(255.0)
     rgb = white + (colors - white) * strength[..., None]
     return rgb.astype(np.uint8)

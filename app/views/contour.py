@@ -15,38 +15,48 @@ import numpy as np
 def contour_segments(f: np.ndarray, level: float = 0.0) -> np.ndarray:
     """Segments of the `level` set of f : (R, C) as (n, 2, 2): n × (start, end) × (x, y).
 
-    Edges with a non-finite end are not crossed (a diverged network draws no contour)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.asarray(f, dtype=np.float64) - level
-        valid = np.isfinite(g)
-        g = np.where(valid, g, 0.0)
-        above = g > 0
-        R, C = g.shape
-        rows, cols = np.mgrid[0:R, 0:C].astype(np.float64)
-        # horizontal edges (i, j)–(i, j+1): (R, C−1); vertical edges (i, j)–(i+1, j): (R−1, C)
-        h_cross = (above[:, :-1] != above[:, 1:]) & valid[:, :-1] & valid[:, 1:]
-        h_t = g[:, :-1] / (g[:, :-1] - g[:, 1:])
-        h_pts = np.stack([cols[:, :-1] + h_t, rows[:, :-1]], axis=-1)
-        v_cross = (above[:-1, :] != above[1:, :]) & valid[:-1, :] & valid[1:, :]
-        v_t = g[:-1, :] / (g[:-1, :] - g[1:, :])
-        v_pts = np.stack([cols[:-1, :], rows[:-1, :] + v_t], axis=-1)
+    Edges with a non-finite end are not crossed (a diverged network draws no contour).
+    Only the cells the level crosses (a few percent of a boundary's grid) are
+    interpolated."""
+    g = np.asarray(f, dtype=np.float64) - level
+    valid = np.isfinite(g)
+    g = np.where(valid, g, 0.0)
+    above = g > 0
+    # horizontal edges (i, j)–(i, j+1): (R, C−1); vertical edges (i, j)–(i+1, j): (R−1, C)
+    h_cross = (above[:, :-1] != above[:, 1:]) & valid[:, :-1] & valid[:, 1:]
+    v_cross = (above[:-1, :] != above[1:, :]) & valid[:-1, :] & valid[1:, :]
     # each cell's edges in the order bottom, right, top, left: (R−1, C−1, 4)
     crossed = np.stack([h_cross[:-1], v_cross[:, 1:], h_cross[1:], v_cross[:, :-1]], axis=-1)
-    points = np.stack([h_pts[:-1], v_pts[:, 1:], h_pts[1:], v_pts[:, :-1]], axis=-2)
     count = crossed.sum(axis=-1)
+    i, j = np.nonzero(count >= 2)  # row by row, as the cells are numbered
+    corners = np.stack([g[i, j], g[i, j + 1], g[i + 1, j], g[i + 1, j + 1]], axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # an uncrossed edge's t is unused
+        t = np.stack(
+            [
+                corners[:, 0] / (corners[:, 0] - corners[:, 1]),  # bottom
+                corners[:, 1] / (corners[:, 1] - corners[:, 3]),  # right
+                corners[:, 2] / (corners[:, 2] - corners[:, 3]),  # top
+                corners[:, 0] / (corners[:, 0] - corners[:, 2]),  # left
+            ],
+            axis=-1,
+        )
+    x, y = j.astype(np.float64)[:, None], i.astype(np.float64)[:, None]
+    xs = np.concatenate([x + t[:, :1], x + 1, x + t[:, 2:3], x], axis=1)
+    ys = np.concatenate([y, y + t[:, 1:2], y + 1, y + t[:, 3:]], axis=1)
+    points = np.stack([xs, ys], axis=-1)  # (cells, 4 edges, 2)
+    flags, count = crossed[i, j], count[i, j]
 
     two = count == 2
-    flags, pts = crossed[two], points[two]
-    first = flags.argmax(axis=1)
-    last = 3 - flags[:, ::-1].argmax(axis=1)
-    k = np.arange(len(pts))
+    k = np.arange(two.sum())
+    first = flags[two].argmax(axis=1)
+    last = 3 - flags[two][:, ::-1].argmax(axis=1)
+    pts = points[two]
     segments = [np.stack([pts[k, first], pts[k, last]], axis=1)]
 
     four = count == 4
     if four.any():
-        pts = points[four]
-        corners = np.stack([g[:-1, :-1], g[:-1, 1:], g[1:, :-1], g[1:, 1:]], axis=-1)[four]
-        centre_like_origin = (corners.mean(axis=1) > 0) == (corners[:, 0] > 0)
+        pts, c = points[four], corners[four]
+        centre_like_origin = (c.mean(axis=1) > 0) == (c[:, 0] > 0)
         # the centre joins corners (i, j) and (i+1, j+1): cut off the other two corners
         # (bottom+right, top+left); otherwise cut off (i, j) and (i+1, j+1)
         a = np.where(centre_like_origin[:, None], [0, 2], [0, 1])

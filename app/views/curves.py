@@ -67,7 +67,7 @@ class CurvesView(QWidget):
         self.curves = {}
         for split in SPLITS:
             for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
-                self.curves[split, name] = plot.plot(skipFiniteCheck=True, antialias=False)
+                self.curves[split, name] = history_curve(plot)
         self.run_curves: dict[tuple[int, str, str], pg.PlotDataItem] = {}  # compared runs
         self._compared: list[tuple[str, tuple[int, int, int]]] = []  # (label, colour) per run
         self._bayes: float | None = None
@@ -194,7 +194,7 @@ class CurvesView(QWidget):
                 for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
                     key = (run, split, name)
                     if key not in self.run_curves:
-                        self.run_curves[key] = plot.plot(skipFiniteCheck=True, antialias=False)
+                        self.run_curves[key] = history_curve(plot)
                         self._pen_curves()
                     self.run_curves[key].setVisible(True)
                     mine[split, name] = self.run_curves[key]
@@ -244,3 +244,15 @@ class CurvesView(QWidget):
             f"{snapshot.stopped_epoch - snapshot.best_epoch} epochs.<br>"
             f"<b>Restored epoch {snapshot.best_epoch}</b>, error: {parts}"
         )
+
+
+def history_curve(plot: pg.PlotItem) -> pg.PlotDataItem:
+    """A curve for a history column: up to 2048 rows, drawn as at most about two points
+    per pixel column (peak downsampling keeps every spike's height)."""
+    return plot.plot(
+        skipFiniteCheck=True,
+        antialias=False,
+        autoDownsample=True,
+        downsampleMethod="peak",
+        clipToView=True,
+    )
