@@ -22,6 +22,17 @@ Frames are handed over, not raced for: after emitting a frame the worker waits u
 window says it has drawn it (`frame_done`), or FRAME_WAIT_SECONDS at most. Both threads
 need the GIL, and a frame painted while the worker trains takes several times longer for
 both of them than the two done one after the other.
+
+A snapshot of a large network costs time, so frames come at most `display_hz` times a
+second and take at most SNAPSHOT_SHARE of the worker's time: after a frame that took c
+seconds the next waits c / SNAPSHOT_SHARE (unless something changed). The decision
+surface has a share of its own: a lane's surface (over a second at 50 × 256 units) is
+computed again only once c_surface / SNAPSHOT_SHARE has passed since the last one, and
+frames in between carry none (the boundary keeps the last); a new run's first frame, and
+a lane that stopped training, always get a fresh one. Every piece of work the worker does
+between two looks at `stop` is short: a slice of training or scoring stops between two
+chunks, scoring in a snapshot gets a slice's time, and the surface stops between two
+blocks when the window closes, so closing never waits for more than a chunk.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ MIN_SLICE_SECONDS = 0.002
 IDLE_WAIT_SECONDS = 0.05
 FRAME_WAIT_SECONDS = 0.1
 LAYER_STATS_SECONDS = 0.1
+SNAPSHOT_SHARE = 0.25  # of the worker's time, at most, for frames; as much for surfaces
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,9 @@ class _Lane:
     experiment: Experiment
     run: Run
     credit: float = 0.0  # epochs owed under a speed limit
+    surface_updates: int | None = None  # the run's updates when its last surface was taken
+    surface_taken: float = 0.0  # when (time.perf_counter)
+    surface_cost: float = 0.0  # and how long it took
 
 
 @dataclass
@@ -109,6 +124,7 @@ class TrainingWorker(QObject):
         self._layers_taken = 0.0
         self._playing = False
         self._stop_at: int | None = None
+        self._frame_interval = 0.0  # the shortest time from one frame to the next
 
     # ----- called from the GUI thread -----
 
@@ -219,13 +235,17 @@ class TrainingWorker(QObject):
                 self._stop_at = None
                 changed = True
             dirty = dirty or trained
-            due = time.perf_counter() - last_emit >= 1.0 / self.display_hz
+            due = time.perf_counter() - last_emit >= self._frame_interval
             ended = any(lane.run.status != Status.RUNNING for lane in self._lanes.values())
             if self._lanes and (changed or (dirty and (due or ended))):
                 last_emit = time.perf_counter()
                 dirty = False
                 self._drawn.clear()
-                self._emit()
+                try:
+                    cost = self._emit()
+                except CancelledError:
+                    break  # the window is closing
+                self._frame_interval = max(1.0 / self.display_hz, cost / SNAPSHOT_SHARE)
                 self._drawn.wait(FRAME_WAIT_SECONDS)
             elif not trained:
                 self._wake.wait(IDLE_WAIT_SECONDS)
@@ -233,12 +253,13 @@ class TrainingWorker(QObject):
         self.finished.emit()
 
     def _next_lane(self) -> _Lane | None:
-        """The next running lane whose turn it is (round robin), or None."""
+        """The next running lane with work to do (round robin), or None: an epoch before
+        the stop, or the scoring of the epoch it stopped at."""
         running = [
             lane
             for lane in self._lanes.values()
             if lane.run.status == Status.RUNNING
-            and (self._stop_at is None or lane.run.epoch < self._stop_at)
+            and (self._stop_at is None or lane.run.epoch < self._stop_at or not lane.run.scored)
         ]
         if not running:
             return None
@@ -247,7 +268,7 @@ class TrainingWorker(QObject):
 
     def _all_reached(self, epoch: int) -> bool:
         return all(
-            lane.run.epoch >= epoch or lane.run.status != Status.RUNNING
+            (lane.run.epoch >= epoch and lane.run.scored) or lane.run.status != Status.RUNNING
             for lane in self._lanes.values()
         )
 
@@ -256,7 +277,7 @@ class TrainingWorker(QObject):
         run = lane.run
         rate = self._epochs_per_second
         budget = self._stop_at - run.epoch if self._stop_at is not None else None
-        if rate is None:
+        if rate is None or (budget is not None and budget <= 0):  # the stop epoch to score
             run.advance(epochs=budget, seconds=seconds)
             return True
         turns = max(len(self._lanes), 1)  # each lane's credit grows only on its turns
@@ -364,10 +385,27 @@ class TrainingWorker(QObject):
             return
         lane.experiment = experiment
 
-    def _emit(self) -> None:
-        """A frame of every lane. The focus lane's per-layer statistics, when asked for,
-        are taken at most every LAYER_STATS_SECONDS and reused in between."""
+    def _surface_due(self, lane: _Lane, now: float) -> bool:
+        """Whether this frame computes the lane's surface (see the module docstring)."""
+        run = lane.run
+        if lane.surface_updates is None:
+            return True
+        if lane.surface_updates == run.updates:
+            return False  # θ is as it was
+        training = (
+            self._playing
+            and run.status == Status.RUNNING
+            and (self._stop_at is None or run.epoch < self._stop_at)
+        )
+        return not training or now - lane.surface_taken >= lane.surface_cost / SNAPSHOT_SHARE
+
+    def _emit(self) -> float:
+        """A frame of every lane; returns the seconds it took, its surfaces left out. The
+        focus lane's per-layer statistics, when asked for, are taken at most every
+        LAYER_STATS_SECONDS and reused in between. Raises `CancelledError` when `stop`
+        came during a surface."""
         now = time.perf_counter()
+        surfaces = 0.0
         wanted = self._products
         focus = self._focus_lane()
         snapshots = {}
@@ -386,8 +424,17 @@ class TrainingWorker(QObject):
             )
             try:
                 snapshot = run.snapshot(
-                    self.resolution, layers=fresh, neurons=mine and wanted.neurons
+                    layers=fresh, neurons=mine and wanted.neurons, record_seconds=SLICE_SECONDS
                 )
+                if self._surface_due(lane, now):
+                    started = time.perf_counter()
+                    surface = run.surface(self.resolution, cancelled=self._stop.is_set)
+                    snapshot = replace(snapshot, surface=surface)
+                    lane.surface_cost = time.perf_counter() - started
+                    lane.surface_taken, lane.surface_updates = started, run.updates
+                    surfaces += lane.surface_cost
+            except CancelledError:
+                raise
             except Exception as exc:  # noqa: BLE001
                 self._fail(run.run_id, exc)
                 self._drop(lane)
@@ -399,6 +446,7 @@ class TrainingWorker(QObject):
             snapshots[key] = snapshot
         if snapshots:
             self.frame_ready.emit(Frame(snapshots))
+        return time.perf_counter() - now - surfaces
 
     def _fail(self, run_id: int, exc: Exception) -> None:
         if isinstance(exc, InputError):

@@ -140,6 +140,9 @@ def check_consistency(config: Config) -> Config:
         raise InputError(
             "train.patience: early stopping needs a validation split (data.split[1] > 0)"
         )
+    from core.engine.budget import check_memory  # here: the engine's modules import this one
+
+    check_memory(config)
     return config
 
 

@@ -42,11 +42,14 @@ def probabilities(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def output_gradient(z: np.ndarray, target: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """dZ = (p − y) / B into `out` : (B, K)."""
+def output_gradient(
+    z: np.ndarray, target: np.ndarray, out: np.ndarray, rows: int | None = None
+) -> np.ndarray:
+    """dZ = (p − y) / B into `out` : (B, K). When z is one chunk of a batch of `rows` rows,
+    B = `rows`: the chunks' gradients then add up to the batch's."""
     probabilities(z, out)
     out -= target
-    out *= 1.0 / z.shape[0]
+    out *= 1.0 / (z.shape[0] if rows is None else rows)
     return out
 
 

@@ -35,11 +35,15 @@ public lists A, dZ, dA hold (B, n_l) views of these buffers, in the row-major sh
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import numpy as np
 
 from core.engine.activations import Activation, in_place
 from core.engine.initializers import init_weights
 from core.engine.params import Layout, Params
+from core.errors import CancelledError
 
 # np.dot costs ~0.4 µs less per call; np.matmul runs larger products 5–10% faster (measured)
 MATMUL_ROWS = 1000
@@ -47,10 +51,10 @@ MATMUL_ROWS = 1000
 # (input with its row of ones, output) take at most about BLOCK_BYTES, so they stay in L2
 # from the first layer to the last, and whose largest product has at most BLOCK_MACS
 # multiply-adds: up to that size OpenBLAS (x86-64, AVX-512) takes its small-matrix kernel,
-# which packs nothing and wakes no threads; above it, its thread pool (2 threads here),
-# which stalls whenever another thread holds the other core (measured: up to 10× slower;
-# so layers too wide for it even at MIN_BLOCK columns are not split at all: every block
-# would pay the pool's hand-over).
+# which packs nothing. Layers too wide for that even at MIN_BLOCK columns take blocks of
+# about a third of CHUNK_FLOPS (a forward pass is a third of a chunk's work), so that a
+# pass can stop between two blocks at most ~20 ms apart (measured at 50 × 256, one BLAS
+# thread: as fast as one block of every column).
 BLOCK_BYTES = 512 * 1024
 BLOCK_MACS = 1_000_000
 MIN_BLOCK = 128
@@ -84,35 +88,134 @@ class Blocks:
         self.W = [None, *(block[:-1] for block in stacked)]
 
 
+# ----- passes over many rows run in chunks of at most `chunk_rows(sizes)` rows -----
+
+CHUNK_BYTES = 64 << 20  # the most one training workspace may hold
+# the work of one chunk's forward + backward pass, about 50 ms: the granularity of a time
+# budget (a slice overruns its budget by one chunk at most)
+CHUNK_FLOPS = 2e9
+MIN_CHUNK_ROWS = 128  # below this a matrix product loses a third of its speed (measured)
+
+
+def workspace_bytes_per_row(sizes: tuple[int, ...], itemsize: int, backward: bool = True) -> int:
+    """Bytes a `Workspace` holds per row: H (with its rows of ones) and the logits; with
+    `backward` also dZ, dA, the scratch and the masks."""
+    L = len(sizes) - 1
+    below = sum(sizes[:L])  # n_0 + … + n_{L−1}
+    floats = below + L + sizes[L]
+    if backward:
+        floats += sum(sizes[1:]) + 3 * below
+    return floats * itemsize
+
+
+def flops_per_row(sizes: tuple[int, ...]) -> int:
+    """Multiply-adds ×2 of a forward and a backward pass (3 products a layer) for one row."""
+    return 6 * sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def chunk_rows(sizes: tuple[int, ...], itemsize: int = 4) -> int:
+    """Rows per chunk of every pass over many rows of a network of `sizes`: at most
+    CHUNK_BYTES of training workspace and CHUNK_FLOPS of work, but not fewer than
+    MIN_CHUNK_ROWS rows unless the bytes say so. A function of the sizes alone, so a run's
+    arithmetic (and its bits) never depends on the time, the load or the free memory."""
+    by_bytes = max(1, CHUNK_BYTES // workspace_bytes_per_row(sizes, itemsize))
+    by_flops = max(MIN_CHUNK_ROWS, int(CHUNK_FLOPS // flops_per_row(sizes)))
+    return int(min(by_bytes, by_flops))
+
+
+class _Buffers:
+    """Flat storage behind a Workspace and its views, for any row count up to `capacity`.
+    `ones_rows` is the row count of the view whose rows of ones (H[l][-1]) are in place: a
+    number, not the view, so that no reference cycle keeps the memory alive."""
+
+    def __init__(self, sizes: tuple[int, ...], capacity: int, dtype, backward: bool):
+        L = len(sizes) - 1
+        self.capacity = capacity
+        self.backward = backward
+        self.H = [np.empty((n + 1) * capacity, dtype) for n in sizes[:L]]
+        self.logits = np.empty(sizes[L] * capacity, dtype)
+        if backward:
+            self.dZ = [np.empty(n * capacity, dtype) for n in sizes[1:]]
+            self.dA = [np.empty(n * capacity, dtype) for n in sizes[:L]]
+            self.scratch = [np.empty(n * capacity, dtype) for n in sizes[:L]]
+            self.masks = [np.empty(n * capacity, dtype) for n in sizes[:L]]
+        self.ones_rows: int | None = None
+
+
+def _shaped(flat: np.ndarray, n: int, rows: int) -> np.ndarray:
+    return flat[: n * rows].reshape(n, rows)
+
+
 class Workspace:
-    """Buffers for one batch size B: activations (the cache), gradients of Z, masks.
+    """Buffers for a batch of B rows: activations (the cache), gradients of Z, masks.
 
     Public, as (B, n_l) views: A[l] for l = 0..L (A[0] the input as the pass saw it, A[L]
     the logits), dZ[l] for l = 1..L, dA[l] for l = 1..L−1; masks[l] and keep[l] for
     l = 0..L−1. The feature-major buffers behind them are described in the module docstring.
+
+    `backward=False` holds only what a forward pass needs (H and the logits, a fifth of
+    the memory): for scoring. `view(rows)` is a Workspace of fewer rows on the same memory
+    (the last, shorter chunk of a pass).
     """
 
-    def __init__(self, sizes: tuple[int, ...], rows: int, dtype):
+    def __init__(
+        self,
+        sizes: tuple[int, ...],
+        rows: int,
+        dtype,
+        backward: bool = True,
+        _buffers: _Buffers | None = None,
+    ):
         self.rows = rows
         self.sizes = tuple(sizes)
         self.product = np.matmul if rows >= MATMUL_ROWS else np.dot
+        b = self._buffers = _buffers or _Buffers(self.sizes, rows, dtype, backward)
+        # the views made of this workspace; a view holds the buffers, not its root
+        self._views: dict[int, Workspace] | None = {} if _buffers is None else None
         L = len(sizes) - 1
-        self.H = [np.ones((n + 1, rows), dtype) for n in sizes[:L]]
+        self.H = [_shaped(flat, n + 1, rows) for flat, n in zip(b.H, sizes[:L])]
         # Z_T[l] = A[l]ᵀ : (n_l, B), the activations above H's row of ones; for l = L the logits
-        self.Z_T = [H[:-1] for H in self.H] + [np.empty((sizes[L], rows), dtype)]
-        self.dZ_T = [None] + [np.empty((n, rows), dtype) for n in sizes[1:]]
-        self.dA_T = [np.empty((n, rows), dtype) for n in sizes[:L]]
-        self.scratch_T = [np.empty((n, rows), dtype) for n in sizes[:L]]
-        self.mask_buffers = [np.empty((n, rows), dtype) for n in sizes[:L]]
+        self.Z_T = [H[:-1] for H in self.H] + [_shaped(b.logits, sizes[L], rows)]
         self.A: list[np.ndarray] = [Z.T for Z in self.Z_T]
-        self.dZ: list[np.ndarray | None] = [None] + [d.T for d in self.dZ_T[1:]]
-        self.dA = [d.T for d in self.dA_T]
+        self.backward = b.backward
+        if b.backward:
+            self.dZ_T = [None] + [_shaped(f, n, rows) for f, n in zip(b.dZ, sizes[1:])]
+            self.dA_T = [_shaped(f, n, rows) for f, n in zip(b.dA, sizes[:L])]
+            self.scratch_T = [_shaped(f, n, rows) for f, n in zip(b.scratch, sizes[:L])]
+            self.mask_buffers = [_shaped(f, n, rows) for f, n in zip(b.masks, sizes[:L])]
+            self.dZ: list[np.ndarray | None] = [None] + [d.T for d in self.dZ_T[1:]]
+            self.dA = [d.T for d in self.dA_T]
         self.no_masks: tuple[None, ...] = (None,) * L
         self.masks: list[np.ndarray | None] | tuple[None, ...] = self.no_masks
         self.masks_T: list[np.ndarray | None] | tuple[None, ...] = self.no_masks
         self.no_dropout = (1.0,) * L
         self.keep: list[float] | tuple[float, ...] = self.no_dropout
         self._blocks: dict[str, Blocks] = {}
+        self.ready()
+
+    @property
+    def capacity(self) -> int:
+        return self._buffers.capacity
+
+    def view(self, rows: int) -> Workspace:
+        """A Workspace for 0 < `rows` ≤ capacity rows on this one's memory."""
+        if not 0 < rows <= self.capacity:
+            raise ValueError(f"{rows} rows do not fit a workspace of {self.capacity}")
+        if rows == self.rows:
+            return self
+        ws = self._views.get(rows) if self._views is not None else None
+        if ws is None:
+            ws = Workspace(self.sizes, rows, None, _buffers=self._buffers)
+            if self._views is not None:
+                self._views[rows] = ws
+        return ws
+
+    def ready(self) -> None:
+        """Put this view's rows of ones in place (another view may have overwritten them)."""
+        if self._buffers.ones_rows != self.rows:
+            for H in self.H:
+                H[-1] = 1
+            self._buffers.ones_rows = self.rows
 
     def blocks(self, role: str, params: Params) -> Blocks:
         """Views of `params` (role 'params' or 'grads'), rebuilt only when its θ changes."""
@@ -169,6 +272,7 @@ def forward(
     (one (B, n_l) array or None per layer, entries 0 or 1/p) fixes them instead, for
     gradient checking with dropout. Neither: evaluation, no dropout.
     """
+    ws.ready()
     _set_masks(ws, keep, rng, masks)
     Z_T, H, masks_T = ws.Z_T, ws.H, ws.masks_T
     if masks_T[0] is None:
@@ -186,6 +290,34 @@ def forward(
             Z *= masks_T[layer]
     product(theta_T[L], H[L - 1], out=Z_T[L])
     return ws.A[L]
+
+
+def forward_rows(
+    params: Params,
+    X: np.ndarray,
+    act: Activation,
+    ws: Workspace,
+    out: np.ndarray,
+    start: int = 0,
+    deadline: float = np.inf,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Logits of X : (n, n_0) into out : (n, K), no dropout, in chunks of ws.capacity rows
+    from row `start`; stops after the chunk that ends past `deadline` (a time.perf_counter
+    time). Returns the row reached (n when done). `cancelled()`, asked between chunks,
+    stops the pass with `CancelledError`."""
+    n = len(X)
+    row = start
+    while row < n:
+        stop = min(row + ws.capacity, n)
+        out[row:stop] = forward(params, X[row:stop], act, ws.view(stop - row))
+        row = stop
+        if row < n:
+            if cancelled is not None and cancelled():
+                raise CancelledError("stopped between two chunks")
+            if time.perf_counter() >= deadline:
+                break
+    return row
 
 
 def backward(params: Params, act: Activation, ws: Workspace, grads: Params) -> Params:
@@ -212,16 +344,35 @@ def backward(params: Params, act: Activation, ws: Workspace, grads: Params) -> P
     return grads
 
 
+def block_columns(
+    sizes: tuple[int, ...], rows: int, itemsize: int, block: int | None = None
+) -> int:
+    """Columns per block of a `BlockedForward` over `rows` rows (about `block` if given)."""
+    if block is None:
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        live = max(n_in + 1 + n_out for n_in, n_out in pairs) * itemsize
+        macs = max((n_in + 1) * n_out for n_in, n_out in pairs)
+        block = max(MIN_BLOCK, min(BLOCK_BYTES // live, BLOCK_MACS // macs))
+        if block * macs > BLOCK_MACS:  # wide layers: blocks of a bounded time
+            block = max(MIN_BLOCK, int(3 * CHUNK_FLOPS // flops_per_row(sizes)))
+    n_blocks = max(1, -(-rows // block))
+    width = -(-rows // n_blocks)
+    if width % 256 == 0 and width < rows:  # rows a multiple of 1 KiB apart alias in cache
+        width += 16
+    return width
+
+
 class BlockedForward:
     """Logits for a fixed set of rows X: an evaluation pass (no dropout, no cache kept).
 
     The same products as `forward`, column for column, but the B columns are taken in
-    blocks (sized by BLOCK_BYTES and BLOCK_MACS, above), and each block goes through all L
-    layers before the next starts, ping-ponging between two feature-major buffers per layer
-    width. A block's layers so stay in L2, where `forward` writes each layer's whole
-    (n_l + 1, B) buffer: for the 100×100 grid through 32 units that is 1.3 MB a layer, and
-    every layer reads its input back from L3. X's transpose with its row of ones is built
-    once, here. No threads of its own: the products use NumPy's BLAS, as `forward` does.
+    blocks (sized by BLOCK_BYTES, BLOCK_MACS and CHUNK_FLOPS, above), and each block goes
+    through all L layers before the next starts, ping-ponging between two feature-major
+    buffers per layer width. A block's layers so stay in L2, where `forward` writes each
+    layer's whole (n_l + 1, B) buffer: for the 100×100 grid through 32 units that is 1.3 MB
+    a layer, and every layer reads its input back from L3. X's transpose with its row of
+    ones is built once, here. No threads of its own: the products use NumPy's BLAS, as
+    `forward` does.
 
     The logits equal `forward`'s to float rounding: the BLAS may sum a product of another
     shape in another order (for the 32-unit layers of the default nets it does not, and
@@ -231,17 +382,7 @@ class BlockedForward:
     def __init__(self, sizes: tuple[int, ...], X: np.ndarray, dtype, block: int | None = None):
         self.sizes = tuple(sizes)
         rows, L = len(X), len(sizes) - 1
-        pairs = list(zip(sizes[:-1], sizes[1:]))
-        if block is None:
-            live = max(n_in + 1 + n_out for n_in, n_out in pairs) * np.dtype(dtype).itemsize
-            macs = max((n_in + 1) * n_out for n_in, n_out in pairs)
-            block = max(MIN_BLOCK, min(BLOCK_BYTES // live, BLOCK_MACS // macs))
-            if block * macs > BLOCK_MACS:  # wide layers: every block would wake the pool
-                block = rows
-        n_blocks = max(1, -(-rows // block))
-        width = -(-rows // n_blocks)
-        if width % 256 == 0 and width < rows:  # rows a multiple of 1 KiB apart alias in cache
-            width += 16
+        width = block_columns(sizes, rows, np.dtype(dtype).itemsize, block)
         self.block = width
         # (K, B): block b's logits are the columns of its slice, which np.matmul writes in
         # place for any K (np.dot wants a C-contiguous out)
@@ -249,35 +390,44 @@ class BlockedForward:
         hidden_product = np.matmul if width >= MATMUL_ROWS else np.dot
         buffers: dict[tuple[int, int, int], np.ndarray] = {}
         # per block, layer by layer: (product, l, input H (n_{l−1} + 1, w), output Z (n_l, w))
-        self._steps: list[tuple[object, int, np.ndarray, np.ndarray]] = []
+        self._blocks_steps: list[list[tuple[object, int, np.ndarray, np.ndarray]]] = []
         for start in range(0, rows, width):
             stop = min(start + width, rows)
             H = np.ones((sizes[0] + 1, stop - start), dtype)
             H[:-1] = X[start:stop].T
+            steps = []
             for layer in range(1, L):
                 key = (sizes[layer], layer & 1, stop - start)
                 if key not in buffers:
                     buffers[key] = np.ones((sizes[layer] + 1, stop - start), dtype)
-                self._steps.append((hidden_product, layer, H, buffers[key][:-1]))
+                steps.append((hidden_product, layer, H, buffers[key][:-1]))
                 H = buffers[key]
-            self._steps.append((np.matmul, L, H, self.logits_T[:, start:stop]))
+            steps.append((np.matmul, L, H, self.logits_T[:, start:stop]))
+            self._blocks_steps.append(steps)
         self._blocks: Blocks | None = None
         self._act: Activation | None = None
-        self._applies: list = []
+        self._applies: list[list] = []
 
-    def __call__(self, params: Params, act: Activation) -> np.ndarray:
-        """Z[L] : (B, K), a view of a buffer that the next call overwrites."""
+    def __call__(
+        self, params: Params, act: Activation, cancelled: Callable[[], bool] | None = None
+    ) -> np.ndarray:
+        """Z[L] : (B, K), a view of a buffer that the next call overwrites. `cancelled()`,
+        asked between two blocks, stops the pass with `CancelledError`."""
         if self._blocks is None or self._blocks.theta is not params.theta:
             self._blocks = Blocks(params.layout, params.theta)
         if act is not self._act:
             L = len(self.sizes) - 1
             self._applies = [
-                None if layer == L else in_place(act, Z) for _, layer, _, Z in self._steps
+                [None if layer == L else in_place(act, Z) for _, layer, _, Z in steps]
+                for steps in self._blocks_steps
             ]
             self._act = act
         theta_T = self._blocks.stacked_T
-        for (product, layer, H, Z), apply in zip(self._steps, self._applies):
-            product(theta_T[layer], H, out=Z)
-            if apply is not None:
-                apply()
+        for index, (steps, applies) in enumerate(zip(self._blocks_steps, self._applies)):
+            if index and cancelled is not None and cancelled():
+                raise CancelledError("stopped between two blocks")
+            for (product, layer, H, Z), apply in zip(steps, applies):
+                product(theta_T[layer], H, out=Z)
+                if apply is not None:
+                    apply()
         return self.logits_T.T

@@ -9,6 +9,15 @@ loss (without the penalty term) and error on train, val and test, and ‖dW[l]�
 epoch's last update. Full-batch training without dropout reuses the next step's forward
 pass to score the training set, so recording costs nothing extra there.
 
+Memory does not grow with the data: every pass over many rows (scoring a split, a batch
+larger than a chunk, full batch included) runs in chunks of `chunk` rows
+(`core.engine.network.chunk_rows`, a function of the layer sizes alone), through one
+training workspace and one forward-only scoring workspace. A batch's gradient is summed
+over its chunks (dropout masks drawn chunk by chunk) and applied once. Both scoring and a
+chunked step can stop between two chunks when a time budget runs out and carry on at the
+next call, so a run trained in slices is bit-identical to one trained in one go; a batch
+that fits one chunk is computed exactly as in one pass.
+
 A run ends as `finished` (train.epochs reached), `early_stopped` (val loss did not improve
 for `patience` epochs; the best θ is restored) or `diverged` (a non-finite loss or
 parameter; the epoch is kept). Overflow inside NumPy is expected, not an error: training
@@ -30,7 +39,14 @@ from core.data.points import SPLITS, Points
 from core.engine.activations import ACTIVATIONS
 from core.engine.history import History
 from core.engine.losses import mean_loss, n_outputs, output_gradient, predictions, targets
-from core.engine.network import Workspace, backward, forward, init_params
+from core.engine.network import (
+    Workspace,
+    backward,
+    chunk_rows,
+    forward,
+    forward_rows,
+    init_params,
+)
 from core.engine.optimizers import Optimizer
 from core.engine.params import Params
 from core.engine.regularization import Penalty
@@ -43,7 +59,6 @@ from core.probes.surface import Surface, SurfaceEvaluator
 from core.streams import train_stream
 
 PROBE_ROWS = 128
-MAX_WORKSPACES = 6
 
 
 class Run:
@@ -83,8 +98,18 @@ class Run:
         self._targets = {name: targets(s.y, K, dtype) for name, s in splits.items()}
         self._labels = {name: s.y for name, s in splits.items()}
         self.n_train = len(self._labels["train"])
-        self._train_workspaces: dict[int, Workspace] = {}
-        self._eval_workspaces: dict[int, Workspace] = {}
+        self.chunk = chunk_rows(self.sizes, np.dtype(dtype).itemsize)
+        self._train_ws: Workspace | None = None  # of the largest batch so far, ≤ chunk rows
+        self._eval_ws: Workspace | None = None  # forward only, for scoring
+        self._probe_ws: Workspace | None = None  # for the layer statistics
+        self._acc: Params | None = None  # a batch's gradient, summed over its chunks
+        self._chunk_grads: Params | None = None  # one chunk's share of it
+        self._step_row = 0  # rows of the current batch whose gradient is summed in _acc
+        self._step_ready = False  # full batch: its gradient is in _acc, not yet applied
+        self._step_scored = False  # … and its forward pass left the train split's logits
+        self._split_logits: dict[str, np.ndarray] = {}  # (n, K) per split, scoring's output
+        self._scoring: list[int] | None = None  # a record under way: [epoch, split, row]
+        self._best_metrics: dict[str, dict[str, float]] | None = None
         self._surfaces: dict[int, SurfaceEvaluator] = {}
         self._neurons: NeuronEvaluator | None = None
         self.epoch = 0
@@ -120,6 +145,9 @@ class Run:
         if needs_new_run(self.config, config, points_in_memory=self._points_in_memory):
             raise ValueError("a structural setting changed: that needs a new run")
         self._check_train(config)
+        old = self.config.train
+        if (old.batch_size, old.keep_prob) != (config.train.batch_size, config.train.keep_prob):
+            self._step_row, self._step_ready = 0, False  # a step half summed is dropped
         self.config = config
         self._apply_train()
 
@@ -145,7 +173,9 @@ class Run:
     def advance(self, epochs: int | None = None, seconds: float | None = None) -> None:
         """Train until `epochs` more epochs are done, `seconds` have passed, or the run ends.
 
-        A time budget may stop mid-epoch; the next call carries on where this one stopped.
+        A time budget may stop mid-epoch, mid-batch (between two chunks of a large batch)
+        or mid-scoring; the next call carries on where this one stopped. A call overruns
+        its budget by one chunk's pass at most (`core.engine.network.CHUNK_FLOPS`).
         """
         start = time.perf_counter()
         deadline = start + seconds if seconds is not None else np.inf
@@ -154,26 +184,27 @@ class Run:
             while self.status == Status.RUNNING and self.epoch < target:
                 if not self._advance_epoch(deadline) or time.perf_counter() >= deadline:
                     break
-            if self.status == Status.RUNNING and self._cursor == 0:
-                self._record_pending()
+            if self.status == Status.RUNNING and self._between_steps():
+                self._record_pending(deadline)
         self.train_seconds += time.perf_counter() - start
+
+    @property
+    def scored(self) -> bool:
+        """Whether `metrics` and the history are those of θ at the current epoch."""
+        return self._recorded == self.epoch
+
+    def _between_steps(self) -> bool:
+        return self._cursor == 0 and self._step_row == 0 and not self._step_ready
 
     def _advance_epoch(self, deadline: float) -> bool:
         """Run the rest of the current epoch; False when the deadline cut it short."""
         N = self.n_train
         rows = self.train.batch_size or N
         if rows >= N and not self.dropout:
-            ws = self._workspace(N)
-            z = forward(self.params, self._inputs["train"], self.act, ws)
-            if self._recorded < self.epoch:
-                self._record(train_logits=z)
-                if self.status != Status.RUNNING:
-                    return True
-            self._update(ws, z, self._targets["train"])
-            self.epoch += 1
-            return True
-        if self._cursor == 0:
-            self._record_pending()
+            return self._full_batch_epoch(deadline)
+        if self._between_steps():
+            if not self._record_pending(deadline):
+                return False
             if self.status != Status.RUNNING:
                 return True
             self._shuffle(rows < N)
@@ -181,17 +212,36 @@ class Run:
             stop = self._cursor + (self.train.batch_size or N)
             X = self._order_X[self._cursor : stop]
             T = self._order_T[self._cursor : stop]
-            ws = self._workspace(len(X))
-            z = (
-                forward(self.params, X, self.act, ws, self.keep, self.rng)
-                if self.dropout
-                else (forward(self.params, X, self.act, ws))
-            )
-            self._update(ws, z, T)
+            if not self._gradient(X, T, deadline):
+                return False
+            self._step()
             self._cursor = min(stop, N)
             if self._cursor < N and time.perf_counter() >= deadline:
                 return False
         self._cursor = 0
+        self.epoch += 1
+        return True
+
+    def _full_batch_epoch(self, deadline: float) -> bool:
+        """One full-batch step without dropout. Its forward pass also scores the training
+        split; its gradient waits in _acc while the epoch is recorded (the record shows the
+        gradient of the step before, in self.grads)."""
+        if not self._step_ready:
+            scoring = self._recorded < self.epoch
+            logits = self._logits_buffer("train") if scoring else None
+            X, T = self._inputs["train"], self._targets["train"]
+            if not self._gradient(X, T, deadline, logits, into=self._accumulator()):
+                return False
+            self._step_ready, self._step_scored = True, scoring
+        if self._recorded < self.epoch:
+            if not self._record(deadline, train_scored=self._step_scored):
+                return False
+            if self.status != Status.RUNNING:
+                self._step_ready = False
+                return True
+        np.copyto(self.grads.theta, self._acc.theta)
+        self._step()
+        self._step_ready = False
         self.epoch += 1
         return True
 
@@ -204,35 +254,96 @@ class Run:
             self._order_X = self._inputs["train"]
             self._order_T = self._targets["train"]
 
-    def _update(self, ws: Workspace, z: np.ndarray, T: np.ndarray) -> None:
-        """Backprop from logits z against targets T, add the penalty, take one step."""
-        output_gradient(z, T, ws.dZ[-1])
-        backward(self.params, self.act, ws, self.grads)
+    def _train_view(self, rows: int) -> Workspace:
+        """The training workspace for a pass of `rows` ≤ chunk rows."""
+        ws = self._train_ws
+        if ws is None or ws.capacity < rows:
+            ws = self._train_ws = Workspace(self.sizes, rows, self.dtype)
+        return ws.view(rows)
+
+    def _forward_train(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
+        if self.dropout:
+            return forward(self.params, X, self.act, ws, self.keep, self.rng)
+        return forward(self.params, X, self.act, ws)
+
+    def _accumulator(self) -> Params:
+        if self._acc is None:
+            self._acc = Params(self.params.layout, np.zeros_like(self.params.theta))
+        return self._acc
+
+    def _gradient(
+        self,
+        X: np.ndarray,
+        T: np.ndarray,
+        deadline: float,
+        logits: np.ndarray | None = None,
+        into: Params | None = None,
+    ) -> bool:
+        """The gradient of the batch (X, T)'s mean loss into `into` (default self.grads),
+        and its logits into `logits` when given. A batch of up to `chunk` rows is one pass;
+        a larger one is summed chunk by chunk in _acc, resumably: False when the deadline
+        stopped it between two chunks (the next call goes on from there)."""
+        into = self.grads if into is None else into
+        B = len(X)
+        if self.chunk >= B:
+            ws = self._train_view(B)
+            z = self._forward_train(X, ws)
+            if logits is not None:
+                logits[:] = z
+            output_gradient(z, T, ws.dZ[-1])
+            backward(self.params, self.act, ws, into)
+            return True
+        acc = self._accumulator()
+        if self._chunk_grads is None:
+            self._chunk_grads = Params(self.params.layout, np.zeros_like(self.params.theta))
+        while self._step_row < B:
+            row = self._step_row
+            stop = min(row + self.chunk, B)
+            ws = self._train_view(stop - row)
+            z = self._forward_train(X[row:stop], ws)
+            if logits is not None:
+                logits[row:stop] = z
+            output_gradient(z, T[row:stop], ws.dZ[-1], rows=B)
+            if row == 0:
+                backward(self.params, self.act, ws, acc)
+            else:
+                backward(self.params, self.act, ws, self._chunk_grads)
+                acc.theta += self._chunk_grads.theta
+            self._step_row = stop
+            if stop < B and time.perf_counter() >= deadline:
+                return False
+        if into is not acc:
+            np.copyto(into.theta, acc.theta)
+        self._step_row = 0
+        return True
+
+    def _step(self) -> None:
+        """Add the penalty to the gradient in self.grads and take one optimizer step."""
         if self.penalty.active:
             self.penalty.add_gradient(self.params.theta, self.grads.theta)
         self.optimizer.apply(self.params.theta, self.grads.theta, self.train.lr)
         self.updates += 1
 
-    def _workspace(self, rows: int, pool: dict[int, Workspace] | None = None) -> Workspace:
-        """Buffers for `rows` examples: training steps and scoring keep separate pools, so
-        scoring a split never overwrites the cache of a step still to be taken."""
-        pool = self._train_workspaces if pool is None else pool
-        ws = pool.get(rows)
-        if ws is None:
-            if len(pool) >= MAX_WORKSPACES:
-                pool.clear()
-            ws = pool[rows] = Workspace(self.sizes, rows, self.dtype)
-        return ws
-
     # ----- recording, stopping -----
 
-    def _record_pending(self) -> None:
+    def _record_pending(self, deadline: float = np.inf) -> bool:
+        """Score the current epoch unless it is; False when the deadline cut that short."""
         if self._recorded < self.epoch:
-            self._record()
+            return self._record(deadline)
+        return True
 
-    def _logits(self, split: str) -> np.ndarray:
-        X = self._inputs[split]
-        return forward(self.params, X, self.act, self._workspace(len(X), self._eval_workspaces))
+    def _logits_buffer(self, split: str) -> np.ndarray:
+        buffer = self._split_logits.get(split)
+        if buffer is None:
+            n = len(self._labels[split])
+            buffer = self._split_logits[split] = np.empty((n, self.sizes[-1]), self.dtype)
+        return buffer
+
+    def _eval_view(self) -> Workspace:
+        if self._eval_ws is None:
+            rows = min(self.chunk, max(len(y) for y in self._labels.values()))
+            self._eval_ws = Workspace(self.sizes, rows, self.dtype, backward=False)
+        return self._eval_ws
 
     def _score(self, split: str, z: np.ndarray) -> dict[str, float]:
         if not len(z):
@@ -240,14 +351,35 @@ class Run:
         error = float(np.mean(predictions(z) != self._labels[split]))
         return {"loss": mean_loss(z, self._targets[split]), "error": error, "accuracy": 1 - error}
 
-    def _record(self, train_logits: np.ndarray | None = None) -> None:
-        """Score θ at the current epoch, append to history, then check the stop rules."""
+    def _record(self, deadline: float = np.inf, train_scored: bool = False) -> bool:
+        """Score θ at the current epoch, append to history, then check the stop rules.
+
+        The splits are scored chunk by chunk, resumably: False when the deadline stopped
+        it between two chunks (θ does not change until the record is complete). With
+        `train_scored`, the training split's logits are already in their buffer."""
         e = self.epoch
+        state = self._scoring
+        if state is None or state[0] != e:
+            state = self._scoring = [e, 0, 0]
+        while state[1] < len(SPLITS):
+            split = SPLITS[state[1]]
+            n = len(self._labels[split])
+            if n and not (split == "train" and train_scored):
+                X = self._inputs[split]
+                buffer = self._logits_buffer(split)
+                state[2] = forward_rows(
+                    self.params, X, self.act, self._eval_view(), buffer, state[2], deadline
+                )
+                if state[2] < n:
+                    return False
+            state[1], state[2] = state[1] + 1, 0
+            if state[1] < len(SPLITS) and time.perf_counter() >= deadline:
+                return False
+        self._scoring = None
         for split in SPLITS:
             if not len(self._labels[split]):
                 continue  # stays NaN: an empty split has no loss
-            z = train_logits if split == "train" and train_logits is not None else None
-            self.metrics[split] = self._score(split, self._logits(split) if z is None else z)
+            self.metrics[split] = self._score(split, self._split_logits[split])
         grad_norms = [float(np.sqrt(np.vdot(W, W))) for W in self.grads.W]
         self.history.append(
             e,
@@ -259,11 +391,12 @@ class Run:
         if not np.isfinite(loss) or not np.isfinite(self.params.theta.sum(dtype=np.float64)):
             self.status = Status.DIVERGED
             self.diverged_at = e
-            return
+            return True
         if self.train.patience:
             self._early_stopping(e)
         if self.status == Status.RUNNING and e >= self.train.epochs:
             self.status = Status.FINISHED
+        return True
 
     def _early_stopping(self, e: int) -> None:
         """Keep the best θ by validation loss; stop `patience` epochs after it. A NaN
@@ -273,12 +406,13 @@ class Run:
             self._best_val = val_loss
             self.best_epoch = e
             np.copyto(self._best_theta, self.params.theta)
+            self._best_metrics = {split: dict(m) for split, m in self.metrics.items()}
         elif self.best_epoch is not None and e - self.best_epoch >= self.train.patience:
             np.copyto(self.params.theta, self._best_theta)
             self.status = Status.EARLY_STOPPED
             self.stopped_epoch = e
-            for split in SPLITS:
-                self.metrics[split] = self._score(split, self._logits(split))
+            # the best θ's scores, kept when it was the best: no second pass over the data
+            self.metrics = {split: dict(m) for split, m in self._best_metrics.items()}
 
     # ----- reporting -----
 
@@ -286,7 +420,9 @@ class Run:
         """Statistics of a forward/backward pass (no dropout) over ≤ PROBE_ROWS train rows."""
         X = self._inputs["train"][:PROBE_ROWS]
         T = self._targets["train"][:PROBE_ROWS]
-        ws = self._workspace(len(X), self._eval_workspaces)
+        if self._probe_ws is None:
+            self._probe_ws = Workspace(self.sizes, len(X), self.dtype)
+        ws = self._probe_ws
         probe = Params(self.params.layout, np.empty_like(self.params.theta))
         with np.errstate(all="ignore"):
             z = forward(self.params, X, self.act, ws)
@@ -294,14 +430,16 @@ class Run:
             backward(self.params, self.act, ws, probe)
             return layer_statistics(self.params, self.act, ws, probe, self.optimizer.step)
 
-    def surface(self, resolution: int) -> Surface:
+    def surface(self, resolution: int, cancelled: Callable[[], bool] | None = None) -> Surface:
+        """The decision surface on an R×R grid; `cancelled()`, asked between blocks of the
+        grid, stops it with `CancelledError`."""
         evaluator = self._surfaces.get(resolution)
         if evaluator is None:
             self._surfaces.clear()
             evaluator = self._surfaces[resolution] = SurfaceEvaluator(
                 self.pipeline, self.data.extent, resolution, self.sizes, self.dtype
             )
-        return evaluator(self.params, self.act)
+        return evaluator(self.params, self.act, cancelled)
 
     def neurons(self) -> Neurons:
         """Each shown unit's output over a coarse grid, with W and dW between them."""
@@ -330,13 +468,23 @@ class Run:
         )
 
     def snapshot(
-        self, resolution: int | None = None, layers: bool = True, neurons: bool = False
+        self,
+        resolution: int | None = None,
+        layers: bool = True,
+        neurons: bool = False,
+        record_seconds: float | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Snapshot:
-        """The run's state now; with `resolution`, the decision surface on an R×R grid;
-        with `layers`, the per-layer statistics (a probe pass, see `layer_stats`); with
-        `neurons`, the diagram's per-unit outputs (see `core.probes.neurons`)."""
-        with np.errstate(all="ignore"):
-            self._record_pending()
+        """The run's state now; with `resolution`, the decision surface on an R×R grid
+        (`cancelled` as for `surface`); with `layers`, the per-layer statistics (a probe
+        pass, see `layer_stats`); with `neurons`, the diagram's per-unit outputs (see
+        `core.probes.neurons`). Between two steps, the current epoch is scored first if it
+        is not yet, in `record_seconds` at most (None: all it takes); `metrics` are those
+        of the last epoch scored (`scored` says whether that is the current one)."""
+        if self._between_steps():
+            deadline = np.inf if record_seconds is None else time.perf_counter() + record_seconds
+            with np.errstate(all="ignore"):
+                self._record_pending(deadline)
         return Snapshot(
             run_id=self.run_id,
             epoch=self.epoch,
@@ -347,7 +495,7 @@ class Run:
             metrics={s: dict(m) for s, m in self.metrics.items()},
             history=self.history.arrays(),
             layers=self.layer_stats() if layers else None,
-            surface=self.surface(resolution) if resolution else None,
+            surface=self.surface(resolution, cancelled) if resolution else None,
             updates=self.updates,
             train_seconds=self.train_seconds,
             config=self.config,

@@ -46,7 +46,8 @@ def shown_units(activity: np.ndarray, max_shown: int) -> np.ndarray:
 
 
 class NeuronEvaluator:
-    """One forward pass over a fixed G×G grid; the grid's inputs are built once."""
+    """One forward pass over a fixed G×G grid (forward-only buffers); the grid's inputs
+    are built once."""
 
     def __init__(
         self,
@@ -61,7 +62,7 @@ class NeuronEvaluator:
         self.max_shown = max_shown
         self.sizes = tuple(sizes)
         self._inputs = pipeline(grid_points(extent, grid), dtype)
-        self._ws = Workspace(sizes, grid * grid, dtype)
+        self._ws = Workspace(sizes, grid * grid, dtype, backward=False)
 
     def __call__(self, params: Params, grads: Params, act: Activation) -> Neurons:
         G = self.grid

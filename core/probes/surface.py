@@ -8,6 +8,7 @@ and the array can be drawn as an image with x1 to the right and x2 up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,9 +57,13 @@ class SurfaceEvaluator:
         inputs = pipeline(grid_points(extent, resolution), dtype)
         self._forward = BlockedForward(sizes, inputs, dtype)
 
-    def __call__(self, params: Params, act: Activation) -> Surface:
+    def __call__(
+        self, params: Params, act: Activation, cancelled: Callable[[], bool] | None = None
+    ) -> Surface:
+        """`cancelled()`, asked between two blocks of the grid, stops the pass with
+        `core.errors.CancelledError`."""
         with np.errstate(all="ignore"):
-            z = self._forward(params, act)
+            z = self._forward(params, act, cancelled)
             # a fresh array for the Surface, written once (no copy when the run is float32)
             p = probabilities(z, np.empty(z.shape, z.dtype))
         R = self.resolution

@@ -1,0 +1,148 @@
+"""The memory budget: the largest configs the limits allow stay under it, measured in a
+subprocess; every allowed config's estimate does; a config over it is refused in one line,
+by the command line and by the window's controls alike."""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.config.schema import Config, config_from_dict, config_to_dict
+from core.config.table import MAX_LAYERS, MAX_POINTS, MAX_UNITS
+from core.data.features import FEATURES
+from core.engine import budget
+from core.engine.budget import MEMORY_BUDGET, estimate, largest_configs
+from core.errors import InputError
+
+# Every kind of pass, once: scoring (a few chunks of epoch 0), a training step of the
+# largest batch (its first chunks: every chunk is alike, so the peak is reached), the
+# decision surface, the diagram's grid, the layer statistics and the start of a gradient
+# check. Scoring 220,000 rows through 50 × 256 units takes half a minute, so the child
+# marks epoch 0 as scored to go on to training at once.
+CHILD = r"""
+import json, sys
+from core.config.schema import config_from_dict
+from core.engine.run import Run
+from core.errors import CancelledError
+run = Run(config_from_dict(json.loads(sys.argv[1])))
+run.advance(seconds=0.5)
+run._recorded, run._scoring = 0, None
+run.advance(seconds=0.5)
+run.snapshot(resolution=100, layers=True, neurons=True, record_seconds=0.05)
+try:
+    run.gradient_check(cancelled=lambda: True)
+except CancelledError:
+    pass
+"""
+
+
+def peak_of_child(raw: dict) -> int:
+    """The child's peak resident memory in bytes (ru_maxrss, from wait4), its address
+    space capped at twice the budget so that a regression fails instead of swapping."""
+    cap = 2 * MEMORY_BUDGET + (1 << 30)
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, json.dumps(raw)],
+        preexec_fn=limit,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PYTHONPATH=os.getcwd()),
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert os.waitstatus_to_exitcode(status) == 0, stderr[-2000:]
+    return usage.ru_maxrss * 1024
+
+
+@pytest.mark.parametrize("name", list(largest_configs()))
+def test_the_largest_configs_stay_under_the_memory_budget_and_the_estimate(name):
+    raw = largest_configs()[name]
+    peak = peak_of_child(raw)
+    predicted = estimate(config_from_dict(raw))["total"]
+    assert peak <= MEMORY_BUDGET, f"{name}: {peak / 2**20:.0f} MB"
+    assert peak <= predicted, f"{name}: {peak / 2**20:.0f} MB > estimate {predicted / 2**20:.0f}"
+
+
+@st.composite
+def allowed_configs(draw):
+    """Configs up to every limit: depth, width, points, augmentation, features, batch."""
+    hidden = draw(st.lists(st.integers(1, MAX_UNITS), max_size=MAX_LAYERS))
+    kind = draw(st.sampled_from(["circles", "spiral", "csv"]))
+    return {
+        "schema": 1,
+        "data": {
+            "kind": kind,
+            "n_classes": draw(st.integers(2, 5)) if kind == "spiral" else 2,
+            "n_points": draw(st.integers(10, MAX_POINTS)),
+            "split": draw(st.sampled_from([[1, 0, 0], [0.6, 0.2, 0.2], [0.5, 0.5, 0]])),
+            "augment": draw(st.integers(0, 10)),
+            "features": draw(st.lists(st.sampled_from(FEATURES), min_size=1, unique=True)),
+        },
+        "model": {"hidden": hidden},
+        "train": {
+            "batch_size": draw(st.sampled_from([0, 1, 10, 128, 129, 5000, MAX_POINTS])),
+            "keep_prob": draw(st.sampled_from([1.0, 0.5])),
+            "optimizer": draw(st.sampled_from(["sgd", "momentum", "adam"])),
+        },
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=allowed_configs())
+def test_no_config_the_limits_allow_is_over_the_budget(raw):
+    if raw["data"]["kind"] == "csv":
+        raw["data"]["csv"] = "points.csv"
+    config = config_from_dict(raw)  # checks the budget: refused would raise here
+    assert estimate(config)["total"] <= MEMORY_BUDGET
+
+
+def test_the_estimate_grows_with_what_the_limits_bound():
+    small = estimate(Config())["total"]
+    big = estimate(config_from_dict(largest_configs()["full_dropout_adam"]))
+    assert small < big["total"] <= MEMORY_BUDGET
+    assert big["data"] > 10 * estimate(Config())["data"]
+
+
+def test_a_config_over_the_budget_is_refused_in_one_line_naming_the_largest_part(monkeypatch):
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", 200 << 20)
+    with pytest.raises(InputError) as refused:
+        config_from_dict(largest_configs()["full_dropout_adam"])
+    message = str(refused.value)
+    assert message.isprintable() and "200 MB memory budget" in message
+    assert "model.hidden / data.n_points" in message and "(passes " in message
+
+
+def test_the_command_line_refuses_a_config_over_the_budget_with_exit_2(
+    monkeypatch, tmp_path, capsys
+):
+    from core.cli import main
+
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(largest_configs()["batch10"]))
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", 200 << 20)
+    assert main(["run", str(path), "--out", str(tmp_path / "out.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "memory budget" in err
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_the_window_refuses_a_change_that_would_go_over_the_budget(session, qtbot, monkeypatch):
+    """The controls cannot build a config the engine refuses: the session says why and
+    keeps the config it had (the controls then show it)."""
+    session.load(config_from_dict({"schema": 1, "model": {"hidden": [MAX_UNITS] * 10}}))
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", estimate(session.config)["total"] + 1)
+    before = session.config
+    with qtbot.waitSignal(session.problem) as said:
+        assert not session.edit("model.hidden", (MAX_UNITS,) * MAX_LAYERS)
+    assert "memory budget" in said.args[0] and session.config == before
+    assert session.edit("model.hidden", (MAX_UNITS,) * 9)  # under it: taken
+    assert config_to_dict(session.config)["model"]["hidden"] == [MAX_UNITS] * 9
