@@ -13,8 +13,8 @@ Each workload is measured as `engine` (the network functions in a bare loop), `r
 error recording) and `torch` (when PyTorch is installed), alternating them for several
 rounds so that machine noise hits all alike; each figure is the median over rounds.
 Ratios are speed-ups over torch (> 1: the engine is faster), for rates and times alike.
-Grids also give `engine_1t` (NumPy's BLAS held to one thread, when threadpoolctl is
-installed) and `engine_forward` (the unblocked `forward` over the whole grid at once).
+Grids also give `engine_forward` (the unblocked `forward` over the whole grid at once).
+The engine computes with one BLAS thread (importing `core` pins it, see `core.blas`).
 
 The engine and torch run in two separate worker processes, with a short pause between
 measurements: OpenBLAS's and OpenMP's thread pools spin-wait after their work, and in one
@@ -43,6 +43,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.blas import openblas_threads  # noqa: E402
 from core.engine.activations import ACTIVATIONS  # noqa: E402
 from core.engine.losses import output_gradient, probabilities, targets  # noqa: E402
 from core.engine.network import (  # noqa: E402
@@ -156,20 +157,6 @@ class EngineGridForward:
             probabilities(z, self.probs).reshape(GRID, GRID).astype(DTYPE, copy=True)
 
 
-def one_blas_thread(work: Callable[[int], None]) -> Callable[[int], None] | str:
-    """`work` with NumPy's BLAS held to one thread (threadpoolctl), or why it cannot be."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return "threadpoolctl is not installed"
-
-    def run(repetitions: int) -> None:
-        with threadpool_limits(1, user_api="blas"):
-            work(repetitions)
-
-    return run
-
-
 # ----- the engine through Run, what the app and the CLI use -----
 
 
@@ -206,8 +193,6 @@ def engine_contenders(name: str) -> dict[str, Callable[[int], None]]:
     contenders = {"engine": EngineGrid(loop) if name in GRIDS else loop}
     if name in GRIDS:
         contenders["engine_forward"] = EngineGridForward(loop)
-        single = one_blas_thread(contenders["engine"])
-        contenders["engine_1t" if callable(single) else "engine_1t_unavailable"] = single
     try:
         run = make_run(base)
     except Exception as error:  # the data modules may not exist yet
@@ -407,13 +392,8 @@ def machine(torch_version: str | None) -> dict:
 
 
 def _blas_threads() -> int | None:
-    """The thread count of NumPy's BLAS pool, when threadpoolctl can tell."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return None
-    pools = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-    return max(pools, default=None)
+    """The thread count of NumPy's OpenBLAS, where `core.blas` can tell (Linux)."""
+    return max(openblas_threads(), default=None)
 
 
 def _best_torch(rates: dict[str, float]) -> dict[str, float | int]:
@@ -433,14 +413,12 @@ def _figures(name: str, rates: dict[str, float]) -> dict:
     for key, value in rates.items():
         is_rate = key != "torch_best_threads"
         figures[key] = 1e3 / value if is_rate and name in GRIDS else value
-    for who in ("engine", "engine_1t", "engine_forward", "run"):
+    for who in ("engine", "engine_forward", "run"):
         if who in rates and "torch" in rates:
             figures[f"{who}_ratio"] = rates[who] / rates["torch"]
     if name in GRIDS:  # each engine contender against each torch thread count
-        for who in ("engine", "engine_1t"):
-            for key in (k for k in rates if k.startswith("torch_") and k.endswith("t")):
-                if who in rates:
-                    figures[f"{who}_vs_{key}"] = rates[who] / rates[key]
+        for key in (k for k in rates if k.startswith("torch_") and k.endswith("t")):
+            figures[f"engine_vs_{key}"] = rates["engine"] / rates[key]
     if "engine_forward" in rates:
         figures["blocked_speedup"] = rates["engine"] / rates["engine_forward"]
     return figures
@@ -478,8 +456,6 @@ def main(argv: list[str] | None = None) -> dict:
         contenders = {"engine": engine}
         if name in GRIDS:
             contenders["engine_forward"] = engine
-            if "engine_1t_unavailable" not in built:
-                contenders["engine_1t"] = engine
         if "run_unavailable" not in notes:
             contenders["run"] = engine
         if torch is not None:
