@@ -2,7 +2,9 @@
 
 Rows are kept for every `stride`-th epoch. When the buffer fills up, every other row is
 dropped and the stride doubles, so a run of any length keeps between capacity/2 and
-capacity rows spread evenly over its whole life (epoch 0 always among them).
+capacity rows spread evenly over its whole life (epoch 0 always among them). The newest
+epoch is always the last row, on the stride or not (until a newer one replaces it), so a
+history ends at the run's last recorded epoch.
 """
 
 from __future__ import annotations
@@ -18,28 +20,30 @@ class History:
             raise ValueError("capacity must be an even number ≥ 2")
         self.capacity = capacity
         self.stride = 1
-        self._n = 0
-        self._epoch = np.zeros(capacity, dtype=np.int64)
+        self._n = 0  # rows on the stride
+        self._newest_apart = False  # row _n holds the newest epoch, off the stride
+        rows = capacity + 1
+        self._epoch = np.zeros(rows, dtype=np.int64)
         self._columns = {
-            name: np.full(capacity if width is None else (capacity, width), np.nan)
+            name: np.full(rows if width is None else (rows, width), np.nan)
             for name, width in widths.items()
         }
 
     def __len__(self) -> int:
-        return self._n
+        return self._n + self._newest_apart
 
     def append(self, epoch: int, values: dict[str, float | np.ndarray]) -> None:
-        """Record `values` for `epoch` if it falls on the stride; columns not given stay NaN."""
-        if epoch % self.stride:
-            return
-        if self._n == self.capacity:
-            self._decimate()
-            if epoch % self.stride:
-                return
-        self._epoch[self._n] = epoch
-        for name, value in values.items():
-            self._columns[name][self._n] = value
-        self._n += 1
+        """Record `values` for `epoch` (later than every epoch before); columns not given
+        are NaN. A row off the stride is kept only until the next append."""
+        while epoch % self.stride == 0 and self._n == self.capacity:
+            self._decimate()  # sparse epochs may need more than one halving
+        row = self._n
+        self._epoch[row] = epoch
+        for name, column in self._columns.items():
+            column[row] = values.get(name, np.nan)
+        self._newest_apart = bool(epoch % self.stride)
+        if not self._newest_apart:
+            self._n += 1
 
     def _decimate(self) -> None:
         self.stride *= 2
@@ -50,9 +54,11 @@ class History:
             column[:n] = column[: self._n][keep]
             column[n:] = np.nan
         self._n = n
+        self._newest_apart = False
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Fresh copies: 'epoch' : (n,) and each column : (n,) or (n, width)."""
-        out = {"epoch": self._epoch[: self._n].copy()}
-        out.update({name: col[: self._n].copy() for name, col in self._columns.items()})
+        n = len(self)
+        out = {"epoch": self._epoch[:n].copy()}
+        out.update({name: column[:n].copy() for name, column in self._columns.items()})
         return out
