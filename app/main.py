@@ -163,8 +163,9 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
     def on_frame(snapshot) -> None:
         if not first_frame:
             first_frame.append(time.perf_counter() - STARTED)
-        if snapshot.epoch < epochs and snapshot.status == Status.RUNNING:
-            return
+        running = snapshot.status == Status.RUNNING
+        if running and (snapshot.epoch < epochs or snapshot.scored_epoch != snapshot.epoch):
+            return  # not there yet, or its last epoch still being scored
         window.views.catch_up()
         image = window.grab()
         if png and not image.save(png, "PNG"):

@@ -48,11 +48,14 @@ class StatusLine:
             return "—" if e != e else f"{e:.1%}"
 
         rates = [f"{self.updates_per_second():,.0f} updates/s", f"{frames_per_second:.0f} frames/s"]
-        parts = [
-            f"Epoch {s.epoch}",
-            *(rates if training else []),
-            f"error: train {pct('train')} · val {pct('val')} · test {pct('test')}",
-        ]
+        errors = f"train {pct('train')} · val {pct('val')} · test {pct('test')}"
+        if s.scored_epoch is None:
+            errors = f"scoring epoch {s.epoch}…"
+        elif s.scored_epoch != s.epoch:  # a large network's epoch still being scored
+            errors = f"error at epoch {s.scored_epoch}: {errors}"
+        else:
+            errors = f"error: {errors}"
+        parts = [f"Epoch {s.epoch}", *(rates if training else []), errors]
         if info.data.bayes_error is not None:
             parts.append(f"Bayes {info.data.bayes_error:.1%}")
         self.figures.setText("   ".join(parts))

@@ -493,6 +493,7 @@ class Run:
             best_epoch=self.best_epoch,
             stopped_epoch=self.stopped_epoch,
             metrics={s: dict(m) for s, m in self.metrics.items()},
+            scored_epoch=self._recorded if self._recorded >= 0 else None,
             history=self.history.arrays(),
             layers=self.layer_stats() if layers else None,
             surface=self.surface(resolution, cancelled) if resolution else None,

@@ -40,9 +40,11 @@ class RunInfo:
 class Snapshot:
     """Everything the window draws, as fresh arrays the run will not touch again.
 
-    `metrics[split]` holds loss, error, accuracy of θ at `epoch` (NaN for an empty split);
-    `history` maps 'epoch' : (n,) and each '<split>_loss' / '<split>_error' : (n,) and
-    'grad_norm' : (n, L) to the recorded epochs.
+    `metrics[split]` holds loss, error, accuracy of θ at `scored_epoch` (NaN for an empty
+    split): the last epoch scored, `epoch` itself unless it is still being scored (a large
+    network's split takes many chunks), None before epoch 0 is; `history` maps 'epoch' :
+    (n,) and each '<split>_loss' / '<split>_error' : (n,) and 'grad_norm' : (n, L) to the
+    recorded epochs.
     """
 
     run_id: int
@@ -52,6 +54,7 @@ class Snapshot:
     best_epoch: int | None
     stopped_epoch: int | None
     metrics: dict[str, dict[str, float]]
+    scored_epoch: int | None
     history: dict[str, np.ndarray]
     layers: LayerStats | None
     surface: Surface | None
