@@ -27,10 +27,12 @@ from core.data.points import SPLITS
 from core.engine.run import Run
 from core.errors import InputError, one_line
 from core.probes.diagnosis import diagnose
-from core.probes.gradcheck import DEFAULT_EPSILON
+from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck
 from core.safe_files import write_atomically
 
 TIME_LIMIT = "time_limit"  # the status of a run that --max-seconds stopped
+PROGRESS_SECONDS = 1.0  # a gradient check's progress on a terminal, this often
+PROGRESS_LINE_SECONDS = 10.0  # and as lines on a stderr that is not a terminal
 
 
 def jsonable(value: Any) -> Any:
@@ -114,13 +116,58 @@ def command_compare(args: argparse.Namespace) -> dict:
     return {"runs": runs}
 
 
+def progress_line(check: GradientCheck) -> str:
+    """How far a gradient check is, for stderr."""
+    left = check.seconds_left()
+    guess = f", about {left:,.0f} s left" if left is not None else ""
+    return (
+        f"deepdials gradcheck: {check.done:,} of {check.planned:,} components, "
+        f"{check.seconds:.0f} s{guess}"
+    )
+
+
+class Progress:
+    """Progress of a long check on stderr: one line rewritten in place on a terminal, a
+    line every PROGRESS_LINE_SECONDS otherwise (a log file)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.live = self.stream.isatty()
+        self.shown = False
+        self.last = -math.inf
+
+    def __call__(self, check: GradientCheck) -> None:
+        line = progress_line(check)
+        if self.live:
+            self.stream.write("\r" + line.ljust(79))
+        elif check.seconds - self.last >= PROGRESS_LINE_SECONDS:
+            self.stream.write(line + "\n")
+            self.last = check.seconds
+        else:
+            return
+        self.stream.flush()
+        self.shown = True
+
+    def end(self) -> None:
+        if self.live and self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def command_gradcheck(args: argparse.Namespace) -> dict:
     config = load_config(args.config)
     epochs = BY_KEY["train.epochs"].allowed.check("--epochs", args.epochs) if args.epochs else 0
+    budget = _seconds(args.max_seconds)
     run = Run(config, base_dir=Path(args.config).resolve().parent)
     if epochs:
         run.advance(epochs=epochs)
-    return run.gradient_check(epsilon=args.epsilon, plant_bug=args.plant_bug).as_dict()
+    progress = Progress()
+    check = run.gradient_checker(epsilon=args.epsilon, plant_bug=args.plant_bug, budget=budget)
+    try:
+        result = check.finish(progress=progress, progress_seconds=PROGRESS_SECONDS)
+    finally:
+        progress.end()
+    return result.as_dict()
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -156,6 +203,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--epsilon", type=float, default=DEFAULT_EPSILON, help="ε (default 1e-7)")
     check.add_argument("--plant-bug", type=int, metavar="LAYER", help="double dW of this layer")
     check.add_argument("--epochs", type=int, default=0, help="train this many epochs first")
+    check.add_argument(
+        "--max-seconds",
+        type=float,
+        metavar="S",
+        help="compare components for S seconds at most: an even sample, as the result says",
+    )
     check.add_argument("--out", help="write the JSON to this file instead of printing it")
     check.set_defaults(handler=command_gradcheck)
     return top

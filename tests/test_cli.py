@@ -95,6 +95,45 @@ def test_gradcheck_reports_great_and_catches_a_planted_bug(tmp_path, capsys):
     assert bad["verdict"] == "bug" and bad["worst"][0]["block"] == "W2"
 
 
+def test_gradcheck_says_what_it_compared_and_a_budget_stops_it_with_an_even_sample(
+    tmp_path, capsys
+):
+    path = write(tmp_path, {"schema": 1, "model": {"hidden": [40, 40]}})
+    assert main(["gradcheck", path]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert whole["complete"] and whole["checked"] == whole["planned"] == whole["n_params"]
+    assert whole["sample"] == f"all {whole['n_params']:,} components"
+    assert whole["seconds"] > 0
+    assert main(["gradcheck", path, "--max-seconds", "1e-9"]) == 0  # spent by the set-up
+    cut = json.loads(capsys.readouterr().out)
+    assert cut["checked"] == 1 and not cut["complete"] and cut["planned"] == whole["planned"]
+    assert "stopped by the 1e-09 s budget" in cut["sample"]
+    assert [value is not None for value in cut["blocks"].values()].count(True) == 1
+    assert set(cut) == set(whole)
+
+
+def test_gradcheck_reports_progress_on_stderr_and_prints_the_same_json(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr("core.cli.PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr("core.cli.PROGRESS_LINE_SECONDS", 0.0)
+    path = write(tmp_path, {"schema": 1, "model": {"hidden": [5]}})
+    assert main(["gradcheck", path]) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    n = json.loads(captured.out)["planned"]
+    assert len(lines) == n - 1  # after every component but the last (stderr is no terminal)
+    assert lines[0].startswith(f"deepdials gradcheck: 1 of {n} components, ")
+    assert all(" s left" in line for line in lines)
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "inf", "abc"])
+def test_gradcheck_refuses_a_budget_that_is_not_a_positive_number(tmp_path, capsys, seconds):
+    assert main(["gradcheck", write(tmp_path, {"schema": 1}), "--max-seconds", seconds]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+
+
 def test_gradcheck_rejects_a_layer_that_does_not_exist(tmp_path, capsys):
     assert main(["gradcheck", write(tmp_path, {"schema": 1}), "--plant-bug", "9"]) == 2
     assert "plant_bug: layer 9 is not in [1, 3]" in capsys.readouterr().err

@@ -52,7 +52,7 @@ from core.engine.params import Params
 from core.engine.regularization import Penalty
 from core.engine.snapshot import RunInfo, Snapshot, Status
 from core.errors import InputError
-from core.probes.gradcheck import DEFAULT_EPSILON, DEFAULT_ROWS, GradCheck, gradient_check
+from core.probes.gradcheck import DEFAULT_EPSILON, DEFAULT_ROWS, GradCheck, GradientCheck
 from core.probes.layerstats import LayerStats, layer_statistics
 from core.probes.neurons import NeuronEvaluator, Neurons
 from core.probes.surface import Surface, SurfaceEvaluator
@@ -452,9 +452,18 @@ class Run:
         epsilon: float = DEFAULT_EPSILON,
         plant_bug: int | None = None,
         cancelled: Callable[[], bool] | None = None,
+        budget: float | None = None,
+        progress: Callable[[GradientCheck], None] | None = None,
     ) -> GradCheck:
-        """Check backprop at the current θ on the first DEFAULT_ROWS training rows."""
-        return gradient_check(
+        """Check backprop at the current θ in one go (see `gradient_checker`)."""
+        return self.gradient_checker(epsilon, plant_bug, budget).finish(cancelled, progress)
+
+    def gradient_checker(
+        self, epsilon: float = DEFAULT_EPSILON, plant_bug: int | None = None, budget=None
+    ) -> GradientCheck:
+        """A check of backprop at the current θ on the first DEFAULT_ROWS training rows, to
+        advance in time slices (`core.probes.gradcheck.GradientCheck`); θ is copied."""
+        return GradientCheck(
             self.params,
             self.act,
             self._inputs["train"][:DEFAULT_ROWS],
@@ -464,7 +473,7 @@ class Run:
             self.train.l1,
             epsilon=epsilon,
             plant_bug=plant_bug,
-            cancelled=cancelled,
+            budget=budget,
         )
 
     def snapshot(
