@@ -15,6 +15,7 @@ edit the selected lane (`config`, `info`, `latest` are the selected lane's).
     frame_ready()            a frame newer than the last one drawn is waiting
     playback_changed()       playing, paused, or the run ended
     problem(str)             a message for the user (a refused change, a file fault)
+    gradient_progress(int, object) how far the worker's gradient check is
     gradient_checked(int, object)  the worker's answer to `request_gradient_check`
 
 A change of a setting is the user's (`edit`): the keys that depend on it follow and the
@@ -76,6 +77,7 @@ class Session(QObject):
     frame_ready = Signal()
     playback_changed = Signal()
     problem = Signal(str)
+    gradient_progress = Signal(int, object)
     gradient_checked = Signal(int, object)
 
     def __init__(self, playing: bool = True, parent: QObject | None = None):
@@ -95,6 +97,7 @@ class Session(QObject):
         self.worker.run_started.connect(self._on_run_started)
         self.worker.frame_ready.connect(self._on_frame)
         self.worker.failed.connect(self._on_failed)
+        self.worker.gradient_progress.connect(self.gradient_progress)
         self.worker.gradient_checked.connect(self.gradient_checked)
         self._submit_throttled = Throttle(THROTTLE_MS, lambda: self._submit(), self)
         self.thread.start()
@@ -385,8 +388,14 @@ class Session(QObject):
     def set_products(self, products: Products) -> None:
         self.worker.set_products(products)
 
-    def request_gradient_check(self, epsilon: float, plant_bug: int | None) -> None:
-        self.worker.request_gradient_check(epsilon, plant_bug)
+    def request_gradient_check(
+        self, epsilon: float, plant_bug: int | None, budget: float | None = None
+    ) -> None:
+        self.flush()  # check the network the controls show, not the one before a throttle
+        self.worker.request_gradient_check(epsilon, plant_bug, budget)
+
+    def cancel_gradient_check(self) -> None:
+        self.worker.cancel_gradient_check()
 
     # ----- from the worker -----
 

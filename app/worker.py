@@ -9,8 +9,15 @@ not process queued slots. The worker never touches a widget: it emits
     frame_ready(Frame)     at most `display_hz` times a second: a snapshot of every run
     failed(int, str)       an experiment could not start a run, or training raised; the run
                            id it was meant for and a message. The worker keeps serving.
+    gradient_progress(int, object) how far the check is: the run id and a `CheckProgress`
     gradient_checked(int, object)  the answer to `request_gradient_check`: the run id and a
-                           `core.probes.gradcheck.GradCheck`, or a message saying why not
+                           `core.probes.gradcheck.GradCheck`, a `CheckStopped` (cancelled,
+                           or its network replaced), or a message saying why there is none
+
+A gradient check is advanced in slices too, taking turns with training, on a copy of θ as
+it was when asked: the mailbox is read between slices, so every control stays live. A
+change that starts a new run of the checked lane stops the check (its network is gone);
+hot changes apply to the training at once and leave the check alone.
 
 It trains one run, or the 2 to 4 runs of a comparison: each is a lane with a key the
 session gives it, and the lanes take turns, one time slice each, so that every run gets
@@ -48,6 +55,7 @@ from core.engine.experiment import Experiment
 from core.engine.run import Run
 from core.engine.snapshot import Snapshot, Status
 from core.errors import CancelledError, InputError
+from core.probes.gradcheck import GradientCheck
 from core.probes.layerstats import LayerStats
 
 SLICE_SECONDS = 0.015  # longest stretch of training between looks at the mailbox
@@ -56,6 +64,7 @@ IDLE_WAIT_SECONDS = 0.05
 FRAME_WAIT_SECONDS = 0.1
 LAYER_STATS_SECONDS = 0.1
 SNAPSHOT_SHARE = 0.25  # of the worker's time, at most, for frames; as much for surfaces
+CHECK_PROGRESS_SECONDS = 0.25  # a gradient check's progress, this often at most
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,35 @@ class Frame:
     the products asked for."""
 
     snapshots: dict[int, Snapshot]
+
+
+@dataclass(frozen=True)
+class CheckProgress:
+    """How far a gradient check is, of the network as it was at `epoch`."""
+
+    done: int
+    planned: int
+    seconds: float
+    seconds_left: float | None  # a guess at the pace so far; None before the first
+    epoch: int
+
+
+@dataclass(frozen=True)
+class CheckStopped:
+    """A gradient check that ended without an answer: `reason` says why."""
+
+    reason: str
+    done: int
+    planned: int
+
+
+@dataclass
+class _Check:
+    key: int  # the lane whose network is checked
+    run_id: int
+    epoch: int
+    check: GradientCheck
+    reported: float = 0.0  # when progress was last emitted
 
 
 @dataclass
@@ -93,7 +131,9 @@ class _Mailbox:
     playing: bool | None = None
     steps: int = 0
     stop_at_epoch: int | None = None
-    gradient_check: tuple[float, int | None] | None = None  # (ε, layer to plant a bug in)
+    # (ε, layer to plant a bug in, time budget in seconds or None)
+    gradient_check: tuple[float, int | None, float | None] | None = None
+    cancel_check: bool = False
     products: Products | None = None
 
 
@@ -101,6 +141,7 @@ class TrainingWorker(QObject):
     run_started = Signal(object)
     frame_ready = Signal(object)
     failed = Signal(int, str)
+    gradient_progress = Signal(int, object)
     gradient_checked = Signal(int, object)
     finished = Signal()
 
@@ -125,6 +166,7 @@ class TrainingWorker(QObject):
         self._playing = False
         self._stop_at: int | None = None
         self._frame_interval = 0.0  # the shortest time from one frame to the next
+        self._check: _Check | None = None
 
     # ----- called from the GUI thread -----
 
@@ -190,10 +232,22 @@ class TrainingWorker(QObject):
             self._mail.products = products
         self._wake.set()
 
-    def request_gradient_check(self, epsilon: float, plant_bug: int | None = None) -> None:
-        """Check backprop on the focus run between two slices; see `gradient_checked`."""
+    def request_gradient_check(
+        self, epsilon: float, plant_bug: int | None = None, budget: float | None = None
+    ) -> None:
+        """Check backprop on the focus run, in slices of its own, for `budget` seconds at
+        most; see `gradient_progress` and `gradient_checked`. A check already running
+        is replaced."""
         with self._lock:
-            self._mail.gradient_check = (epsilon, plant_bug)
+            self._mail.gradient_check = (epsilon, plant_bug, budget)
+            self._mail.cancel_check = False
+        self._wake.set()
+
+    def cancel_gradient_check(self) -> None:
+        """Stop the check under way (answered by a `CheckStopped`)."""
+        with self._lock:
+            self._mail.gradient_check = None
+            self._mail.cancel_check = True
         self._wake.set()
 
     def frame_done(self) -> None:
@@ -218,6 +272,7 @@ class TrainingWorker(QObject):
             except Exception as exc:  # noqa: BLE001 - one error path: the window is told
                 self._fail(-1, exc)
                 changed = False
+            checked = self._check_slice()
             now = time.perf_counter()
             trained = False
             lane = self._next_lane()
@@ -247,7 +302,7 @@ class TrainingWorker(QObject):
                     break  # the window is closing
                 self._frame_interval = max(1.0 / self.display_hz, cost / SNAPSHOT_SHARE)
                 self._drawn.wait(FRAME_WAIT_SECONDS)
-            elif not trained:
+            elif not (trained or checked):
                 self._wake.wait(IDLE_WAIT_SECONDS)
                 self._wake.clear()
         self.finished.emit()
@@ -309,6 +364,8 @@ class TrainingWorker(QObject):
         if mail.lanes is not None:
             changed = True
             self._set_lanes(mail.lanes, mail.run_ids, mail.new_runs)
+        if mail.cancel_check:
+            self._stop_check("cancelled")
         if mail.gradient_check is not None:
             self._gradient_check(*mail.gradient_check)
         if mail.steps and self._lanes:
@@ -330,6 +387,8 @@ class TrainingWorker(QObject):
             lane = self._lanes.get(key)
             # a hot change after a run that failed to start may not fit the run still here
             if key in new or lane is None or lane.experiment.needs_new_run(experiment):
+                if self._check is not None and self._check.key == key:
+                    self._stop_check("a new network started: the checked one is gone")
                 lane = self._start_run(experiment, run_ids[key])
             else:
                 self._apply_hot(lane, experiment, run_ids[key])  # refused: the window is told
@@ -338,6 +397,8 @@ class TrainingWorker(QObject):
             elif key in self._lanes:
                 kept[key] = self._lanes[key]  # a run that could not restart goes on
         self._lanes = kept
+        if self._check is not None and self._check.key not in kept:
+            self._stop_check("its network is no longer trained")
 
     def _drop(self, lane: _Lane) -> None:
         self._lanes = {k: v for k, v in self._lanes.items() if v is not lane}
@@ -347,7 +408,9 @@ class TrainingWorker(QObject):
             return self._lanes[self._focus]
         return next(iter(self._lanes.values()), None)
 
-    def _gradient_check(self, epsilon: float, plant_bug: int | None) -> None:
+    def _gradient_check(self, epsilon: float, plant_bug: int | None, budget: float | None):
+        """Set up a check of the focus run's θ as it is now (answered at once if it cannot)."""
+        self._stop_check("replaced by a new check")
         lane = self._focus_lane()
         if lane is None:
             self.gradient_checked.emit(-1, "no network to check: the config did not start")
@@ -361,12 +424,49 @@ class TrainingWorker(QObject):
             )
             return
         try:
-            result = run.gradient_check(epsilon, plant_bug, cancelled=self._stop.is_set)
-        except CancelledError:
-            return  # the window is closing: nobody is waiting for the answer
+            check = run.gradient_checker(epsilon, plant_bug, budget)
         except Exception as exc:  # noqa: BLE001 - the window shows it; the run goes on
-            result = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
-        self.gradient_checked.emit(run.run_id, result)
+            message = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
+            self.gradient_checked.emit(run.run_id, message)
+            return
+        key = next(k for k, v in self._lanes.items() if v is lane)
+        self._check = _Check(key, run.run_id, run.epoch, check)
+        self._report_check(self._check)
+
+    def _check_slice(self) -> bool:
+        """A slice of the check under way, if any; its answer once it is finished."""
+        current = self._check
+        if current is None:
+            return False
+        try:
+            finished = current.check.advance(SLICE_SECONDS, cancelled=self._stop.is_set)
+        except CancelledError:
+            self._check = None  # the window is closing: nobody is waiting for the answer
+            return False
+        except Exception as exc:  # noqa: BLE001
+            self._check = None
+            self.gradient_checked.emit(current.run_id, f"internal error: {exc!r}")
+            return True
+        if finished:
+            self._check = None
+            self.gradient_checked.emit(current.run_id, current.check.result())
+        elif time.perf_counter() - current.reported >= CHECK_PROGRESS_SECONDS:
+            self._report_check(current)
+        return True
+
+    def _report_check(self, current: _Check) -> None:
+        check = current.check
+        current.reported = time.perf_counter()
+        progress = CheckProgress(
+            check.done, check.planned, check.seconds, check.seconds_left(), current.epoch
+        )
+        self.gradient_progress.emit(current.run_id, progress)
+
+    def _stop_check(self, reason: str) -> None:
+        current, self._check = self._check, None
+        if current is not None:
+            stopped = CheckStopped(reason, current.check.done, current.check.planned)
+            self.gradient_checked.emit(current.run_id, stopped)
 
     def _start_run(self, experiment: Experiment, run_id: int) -> _Lane | None:
         try:

@@ -6,7 +6,9 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from app.pages.gradcheck_page import GradCheckPage
+from app.worker import CheckStopped
 from core.config.schema import config_from_dict
+from core.probes.gradcheck import NOT_FINITE, GradCheck
 from tests.helpers import wait_for_run
 
 HEALTHY = config_from_dict({"schema": 1, "data": {"n_points": 100}, "model": {"hidden": [6, 5]}})
@@ -85,3 +87,88 @@ def test_the_scalar_demo_gives_3_0001_against_3_0301_at_epsilon_0_01(panel):
     panel.demo_slider.setValue(-20)  # ε = 0.1: two-sided 3.01, one-sided 3.31
     assert panel.demo_epsilon.text() == "ε = 0.1"
     assert "3.01</b>" in panel.demo_text.text() and "3.31</b>" in panel.demo_text.text()
+
+
+BIG = config_from_dict(  # 400,000 parameters: a check of minutes, so it is still going
+    {
+        "schema": 1,
+        "data": {"n_points": 100},
+        "model": {"hidden": [256] * 6},
+        "train": {"epochs": 1_000_000},
+    }
+)
+
+
+def first_progress(qtbot, view):
+    with qtbot.waitSignal(view.session.gradient_progress, timeout=30_000):
+        view.check_button.click()
+    qtbot.waitUntil(lambda: view.progress.maximum() > 0, timeout=30_000)
+
+
+def test_a_long_check_shows_progress_and_cancel_stops_it_without_a_result(qtbot, panel):
+    start(qtbot, panel, BIG)
+    first_progress(qtbot, panel)
+    assert panel.waiting and panel.cancel_button.isEnabled() and not panel.progress.isHidden()
+    assert "components" in panel.message.text() and "epoch 0" in panel.message.text()
+    with qtbot.waitSignal(panel.checked, timeout=10_000) as blocker:
+        panel.cancel_button.click()
+    stopped = blocker.args[0]
+    assert isinstance(stopped, CheckStopped) and stopped.reason == "cancelled"
+    assert 0 < stopped.done < stopped.planned
+    assert panel.check_button.isEnabled() and panel.progress.isHidden()
+    assert "Stopped after" in panel.message.text() and "no result" in panel.message.text()
+    assert panel.verdict.text() == "Not checked yet."
+
+
+def test_during_a_check_training_goes_on_and_a_new_network_stops_the_check(qtbot, panel):
+    start(qtbot, panel, BIG)
+    session = panel.session
+    first_progress(qtbot, panel)
+    session.set_playing(True)
+    epoch = session.latest.epoch if session.latest is not None else -1
+    qtbot.waitUntil(
+        lambda: session.latest is not None and session.latest.epoch > epoch, timeout=30_000
+    )
+    assert panel.waiting  # trained on while the check went on
+    assert session.edit("train.lr", 0.01)  # a hot change: the check goes on
+    session.flush()
+    qtbot.waitUntil(lambda: session.latest.config.train.lr == 0.01, timeout=10_000)
+    assert panel.waiting
+    with qtbot.waitSignal(panel.checked, timeout=10_000) as blocker:
+        assert session.edit("data.noise", 0.2)  # a new network
+        session.flush()
+    assert isinstance(blocker.args[0], CheckStopped)
+    assert "a new network started" in panel.message.text()
+
+
+def test_a_check_cut_by_its_budget_says_how_much_it_compared(qtbot, panel, monkeypatch):
+    monkeypatch.setattr("app.pages.gradcheck_page.BUDGET_SECONDS", 1e-9)
+    start(qtbot, panel, HEALTHY)
+    result = check(qtbot, panel)
+    assert result.checked == 1 and not result.complete
+    assert "stopped by the 1e-09 s budget" in panel.message.text()
+    cells = [panel.blocks.item(i, 2).text() for i in range(panel.blocks.rowCount())]
+    assert cells.count("not reached") == len(cells) - 1
+
+
+def test_a_difference_that_is_not_finite_has_its_own_verdict_on_screen(qtbot, panel):
+    result = GradCheck(
+        difference=float("nan"),
+        verdict=NOT_FINITE,
+        blocks={"W1": float("nan"), "b1": None},
+        worst=[],
+        checked=1,
+        n_params=9,
+        planned=9,
+        complete=False,
+        seconds=0.1,
+        sample="1 of 9 components",
+        epsilon=1e-7,
+        rows=64,
+        dropout_off=True,
+        planted_bug=None,
+    )
+    panel._on_checked(1, result)
+    assert panel.verdict.text().endswith(": not finite")
+    assert "great" not in panel.verdict.text() and "overflows" in panel.message.text()
+    assert [panel.blocks.item(i, 2).text() for i in range(2)] == [NOT_FINITE, "not reached"]

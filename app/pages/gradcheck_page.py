@@ -1,8 +1,12 @@
 """The Gradient check tab: is backprop right? And why the two-sided difference?
 
-The check runs on the training worker's thread, on the worker's own current network
-(`Session.request_gradient_check`), between two training slices; the answer comes back
-on the session's `gradient_checked`. The panel shows the overall difference in its verdict's
+The check runs on the training worker's thread, on a copy of the worker's current network
+(`Session.request_gradient_check`), in time slices that take turns with training, for
+BUDGET_SECONDS at most: a large network is checked on an even sample, and the answer says
+how large. Meanwhile the panel shows its progress with a Cancel button, and every control
+stays live: hot changes apply to the training at once, a change that starts a new network
+stops the check, ε and the planted bug apply to the next check. The answer comes back on
+the session's `gradient_checked`. The panel shows the overall difference in its verdict's
 colour, the difference of every block (W1, b1, …), the components that differ most, and
 can plant a known bug (dW of layer k doubled) to watch the check catch it.
 
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -37,17 +42,19 @@ from PySide6.QtWidgets import (
 from app.session import Session
 from app.style.palette import GRADCHECK_COLORS, class_color
 from app.style.plot_style import apply_font
-from core.engine.params import Layout
+from app.worker import CheckProgress, CheckStopped
 from core.engine.snapshot import RunInfo
 from core.probes.gradcheck import (
     BANDS,
     DEFAULT_EPSILON,
     DEFAULT_ROWS,
-    MAX_COMPONENTS,
+    NOT_FINITE,
     GradCheck,
     scalar_demo,
     verdict,
 )
+
+BUDGET_SECONDS = 30.0  # a check in the window compares components for this long at most
 
 EPSILONS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
 DEMO_THETA = 1.0
@@ -65,14 +72,17 @@ DEMO_INTRO = (
     "f(θ) = θ³ at θ = 1, true slope 3. The two-sided difference is off by ε², the "
     "one-sided by 3ε + ε²: with the same ε, far closer. Move ε:"
 )
-BAND_TEXT = "  ·  ".join(f"< {bound:.0e} {text}" for bound, text in BANDS) + "  ·  else bug"
+BAND_TEXT = (
+    "  ·  ".join(f"< {bound:.0e} {text}" for bound, text in BANDS)
+    + f"  ·  else bug  ·  NaN or ∞: {NOT_FINITE}"
+)
 
 
 class GradCheckPage(QWidget):
     """The check of the worker's network, and the scalar demo.
 
-    checked(object): emitted in the GUI thread once an answer is shown: a `GradCheck`, or
-    the message saying why there is none.
+    checked(object): emitted in the GUI thread once an answer is shown: a `GradCheck`, a
+    `CheckStopped`, or the message saying why there is none.
     """
 
     checked = Signal(object)
@@ -83,10 +93,12 @@ class GradCheckPage(QWidget):
         super().__init__(parent)
         self.session = session
         session.gradient_checked.connect(self._on_checked)
+        session.gradient_progress.connect(self._on_progress)
         session.run_started.connect(self.set_run)
         self.result: GradCheck | None = None
         self.sizes: tuple[int, ...] = ()
         self.waiting = False
+        self.epoch: int | None = None  # of the network under check
         self.scale = 1.0
 
         intro = QLabel(INTRO)
@@ -106,6 +118,14 @@ class GradCheckPage(QWidget):
         self.check_button = QPushButton("Check gradients")
         self.check_button.setToolTip("Check backprop on the current network, as trained so far")
         self.check_button.clicked.connect(self.request)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the check under way; training goes on")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.progress.hide()
         self.verdict = QLabel("Not checked yet.")
         self.verdict.setWordWrap(True)
         self.verdict.setObjectName("verdict")
@@ -118,6 +138,7 @@ class GradCheckPage(QWidget):
 
         row = QHBoxLayout()  # two rows, so the tab stays narrow
         row.addWidget(self.check_button)
+        row.addWidget(self.cancel_button)
         row.addWidget(QLabel("ε"))
         row.addWidget(self.epsilon)
         row.addStretch(1)
@@ -131,6 +152,7 @@ class GradCheckPage(QWidget):
         box.addLayout(row)
         box.addLayout(bug_row)
         box.addWidget(self.verdict)
+        box.addWidget(self.progress)
         box.addWidget(self.message)
         box.addWidget(bands)
         box.addWidget(QLabel("Per block"))
@@ -236,33 +258,61 @@ class GradCheckPage(QWidget):
         """Ask the worker to check its current network (answered on `gradient_checked`)."""
         bug = self.layer.value() if self.plant.isChecked() else None
         self.waiting = True
+        self.epoch = None
         self.check_button.setEnabled(False)
-        n = min(Layout(self.sizes).n_params, MAX_COMPONENTS) if self.sizes else 0
-        self.message.setText(f"Checking {n:,} parameters, two cost evaluations each…")
-        self.session.request_gradient_check(self.epsilon.currentData(), bug)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)  # busy until the first progress
+        self.progress.show()
+        self.message.setText("Setting up the check: backprop's gradient, the forward pass…")
+        self.session.request_gradient_check(self.epsilon.currentData(), bug, BUDGET_SECONDS)
+
+    def cancel(self) -> None:
+        if self.waiting:
+            self.cancel_button.setEnabled(False)
+            self.session.cancel_gradient_check()
+
+    def _on_progress(self, _run_id: int, p: CheckProgress) -> None:
+        if not self.waiting:
+            return
+        self.epoch = p.epoch
+        self.progress.setRange(0, p.planned)
+        self.progress.setValue(p.done)
+        left = f", about {p.seconds_left:.0f} s left" if p.seconds_left is not None else ""
+        self.message.setText(
+            f"Checking the network as it was at epoch {p.epoch}: {p.done:,} of "
+            f"{p.planned:,} components, {p.seconds:.0f} s (at most {BUDGET_SECONDS:.0f} s)"
+            f"{left}. Training and the controls go on; a change that starts a new network "
+            "stops the check, ε and the planted bug apply to the next one."
+        )
 
     def _on_checked(self, _run_id: int, result) -> None:
         self.waiting = False
         self.check_button.setEnabled(True)
-        if isinstance(result, str):
-            self.message.setText(f"⚠ Could not check: {result}")
-        elif not math.isfinite(result.difference):
+        self.cancel_button.setEnabled(False)
+        self.progress.hide()
+        if isinstance(result, CheckStopped):
             self.message.setText(
-                "⚠ The check gave NaN: the cost overflows at this θ. Reset the network (R) "
-                "or lower the learning rate."
+                f"Stopped after {result.done:,} of {result.planned:,} components "
+                f"({result.reason}): no result."
             )
+        elif isinstance(result, str):
+            self.message.setText(f"⚠ Could not check: {result}")
         else:
             self.result = result
             self._show(result)
         self.checked.emit(result)
 
     def _show(self, r: GradCheck) -> None:
-        sample = "all" if r.checked == r.n_params else f"an even sample of {r.checked:,} of"
         bug = f"; bug planted in layer {r.planted_bug}" if r.planted_bug else ""
-        self.message.setText(
-            f"Checked {sample} {r.n_params:,} parameters, ε = {r.epsilon:.0e}, on {r.rows} "
-            f"rows{bug}."
-        )
+        at = f" at epoch {self.epoch}" if self.epoch is not None else ""
+        text = f"Compared {r.sample}, ε = {r.epsilon:.0e}, on {r.rows} rows{bug}{at}."
+        if r.verdict == NOT_FINITE:
+            text += (
+                " ⚠ The difference is not finite: the cost or its gradient overflows in "
+                "float64 at this θ, so nothing can be compared. Reset the network (R) or "
+                "lower the learning rate."
+            )
+        self.message.setText(text)
         self.verdict.setText(f"difference ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) = {r.difference:.2e}: {r.verdict}")
         red, green, blue = GRADCHECK_COLORS[r.verdict]
         self.verdict.setStyleSheet(
@@ -271,12 +321,12 @@ class GradCheckPage(QWidget):
         )
         self.blocks.setRowCount(len(r.blocks))
         for i, (name, diff) in enumerate(r.blocks.items()):
-            text = verdict(diff)
-            cells = (name, f"{diff:.2e}", text)
+            band = verdict(diff) if diff is not None else None
+            cells = (name, f"{diff:.2e}", band) if band else (name, "—", "not reached")
             for j, cell in enumerate(cells):
                 item = QTableWidgetItem(cell)
-                if j:
-                    item.setBackground(QBrush(QColor(*GRADCHECK_COLORS[text])))
+                if j and band:
+                    item.setBackground(QBrush(QColor(*GRADCHECK_COLORS[band])))
                 self.blocks.setItem(i, j, item)
         self.worst.setRowCount(len(r.worst))
         for i, w in enumerate(r.worst):

@@ -28,6 +28,7 @@ GRADCHECK_COLORS = {
     "fine, but look closer": (240, 228, 66),
     "worry": (230, 159, 0),
     "bug": (213, 94, 0),
+    "not finite": (204, 121, 167),  # reddish purple: no difference at all
 }
 BACKGROUND = "w"
 FOREGROUND = (30, 30, 30)
