@@ -510,6 +510,7 @@ class MainWindow(QMainWindow):
             QApplication.setFont(font)
         self.renderer.stop()
         self.files.wait_for_writers()
+        self.own_data.wait_for_reader()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()
         if self.settings is not None:

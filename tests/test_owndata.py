@@ -96,6 +96,13 @@ def test_clearing_keeps_a_draft_until_two_classes_are_drawn(qtbot, window):
     assert sorted(window.session.info.data.train.y.tolist()) == [0, 1]
 
 
+def imported(qtbot, window, path, expected: bool) -> None:
+    """Import `path` and wait until the import ends, as `expected`."""
+    with qtbot.waitSignal(window.own_data.imported, timeout=10_000) as blocker:
+        assert window.own_data.import_csv(path) is not None
+    assert blocker.args == [expected]
+
+
 def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
     qtbot, window, tmp_path, monkeypatch
 ):
@@ -107,7 +114,7 @@ def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n")
     run_id, config = window.session.run_id, window.session.config
-    assert not window.own_data.import_csv(bad)
+    imported(qtbot, window, bad, False)
     assert "line 3" in warnings[0] and "oops" in warnings[0]
     assert window.session.run_id == run_id and window.session.config == config
 
@@ -115,7 +122,7 @@ def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
 def test_import_then_export_gives_back_the_same_points(qtbot, window, tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("x1,x2,label,split\n0.1,0.2,0,train\n0.3,-0.4,1,train\n-1,1,1,val\n")
-    assert window.own_data.import_csv(source)
+    imported(qtbot, window, source, True)
     qtbot.waitUntil(lambda: trained_on(window, -1, 1, "val"), timeout=10_000)
     out = tmp_path / "out.csv"
     assert window.own_data.export_csv(out)
@@ -128,7 +135,7 @@ def test_imported_points_without_a_split_column_follow_the_split_sliders(qtbot, 
     source = tmp_path / "in.csv"
     rows = [f"{i / 10},{(-1) ** i * i / 20},{i % 2}" for i in range(40)]
     source.write_text("x1,x2,label\n" + "\n".join(rows) + "\n")
-    assert window.own_data.import_csv(source)
+    imported(qtbot, window, source, True)
     qtbot.waitUntil(lambda: window.session.info.run_id == window.session.run_id, timeout=10_000)
     assert len(window.session.info.data.val.y) == 0  # the fixture's split is [1, 0, 0]
     window.controls.bindings["data.split"].val.setValue(0.25)

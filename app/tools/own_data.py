@@ -11,9 +11,10 @@ plays again if training was playing before.
 
 Points that cannot be trained on yet (one class, a class number skipped, no training
 point) stay on the plot as a draft and the status bar says what is missing. Import reads
-a CSV with the engine's loader: a bad file is refused with the loader's message (file,
-line, column) and nothing changes; a good one becomes the experiment's data file. Export
-writes the points (drawn, or the run's own) with a split column.
+a CSV with the engine's loader, on a thread of its own so that the window never waits for
+a file: a bad file is refused with the loader's message (file, line, column) and nothing
+changes; a good one becomes the experiment's data file. Export writes the points (drawn,
+or the run's own) with a split column.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QToolBar, QWidget
 
@@ -66,15 +67,38 @@ def problem(y: np.ndarray, split: np.ndarray) -> str | None:
     return None
 
 
+class PointsReader(QThread):
+    """`load_points` on a thread of its own: the window goes on while a file is read."""
+
+    done = Signal(object)  # the Points, or the message saying why there are none
+
+    def __init__(self, path: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self.path = path
+
+    def run(self) -> None:
+        try:
+            self.done.emit(load_points(self.path))
+        except InputError as exc:
+            self.done.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - whatever happens, the window is told
+            self.done.emit(f"{self.path}: internal error: {exc!r}")
+
+
 class OwnDataTool(QObject):
     """The drawing mode with its bar, and the Data menu's actions, on the session.
 
     `actions` go in the Data menu and `bar` among the window's toolbars; `parent` is the
     widget message boxes belong to.
+
+    imported(bool): an import ended: True when its points became the experiment's data.
     """
+
+    imported = Signal(bool)
 
     def __init__(self, session: Session, boundaries: BoundaryGrid, parent: QWidget):
         super().__init__(parent)
+        self.reader: PointsReader | None = None
         self.session = session
         self.boundaries = boundaries
         self.parent_widget = parent
@@ -205,18 +229,35 @@ class OwnDataTool(QObject):
 
     # ----- files -----
 
-    def import_csv(self, path: Path) -> bool:
-        """Train on the points of a CSV file; a bad file is refused and nothing changes."""
-        try:
-            load_points(path)
-        except InputError as exc:
-            QMessageBox.warning(self.parent_widget, "Could not import the points", str(exc))
-            return False
+    def import_csv(self, path: Path) -> PointsReader | None:
+        """Read a CSV file on its own thread, then train on its points (`imported` says how
+        it ended); a bad file is refused and nothing changes. None while another is read."""
+        if self.reader is not None and self.reader.isRunning():
+            self.session.say(f"Still reading {self.reader.path.name}.")
+            return None
+        path = Path(path)
+        self.reader = PointsReader(path, self)
+        self.reader.done.connect(lambda result, p=path: self._read(p, result))
+        self.session.say(f"Reading {path.name}…")
+        self.reader.start()
+        return self.reader
+
+    def _read(self, path: Path, result) -> None:
+        if isinstance(result, str):
+            QMessageBox.warning(self.parent_widget, "Could not import the points", result)
+            self.imported.emit(False)
+            return
         config = with_value(self.session.config, "data.kind", "csv")
-        config = with_value(config, "data.csv", str(Path(path).resolve()))
+        config = with_value(config, "data.csv", str(path.resolve()))
         self.set_drawing(False)
         self.session.load(config, self.session.base_dir, path=self.session.path)
-        return True
+        self.session.say(f"{len(result):,} points from {path.name}")
+        self.imported.emit(True)
+
+    def wait_for_reader(self) -> None:
+        """Let a file being read finish (the window is closing; the limits keep it short)."""
+        if self.reader is not None:
+            self.reader.wait()
 
     def export_csv(self, path: Path) -> bool:
         """Write the drawn points, or the current run's points when not drawing."""

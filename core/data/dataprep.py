@@ -83,6 +83,7 @@ def build_data(
         X, y = points.X, points.y
         K = int(y.max()) + 1
         which = point_splits(points, cfg.split, cfg.seed)
+        _check_training_rows(cfg, points, which)
         unit = X[which == 0].std(axis=0)
     else:
         K = class_count(cfg.kind, cfg.n_classes)
@@ -122,6 +123,25 @@ def build_data(
         bayes_error_shifted=bayes_shifted,
         extent=extent,
         own_split=cfg.kind == "csv" and points.split is not None,
+    )
+
+
+MIN_TRAIN_ROWS = 2
+
+
+def _check_training_rows(cfg: DataConfig, points: Points, which: np.ndarray) -> None:
+    """Refuse points whose training split holds fewer than MIN_TRAIN_ROWS rows."""
+    n = int(np.count_nonzero(which == 0))
+    if n >= MIN_TRAIN_ROWS:
+        return
+    source = cfg.csv or "the points drawn"
+    if points.split is not None:
+        raise InputError(
+            f"{source}: column split: {n} row(s) in train; training needs at least {MIN_TRAIN_ROWS}"
+        )
+    raise InputError(
+        f"data.split: {list(cfg.split)} leaves {n} of the {len(points)} rows of {source} "
+        f"for training; it needs at least {MIN_TRAIN_ROWS}"
     )
 
 

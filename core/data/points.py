@@ -4,6 +4,11 @@ A CSV file has a header naming the columns x1, x2, label and, optionally, split 
 val / test); other columns are ignored, and so are blank lines. Labels are whole numbers
 0..K−1, K from 2 to 5, none missing. `Points` hold the same in memory, so drawn points
 train without any file; `write_points` writes them in the format `load_points` reads.
+
+The work a file can cause is bounded before it is parsed: at most MAX_CSV_BYTES (a larger
+file, or a pipe or a device, is refused without reading it), MAX_CSV_LINES lines counting
+blank ones, MAX_CSV_LINE_CHARS characters a line (so no single row can ask for more memory
+than that), MAX_CSV_ROWS data rows. At those limits a file is read in well under a second.
 """
 
 from __future__ import annotations
@@ -17,8 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import InputError
+from core.safe_files import read_file
 
 MAX_CSV_ROWS = 20_000
+MAX_CSV_BYTES = 4 * 1024 * 1024  # 4 MiB; 20,000 rows of x1,x2,label,split take about 1 MB
+MAX_CSV_LINES = 2 * MAX_CSV_ROWS  # blank lines included
+MAX_CSV_LINE_CHARS = 4096
 MAX_CSV_CLASSES = 5
 SPLITS = ("train", "val", "test")
 
@@ -57,7 +66,12 @@ def points_text(points: Points) -> str:
 
 def points_from_text(text: str, name: str) -> Points:
     """The points of CSV `text`, as `load_points` reads a file; messages name `name`."""
-    reader = csv.reader(io.StringIO(text))
+    if len(text) > MAX_CSV_BYTES:
+        raise InputError(f"{name}: {len(text):,} characters; at most {MAX_CSV_BYTES:,}")
+    if "\0" in text:
+        raise InputError(f"{name}: binary content; expected a CSV text file")
+    lines = _bounded_lines(text, name)
+    reader = csv.reader(lines)
     try:
         return _parse(name, reader)
     except csv.Error as exc:
@@ -68,21 +82,33 @@ def load_points(path) -> Points:
     """The points of a CSV file (module docstring); any problem is an `InputError` naming
     the file and the line and column."""
     path = pathlib.Path(path)
+    data = read_file(path, MAX_CSV_BYTES)
+    if b"\0" in data:
+        raise InputError(f"{path}: binary content; expected a CSV text file")
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(8192)
-        if b"\0" in head:
-            raise InputError(f"{path}: binary content; expected a CSV text file")
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            try:
-                return _parse(path, reader)
-            except csv.Error as exc:
-                raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file; expected CSV") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
+    return points_from_text(text, str(path))
+
+
+def _bounded_lines(text: str, name: str) -> list[str]:
+    """`text` cut into its lines (at \\n, \\r\\n or \\r, as the csv module cuts them), once
+    their number and lengths are known to be within the limits; else an `InputError`."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if breaks > MAX_CSV_LINES:
+        raise InputError(
+            f"{name}: {breaks:,} lines (blank ones included); at most {MAX_CSV_LINES:,}"
+        )
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lengths = list(map(len, lines))
+    if max(lengths) > MAX_CSV_LINE_CHARS:
+        at = next(i for i, n in enumerate(lengths) if n > MAX_CSV_LINE_CHARS)
+        raise InputError(
+            f"{name}: line {at + 1}: {lengths[at]:,} characters; "
+            f"at most {MAX_CSV_LINE_CHARS:,} a line"
+        )
+    return lines
 
 
 def _parse(path, reader) -> Points:
