@@ -4,7 +4,9 @@ Every page has a `name` (what `--view` and a lesson's `lesson.view` use) and a `
 (what its button in the views toolbar says). The visible live view is drawn at most its
 `refresh_hz` times a second; a frame that skips it starts a short timer, so that once
 frames stop (paused, finished) the view is brought up to the last drawn snapshot.
-Switching views tells the session what the new one needs from each snapshot.
+Switching views tells the session what the new one needs from each snapshot. A new run
+reaches the visible live view at once and a hidden one when it is shown (a storm of
+control changes starts a run every few frames: only what is on screen follows each one).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class ViewStack(QStackedWidget):
         self.actions_group.setExclusive(True)
         self._drawn_at: dict[int, float] = {}
         self._shown: Snapshot | None = None  # the snapshot the visible view shows
+        self._info: RunInfo | None = None  # the current run
+        self._stale: set[int] = set()  # ids of the live pages that have not seen it yet
         self.last: Snapshot | None = None  # the last snapshot drawn in the window
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -82,9 +86,14 @@ class ViewStack(QStackedWidget):
 
     def set_run(self, info: RunInfo) -> None:
         self.last = self._shown = None
-        for page in self.pages:
-            if is_live(page):
-                page.set_run(info)
+        self._info = info
+        self._stale = {id(page) for page in self.pages if is_live(page)}
+        self._bring_up_to_date(self.current())
+
+    def _bring_up_to_date(self, page: LiveView | Page) -> None:
+        if id(page) in self._stale and self._info is not None:
+            self._stale.discard(id(page))
+            page.set_run(self._info)
 
     def draw(self, snapshot: Snapshot) -> None:
         """Called with every drawn frame: redraw the visible view if it is due."""
@@ -135,6 +144,7 @@ class ViewStack(QStackedWidget):
         self._shown = snapshot
 
     def _on_current_changed(self, index: int) -> None:
+        self._bring_up_to_date(self.pages[index])
         self.actions_group.actions()[index].setChecked(True)
         self.session.set_products(self.needs())
         self._shown = None

@@ -455,6 +455,7 @@ class MainWindow(QMainWindow):
         boundary = max(boundary, self.boundaries.minimumSizeHint().width())
         self.columns.setSizes([controls, boundary, max(total - controls - boundary, view)])
         self.boundary_column.setSizes([height - lesson, lesson])
+        self.centralWidget().setUpdatesEnabled(True)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -470,6 +471,8 @@ class MainWindow(QMainWindow):
         everything large, and leaving both restores the normal look exactly."""
         large = self.large_fonts_action.isChecked() or self._classroom()
         self.scale = LARGE_SCALE if large else 1.0
+        # painted once, at the end: not once for the new fonts and again for the new columns
+        self.centralWidget().setUpdatesEnabled(False)
         font = QApplication.font()
         font.setPointSizeF(self._base_font_size * self.scale)
         QApplication.setFont(font)

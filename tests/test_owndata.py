@@ -89,7 +89,7 @@ def test_clearing_keeps_a_draft_until_two_classes_are_drawn(qtbot, window):
     window.own_data.clear()
     click(qtbot, window, 0.5, 0.5)
     assert "two classes" in window.statusBar().currentMessage()
-    assert len(window.boundaries.selected_view().points["train"].data) == 1  # the draft
+    assert len(window.boundaries.selected_view().points["train"]) == 1  # the draft
     window.own_data.classes.setCurrentIndex(1)
     click(qtbot, window, -0.5, -0.5)
     qtbot.waitUntil(lambda: trained_on(window, -0.5, -0.5), timeout=10_000)
