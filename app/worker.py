@@ -14,10 +14,12 @@ not process queued slots. The worker never touches a widget: it emits
                            `core.probes.gradcheck.GradCheck`, a `CheckStopped` (cancelled,
                            or its network replaced), or a message saying why there is none
 
-A gradient check is advanced in slices too, taking turns with training, on a copy of θ as
-it was when asked: the mailbox is read between slices, so every control stays live. A
-change that starts a new run of the checked lane stops the check (its network is gone);
-hot changes apply to the training at once and leave the check alone.
+A gradient check is advanced in slices too, on a copy of θ as it was when asked, and has
+the worker to itself while it runs: training waits (a snapshot of a large net costs more
+than many components, so taking turns would slow the check tenfold). The mailbox is read
+between slices, so every control stays live: a change that starts a new run of the
+checked lane stops the check (its network is gone); hot changes apply to the run at once,
+for when training goes on.
 
 It trains one run, or the 2 to 4 runs of a comparison: each is a lane with a key the
 session gives it, and the lanes take turns, one time slice each, so that every run gets
@@ -275,7 +277,7 @@ class TrainingWorker(QObject):
             checked = self._check_slice()
             now = time.perf_counter()
             trained = False
-            lane = self._next_lane()
+            lane = self._next_lane() if not checked else None  # a check comes first
             if lane is not None and self._playing:
                 try:
                     until_frame = last_emit + 1.0 / self.display_hz - now

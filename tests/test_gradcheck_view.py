@@ -120,25 +120,30 @@ def test_a_long_check_shows_progress_and_cancel_stops_it_without_a_result(qtbot,
     assert panel.verdict.text() == "Not checked yet."
 
 
-def test_during_a_check_training_goes_on_and_a_new_network_stops_the_check(qtbot, panel):
+def test_training_waits_for_a_check_and_controls_stay_live(qtbot, panel):
     start(qtbot, panel, BIG)
     session = panel.session
-    first_progress(qtbot, panel)
     session.set_playing(True)
-    epoch = session.latest.epoch if session.latest is not None else -1
-    qtbot.waitUntil(
-        lambda: session.latest is not None and session.latest.epoch > epoch, timeout=30_000
-    )
-    assert panel.waiting  # trained on while the check went on
-    assert session.edit("train.lr", 0.01)  # a hot change: the check goes on
+    qtbot.waitUntil(lambda: session.latest is not None and session.latest.epoch > 0, timeout=30_000)
+    first_progress(qtbot, panel)
+    epoch = session.latest.epoch
+    for _ in range(3):  # the check goes on, training waits for it
+        qtbot.waitSignal(session.gradient_progress, timeout=30_000).wait()
+    assert panel.waiting and session.latest.epoch <= epoch + 1
+    assert session.edit("train.lr", 0.01)  # a hot change reaches the run at once
     session.flush()
     qtbot.waitUntil(lambda: session.latest.config.train.lr == 0.01, timeout=10_000)
     assert panel.waiting
     with qtbot.waitSignal(panel.checked, timeout=10_000) as blocker:
-        assert session.edit("data.noise", 0.2)  # a new network
+        assert session.edit("data.noise", 0.2)  # a new network stops the check
         session.flush()
     assert isinstance(blocker.args[0], CheckStopped)
     assert "a new network started" in panel.message.text()
+    run_id = session.run_id
+    qtbot.waitUntil(  # and training goes on, on the new network
+        lambda: (s := session.latest) is not None and s.run_id == run_id and s.epoch > 1,
+        timeout=30_000,
+    )
 
 
 def test_a_check_cut_by_its_budget_says_how_much_it_compared(qtbot, panel, monkeypatch):

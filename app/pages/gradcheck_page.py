@@ -1,11 +1,11 @@
 """The Gradient check tab: is backprop right? And why the two-sided difference?
 
 The check runs on the training worker's thread, on a copy of the worker's current network
-(`Session.request_gradient_check`), in time slices that take turns with training, for
-BUDGET_SECONDS at most: a large network is checked on an even sample, and the answer says
-how large. Meanwhile the panel shows its progress with a Cancel button, and every control
-stays live: hot changes apply to the training at once, a change that starts a new network
-stops the check, ε and the planted bug apply to the next check. The answer comes back on
+(`Session.request_gradient_check`), in time slices, for BUDGET_SECONDS at most: a large
+network is checked on an even sample, and the answer says how large. Meanwhile training
+waits, the panel shows the check's progress with a Cancel button, and every control stays
+live: hot changes apply to the run at once, a change that starts a new network stops the
+check, ε and the planted bug apply to the next check. The answer comes back on
 the session's `gradient_checked`. The panel shows the overall difference in its verdict's
 colour, the difference of every block (W1, b1, …), the components that differ most, and
 can plant a known bug (dW of layer k doubled) to watch the check catch it.
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QTableWidget,
@@ -74,7 +75,7 @@ DEMO_INTRO = (
 )
 BAND_TEXT = (
     "  ·  ".join(f"< {bound:.0e} {text}" for bound, text in BANDS)
-    + f"  ·  else bug  ·  NaN or ∞: {NOT_FINITE}"
+    + f"  ·  else bug  ·  NaN: {NOT_FINITE}"
 )
 
 
@@ -119,7 +120,7 @@ class GradCheckPage(QWidget):
         self.check_button.setToolTip("Check backprop on the current network, as trained so far")
         self.check_button.clicked.connect(self.request)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the check under way; training goes on")
+        self.cancel_button.setToolTip("Stop the check under way; training goes on again")
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
@@ -208,7 +209,12 @@ class GradCheckPage(QWidget):
         demo_box.addWidget(self.demo_graphics)
 
         self.pages = QTabWidget()  # two pages: each needs the height, in projector mode too
-        self.pages.addTab(network, "Backprop on this network")
+        scroll = QScrollArea()  # a long answer in projector mode scrolls, nothing is squeezed
+        scroll.setWidget(network)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.pages.addTab(scroll, "Backprop on this network")
         self.pages.addTab(demo, "Why two-sided? θ³")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -279,10 +285,9 @@ class GradCheckPage(QWidget):
         self.progress.setValue(p.done)
         left = f", about {p.seconds_left:.0f} s left" if p.seconds_left is not None else ""
         self.message.setText(
-            f"Checking the network as it was at epoch {p.epoch}: {p.done:,} of "
-            f"{p.planned:,} components, {p.seconds:.0f} s (at most {BUDGET_SECONDS:.0f} s)"
-            f"{left}. Training and the controls go on; a change that starts a new network "
-            "stops the check, ε and the planted bug apply to the next one."
+            f"Checking the network of epoch {p.epoch}: {p.done:,} of {p.planned:,} "
+            f"components, {p.seconds:.0f} of at most {BUDGET_SECONDS:.0f} s{left}. Training "
+            "waits; a new network stops the check."
         )
 
     def _on_checked(self, _run_id: int, result) -> None:
