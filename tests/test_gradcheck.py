@@ -137,7 +137,8 @@ def test_a_check_stopped_early_states_its_sample_and_leaves_unreached_blocks_out
         assert "were planned" in result.sample
         blocks_said = "every block" if len(reached) == len(spans) else f"{len(reached)} of the"
         assert blocks_said in result.sample
-    assert result.verdict == "great"
+    # a correct backprop on a sample of a few components: at worst the band above "great"
+    assert result.verdict in ("great", "fine, but look closer")
 
 
 @pytest.mark.parametrize("budget", [0.0, 1e-9])
