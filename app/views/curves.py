@@ -62,6 +62,9 @@ class CurvesView(QWidget):
         self.error_plot.setLabel("bottom", "epoch")
         for plot in (self.loss_plot, self.error_plot):
             cache_axes(plot)
+            # a plot applies its own modes to every curve added to it
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.setClipToView(True)
             plot.setMenuEnabled(False)
             plot.hideButtons()
         self.curves = {}
@@ -174,8 +177,8 @@ class CurvesView(QWidget):
             loss = h[f"{split}_loss"]
             if log_loss:
                 loss = np.where(loss > 0, loss, np.nan)
-            curves[split, "loss"].setData(epochs, loss)
-            curves[split, "error"].setData(epochs, h[f"{split}_error"])
+            show_column(curves[split, "loss"], epochs, loss)
+            show_column(curves[split, "error"], epochs, h[f"{split}_error"])
 
     def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None:
         """Compared runs on the same axes, each in its colour; the selected run's
@@ -246,13 +249,16 @@ class CurvesView(QWidget):
         )
 
 
+def show_column(curve: pg.PlotDataItem, epochs: np.ndarray, values: np.ndarray) -> None:
+    """A column with no finite value (an empty split) is no curve at all, not a path of
+    NaN points to walk through at every paint."""
+    if np.isfinite(values).any():
+        curve.setData(epochs, values)
+    else:
+        curve.setData([], [])
+
+
 def history_curve(plot: pg.PlotItem) -> pg.PlotDataItem:
-    """A curve for a history column: up to 2048 rows, drawn as at most about two points
-    per pixel column (peak downsampling keeps every spike's height)."""
-    return plot.plot(
-        skipFiniteCheck=True,
-        antialias=False,
-        autoDownsample=True,
-        downsampleMethod="peak",
-        clipToView=True,
-    )
+    """A curve for a history column: up to 2048 rows, drawn as about one point per pixel
+    column (the plot's peak downsampling keeps every spike's height), clipped to the view."""
+    return plot.plot(skipFiniteCheck=True, antialias=False, autoDownsampleFactor=0.5)

@@ -1,0 +1,55 @@
+"""The Curves view draws no more than the pixels can show: a long history is peak-
+downsampled to about one point per pixel column, and an empty split is no curve at all."""
+
+from dataclasses import replace
+
+import numpy as np
+
+from app.views.curves import CurvesView
+from app.window import configure_pyqtgraph
+from core.config.schema import Config
+from core.engine.run import Run
+
+
+def long_snapshot(rows=2048, empty_splits=("val", "test")):
+    """A snapshot with `rows` noisy history rows; the empty splits' columns all NaN."""
+    s = Run(Config()).snapshot()
+    rng = np.random.default_rng(0)
+    history = {"epoch": np.arange(rows) * 5}
+    for split in ("train", "val", "test"):
+        for name in ("loss", "error"):
+            column = rng.random(rows)
+            history[f"{split}_{name}"] = np.full(rows, np.nan) if split in empty_splits else column
+    return replace(s, history=history)
+
+
+def test_a_long_history_is_drawn_with_about_one_point_per_pixel_column(qtbot):
+    configure_pyqtgraph()
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.resize(600, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(long_snapshot(empty_splits=()))
+    view.grab()  # a paint: the curve's drawn points are chosen for the view's width
+    curve = view.curves["train", "loss"]
+    drawn = curve.curve.yData
+    width = view.loss_plot.vb.width()
+    assert 0.5 * width <= len(drawn) <= 1.5 * width < 2048
+    # the spikes survive: peak downsampling keeps the extremes of every bin
+    rows = curve.getOriginalDataset()[1]
+    assert drawn.max() == rows.max() and drawn.min() == rows.min()
+
+
+def test_an_empty_split_is_no_curve(qtbot):
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.show_snapshot(long_snapshot())
+    for split, name in (("val", "loss"), ("test", "error")):
+        assert rows(view.curves[split, name]) == 0
+    assert rows(view.curves["train", "error"]) == 2048
+
+
+def rows(curve) -> int:
+    x, _ = curve.getOriginalDataset()
+    return 0 if x is None else len(x)
