@@ -116,6 +116,25 @@ def test_compared_runs_are_recorded_and_drawn_side_by_side_at_equal_scale(tmp_pa
     assert w == 360 and h == round(360 * (y1 - y0) / (x1 - x0)) < 360
 
 
+def test_compared_runs_whose_surfaces_come_at_different_frames_are_recorded():
+    """Each run's surface is computed on a schedule of its own: a drawn frame where only
+    one run has a new surface still records, with the other's newest surface."""
+    configs = [config_from_dict(json.loads(json.dumps(CONFIG))) for _ in range(2)]
+    runs = [Run(c, run_id=20 + i) for i, c in enumerate(configs)]
+    infos = [RunInfo(r.run_id, r.config, r.data, r.sizes) for r in runs]
+    recording = BoundaryRecording()
+    for frame in range(10):
+        snapshots = []
+        for lane, r in enumerate(runs):
+            r.advance(epochs=1)
+            s = r.snapshot(40, layers=False)
+            snapshots.append(s if frame % 2 == lane else dataclasses.replace(s, surface=None))
+        recording.add(infos, ["a", "b"], snapshots)
+    frames = recording.frames()
+    assert len(frames) == 9  # from the second frame on, when both runs have had a surface
+    assert [frame.epoch for frame in frames] == list(range(2, 11))
+
+
 def test_the_window_exports_the_animation_of_its_run(qtbot, tmp_path):
     configure_pyqtgraph()
     config = config_from_dict(json.loads(json.dumps(CONFIG)))

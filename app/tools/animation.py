@@ -79,25 +79,30 @@ class BoundaryRecording:
         self.labels: list[str] = []
         self._frames: list[Frame] = []
         self._stride = 1
-        self._latest: list[Snapshot] | None = None
+        # each run's newest snapshot with a surface: surfaces come on a schedule of their
+        # own, so a drawn frame's snapshots rarely all have one at once
+        self._latest: list[Snapshot | None] = []
 
     def start(self, infos: list[RunInfo], labels: list[str]) -> None:
         """Forget the frames so far: new runs begin."""
         self.infos, self.labels = list(infos), list(labels)
         self._frames = []
         self._stride = 1
-        self._latest = None
+        self._latest = [None] * len(infos)
 
     def add(self, infos: list[RunInfo], labels: list[str], snapshots: list[Snapshot]) -> None:
         """A drawn frame of these runs (other runs than recorded so far: a new recording)."""
         if [i.run_id for i in infos] != [i.run_id for i in self.infos]:
             self.start(infos, labels)
         self.labels = list(labels)
-        if len(snapshots) != len(infos) or any(
-            s is None or s.surface is None or s.run_id != i.run_id for s, i in zip(snapshots, infos)
-        ):
+        if not infos or len(snapshots) != len(infos):
             return
-        self._latest = list(snapshots)
+        for lane, (s, info) in enumerate(zip(snapshots, infos, strict=True)):
+            if s is not None and s.surface is not None and s.run_id == info.run_id:
+                self._latest[lane] = s
+        if any(s is None for s in self._latest):
+            return
+        snapshots = list(self._latest)
         epoch = max(s.epoch for s in snapshots)
         last = self._frames[-1].epoch if self._frames else None
         if last is not None and epoch < last + self._stride:
@@ -111,7 +116,7 @@ class BoundaryRecording:
         """The recorded frames, ending with the newest drawn one."""
         frames = list(self._frames)
         latest = self._latest
-        if latest is not None:
+        if latest and all(s is not None for s in latest):
             newest = make_frame(latest)
             if not frames or frames[-1].epoch != newest.epoch:
                 frames.append(newest)
