@@ -151,3 +151,18 @@ def test_the_window_exports_the_animation_of_its_run(qtbot, tmp_path):
     frames, _ = gif_frames(path)
     assert len(frames) >= 4
     assert not window.windowIcon().isNull()
+
+
+def test_a_long_caption_is_set_smaller_until_it_fits_its_cell():
+    from PIL import ImageDraw
+
+    from app.tools.animation import fitting_font
+
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    text = "random × 10, λ = 0.3: train error 100.0%    val error 100.0%"
+    font = fitting_font(draw, text, 15, 344)
+    assert (
+        draw.textlength(text, font=font)
+        <= 344
+        < draw.textlength(text, font=fitting_font(draw, text, 15, 10**6))
+    )

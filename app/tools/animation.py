@@ -17,6 +17,7 @@ reports its progress, so that the window can run it off the GUI thread.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,8 +124,26 @@ class BoundaryRecording:
         return frames
 
 
+# fonts with the symbols labels use (×, λ, α, √): Linux's, Windows', macOS's; Pillow's
+# own default has none of them
+CAPTION_FONTS = ("DejaVuSans.ttf", "arial.ttf", "Arial Unicode.ttf", "Arial.ttf")
+
+
+@functools.cache
 def _font(size: int) -> ImageFont.ImageFont:
+    for name in CAPTION_FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
     return ImageFont.load_default(size=size)
+
+
+def fitting_font(draw: ImageDraw.ImageDraw, text: str, size: int, width: float):
+    """The caption font at `size`, or smaller (down to 9 px) until `text` fits `width`."""
+    while size > 9 and draw.textlength(text, font=_font(size)) > width:
+        size -= 1
+    return _font(size)
 
 
 def panel_size(extent: tuple[float, float, float, float], side: int) -> tuple[int, int]:
@@ -217,14 +236,16 @@ class Renderer:
         top = f"epoch {frame.epoch}"
         if len(frame.panels) == 1:
             top += "    " + caption_of(frame.panels[0])
-        draw.text((10, 7), top, fill=(30, 30, 30), font=_font(18))
+        font = fitting_font(draw, top, 18, self.width - 20)
+        draw.text((10, 7), top, fill=(30, 30, 30), font=font)
         for index, (panel, points, size) in enumerate(zip(frame.panels, self.points, self.sizes)):
             row, col = divmod(index, self.cols)
             x = col * self.cell[0]
             y = CAPTION_HEIGHT + row * self.cell[1]
             if len(frame.panels) > 1:
                 text = f"{self.labels[index]}: {caption_of(panel)}"
-                draw.text((x + 8, y + 8), text, fill=run_color(index), font=_font(15))
+                font = fitting_font(draw, text, 15, self.cell[0] - 16)
+                draw.text((x + 8, y + 8), text, fill=run_color(index), font=font)
                 y += CAPTION_HEIGHT
             offset = ((self.cell[0] - size[0]) // 2, (self.cell[0] - size[1]) // 2)
             image.paste(render_panel(panel, points, size), (x + offset[0], y + offset[1]))
