@@ -255,7 +255,7 @@ class BiasVarianceView(QWidget):
             text = "needs a validation split" if known and not has_val else "—"
             self.verdict.setText(text)
             self.verdict.setStyleSheet("#verdict { color: #333; padding: 6px; }")
-            self.advice.setText("")
+            self._set_advice("")
             self.more_data.setEnabled(False)
             self.regularize.setEnabled(False)
             return
@@ -273,11 +273,17 @@ class BiasVarianceView(QWidget):
             [] if bayes_known else ["Bayes error unknown for this data: taken as 0."]
         )
         note = "".join(f"<br><i>{n[0].upper() + n[1:]}.</i>" for n in notes)
-        self.advice.setText(f"{heading}<ul style='margin: 2px 0 0 -20px'>{items}</ul>{note}")
+        self._set_advice(f"{heading}<ul style='margin: 2px 0 0 -20px'>{items}</ul>{note}")
         variance_high = d.verdict in ("high variance", "high bias and high variance")
         csv = self._info is not None and self._info.config.data.kind == "csv"
         self.more_data.setEnabled(variance_high and not csv)
         self.regularize.setEnabled(variance_high)
+
+    def _set_advice(self, text: str) -> None:
+        """New advice, laid out at once: a frame grabbed next shows all of it."""
+        if text != self.advice.text():
+            self.advice.setText(text)
+            self.layout().activate()
 
 
 def _diagnosis(snapshot: Snapshot, data):
