@@ -179,3 +179,11 @@ def test_a_negative_avoidable_bias_is_no_bar_and_its_label_clears_the_threshold(
     assert label.toPlainText() == "-16.5% (chance)"
     assert label.pos().x() > 100 * THRESHOLD  # right of the dashed line
     assert "chance" in panel.advice.text()
+
+
+def test_new_advice_is_laid_out_before_the_next_frame_is_grabbed(qtbot, panel):
+    panel.resize(420, 690)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_snapshot(replace(snapshot_with(0.5, 0.5), status="diverged"))
+    assert panel.advice.height() >= panel.advice.heightForWidth(panel.advice.width())
