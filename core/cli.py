@@ -23,10 +23,9 @@ from core.config.compare import Comparison
 from core.config.files import load_config, load_experiment
 from core.config.schema import Config, config_to_dict
 from core.config.table import BY_KEY
-from core.data.points import SPLITS
 from core.engine.run import Run
 from core.errors import InputError, one_line
-from core.probes.diagnosis import diagnose
+from core.probes.diagnosis import diagnose_run
 from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck
 from core.safe_files import write_atomically
 
@@ -54,7 +53,7 @@ def run_report(run: Run, stopped_by_time: bool = False) -> dict:
     """What `deepdials run` prints for a run that has been advanced; a run that
     --max-seconds stopped has the status `time_limit` and the figures so far."""
     final = run.metrics
-    diagnosis = diagnose(final["train"]["error"], final["val"]["error"], run.data.bayes_error)
+    diagnosis = diagnose_run(final, run.data, run.status == "diverged", run.epoch)
     seconds = run.train_seconds
     return {
         "config": config_to_dict(run.config),
@@ -63,7 +62,7 @@ def run_report(run: Run, stopped_by_time: bool = False) -> dict:
         "diverged_at_epoch": run.diverged_at,
         "best_epoch": run.best_epoch,
         "stopped_epoch": run.stopped_epoch,
-        "final": {s: final[s] for s in SPLITS},
+        "final": {s: final[s] for s in run.splits},
         "bayes_error": run.data.bayes_error,
         "bayes_error_shifted": run.data.bayes_error_shifted,
         "diagnosis": diagnosis.as_dict(),

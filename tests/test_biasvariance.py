@@ -14,17 +14,17 @@ from core.config.schema import Config, config_from_dict, with_value
 from core.data.dataprep import build_data
 from core.engine.run import Run
 from core.engine.snapshot import RunInfo
-from core.probes.diagnosis import remedy_edit
+from core.probes.diagnosis import THRESHOLD, remedy_edit
 
 DATA = build_data(Config().data)
 
 
 def snapshot_with(train_error, val_error):
-    """A real snapshot whose errors are replaced by the given ones."""
+    """A real snapshot whose errors are replaced by the given ones, as after an epoch."""
     s = Run(Config()).snapshot()
     metrics = {k: dict(v) for k, v in s.metrics.items()}
     metrics["train"]["error"], metrics["val"]["error"] = train_error, val_error
-    return replace(s, metrics=metrics)
+    return replace(s, metrics=metrics, scored_epoch=1)
 
 
 @pytest.fixture
@@ -134,3 +134,56 @@ def test_the_curves_mark_the_best_epoch_the_stop_and_the_restored_errors(qtbot):
     assert np.isclose(marks_y[1], snapshot.metrics["val"]["error"])
     assert f"Restored epoch {snapshot.best_epoch}" in curves.restored.text()
     assert f"val {snapshot.metrics['val']['error']:.1%}" in curves.restored.text()
+
+
+MISMATCH = config_from_dict(
+    {"schema": 1, "data": {"kind": "circles", "n_points": 300, "noise": 0.08, "mismatch": 0.6}}
+)
+
+
+def test_mismatched_data_shows_both_bayes_errors_train_dev_and_the_mismatch_gap(qtbot):
+    view = BiasVarianceView()
+    qtbot.addWidget(view)
+    run = Run(MISMATCH)
+    view.set_run(run.info())
+    run.advance(epochs=2)
+    s = run.snapshot()
+    metrics = {k: dict(v) for k, v in s.metrics.items()}
+    metrics["train"]["error"], metrics["train_dev"]["error"] = 0.0, 0.01
+    metrics["val"]["error"] = 0.25
+    view.show_snapshot(replace(s, metrics=metrics))
+    assert view.rows[1] == "Bayes, val dist." and view.rows[-1] == "data mismatch"
+    texts = [label.toPlainText() for label in view.labels[: len(view.rows)]]
+    assert texts[1] == f"{100 * run.data.bayes_error_shifted:.1f}%"
+    assert texts[3] == "1.0%"  # train-dev
+    assert view.verdict.text() == "Data mismatch"
+    assert "more like the target" in view.advice.text()
+    assert not view.more_data.isEnabled() and not view.regularize.isEnabled()
+
+
+def test_a_diverged_run_and_an_untrained_one_draw_no_gaps(panel):
+    s = snapshot_with(0.5, 0.5)
+    panel.show_snapshot(replace(s, status="diverged"))
+    assert panel.verdict.text() == "Diverged" and "lower the learning rate" in panel.advice.text()
+    assert list(panel.bars.opts["width"][3:]) == [0, 0]
+    panel.show_snapshot(replace(s, scored_epoch=0))
+    assert panel.verdict.text() == "Not trained yet"
+    assert [label.toPlainText() for label in panel.labels[3:5]] == ["—", "—"]
+
+
+def test_a_negative_avoidable_bias_is_no_bar_and_its_label_clears_the_threshold(panel):
+    bayes = DATA.bayes_error
+    panel.show_snapshot(snapshot_with(bayes - 0.165, bayes + 0.1))
+    assert panel.bars.opts["width"][3] == 0
+    label = panel.labels[3]
+    assert label.toPlainText() == "-16.5% (chance)"
+    assert label.pos().x() > 100 * THRESHOLD  # right of the dashed line
+    assert "chance" in panel.advice.text()
+
+
+def test_new_advice_is_laid_out_before_the_next_frame_is_grabbed(qtbot, panel):
+    panel.resize(420, 690)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_snapshot(replace(snapshot_with(0.5, 0.5), status="diverged"))
+    assert panel.advice.height() >= panel.advice.heightForWidth(panel.advice.width())

@@ -60,6 +60,7 @@ def test_a_diverged_run_is_a_result_with_exit_zero(tmp_path, capsys):
     assert main(["run", path]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "diverged" and isinstance(out["diverged_at_epoch"], int)
+    assert out["diagnosis"]["verdict"] == "diverged"
 
 
 @pytest.mark.parametrize(
@@ -153,3 +154,19 @@ def test_a_bad_csv_file_exits_2_naming_the_file(tmp_path, capsys, rows, message)
     assert main(["run", path]) == 2
     err = capsys.readouterr().err
     assert "points.csv" in err and message in err.lower() and err.count("\n") == 1
+
+
+def test_a_mismatched_run_reports_its_train_dev_split_and_the_data_mismatch(tmp_path, capsys):
+    data = {"kind": "circles", "n_points": 300, "noise": 0.08, "mismatch": 0.6}
+    path = write(tmp_path, {"schema": 1, "data": data, "train": {"epochs": 5}})
+    assert main(["run", path]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["final"]) == {"train", "val", "test", "train_dev"}
+    assert len(out["history"]["train_dev_error"]) == 6
+    d = out["diagnosis"]
+    assert d["bayes_error_shifted"] == out["bayes_error_shifted"] > out["bayes_error"]
+    train_dev = out["final"]["train_dev"]["error"]
+    assert d["variance"] == pytest.approx(train_dev - out["final"]["train"]["error"])
+    assert d["mismatch"] == pytest.approx(
+        out["final"]["val"]["error"] - d["bayes_error_shifted"] - train_dev + d["bayes_error"]
+    )

@@ -268,3 +268,15 @@ def test_csv_with_too_many_rows_is_refused(tmp_path):
     with pytest.raises(InputError, match=f"line {MAX_CSV_ROWS + 2}: more than {MAX_CSV_ROWS}"):
         load_points(path)
     assert len(load_points(write(tmp_path, csv_rows(MAX_CSV_ROWS, labels=(0, 1))))) == MAX_CSV_ROWS
+
+
+def test_mismatch_keeps_the_val_points_as_drawn_as_the_train_dev_split():
+    cfg = DataConfig(kind="moons", n_points=300, noise=0.2, mismatch=0.5, scale_x1=2.0)
+    data = build_data(cfg)
+    plain = build_data(dataclasses.replace(cfg, mismatch=0.0))
+    assert plain.train_dev is None
+    assert_same_split(data.train, plain.train)  # no training point is given up
+    dev = data.train_dev
+    assert not dev.shifted and not dev.augmented.any()
+    assert np.array_equal(dev.X, plain.val.X) and np.array_equal(dev.y, plain.val.y)
+    assert_same_split(build_data(cfg).train_dev, dev)  # reproducible

@@ -34,3 +34,41 @@ def test_advice_follows_the_basic_recipe():
 def test_unknown_bayes_error_is_taken_as_zero_and_said_so():
     d = diagnose(0.1, 0.12, None)
     assert d.bayes_error == 0.0 and not d.bayes_known
+
+
+def test_train_dev_splits_the_validation_gap_into_variance_and_data_mismatch():
+    # train 1%, train-dev 2%, val 20% on a target with B' = 10%: the gap is mismatch
+    d = diagnose(0.01, 0.20, 0.0, train_dev_error=0.02, bayes_error_shifted=0.10)
+    assert d.variance == pytest.approx(0.01)
+    assert d.mismatch == pytest.approx(0.08)
+    assert d.avoidable_bias + d.variance + d.mismatch == pytest.approx(0.20 - 0.10)
+    assert d.verdict == "data mismatch"
+    assert "more like the target" in d.advice[0]
+    assert not any(a == "more data" or "regularization" in a for a in d.advice)
+
+
+def test_variance_comes_before_data_mismatch_and_the_target_bayes_error_is_not_mismatch():
+    assert diagnose(0.0, 0.3, 0.0, train_dev_error=0.1, bayes_error_shifted=0.1).verdict == (
+        "high variance"
+    )
+    assert diagnose(0.0, 0.11, 0.0, train_dev_error=0.0, bayes_error_shifted=0.1).verdict == (
+        "fine"
+    )
+    assert diagnose(0.01, 0.11, 0.0).mismatch is None
+
+
+def test_a_diverged_run_reads_diverged_with_the_rate_and_init_advice():
+    d = diagnose(0.5, 0.5, 0.0, diverged=True)
+    assert d.verdict == "diverged"
+    assert d.advice[0] == "lower the learning rate" and "initialization" in d.advice[1]
+
+
+def test_an_untrained_network_gets_no_verdict():
+    d = diagnose(0.5, 0.5, 0.0, trained=False)
+    assert d.verdict == "not trained yet" and "high" not in " ".join(d.advice)
+
+
+def test_a_train_error_below_the_bayes_error_is_said_to_be_chance():
+    assert "chance" in diagnose(0.05, 0.3, 0.215).notes[0]
+    assert diagnose(0.0, 0.01, 0.001).notes == ()
+    assert diagnose(0.05, 0.3, 0.215, trained=False).notes == ()

@@ -3,9 +3,12 @@
 Bars for the Bayes, train and validation errors and for the two gaps between them,
 avoidable bias = train − Bayes and variance = val − train (`core.probes.diagnosis`), a gap bar
 red when it is over the threshold (the dashed line); the verdict and the basic recipe's
-advice. Where the advice is more data or regularization, a button asks for it
-(`remedy(str)`; `core.probes.diagnosis.remedy_edit` says what it changes) so the effect is
-seen: twice the points (a new run), or a larger λ (the running network).
+advice. With mismatched data, both Bayes errors, the train-dev error and a third gap, data
+mismatch. A gap below zero is drawn as no bar, its label saying it is chance. Where the
+advice is more data or regularization, a button asks for it (`remedy(str)`;
+`core.probes.diagnosis.remedy_edit` says what it changes) so the effect is seen: twice the
+points (a new run), or a larger λ (the running network). A diverged run and a network not
+trained yet get their verdict and no gaps.
 """
 
 from __future__ import annotations
@@ -32,11 +35,26 @@ from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.protocol import ComparedRun
 from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot
-from core.probes.diagnosis import THRESHOLD, diagnose
+from core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
 
-ROWS = ("Bayes error", "train error", "val error", "avoidable bias", "variance")
+TRAIN_DEV_COLOR = (86, 180, 233)  # Okabe–Ito sky blue: the training distribution, unseen
+# (row label, colour) of the errors, then the gaps' labels
+ERROR_ROWS = (
+    ("Bayes error", BAYES_COLOR),
+    ("train error", SPLIT_COLORS["train"]),
+    ("val error", SPLIT_COLORS["val"]),
+)
+MISMATCH_ERROR_ROWS = (
+    ("Bayes, train dist.", BAYES_COLOR),
+    ("Bayes, val dist.", BAYES_COLOR),
+    ("train error", SPLIT_COLORS["train"]),
+    ("train-dev error", TRAIN_DEV_COLOR),
+    ("val error", SPLIT_COLORS["val"]),
+)
+GAP_ROWS = ("avoidable bias", "variance")
+MISMATCH_GAP_ROWS = (*GAP_ROWS, "data mismatch")
+MAX_ROWS = len(MISMATCH_ERROR_ROWS) + len(MISMATCH_GAP_ROWS)
 RUN_COLUMNS = ("run", "train", "val", "bias", "variance", "verdict")
-ROW_COLORS = (BAYES_COLOR, SPLIT_COLORS["train"], SPLIT_COLORS["val"])
 HIGH_COLOR = (213, 94, 0)  # vermillion: a gap over the threshold
 LOW_COLOR = (0, 158, 115)  # bluish green: a gap under it
 DIAGNOSIS_COLORS = {
@@ -44,7 +62,16 @@ DIAGNOSIS_COLORS = {
     "high bias": "#a33b00",
     "high variance": "#a33b00",
     "high bias and high variance": "#b01515",
+    "data mismatch": "#a33b00",
+    "diverged": "#b01515",
+    "not trained yet": "#555555",
 }
+MISMATCH_TIP = (
+    "Mismatched data: train-dev is held out from the training distribution.\n"
+    "avoidable bias = train − Bayes (train dist.)\n"
+    "variance = train-dev − train\n"
+    "data mismatch = (val − Bayes (val dist.)) − (train-dev − Bayes (train dist.))"
+)
 
 
 class BiasVarianceView(QWidget):
@@ -103,25 +130,39 @@ class BiasVarianceView(QWidget):
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("bottom", "error and gaps, %")
-        self.plot.getAxis("left").setTicks([[(i, name) for i, name in enumerate(ROWS)]])
         self.plot.invertY(True)
         cache_axes(self.plot)
-        n = len(ROWS)
-        self.bars = pg.BarGraphItem(x0=np.zeros(n), y=np.arange(n), height=0.62, width=np.zeros(n))
+        self.bars = pg.BarGraphItem(x0=[0], y=[0], height=0.62, width=[0])
         self.plot.addItem(self.bars)
-        self.labels = [pg.TextItem(anchor=(0, 0.5), color=(20, 20, 20)) for _ in ROWS]
+        self.labels = [pg.TextItem(anchor=(0, 0.5), color=(20, 20, 20)) for _ in range(MAX_ROWS)]
         for label in self.labels:
             self.plot.addItem(label)
         self.threshold = pg.PlotCurveItem()
-        self.threshold.setData([100 * THRESHOLD] * 2, [2.6, n - 0.4])
         self.plot.addItem(self.threshold)
+        self._set_rows(mismatch=False)
         self.set_scale(1.0)
         self._show_values(None)
+
+    def _set_rows(self, mismatch: bool) -> None:
+        """The rows of a run without or with a train-dev split: the errors, then the gaps."""
+        errors = MISMATCH_ERROR_ROWS if mismatch else ERROR_ROWS
+        self.error_colors = [color for _, color in errors]
+        self.rows = [name for name, _ in errors] + list(MISMATCH_GAP_ROWS if mismatch else GAP_ROWS)
+        n = len(self.rows)
+        first_gap = self.first_gap = len(errors)
+        self.mismatch = mismatch
+        self.plot.getAxis("left").setTicks([list(enumerate(self.rows))])
+        self.bars.setOpts(x0=np.zeros(n), y=np.arange(n), width=np.zeros(n))
+        self.threshold.setData([100 * THRESHOLD] * 2, [first_gap - 0.4, n - 0.4])
+        for i, label in enumerate(self.labels):
+            label.setVisible(i < n)
+        self.graphics.setToolTip(MISMATCH_TIP if mismatch else "")
 
     # ----- View -----
 
     def set_run(self, info: RunInfo) -> None:
         self._info = info
+        self._set_rows(mismatch=info.data.train_dev is not None)
         self.more_data.setToolTip(
             "Double the number of points (a new run on the larger set)."
             if info.config.data.kind != "csv"
@@ -140,7 +181,7 @@ class BiasVarianceView(QWidget):
         for row, lane in enumerate(lanes):
             m = lane.snapshot.metrics
             train, val = m["train"]["error"], m["val"]["error"]
-            d = diagnose(train, val, lane.info.data.bayes_error)
+            d = _diagnosis(lane.snapshot, lane.info.data)
             cells = [lane.label, pct(train), pct(val), pct(d.avoidable_bias), pct(d.variance)]
             cells.append(d.verdict if train == train and val == val else "—")
             for col, text in enumerate(cells):
@@ -154,8 +195,7 @@ class BiasVarianceView(QWidget):
         self._show_errors(selected)
 
     def _show_errors(self, snapshot: Snapshot) -> None:
-        m = snapshot.metrics
-        self._show_values((m["train"]["error"], m["val"]["error"]))
+        self._show_values(snapshot)
 
     def set_scale(self, scale: float, font: QFont | None = None) -> None:
         self.scale = scale
@@ -171,31 +211,41 @@ class BiasVarianceView(QWidget):
 
     # ----- drawing -----
 
-    def _show_values(self, errors: tuple[float, float] | None) -> None:
-        """Bars, verdict, advice and buttons for (train error, val error), or blank."""
-        bayes = self._info.data.bayes_error if self._info is not None else None
-        train, val = errors if errors is not None else (math.nan, math.nan)
-        known = not math.isnan(train)
-        has_val = not math.isnan(val)
-        d = diagnose(train, val, bayes) if known and has_val else None
-        values = [
-            bayes if bayes is not None else math.nan,
-            train,
-            val,
-            d.avoidable_bias if d else math.nan,
-            d.variance if d else math.nan,
-        ]
-        widths = np.nan_to_num(100 * np.array(values))
-        brushes = [pg.mkBrush(*c) for c in ROW_COLORS] + [
-            pg.mkBrush(*(HIGH_COLOR if v > THRESHOLD else LOW_COLOR)) for v in values[3:]
+    def _show_values(self, snapshot: Snapshot | None) -> None:
+        """Bars, verdict, advice and buttons for the snapshot's errors, or blank."""
+        data = self._info.data if self._info is not None else None
+        m = snapshot.metrics if snapshot is not None else {}
+        error = {split: m.get(split, {}).get("error", math.nan) for split in m}
+        train, val = error.get("train", math.nan), error.get("val", math.nan)
+        known, has_val = not math.isnan(train), not math.isnan(val)
+        d = _diagnosis(snapshot, data) if known and has_val else None
+        reads_gaps = d is not None and d.verdict not in ("diverged", "not trained yet")
+        bayes = data.bayes_error if data is not None else None
+        if self.mismatch:
+            shifted, train_dev = data.bayes_error_shifted, error.get("train_dev", math.nan)
+            values = [_or_nan(bayes), _or_nan(shifted), train, train_dev, val]
+        else:
+            values = [_or_nan(bayes), train, val]
+        n_gaps = len(self.rows) - self.first_gap
+        gaps = [d.avoidable_bias, d.variance, _or_nan(d.mismatch)] if reads_gaps else []
+        gaps = (gaps + [math.nan] * n_gaps)[:n_gaps]
+        values += gaps
+        widths = np.maximum(np.nan_to_num(100 * np.array(values)), 0.0)
+        brushes = [pg.mkBrush(*c) for c in self.error_colors] + [
+            pg.mkBrush(*(HIGH_COLOR if v > THRESHOLD else LOW_COLOR)) for v in gaps
         ]
         self.bars.setOpts(width=widths, brushes=brushes)
         right = max(10.0, float(np.max(widths)) * (1.3 + 0.25 * self.scale))  # room for text
-        left = min(0.0, float(np.min(widths)) * 1.35)
-        self.plot.setRange(xRange=(left, right), yRange=(-0.5, len(ROWS) - 0.5), padding=0)
-        for i, (label, value) in enumerate(zip(self.labels, values)):
-            label.setText(pct(value))
-            label.setPos(max(widths[i], 0.0) + 0.01 * (right - left), i)
+        self.plot.setRange(xRange=(0.0, right), yRange=(-0.5, len(self.rows) - 0.5), padding=0)
+        pad = 0.01 * right
+        for i, value in enumerate(values):
+            label, gap = self.labels[i], i >= self.first_gap
+            text = pct(value)
+            if gap and value < -CHANCE_MARGIN:
+                text += " (chance)"
+            label.setText(text)
+            start = max(widths[i], 100 * THRESHOLD) if gap else widths[i]
+            label.setPos(start + pad, i)  # a gap's label right of the threshold line
         if bayes is None:
             self.labels[0].setText("unknown: taken as 0")
         self._show_verdict(d, known, has_val, bayes is not None)
@@ -205,7 +255,7 @@ class BiasVarianceView(QWidget):
             text = "needs a validation split" if known and not has_val else "—"
             self.verdict.setText(text)
             self.verdict.setStyleSheet("#verdict { color: #333; padding: 6px; }")
-            self.advice.setText("")
+            self._set_advice("")
             self.more_data.setEnabled(False)
             self.regularize.setEnabled(False)
             return
@@ -215,15 +265,35 @@ class BiasVarianceView(QWidget):
             " border-radius: 5px; padding: 6px; }"
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)
-        note = "" if bayes_known else "<br><i>Bayes error unknown for this data: taken as 0.</i>"
-        self.advice.setText(
-            f"<b>Basic recipe</b> (a gap counts as high above {THRESHOLD:.0%}):"
-            f"<ul style='margin: 2px 0 0 -20px'>{items}</ul>{note}"
+        if d.verdict in ("diverged", "not trained yet"):
+            heading = "<b>What to do</b>:"
+        else:
+            heading = f"<b>Basic recipe</b> (a gap counts as high above {THRESHOLD:.0%}):"
+        notes = [*d.notes] + (
+            [] if bayes_known else ["Bayes error unknown for this data: taken as 0."]
         )
-        variance_high = "high variance" in d.verdict
+        note = "".join(f"<br><i>{n[0].upper() + n[1:]}.</i>" for n in notes)
+        self._set_advice(f"{heading}<ul style='margin: 2px 0 0 -20px'>{items}</ul>{note}")
+        variance_high = d.verdict in ("high variance", "high bias and high variance")
         csv = self._info is not None and self._info.config.data.kind == "csv"
         self.more_data.setEnabled(variance_high and not csv)
         self.regularize.setEnabled(variance_high)
+
+    def _set_advice(self, text: str) -> None:
+        """New advice, laid out at once: a frame grabbed next shows all of it."""
+        if text != self.advice.text():
+            self.advice.setText(text)
+            self.layout().activate()
+
+
+def _diagnosis(snapshot: Snapshot, data):
+    return diagnose_run(
+        snapshot.metrics, data, snapshot.status == "diverged", snapshot.scored_epoch
+    )
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
 
 
 def pct(value: float) -> str:

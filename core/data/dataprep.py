@@ -11,7 +11,11 @@ For a generated kind (σ = noise, m = mismatch, a = augment; `core.data.datasets
    leftover points going to the largest fractional parts (largest remainder).
 3. Mismatch, m > 0: val and test keep their labels but their points are drawn afresh from
    the shifted, noisier distribution x = c + ε' + (0.5 m, 0), ε' ~ N(0, (σ² + (0.3 m)²) I):
-   the lecture's "train on sharp web photos, test on blurry phone photos".
+   the lecture's "train on sharp web photos, test on blurry phone photos". The val points
+   as first drawn, from the training distribution and never trained on, are kept as the
+   **train-dev** split (as many points as val, its labels): it tells the variance
+   (train-dev − train) apart from the data mismatch (val against train-dev). Without
+   mismatch there is no train-dev split (None) and nothing is drawn for it.
 4. Augment, a > 0: a copies of every training point, each x' = A x + t + 0.02 ε with
    ε ~ N(0, I) and label perm[y], for a symmetry (A, t, perm) of the generating distribution
    drawn uniformly from `datasets.symmetries` (data units: the toy sets span about ±1.5).
@@ -67,6 +71,7 @@ class Data:
     bayes_error_shifted: float | None  # of the val/test distribution when mismatch > 0
     extent: tuple[float, float, float, float]  # (x1_min, x1_max, x2_min, x2_max) + margin
     own_split: bool = False  # the points came with their split (data.split did not apply)
+    train_dev: Split | None = None  # training distribution, not trained on; mismatch > 0 only
 
 
 def build_data(
@@ -93,7 +98,15 @@ def build_data(
     parts = [(X[which == j], y[which == j]) for j in range(3)]
 
     m = cfg.mismatch
+    train_dev = None
     if m > 0:
+        X_dev, y_dev = parts[1]
+        train_dev = Split(
+            X_dev * np.array([cfg.scale_x1, 1.0]),
+            y_dev.astype(np.int64),
+            np.zeros(len(y_dev), dtype=bool),
+            shifted=False,
+        )
         rng = data_stream(cfg.seed, "mismatch")
         parts[1:] = [(_mismatched(cfg, K, Xs, ys, unit, rng), ys) for Xs, ys in parts[1:]]
     X_train, y_train = parts[0]
@@ -123,6 +136,7 @@ def build_data(
         bayes_error_shifted=bayes_shifted,
         extent=extent,
         own_split=cfg.kind == "csv" and points.split is not None,
+        train_dev=train_dev,
     )
 
 

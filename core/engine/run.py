@@ -5,8 +5,9 @@ dropout/shuffle RNG and a bounded history, and advances when asked: by whole epo
 (the command line) or by a time budget that may end mid-epoch (the window's worker).
 
 Metrics are recorded for θ after every epoch e (epoch 0 = the initial θ): cross-entropy
-loss (without the penalty term) and error on train, val and test, and ‖dW[l]‖ of the
-epoch's last update. Full-batch training without dropout reuses the next step's forward
+loss (without the penalty term) and error on train, val and test (and on train-dev when
+the data has that split: mismatch, `core.data.dataprep`), and ‖dW[l]‖ of the epoch's last
+update. Full-batch training without dropout reuses the next step's forward
 pass to score the training set, so recording costs nothing extra there.
 
 Memory does not grow with the data: every pass over many rows (scoring a split, a batch
@@ -93,7 +94,8 @@ class Run:
         )
         self.rng = train_stream(config.train.seed, "training")
         self.grads = Params(self.params.layout, np.zeros_like(self.params.theta))
-        splits = {name: getattr(self.data, name) for name in SPLITS}
+        self.splits = SPLITS + (() if self.data.train_dev is None else ("train_dev",))
+        splits = {name: getattr(self.data, name) for name in self.splits}
         self._inputs = {name: self.pipeline(s.X, dtype) for name, s in splits.items()}
         self._targets = {name: targets(s.y, K, dtype) for name, s in splits.items()}
         self._labels = {name: s.y for name, s in splits.items()}
@@ -125,9 +127,9 @@ class Run:
         self._cursor = 0
         self._order_X = self._inputs["train"]
         self._order_T = self._targets["train"]
-        self.metrics = {name: _empty_metrics() for name in SPLITS}
+        self.metrics = {name: _empty_metrics() for name in self.splits}
         self.history = History(
-            {f"{s}_{m}": None for s in SPLITS for m in ("loss", "error")}
+            {f"{s}_{m}": None for s in self.splits for m in ("loss", "error")}
             | {"grad_norm": self.params.layout.n_layers}
         )
         self.optimizer: Optimizer | None = None
@@ -361,8 +363,8 @@ class Run:
         state = self._scoring
         if state is None or state[0] != e:
             state = self._scoring = [e, 0, 0]
-        while state[1] < len(SPLITS):
-            split = SPLITS[state[1]]
+        while state[1] < len(self.splits):
+            split = self.splits[state[1]]
             n = len(self._labels[split])
             if n and not (split == "train" and train_scored):
                 X = self._inputs[split]
@@ -373,17 +375,17 @@ class Run:
                 if state[2] < n:
                     return False
             state[1], state[2] = state[1] + 1, 0
-            if state[1] < len(SPLITS) and time.perf_counter() >= deadline:
+            if state[1] < len(self.splits) and time.perf_counter() >= deadline:
                 return False
         self._scoring = None
-        for split in SPLITS:
+        for split in self.splits:
             if not len(self._labels[split]):
                 continue  # stays NaN: an empty split has no loss
             self.metrics[split] = self._score(split, self._split_logits[split])
         grad_norms = [float(np.sqrt(np.vdot(W, W))) for W in self.grads.W]
         self.history.append(
             e,
-            {f"{s}_{m}": self.metrics[s][m] for s in SPLITS for m in ("loss", "error")}
+            {f"{s}_{m}": self.metrics[s][m] for s in self.splits for m in ("loss", "error")}
             | {"grad_norm": grad_norms},
         )
         self._recorded = e

@@ -3,14 +3,31 @@
     avoidable bias = train error − Bayes error
     variance       = val error − train error
 
+With mismatched data (`core.data.dataprep`: val and test from a shifted distribution, and a
+train-dev split held out from the training distribution), each gap is read against the
+right Bayes error, B of the training distribution and B' of the shifted one:
+
+    avoidable bias = train − B
+    variance       = train-dev − train
+    data mismatch  = (val − B') − (train-dev − B)
+
+so that val − B' = avoidable bias + variance + data mismatch: what the network gets wrong
+on the target distribution beyond its own Bayes error, split into its three causes.
+
 A gap counts as high when it exceeds THRESHOLD (3 percentage points: below that, the
 error of a few hundred validation points cannot tell it from chance). The lecture's four
 cases, with Bayes ≈ 0: train 1% / val 11% → high variance; 15% / 16% → high bias;
-15% / 30% → both; 0.5% / 1% → fine.
+15% / 30% → both; 0.5% / 1% → fine. Bias and variance come first (the recipe's order):
+"data mismatch" is the verdict when only the mismatch gap is high.
 
 The basic recipe: while the bias is high, try a bigger network, train longer, or another
 architecture; once it is low, while the variance is high, get more data, regularize, or
-try another architecture.
+try another architecture; then, while the data mismatch is high, make the training data
+more like the target and gather target data.
+
+Two states have no reading of the gaps: a run that diverged (its errors are those of a
+broken network; the cure is a smaller learning rate or another initialization) and a
+network not trained yet (epoch 0: its errors are those of random weights).
 """
 
 from __future__ import annotations
@@ -21,6 +38,7 @@ from dataclasses import dataclass
 from core.config.table import BY_KEY, MAX_POINTS
 
 THRESHOLD = 0.03
+CHANCE_MARGIN = 0.005  # a train error this far below the Bayes error gets CHANCE_NOTE
 
 ADVICE = {
     "high bias": ["bigger network (more layers or units)", "train longer", "other architecture"],
@@ -33,8 +51,22 @@ ADVICE = {
         "first the bias: bigger network, train longer",
         "then the variance: more data, regularization",
     ],
+    "data mismatch": [
+        "make the training data more like the target (collect or synthesize it so)",
+        "gather data from the target distribution and train on part of it",
+    ],
     "fine": ["done: low bias and low variance"],
+    "diverged": [
+        "lower the learning rate",
+        "change the initialization (Xavier, He, or a smaller scale)",
+    ],
+    "not trained yet": ["train first: the errors of random weights tell nothing"],
 }
+VERDICTS = tuple(ADVICE)
+CHANCE_NOTE = (
+    "train error below the Bayes error: chance on a finite training set, "
+    "not a network better than the best possible classifier"
+)
 
 
 @dataclass(frozen=True)
@@ -45,25 +77,52 @@ class Diagnosis:
     variance: float
     verdict: str
     advice: list[str]
+    mismatch: float | None = None  # the data mismatch gap; None without a train-dev split
+    bayes_error_shifted: float | None = None  # B' of the val/test distribution
+    notes: tuple[str, ...] = ()  # what the figures need said with them
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {**self.__dict__, "notes": list(self.notes)}
 
 
-def diagnose(train_error: float, val_error: float, bayes_error: float | None) -> Diagnosis:
-    """Verdict from the three errors (fractions). Unknown Bayes error is taken as 0."""
+def diagnose(
+    train_error: float,
+    val_error: float,
+    bayes_error: float | None,
+    *,
+    train_dev_error: float | None = None,
+    bayes_error_shifted: float | None = None,
+    diverged: bool = False,
+    trained: bool = True,
+) -> Diagnosis:
+    """Verdict from the errors (fractions). Unknown Bayes errors are taken as 0. With
+    `train_dev_error`, variance and data mismatch are read against the train-dev split (the
+    module docstring); `diverged` and not `trained` give their verdicts whatever the errors."""
     bayes = 0.0 if bayes_error is None else bayes_error
     bias = train_error - bayes
-    variance = val_error - train_error
+    mismatch = None
+    if train_dev_error is None:
+        variance = val_error - train_error
+    else:
+        shifted = bayes if bayes_error_shifted is None else bayes_error_shifted
+        variance = train_dev_error - train_error
+        mismatch = (val_error - shifted) - (train_dev_error - bayes)
     high_bias, high_variance = bias > THRESHOLD, variance > THRESHOLD
-    if high_bias and high_variance:
+    if diverged:
+        verdict = "diverged"
+    elif not trained:
+        verdict = "not trained yet"
+    elif high_bias and high_variance:
         verdict = "high bias and high variance"
     elif high_bias:
         verdict = "high bias"
     elif high_variance:
         verdict = "high variance"
+    elif mismatch is not None and mismatch > THRESHOLD:
+        verdict = "data mismatch"
     else:
         verdict = "fine"
+    reads_gaps = verdict not in ("diverged", "not trained yet")
     return Diagnosis(
         bayes_error=bayes,
         bayes_known=bayes_error is not None,
@@ -71,6 +130,24 @@ def diagnose(train_error: float, val_error: float, bayes_error: float | None) ->
         variance=variance,
         verdict=verdict,
         advice=list(ADVICE[verdict]),
+        mismatch=mismatch,
+        bayes_error_shifted=bayes_error_shifted,
+        notes=(CHANCE_NOTE,) if reads_gaps and bias < -CHANCE_MARGIN else (),
+    )
+
+
+def diagnose_run(metrics: dict, data, diverged: bool, scored_epoch: int | None) -> Diagnosis:
+    """`diagnose` of a run's `metrics` (by split, as a `Snapshot` holds them) on its `Data`:
+    train-dev and B' when the data has them; not trained until an epoch after 0 is scored."""
+    train_dev = metrics.get("train_dev")
+    return diagnose(
+        metrics["train"]["error"],
+        metrics["val"]["error"],
+        data.bayes_error,
+        train_dev_error=None if train_dev is None else train_dev["error"],
+        bayes_error_shifted=data.bayes_error_shifted,
+        diverged=diverged,
+        trained=bool(scored_epoch),
     )
 
 
