@@ -152,7 +152,7 @@ def dispose(window) -> None:
 
 def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
     """Train `epochs` epochs, draw that frame, save the window; exit code 0 on success."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtGui import QFontDatabase, QFontInfo
 
     from core.engine.snapshot import Status
@@ -167,6 +167,9 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
         if running and (snapshot.epoch < epochs or snapshot.scored_epoch != snapshot.epoch):
             return  # not there yet, or its last epoch still being scored
         window.views.catch_up()
+        # widgets whose text just changed ask for a new layout in a posted event: lay them
+        # out now, so the image shows what the window shows a moment later
+        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
         image = window.grab()
         if png and not image.save(png, "PNG"):
             outcome["message"] = f"could not write {png}"

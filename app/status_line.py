@@ -59,10 +59,6 @@ class StatusLine:
         if info.data.bayes_error is not None:
             parts.append(f"Bayes {info.data.bayes_error:.1%}")
         self.figures.setText("   ".join(parts))
-        state = f"  {state_text(s, playing)}  "
-        if state != self.state.text():
-            self.state.setText(state)
-            self.state.setMinimumWidth(self.state.sizeHint().width())  # never cut short
         color = STATE_COLORS.get(s.status, RUNNING_COLOR)
         if color != self._color:  # a style sheet re-polishes the label: only on change
             self._color = color
@@ -70,6 +66,24 @@ class StatusLine:
                 f"#runState {{ color: white; background: {color};"
                 " border-radius: 4px; font-weight: bold; }"
             )
+        state = f"  {state_text(s, playing)}  "
+        if state != self.state.text():
+            self.state.setText(state)
+            self.fit_state()
+
+    def fit_state(self) -> None:
+        """The badge is never cut short: as wide as its text in its bold font, measured
+        once the style sheet has been applied."""
+        self.state.ensurePolished()
+        self.state.setMinimumWidth(self.state.sizeHint().width())
+
+    def restyle(self) -> None:
+        """After the window's font changed (projector mode): a label with a style sheet keeps
+        the font it was polished with until the sheet is applied again."""
+        style = self.state.styleSheet()
+        self.state.setStyleSheet("")
+        self.state.setStyleSheet(style)
+        self.fit_state()
 
     def message(self, text: str) -> None:
         self.bar.showMessage(f"⚠ {text}", 10_000)

@@ -481,6 +481,7 @@ class MainWindow(QMainWindow):
         self.views.set_scale(self.scale, font)
         self.views.redraw()
         self.lesson.set_scale(self.scale, font)
+        self.status.restyle()
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)

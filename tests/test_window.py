@@ -68,6 +68,11 @@ def test_the_diverged_banner_appears_and_reset_clears_it(qtbot, window):
     assert window.boundaries.selected_view().banner.isVisible()
     assert f"epoch {snap.diverged_at}" in window.boundaries.selected_view().banner.text()
     assert "diverged" in window.status.state.text()
+    badge = window.status.state
+    small = badge.font().pointSizeF()
+    window.large_fonts_action.setChecked(True)  # the badge, bold and large, still whole
+    qtbot.waitUntil(lambda: badge.font().pointSizeF() > small)
+    assert badge.minimumWidth() >= badge.fontMetrics().horizontalAdvance(badge.text())
     window.session.set_playing(False)
     window.session.reset()
     fresh = next_frame(qtbot, window)
