@@ -58,6 +58,8 @@ class StatusLine:
         parts = [f"Epoch {s.epoch}", *(rates if training else []), errors]
         if info.data.bayes_error is not None:
             parts.append(f"Bayes {info.data.bayes_error:.1%}")
+        if info.data.bayes_error_shifted is not None:  # mismatch: val and test's own
+            parts.append(f"val/test Bayes {info.data.bayes_error_shifted:.1%}")
         self.figures.setText("   ".join(parts))
         color = STATE_COLORS.get(s.status, RUNNING_COLOR)
         if color != self._color:  # a style sheet re-polishes the label: only on change

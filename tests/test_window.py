@@ -290,3 +290,11 @@ def test_a_layer_view_opened_while_paused_gets_its_statistics(qtbot, window):
     ):
         window.show_view("Layers")
     assert not window.session.playing
+
+
+def test_with_mismatch_the_status_line_gives_both_bayes_errors(qtbot, window):
+    window.session.load(small_config(data={"mismatch": 1.0}))
+    next_frame(qtbot, window, lambda s: s.epoch >= 1)
+    shifted = window.session.info.data.bayes_error_shifted
+    assert shifted is not None
+    assert f"val/test Bayes {shifted:.1%}" in window.status.figures.text()
