@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from core.engine.snapshot import Status
+from core.lessons.cost_landscape import landscape
 from core.lessons.sweep import PARAMETERS, run_point, sweep_points
 from resources import PRESETS
 from tests.lesson_runs import SEEDS, column, error, lesson_config, trained
@@ -172,3 +173,77 @@ def test_augmentation_adds_training_copies_and_lowers_validation(seed):
     # the network saw fewer examples."
     assert error(plain, "val") > error(run, "val")
     assert 0.0 <= error(run, "val") <= 0.095 and 0.04 <= error(plain, "val") <= 0.20
+
+
+CIRCLE_INPUTS = [2, 3]  # x1^2, x2^2 in the l1 preset's feature list
+OTHER_INPUTS = [0, 1, 4, 5, 6]  # x1, x2, x1*x2, sin(x1), sin(x2)
+
+
+def input_weights(run) -> np.ndarray:
+    """|W[1]|: (features, units), one row per input feature."""
+    W = np.abs(run.params.W[0])
+    assert W.shape == (7, 8)
+    return W
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_l1_keeps_the_circle_inputs_and_zeros_the_rest(seed):
+    W = input_weights(trained("l1", seed))
+    kept, other = W[CIRCLE_INPUTS], W[OTHER_INPUTS]
+    # "each of the 40 weights from x₁, x₂, x₁x₂, sin x₁, sin x₂ ends under 9% of the
+    # largest x₁² or x₂² weight, 35–40 of them under 0.001, while x₁² and x₂² keep weights
+    # of 0.8–1.1 (seeds 0–4)."
+    assert other.max() < 0.09 * kept.max()
+    assert np.sum(other < 1e-3) >= 35
+    assert np.all((0.8 <= kept.max(axis=1)) & (kept.max(axis=1) <= 1.1))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_l2_with_the_same_lambda_shrinks_without_zeroing(seed):
+    W = input_weights(trained("l1", seed, train__l1=0.0, train__l2=10.0))
+    # "Switch the penalty to L2 with the same λ (L1 to 0, L2 to 10): the weights shrink,
+    # x₁²'s and x₂²'s too (to 0.3–0.45), but few vanish: 0–12 of those 40 under 0.001."
+    kept = W[CIRCLE_INPUTS].max(axis=1)
+    assert np.all((0.3 <= kept) & (kept <= 0.45))
+    assert np.sum(W[OTHER_INPUTS] < 1e-3) <= 12
+
+
+def path_length(path: np.ndarray) -> float:
+    return float(np.sum(np.linalg.norm(np.diff(path, axis=0), axis=1)))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_normalization_page_turns_a_valley_round(seed):
+    train = trained("normalization", seed, epochs=1).data.train
+    raw = landscape(train.X, train.y, normalize=False)
+    norm = landscape(train.X, train.y, normalize=True)
+    # "raw, the contours are a narrow valley, curvature ratio κ 8,000–16,000 in the
+    # caption, and the path stops on its floor, far from the minimum (J 0.26–0.37 after
+    # 40 steps, seeds 0–4)."
+    assert 8000 <= raw.condition <= 16000 and 0.26 <= raw.path_cost[-1] <= 0.37
+    # "Tick "Normalize inputs": κ under 1.5, the path goes straight (its length within
+    # 1% of the distance it covers) and J reaches 0.04–0.06."
+    assert norm.condition < 1.5 and 0.04 <= norm.path_cost[-1] <= 0.06
+    assert path_length(norm.path) < 1.01 * np.linalg.norm(norm.path[-1] - norm.path[0])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_normalization_raw_loss_drops_then_crawls_and_normalized_takes_a_big_rate(seed):
+    raw = trained("normalization", seed)
+    epochs, loss = column(raw, "train_loss")
+    # "from epoch 1000 to 3000 the training loss falls by under 3%, and the training
+    # error ends at 17–53%."
+    at_1000 = loss[np.searchsorted(epochs, 1000)]
+    assert loss[0] > 2 * at_1000 and 0.97 * at_1000 < loss[-1] < at_1000
+    assert 0.17 <= error(raw) <= 0.53
+    # "Tick "Normalize inputs" and set the learning rate to 0.1, a thousand times larger:
+    # under 1% training error by epoch 300."
+    fast = trained("normalization", seed, epochs=300, data__normalize=True, train__lr=0.1)
+    assert error(fast) < 0.01
+
+
+def test_normalization_page_stays_finite_on_inputs_that_are_all_zero():
+    flat = landscape(np.zeros((10, 2)), np.arange(10) % 2, normalize=False)
+    assert np.isfinite(flat.path).all() and np.isfinite(flat.cost).all()
+    assert np.isfinite([flat.lr, flat.condition]).all()
+    assert np.all(flat.path == flat.path[0])
