@@ -218,8 +218,8 @@ def test_normalization_page_turns_a_valley_round(seed):
     raw = landscape(train.X, train.y, normalize=False)
     norm = landscape(train.X, train.y, normalize=True)
     # "raw, the contours are a narrow valley, curvature ratio κ 8,000–16,000 in the
-    # caption, and the path stops on its floor, far from the minimum (J 0.26–0.37 after
-    # 40 steps, seeds 0–4)."
+    # caption; the path drops across it and crawls along its floor, J still 0.26–0.37
+    # after 40 steps (seeds 0–4)."
     assert 8000 <= raw.condition <= 16000 and 0.26 <= raw.path_cost[-1] <= 0.37
     # "Tick "Normalize inputs": κ under 1.5, the path goes straight (its length within
     # 1% of the distance it covers) and J reaches 0.04–0.06."
