@@ -28,6 +28,11 @@ PATH_COLOR = SPLIT_COLORS["val"]  # vermillion: stands out on grey contours
 START_COLOR = (30, 30, 30)
 
 
+def ratio(kappa: float) -> str:
+    """κ as the lesson's text writes it, 8,669 rather than 8.67e+03 (up to ten million)."""
+    return f"{kappa:,.0f}" if 1000 <= kappa < 1e7 else f"{kappa:.3g}"
+
+
 class NormalizationPage(QWidget):
     name = "normalization"
     title = "Normalization"
@@ -147,9 +152,9 @@ class NormalizationPage(QWidget):
         beside = self._landscape(not normalized)
         text = (
             f"<b>{inputs} inputs</b> (x₁ scaled ×{scale:g}): curvature ratio κ = "
-            f"{lesson.condition:,.3g} (1 is round); {STEPS} steps at α = {lesson.lr:.3g} "
+            f"{ratio(lesson.condition)} (1 is round); {STEPS} steps at α = {lesson.lr:.3g} "
             f"take J from {J0:.3f} to {J1:.3f} (□ start, ★ end). With {other} inputs: "
-            f"κ = {beside.condition:,.3g}, J to {beside.path_cost[-1]:.3f}."
+            f"κ = {ratio(beside.condition)}, J to {beside.path_cost[-1]:.3f}."
         )
         if data.n_classes > 2:
             text += " Class 1 against the rest."
