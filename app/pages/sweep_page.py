@@ -188,6 +188,7 @@ class SweepPage(QWidget):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.best_label = QLabel()
+        self.best_label.setWordWrap(True)  # a long line must not widen the page
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.csv_button = QPushButton("Export CSV…")
@@ -213,7 +214,9 @@ class SweepPage(QWidget):
             angle=0,
             movable=False,
             label="Bayes error {value:.1%}",
-            labelOpts={"position": 0.98, "color": BAYES_COLOR, "anchors": [(1, 1), (1, 1)]},
+            # under the line at the left: there the curves start apart, train low and
+            # validation high, for λ, keep-prob and the training-set size alike
+            labelOpts={"position": 0.02, "color": BAYES_COLOR, "anchors": [(0, 0), (0, 0)]},
         )
         self.bayes_line.hide()
         self.plot.addItem(self.bayes_line)
