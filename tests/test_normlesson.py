@@ -1,6 +1,8 @@
 """The normalization lesson: badly scaled inputs give a narrow valley that gradient descent
 zig-zags across; z-scored inputs give round contours and a straight path."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -72,3 +74,26 @@ def test_the_toggle_switches_between_the_valley_and_the_round_bowl(view):
     assert "normalized inputs" in view.caption.text()
     assert not np.array_equal(view.path.getData()[0], raw_path)
     assert zigzags(np.column_stack(view.path.getData())) < 3
+
+
+def test_the_caption_measures_both_inputs(view):
+    view.show()
+    raw = view.caption.text()
+    assert "raw inputs" in raw and "With normalized inputs: κ = " in raw
+    view.normalize.setChecked(True)
+    assert "With raw inputs: κ = " in view.caption.text()
+
+
+def test_points_all_at_one_place_draw_finite_items(qtbot, session):
+    page = NormalizationPage(session)
+    qtbot.addWidget(page)
+    train = replace(DATA.train, X=np.zeros_like(DATA.train.X))
+    config = Config(data=DataConfig(kind="circles", normalize=False))
+    page.set_run(RunInfo(1, config, replace(DATA, train=train), (2, 1)))
+    page.show()
+    for normalize in (False, True):
+        page.normalize.setChecked(normalize)
+        for item in (page.contours, page.path, page.start, page.end):
+            x, y = item.getData()
+            assert np.isfinite(x).all() and np.isfinite(y).all()
+        assert "nan" not in page.caption.text()

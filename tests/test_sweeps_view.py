@@ -113,3 +113,16 @@ def test_closing_the_window_stops_a_running_sweep(qtbot):
     window.close()
     assert not window.sweeps.runner.running
     qtbot.waitUntil(no_processes_left, timeout=2_000)
+
+
+def test_the_sweep_lesson_sets_up_its_sweep(make_view, session):
+    view = make_view(TINY)
+    choose(view, "depth", "1, 2", epochs=7)
+    path = PRESETS / "sweep_lambda.json"
+    config = load_config(path)
+    session.load(config, PRESETS, path=path)
+    assert view.choice.currentData() == "l2"
+    assert view.values.text() == "0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50"
+    assert view.epochs.value() == config.train.epochs == 500
+    session.load(TINY)  # not a sweep lesson: the page keeps its set-up
+    assert view.choice.currentData() == "l2" and view.epochs.value() == 500

@@ -2,7 +2,8 @@
 
 10 layers of 2 units, linear, biases off; the gain ŷ/x after each layer is drawn on a log
 axis with its value written beside it, and the output's gain a^(L−1) in words above the
-plot. One toggle swaps W = a·I for random weights of a chosen scheme
+plot. The line ŷ/x = 1 is labelled in a margin at its end, and a note on the plot says why
+the last segment is flat (W[L] = I). One toggle swaps W = a·I for random weights of a chosen scheme
 (`core.lessons.linear_chain`), so Xavier (linear) or He (relu) is seen holding the scale
 near 1. It trains nothing and ignores the snapshots: it is recomputed only when one of its
 own controls moves.
@@ -38,6 +39,10 @@ from core.lessons.linear_chain import LAYERS, UNITS, identity_chain, random_chai
 SCHEMES = ("xavier", "he", "normal")
 SLIDER_STEPS = 100  # a = slider / 50: 0.02 … 2.0
 SEED = 0
+X_LEFT, X_END = 0.6, LAYERS + 0.3  # the layers' span; "ŷ/x = 1" sits right of X_END
+LABEL_FILL = (255, 255, 255, 215)
+FLAT_TEXT = "last segment flat:\nW[L] = I\nmultiplies by 1"
+PAD_TOP, PAD_BOTTOM = 0.5, 0.45  # decades above and below the curve and the line
 
 
 def gain_text(value: float) -> str:
@@ -98,20 +103,20 @@ class ChainPage(QWidget):
         self.plot = self.graphics.addPlot(title="gain after each layer", axisItems=log_axis())
         self.plot.setLabel("bottom", f"layer l ({LAYERS} layers of {UNITS} units)")
         self.plot.setLabel("left", "‖A[l]‖ / ‖x‖")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # a log axis: no "(x0.001)"
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         ticks = [(float(x), str(x)) for x in range(1, LAYERS)] + [(float(LAYERS), "out")]
         self.plot.getAxis("bottom").setTicks([ticks])
         cache_axes(self.plot)
-        self.one = pg.InfiniteLine(
-            pos=0.0,
-            angle=0,
-            movable=False,
-            label="ŷ/x = 1",
-            labelOpts={"position": 0.05, "anchors": [(0, 1), (0, 1)]},
-        )
+        self.plot.vb.sigResized.connect(lambda *_: self.recompute())  # labels fit its width
+        self.one = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
         self.plot.addItem(self.one)
+        self.one_label = pg.TextItem("ŷ/x = 1", color=(20, 20, 20), fill=LABEL_FILL)
+        self.plot.addItem(self.one_label)
+        self.flat_label = pg.TextItem(FLAT_TEXT, color=(20, 20, 20), fill=LABEL_FILL)
+        self.plot.addItem(self.flat_label)
         self.draws = [pg.PlotCurveItem(antialias=False) for _ in range(20)]
         for item in self.draws:
             self.plot.addItem(item)
@@ -138,8 +143,8 @@ class ChainPage(QWidget):
         apply_font(self.plot, font)
         for item in self.values:
             item.setFont(scaled(font, 0.9))
-        self.one.label.setFont(scaled(font, 0.9))
-        self.one.label.setColor((40, 40, 40))
+        self.one_label.setFont(font)
+        self.flat_label.setFont(scaled(font, 0.9))
         self.one.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
         color = SPLIT_COLORS["train"]
         self.curve.setPen(pg.mkPen(color, width=2.5 * scale))
@@ -149,15 +154,13 @@ class ChainPage(QWidget):
             item.setPen(pg.mkPen((150, 150, 150, 90), width=1 * scale))
         self.recompute()
 
-    def _label_stride(self) -> int:
-        """Write every k-th value (counting back from the output) so that none overlap."""
-        per_layer = max(self.plot.vb.width(), 1.0) / (LAYERS + 0.6)
+    def _label_stride(self, right: float) -> int:
+        """Write every k-th value (counting back from the output) so that none overlap:
+        the output's ends at its point, so it and the one k layers before it, centred on
+        its point, need 1.5 widths of text in k layers."""
+        per_layer = max(self.plot.vb.width(), 1.0) / (right - X_LEFT)
         text = QFontMetrics(self.values[0].textItem.font()).horizontalAdvance("38.44") + 6
-        return max(1, math.ceil(text / per_layer))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.recompute()
+        return max(1, math.ceil(1.5 * text / per_layer))
 
     def set_run(self, info: RunInfo) -> None:
         """The random mode starts from the run's init scheme, when it is one of SCHEMES."""
@@ -186,12 +189,14 @@ class ChainPage(QWidget):
         with np.errstate(all="ignore"):
             logs = np.log10(np.maximum(gains, 1e-300))
         self.curve.setData(layers, logs)
-        stride = self._label_stride()
+        right = self._right_edge()
+        stride = self._label_stride(right)
         for k, (item, layer, value, y) in enumerate(zip(self.values, layers, gains, logs)):
             item.setText(gain_text(value))
             item.setPos(layer, y)
             item.setVisible((LAYERS - 1 - k) % stride == 0)
-        self.values[-1].setAnchor((1.0, 1.2))  # the output's value ends at the plot's edge
+        self.values[0].setAnchor((0.2, 1.2))  # layer 1's value clears the left axis
+        self.values[-1].setAnchor((1.0, 1.2))  # the output's value ends at its point
         for k, item in enumerate(self.draws):
             if draws is None:
                 item.setData([], [])
@@ -210,6 +215,32 @@ class ChainPage(QWidget):
                 f"<b>{gain_text(gains[-1])}</b>. The output layer is W[L] = I: it multiplies "
                 "by 1, so the last segment is flat."
             )
+        self._place_labels(logs, random, right)
         lo, hi = float(np.nanmin(logs)), float(np.nanmax(logs))
-        self.plot.setYRange(min(lo, 0.0) - 0.3, max(hi, 0.0) + 0.5, padding=0)
-        self.plot.setXRange(0.6, LAYERS + 0.25, padding=0)
+        self.plot.setYRange(min(lo, 0.0) - PAD_BOTTOM, max(hi, 0.0) + PAD_TOP, padding=0)
+        self.plot.setXRange(X_LEFT, right, padding=0)
+
+    def _right_edge(self) -> float:
+        """The x range's right end: X_END plus a margin as wide as "ŷ/x = 1", so that the
+        line's label sits at its end, clear of the curve and its values.
+
+        With a margin of w px in a plot of width V px over a range R: R = (X_END −
+        X_LEFT) + w·R/V, so R = (X_END − X_LEFT) / (1 − w/V)."""
+        width = max(self.plot.vb.width(), 1.0)
+        text = QFontMetrics(self.one_label.textItem.font()).horizontalAdvance("ŷ/x = 1") + 18
+        share = min(text / width, 0.4)
+        return X_LEFT + (X_END - X_LEFT) / (1 - share)
+
+    def _place_labels(self, logs: np.ndarray, random: bool, right: float) -> None:
+        """ "ŷ/x = 1" in the right margin at the end of its line, and the flat segment's
+        reason beside the line on the curve's side, right-aligned to the last layer: the
+        curve, log-linear from layer 1 to 9 and at least 10× away from 1 at the end, is
+        that close to the line only near layer 1."""
+        self.one_label.setAnchor((1, 0.5))
+        self.one_label.setPos(right, 0.0)
+        end = float(logs[-1]) if np.isfinite(logs[-1]) else 0.0
+        flat = not random and abs(end) >= 1.0
+        self.flat_label.setVisible(flat)
+        if flat:
+            self.flat_label.setAnchor((1, 1.1) if end > 0 else (1, -0.1))
+            self.flat_label.setPos(X_END, 0.0)

@@ -1,6 +1,8 @@
 """The normalization lesson: contours of J(w₁, w₂) and the gradient-descent path.
 
-On the run's own training points (see `core.lessons.cost_landscape`): with raw, badly scaled inputs
+On the run's own training points (see `core.lessons.cost_landscape`), logistic regression
+ŷ = σ(w₁x₁ + w₂x₂) and STEPS steps of gradient descent at the best constant rate for its
+curvature; the caption measures both choices. With raw, badly scaled inputs
 the contours are a long narrow valley and the path zig-zags across it; with z-scored
 inputs they turn round and the path goes straight. The toggle flips between the two;
 it starts as the run's "Normalize inputs" setting. Both pictures are computed once per
@@ -24,6 +26,11 @@ from core.lessons.cost_landscape import STEPS, Landscape, contour_levels, landsc
 CONTOUR_COLOR = (110, 110, 140)
 PATH_COLOR = SPLIT_COLORS["val"]  # vermillion: stands out on grey contours
 START_COLOR = (30, 30, 30)
+
+
+def ratio(kappa: float) -> str:
+    """κ as the lesson's text writes it, 8,669 rather than 8.67e+03 (up to ten million)."""
+    return f"{kappa:,.0f}" if 1000 <= kappa < 1e7 else f"{kappa:.3g}"
 
 
 class NormalizationPage(QWidget):
@@ -107,9 +114,11 @@ class NormalizationPage(QWidget):
 
     def current(self) -> Landscape | None:
         """The landscape shown now (computed on first use), or None before a run."""
+        return self._landscape(self.normalize.isChecked())
+
+    def _landscape(self, normalize: bool) -> Landscape | None:
         if self._info is None:
             return None
-        normalize = self.normalize.isChecked()
         if normalize not in self._cache:
             train = self._info.data.train
             self._cache[normalize] = landscape(train.X, train.y, normalize)
@@ -133,14 +142,19 @@ class NormalizationPage(QWidget):
         self.caption.setText(self._caption(lesson))
 
     def _caption(self, lesson: Landscape) -> str:
+        """What is measured: κ (1 is round), the rate, and J along the path, for the
+        inputs shown and, beside them, for the other choice."""
         data = self._info.data
-        inputs = "normalized inputs" if self.normalize.isChecked() else "raw inputs"
+        normalized = self.normalize.isChecked()
+        inputs, other = ("normalized", "raw") if normalized else ("raw", "normalized")
         scale = self._info.config.data.scale_x1
         J0, J1 = lesson.path_cost[0], lesson.path_cost[-1]
+        beside = self._landscape(not normalized)
         text = (
-            f"<b>{inputs}</b> (x₁ scaled ×{scale:g}): curvature ratio κ = "
-            f"{lesson.condition:,.3g}; α = {lesson.lr:.3g}; J {J0:.3f} → {J1:.3f} "
-            f"in {STEPS} steps (□ start, ★ end)."
+            f"<b>{inputs} inputs</b> (x₁ scaled ×{scale:g}): curvature ratio κ = "
+            f"{ratio(lesson.condition)} (1 is round); {STEPS} steps at α = {lesson.lr:.3g} "
+            f"take J from {J0:.3f} to {J1:.3f} (□ start, ★ end). With {other} inputs: "
+            f"κ = {ratio(beside.condition)}, J to {beside.path_cost[-1]:.3f}."
         )
         if data.n_classes > 2:
             text += " Class 1 against the rest."

@@ -62,6 +62,7 @@ CSV_FIELDS = (
     "train_rows",
     "seconds",
 )
+LESSON_PARAMETERS = {"train.l2": "l2", "train.keep_prob": "keep_prob"}  # control → sweep
 CHOICES = {
     "l2": "λ (L2 penalty): the U curve",
     "keep_prob": "keep-prob (dropout)",
@@ -151,6 +152,7 @@ class SweepPage(QWidget):
         super().__init__(parent)
         self.session = session
         session.run_started.connect(self.set_run)
+        session.source_changed.connect(self._on_source_changed)
         self.results: list[PointResult] = []
         self.parameter = "l2"
         self.scale = 1.0
@@ -186,6 +188,7 @@ class SweepPage(QWidget):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.best_label = QLabel()
+        self.best_label.setWordWrap(True)  # a long line must not widen the page
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.csv_button = QPushButton("Export CSV…")
@@ -211,7 +214,9 @@ class SweepPage(QWidget):
             angle=0,
             movable=False,
             label="Bayes error {value:.1%}",
-            labelOpts={"position": 0.98, "color": BAYES_COLOR, "anchors": [(1, 1), (1, 1)]},
+            # under the line at the left: there the curves start apart, train low and
+            # validation high, for λ, keep-prob and the training-set size alike
+            labelOpts={"position": 0.02, "color": BAYES_COLOR, "anchors": [(0, 0), (0, 0)]},
         )
         self.bayes_line.hide()
         self.plot.addItem(self.bayes_line)
@@ -250,6 +255,19 @@ class SweepPage(QWidget):
         self.bayes_line.setVisible(bayes is not None)
         if bayes is not None:
             self.bayes_line.setValue(bayes)
+
+    def _on_source_changed(self, _path) -> None:
+        """A lesson that opens this page sets it up: Vary the first of its controls that
+        has a sweep, with that parameter's default values, for its epochs per point."""
+        config = self.session.config
+        if config.lesson.view != self.name or self.runner.running:
+            return
+        for control in config.lesson.controls:
+            if control in LESSON_PARAMETERS:
+                self.choice.setCurrentIndex(self.choice.findData(LESSON_PARAMETERS[control]))
+                self._on_choice()
+                break
+        self.epochs.setValue(config.train.epochs)
 
     def set_scale(self, scale: float, font: QFont | None = None) -> None:
         self.scale = scale

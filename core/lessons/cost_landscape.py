@@ -23,6 +23,7 @@ START = (-0.6, 0.75)  # in units of each input's standard deviation
 STEPS = 40
 GRID = 81
 MAX_ROWS = 1000  # the cost is averaged over at most this many (evenly spaced) rows
+FLAT = 1e-12  # the least curvature taken, so that α stays finite
 MARGIN = 0.25  # the grid spans the path's bounding square widened by this on each side
 
 
@@ -50,7 +51,8 @@ def landscape(X: np.ndarray, y: np.ndarray, normalize: bool) -> Landscape:
     else:
         start = np.array(START) / sigma
     curvature = np.linalg.eigvalsh(0.25 * X.T @ X / len(X))
-    lam_min, lam_max = max(curvature[0], 1e-12 * curvature[1]), curvature[1]
+    lam_max = max(curvature[1], FLAT)  # all inputs 0: J is flat, and the path stays put
+    lam_min = max(curvature[0], 1e-12 * lam_max)
     lr = 2.0 / (lam_max + lam_min)
     path = [start]
     for _ in range(STEPS):
