@@ -198,4 +198,3 @@ def test_gradient_check_passes_catches_a_planted_bug_and_ignores_dropout(seed):
     # near 10⁻⁹."
     dropout = trained("gradient_checking", seed, train__keep_prob=0.5).gradient_check()
     assert dropout.dropout_off and dropout.difference < 1e-8
-
