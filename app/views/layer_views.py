@@ -65,8 +65,29 @@ def layer_names(L: int) -> list[str]:
     return [str(layer) for layer in range(1, L)] + ["out"]
 
 
+class SparseAxis(pg.AxisItem):
+    """A narrow panel's value axis: one level of at most three ticks, large values written
+    short (5e35), so that labels never run together whatever the scale."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels:
+            return levels
+        spacing = levels[0][0]
+        while (maxVal - minVal) / spacing > 2.5:
+            spacing *= 2
+        return [(spacing, 0)]
+
+    def tickStrings(self, values, scale, spacing):
+        if max((abs(v) for v in values), default=0) * scale < 1e4:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{v * scale:.0e}".replace("e+", "e") if v else "0" for v in values]
+
+
 def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: str):
-    plot = graphics.addPlot(row=row, col=col, title=title)
+    plot = graphics.addPlot(
+        row=row, col=col, title=title, axisItems={"bottom": SparseAxis("bottom")}
+    )
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.setMouseEnabled(x=False, y=False)
@@ -82,7 +103,7 @@ SCALE_TITLE = (  # the legend is the title: no box over the points
 )
 GRAD_TITLES = {False: "∂J/∂A[l]", True: "∂J/∂W[l]"}
 SIGNAL_NAME = "RMS δ[l]"  # the run's per-layer gradient figure, history['grad_norm']
-SIGNAL_TITLE = f"{SIGNAL_NAME} per layer: δ[l] = ∂ℓ/∂Z[l], per example and unit"
+SIGNAL_TITLE = f"{SIGNAL_NAME}, δ = ∂ℓ/∂Z per example"
 
 
 class LayersView(QWidget):
@@ -141,7 +162,7 @@ class LayersView(QWidget):
         tick = QFontMetrics(scaled(font, 0.85))
         label = QFontMetrics(font).height() + 8
         self.act_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e-88 100%") + label)
-        self.grad_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e-88") + label)
+        self.grad_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e+88 ") + label)
         self.act_plot.getAxis("left").setWidth(tick.horizontalAdvance("out") + label)
         self.labels = ()
         if self._last is not None:
@@ -229,7 +250,7 @@ def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
     half-width column."""
     if last is None or last.layers is None:
         return f"Diverged at epoch {snapshot.diverged_at}<br>Reset, then Step to watch"
-    return f"Diverged at epoch {snapshot.diverged_at}<br>epoch {last.layers.epoch} shown"
+    return f"Diverged at {snapshot.diverged_at},<br>epoch {last.layers.epoch} shown"
 
 
 class DepthView(QWidget):
@@ -257,7 +278,7 @@ class DepthView(QWidget):
             self.scale_plot.addItem(line)
 
         self.norm_plot = g.addPlot(row=1, col=0, title=SIGNAL_TITLE, axisItems=log_axis())
-        self.heat_plot = g.addPlot(row=2, col=0, title=f"log₁₀ {SIGNAL_NAME}: layer × epoch")
+        self.heat_plot = g.addPlot(row=2, col=0, title=f"log₁₀ {SIGNAL_NAME}")
         self.heat_plot.setLabel("bottom", "epoch")
         self.heat_plot.setLabel("left", "layer")
         self.heat_plot.invertY(True)
