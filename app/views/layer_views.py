@@ -81,13 +81,22 @@ class SparseAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):
         if max((abs(v) for v in values), default=0) * scale < 1e4:
             return super().tickStrings(values, scale, spacing)
-        return [f"{v * scale:.0e}".replace("e+", "e") if v else "0" for v in values]
+        return [_short(v * scale) for v in values]
+
+
+def _short(value: float) -> str:
+    """5e35, 2e4, -3e-7: a large value in three or four characters."""
+    if not value:
+        return "0"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: str):
     plot = graphics.addPlot(
         row=row, col=col, title=title, axisItems={"bottom": SparseAxis("bottom")}
     )
+    plot.getAxis("bottom").setStyle(textFillLimits=[(0, 0.95)])
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.setMouseEnabled(x=False, y=False)
