@@ -313,6 +313,11 @@ class DepthView(QWidget):
         self.scale = scale
         for plot in (self.scale_plot, self.norm_plot, self.heat_plot):
             apply_font(plot, font)
+        # log axes wide enough for an exploding net's labels (1e+35), fixed: a label that
+        # appears on the last frame of a run must show without a relayout
+        width = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("1e+35") + 10
+        for plot in (self.scale_plot, self.norm_plot):
+            plot.getAxis("left").setWidth(width)
         act, grad = SPLIT_COLORS["train"], SPLIT_COLORS["val"]
         self.act_curve.setPen(pg.mkPen(act, width=2 * scale))
         self.act_curve.setSymbolBrush(act)
