@@ -66,8 +66,8 @@ def layer_names(L: int) -> list[str]:
 
 
 class SparseAxis(pg.AxisItem):
-    """A narrow panel's value axis: one level of at most three ticks, large values written
-    short (5e35), so that labels never run together whatever the scale."""
+    """A narrow panel's value axis: one level of at most three ticks, very large or small
+    values written short (5e35, 2e-4), so that labels never run together at any scale."""
 
     def tickSpacing(self, minVal, maxVal, size):
         levels = super().tickSpacing(minVal, maxVal, size)
@@ -79,13 +79,13 @@ class SparseAxis(pg.AxisItem):
         return [(spacing, 0)]
 
     def tickStrings(self, values, scale, spacing):
-        if max((abs(v) for v in values), default=0) * scale < 1e4:
+        if 1e-2 <= max((abs(v) for v in values), default=1) * scale < 1e4:
             return super().tickStrings(values, scale, spacing)
         return [_short(v * scale) for v in values]
 
 
 def _short(value: float) -> str:
-    """5e35, 2e4, -3e-7: a large value in three or four characters."""
+    """5e35, 2e4, -3e-7: a value in three to five characters."""
     if not value:
         return "0"
     mantissa, exponent = f"{value:.0e}".split("e")
