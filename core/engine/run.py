@@ -137,7 +137,8 @@ class Run:
         self._best_theta = np.empty_like(self.params.theta)
         L = self.params.layout.n_layers
         self._widths = np.array(self.sizes[1:], dtype=np.float64)
-        self._delta_sq = np.zeros(L)  # Σ ‖δᵢ[l]‖² over the rows of this epoch's steps so far
+        self._delta_sq = [0.0] * L  # Σ ‖δᵢ[l]‖² over the rows of this epoch's steps so far
+        self._signal_views: dict[int, tuple[Workspace, list]] = {}  # dZ[l] flat, per view
         self._delta_rows = 0
         self._delta_epoch = np.full(L, np.nan)  # grad_norm of the last whole epoch's steps
         self._finite: _FiniteEpoch | None = None  # the last epoch recorded with finite numbers
@@ -267,18 +268,22 @@ class Run:
     def _end_epoch(self) -> None:
         """Close the epoch's per-layer gradient figure (module docstring) and count it."""
         rows = max(self._delta_rows, 1)
-        self._delta_epoch = np.sqrt(self._delta_sq / (rows * self._widths))
+        self._delta_epoch = np.sqrt(np.array(self._delta_sq) / (rows * self._widths))
         if not self._delta_rows:
             self._delta_epoch[:] = np.nan
-        self._delta_sq[:] = 0.0
+        self._delta_sq = [0.0] * len(self._delta_sq)
         self._delta_rows = 0
         self.epoch += 1
 
     def _add_signal(self, ws: Workspace, batch: int) -> None:
         """Add the pass in `ws` (rows of a batch of `batch` rows) to Σ ‖δᵢ[l]‖², δᵢ = B·dZᵢ."""
-        for layer in range(1, len(self.sizes)):
-            d = ws.dZ_T[layer].ravel()
-            self._delta_sq[layer - 1] += float(np.vdot(d, d)) * batch * batch
+        cached = self._signal_views.get(ws.rows)
+        if cached is None or cached[0] is not ws:
+            flats = [ws.dZ_T[layer].ravel() for layer in range(1, len(self.sizes))]
+            cached = self._signal_views[ws.rows] = (ws, flats)
+        sums, scale = self._delta_sq, float(batch * batch)
+        for row, d in enumerate(cached[1]):
+            sums[row] += float(np.dot(d, d)) * scale
         self._delta_rows += ws.rows
 
     def _shuffle(self, shuffle: bool) -> None:
