@@ -119,7 +119,9 @@ class _Lane:
     experiment: Experiment
     run: Run
     credit: float = 0.0  # epochs owed under a speed limit
-    surface_updates: int | None = None  # the run's updates when its last surface was taken
+    # the run's updates and whether it had diverged when its last surface was taken (a
+    # diverged run's surface is its last finite epoch's: a new one at the same updates)
+    surface_of: tuple[int, bool] | None = None
     surface_taken: float = 0.0  # when (time.perf_counter)
     surface_cost: float = 0.0  # and how long it took
 
@@ -490,9 +492,9 @@ class TrainingWorker(QObject):
     def _surface_due(self, lane: _Lane, now: float) -> bool:
         """Whether this frame computes the lane's surface (see the module docstring)."""
         run = lane.run
-        if lane.surface_updates is None:
+        if lane.surface_of is None:
             return True
-        if lane.surface_updates == run.updates:
+        if lane.surface_of == (run.updates, run.status == Status.DIVERGED):
             return False  # θ is as it was
         training = (
             self._playing
@@ -533,7 +535,8 @@ class TrainingWorker(QObject):
                     surface = run.surface(self.resolution, cancelled=self._stop.is_set)
                     snapshot = replace(snapshot, surface=surface)
                     lane.surface_cost = time.perf_counter() - started
-                    lane.surface_taken, lane.surface_updates = started, run.updates
+                    lane.surface_taken = started
+                    lane.surface_of = (run.updates, run.status == Status.DIVERGED)
                     surfaces += lane.surface_cost
             except CancelledError:
                 raise

@@ -63,6 +63,21 @@ def test_a_diverged_run_is_a_result_with_exit_zero(tmp_path, capsys):
     assert out["diagnosis"]["verdict"] == "diverged"
 
 
+def test_a_diverged_runs_layers_hold_its_last_finite_epoch(capsys):
+    from resources import PRESETS
+
+    assert main(["run", str(PRESETS / "exploding_gradients.json")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    layers, history = out["layers"], out["history"]
+    assert out["status"] == "diverged"
+    assert layers["epoch"] == out["diverged_at_epoch"] - 1
+    for name in ("act_std", "grad_std", "grad_norm", "update_ratio"):
+        assert None not in layers[name], name
+    # the Depth view's figure: null at epoch 0 (no step yet), then the history's own row
+    assert history["grad_norm"][0] == [None] * len(layers["grad_norm"])
+    assert layers["grad_norm"] == history["grad_norm"][history["epoch"].index(layers["epoch"])]
+
+
 @pytest.mark.parametrize(
     "raw, message",
     [

@@ -1,6 +1,8 @@
 """Per-layer statistics against a direct NumPy computation, the story the histograms tell
 (He keeps widths, normal × 1 blows them up), and the layer views drawing them."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -26,10 +28,11 @@ def make_config(hidden, activation="relu", init="he", scale=1.0, epochs=10):
     )
 
 
-def direct_pass(run: Run):
-    """Forward and backward in float64 with plain NumPy: A[1..L], dA[1..L−1] + dZ[L], dW."""
-    X = run.pipeline(run.data.train.X[:PROBE_ROWS])
-    T = targets(run.data.train.y[:PROBE_ROWS], run.data.n_classes, np.float64)
+def direct_pass(run: Run, rows: int = PROBE_ROWS):
+    """Forward and backward in float64 with plain NumPy over the first `rows` train rows:
+    A[1..L], dA[1..L−1] + dZ[L], dW, and dZ[1..L]."""
+    X = run.pipeline(run.data.train.X[:rows])
+    T = targets(run.data.train.y[:rows], run.data.n_classes, np.float64)
     Ws = [W.astype(np.float64) for W in run.params.W]
     bs = [b.astype(np.float64) for b in run.params.b]
     g = ACTIVATIONS[run.config.model.activation]
@@ -39,7 +42,7 @@ def direct_pass(run: Run):
         A = Z if layer == len(Ws) - 1 else g.value(Z, np.empty_like(Z))
         acts.append(A)
     dZ = output_gradient(acts[-1], T, np.empty_like(acts[-1]))
-    grads, dW = [dZ], [None] * len(Ws)
+    grads, dW, dZs = [dZ], [None] * len(Ws), [dZ]
     for layer in range(len(Ws) - 1, -1, -1):
         below = X if layer == 0 else acts[layer - 1]
         dW[layer] = below.T @ dZ
@@ -47,18 +50,25 @@ def direct_pass(run: Run):
             dA = dZ @ Ws[layer].T
             grads.insert(0, dA)
             dZ = dA * g.derivative(below, np.empty_like(below))
-    return acts, grads, dW
+            dZs.insert(0, dZ)
+    return acts, grads, dW, dZs
+
+
+def per_example_signal(dZs: list[np.ndarray]) -> np.ndarray:
+    """sqrt(Σᵢ ‖B·dZᵢ[l]‖² / (B·n_l)) per layer, for dZ of a batch-mean loss over B rows."""
+    return np.array([np.sqrt(np.mean((len(d) * d) ** 2)) for d in dZs])
 
 
 def test_layer_statistics_match_a_direct_numpy_computation():
     run = Run(make_config([7, 5, 6], activation="relu", init="normal"), dtype=np.float64)
     run.advance(epochs=3)
     stats = run.layer_stats()
-    acts, grads, dW = direct_pass(run)
+    acts, grads, dW, _ = direct_pass(run)
     np.testing.assert_allclose(stats.act_std, [a.std() for a in acts], rtol=1e-9)
     np.testing.assert_allclose(stats.act_mean, [a.mean() for a in acts], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(stats.grad_std, [d.std() for d in grads], rtol=1e-9)
-    np.testing.assert_allclose(stats.grad_norm, [np.linalg.norm(d) for d in dW], rtol=1e-9)
+    assert stats.epoch == 3
+    np.testing.assert_array_equal(stats.grad_norm, run.history.arrays()["grad_norm"][-1])
     dead = [float((a <= 0).all(axis=0).mean()) for a in acts[:-1]] + [0.0]
     np.testing.assert_allclose(stats.dead, dead)
     limit = max(np.abs(d).max() for d in dW)
@@ -73,6 +83,35 @@ def hist_std(hist: np.ndarray, edges: np.ndarray) -> np.ndarray:
     centres = (edges[:-1] + edges[1:]) / 2
     mean = hist @ centres
     return np.sqrt(np.maximum(hist @ centres**2 - mean**2, 0))
+
+
+@pytest.mark.parametrize("chunk", [None, 50])
+def test_grad_norm_is_the_per_example_signal_of_the_epochs_step(chunk):
+    """Full batch: epoch e's figure is that of the step taken at θ of epoch e − 1, over
+    every train row, whether the batch is one pass or summed over chunks of 50 rows."""
+    run = Run(make_config([7, 5, 6], activation="tanh", init="xavier"), dtype=np.float64)
+    if chunk:
+        run.chunk = chunk
+    run.advance(epochs=2)
+    _, _, _, dZs = direct_pass(run, rows=run.n_train)
+    run.advance(epochs=1)
+    history = run.history.arrays()
+    assert np.isnan(history["grad_norm"][0]).all()  # epoch 0: no step yet
+    np.testing.assert_allclose(history["grad_norm"][-1], per_example_signal(dZs), rtol=1e-9)
+
+
+def test_grad_norm_of_minibatches_scales_each_row_by_its_own_batch():
+    """Batches of 40 rows and a last one of 20 (180 rows), at a θ that stands (lr 0): each
+    row's δ is scaled by its own batch's size, so the figure is the full batch's."""
+    config = make_config([6, 6], activation="tanh", init="xavier")
+    config = replace(config, train=replace(config.train, batch_size=40, lr=0.0))
+    run = Run(config, dtype=np.float64)
+    _, _, _, dZs = direct_pass(run, rows=run.n_train)
+    run.advance(epochs=1)
+    assert run.n_train % 40 == 20
+    np.testing.assert_allclose(
+        run.history.arrays()["grad_norm"][-1], per_example_signal(dZs), rtol=1e-9
+    )
 
 
 def test_he_histograms_keep_their_width_while_normal_ones_grow_by_orders_of_magnitude():
@@ -134,7 +173,7 @@ def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, sn
     view.show_snapshot(snap)
     assert len(view.norm_curves) == 5
     assert view.heat.image.shape == (5, len(snap.history["epoch"]))
-    # epoch 0 has no update yet (‖dW‖ = 0, not drawn); the others are log10 ‖dW‖
+    # epoch 0 has no step yet (NaN, not drawn); the others are the log10 of the figure
     norms = snap.history["grad_norm"][1:]
     assert np.isnan(view.heat.image[:, 0]).all()
     np.testing.assert_allclose(view.heat.image[:, 1:], np.log10(norms).T, rtol=1e-6)
@@ -164,3 +203,25 @@ def test_histograms_of_values_near_the_float32_limit_stay_in_range():
     hist, edges = _histograms([big])
     assert hist.shape == (1, BINS) and np.isclose(hist.sum(), 1.0)
     assert hist[0, 0] == hist[0, -1] == 1 / 3
+
+
+def test_after_a_divergence_both_views_keep_drawing_the_last_finite_epoch(qtbot):
+    from app.views.layer_views import DepthView, LayersView
+
+    config = make_config([16] * 6, init="he", epochs=50)
+    run = Run(replace(config, train=replace(config.train, lr=10.0)))
+    run.advance()
+    snap = run.snapshot(layers=True)
+    assert snap.status == "diverged" and snap.layers.epoch == snap.diverged_at - 1
+    layers, depth = LayersView(), DepthView()
+    for view in (layers, depth):
+        qtbot.addWidget(view)
+        view.set_run(info_of(run))
+        view.show_snapshot(snap)
+        assert view._last is snap
+    title = f"Diverged at {snap.diverged_at},<br>epoch {snap.layers.epoch} shown"
+    assert layers.act_plot.titleLabel.text == title
+    assert depth.scale_plot.titleLabel.text == title
+    assert len(layers.act_ridges._paths) == run.params.layout.n_layers
+    x, y = depth.act_curve.getData()
+    assert np.isfinite(y).all() and len(y) == run.params.layout.n_layers

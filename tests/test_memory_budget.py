@@ -23,7 +23,8 @@ from core.errors import InputError
 # largest batch (its first chunks: every chunk is alike, so the peak is reached), the
 # decision surface, the diagram's grid, the layer statistics and the start of a gradient
 # check. Scoring 220,000 rows through 50 × 256 units takes half a minute, so the child
-# marks epoch 0 as scored to go on to training at once.
+# marks epoch 0 as scored (keeping its θ as the last finite one, as a record does) to go
+# on to training at once.
 CHILD = r"""
 import json, sys
 from core.config.schema import config_from_dict
@@ -32,6 +33,7 @@ from core.errors import CancelledError
 run = Run(config_from_dict(json.loads(sys.argv[1])))
 run.advance(seconds=0.5)
 run._recorded, run._scoring = 0, None
+run._keep_finite(0)
 run.advance(seconds=0.5)
 run.snapshot(resolution=100, layers=True, neurons=True, record_seconds=0.05)
 try:

@@ -150,6 +150,27 @@ def test_an_exploding_run_ends_diverged_without_a_warning(capfd):
     assert out == "" and err == ""
 
 
+def test_a_diverged_run_reports_its_last_finite_epoch():
+    config = make(
+        model={"hidden": [16] * 6, "activation": "relu", "init": "he"},
+        train={"lr": 4.5, "epochs": 50, "batch_size": 0},
+    )
+    run = Run(config)
+    run.advance()
+    assert run.status == "diverged" and run.diverged_at == 9
+    stats = run.layer_stats()
+    assert stats.epoch == 8
+    for name in ("act_std", "grad_std", "dw_std", "grad_norm", "update_ratio", "weight_norm"):
+        assert np.isfinite(getattr(stats, name)).all(), name
+    history = history_of(run)
+    np.testing.assert_array_equal(stats.grad_norm, history["grad_norm"][history["epoch"] == 8][0])
+    assert not np.isfinite(history["grad_norm"][-1]).all()  # the diverged epoch's own row
+    assert np.isfinite(run.surface(20).probs).all()
+    neurons = run.neurons()
+    assert all(np.isfinite(m).all() for m in neurons.maps)
+    assert all(np.isfinite(g).all() for g in neurons.grads)
+
+
 @pytest.mark.parametrize("kind, noise", [("circles", 0.3), ("moons", 0.3), ("xor", 0.3)])
 def test_no_trained_model_beats_the_bayes_error_on_a_large_test_set(kind, noise):
     config = make(

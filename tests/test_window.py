@@ -183,6 +183,20 @@ def test_self_test_trains_draws_and_exits_zero():
     assert "self-test: ok" in result.stdout
 
 
+def test_after_a_divergence_the_layer_views_keep_the_last_finite_epoch(qtbot, window):
+    window.session.load(load_config(PRESETS / "exploding_gradients.json"))
+    assert window.views.show_page("layers")
+    snap = next_frame(
+        qtbot, window, lambda s: s.status == "diverged" and s.layers is not None, timeout=20_000
+    )
+    layers = next(page for page in window.views.pages if page.name == "layers")
+    assert snap.layers.epoch == snap.diverged_at - 1
+    assert np.isfinite(snap.layers.act_std).all() and np.isfinite(snap.surface.probs).all()
+    assert layers._last is not None and layers._last.layers.epoch == snap.diverged_at - 1
+    assert "shown" in layers.act_plot.titleLabel.text
+    assert window.boundaries.selected_view().banner.isVisible()
+
+
 def test_the_end_of_a_run_is_always_drawn_even_between_frames(qtbot, window):
     # diverges a few updates into its first epoch, well before the next frame is due
     window.session.worker.display_hz = 0.5

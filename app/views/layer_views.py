@@ -8,12 +8,16 @@ units. Row labels are thinned to every k-th layer when rows get too thin for tex
 
 `DepthView` draws, top to bottom: the std of A[l] and of ∂J/∂A[l] against l on a log axis
 with the scale a well-initialized net keeps (its input's, 1 after normalization, and the
-output gradient's); ‖dW[l]‖ against epochs on a log axis, one curve per layer coloured by
-depth; the same as a layer × epoch heatmap of log10 ‖dW[l]‖, where vanishing gradients
-are a dark band on the input side and exploding ones a bright band.
+output gradient's); the run's per-layer gradient figure (`history['grad_norm']`: the RMS
+per example and unit of the signal δ[l] = ∂ℓ/∂Z[l] backprop passes to layer l, see
+`core.engine.run`) against epochs on a log axis, one curve per layer coloured by depth;
+the same as a layer × epoch heatmap of its log10, where vanishing gradients are a dark
+band on the input side and exploding ones a bright band.
 
 Both read `Snapshot.layers` / `Snapshot.history['grad_norm']` only; items are created
 once per run and fed new arrays each frame, and log axes are drawn from pre-logged data.
+A diverged run's statistics are those of its last finite epoch (`LayerStats.epoch`): both
+views go on drawing them, titled with the divergence.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from app.style.palette import SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.ridges import Ridges, occupied_range
 from app.worker import Products
-from core.engine.snapshot import RunInfo, Snapshot
+from core.engine.snapshot import RunInfo, Snapshot, Status
 
 DEPTH_MAP = pg.colormap.get("viridis")
 MAX_CURVE_POINTS = 400
@@ -61,8 +65,38 @@ def layer_names(L: int) -> list[str]:
     return [str(layer) for layer in range(1, L)] + ["out"]
 
 
+class SparseAxis(pg.AxisItem):
+    """A narrow panel's value axis: one level of at most three ticks, very large or small
+    values written short (5e35, 2e-4), so that labels never run together at any scale."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels:
+            return levels
+        spacing = levels[0][0]
+        while (maxVal - minVal) / spacing > 2.5:
+            spacing *= 2
+        return [(spacing, 0)]
+
+    def tickStrings(self, values, scale, spacing):
+        if 1e-2 <= max((abs(v) for v in values), default=1) * scale < 1e4:
+            return super().tickStrings(values, scale, spacing)
+        return [_short(v * scale) for v in values]
+
+
+def _short(value: float) -> str:
+    """5e35, 2e4, -3e-7: a value in three to five characters."""
+    if not value:
+        return "0"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def _layer_plot(graphics: pg.GraphicsLayoutWidget, row: int, col: int, title: str):
-    plot = graphics.addPlot(row=row, col=col, title=title)
+    plot = graphics.addPlot(
+        row=row, col=col, title=title, axisItems={"bottom": SparseAxis("bottom")}
+    )
+    plot.getAxis("bottom").setStyle(textFillLimits=[(0, 0.95)])
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.setMouseEnabled(x=False, y=False)
@@ -77,6 +111,8 @@ SCALE_TITLE = (  # the legend is the title: no box over the points
     f"<span style='color:rgb{SPLIT_COLORS['val']}'>■ ∂J/∂A[l]</span>"
 )
 GRAD_TITLES = {False: "∂J/∂A[l]", True: "∂J/∂W[l]"}
+SIGNAL_NAME = "RMS δ[l]"  # the run's per-layer gradient figure, history['grad_norm']
+SIGNAL_TITLE = f"{SIGNAL_NAME}, δ = ∂ℓ/∂Z per example"
 
 
 class LayersView(QWidget):
@@ -135,7 +171,7 @@ class LayersView(QWidget):
         tick = QFontMetrics(scaled(font, 0.85))
         label = QFontMetrics(font).height() + 8
         self.act_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e-88 100%") + label)
-        self.grad_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e-88") + label)
+        self.grad_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e+88 ") + label)
         self.act_plot.getAxis("left").setWidth(tick.horizontalAdvance("out") + label)
         self.labels = ()
         if self._last is not None:
@@ -189,7 +225,8 @@ class LayersView(QWidget):
         if not np.isfinite(stats.act_std).any():
             self.act_plot.setTitle(diverged_title(snapshot, self._last))
             return
-        self.act_plot.setTitle(ACT_TITLE)
+        diverged = snapshot.status == Status.DIVERGED
+        self.act_plot.setTitle(diverged_title(snapshot, snapshot) if diverged else ACT_TITLE)
         self._last = snapshot
         self.act_ridges.set_data(stats.act_hist, stats.act_edges)
         self.act_plot.setXRange(*occupied_range(stats.act_hist, stats.act_edges), padding=0.02)
@@ -217,11 +254,12 @@ class LayersView(QWidget):
 
 
 def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
-    """What a layer view says when the run's numbers are no longer finite (two short
-    lines: the title sits over a half-width column)."""
-    if last is None:
+    """What a layer view says once the run has diverged, over the last finite statistics
+    `last` holds (none: it diverged at epoch 0). Two short lines: the title sits over a
+    half-width column."""
+    if last is None or last.layers is None:
         return f"Diverged at epoch {snapshot.diverged_at}<br>Reset, then Step to watch"
-    return f"Diverged at epoch {snapshot.diverged_at}<br>epoch {last.epoch} shown"
+    return f"Diverged at {snapshot.diverged_at},<br>epoch {last.layers.epoch} shown"
 
 
 class DepthView(QWidget):
@@ -248,10 +286,8 @@ class DepthView(QWidget):
         for line in (self.act_ref, self.grad_ref):
             self.scale_plot.addItem(line)
 
-        self.norm_plot = g.addPlot(
-            row=1, col=0, title="Gradient norm ‖dW[l]‖ per layer", axisItems=log_axis()
-        )
-        self.heat_plot = g.addPlot(row=2, col=0, title="log₁₀ ‖dW[l]‖: layer × epoch")
+        self.norm_plot = g.addPlot(row=1, col=0, title=SIGNAL_TITLE, axisItems=log_axis())
+        self.heat_plot = g.addPlot(row=2, col=0, title=f"log₁₀ {SIGNAL_NAME}")
         self.heat_plot.setLabel("bottom", "epoch")
         self.heat_plot.setLabel("left", "layer")
         self.heat_plot.invertY(True)
@@ -277,6 +313,11 @@ class DepthView(QWidget):
         self.scale = scale
         for plot in (self.scale_plot, self.norm_plot, self.heat_plot):
             apply_font(plot, font)
+        # log axes wide enough for an exploding net's labels (1e+35), fixed: a label that
+        # appears on the last frame of a run must show without a relayout
+        width = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("1e+35") + 10
+        for plot in (self.scale_plot, self.norm_plot):
+            plot.getAxis("left").setWidth(width)
         act, grad = SPLIT_COLORS["train"], SPLIT_COLORS["val"]
         self.act_curve.setPen(pg.mkPen(act, width=2 * scale))
         self.act_curve.setSymbolBrush(act)
@@ -297,7 +338,7 @@ class DepthView(QWidget):
         for curve in self.norm_curves:
             self.norm_plot.removeItem(curve)
         self.norm_curves = [
-            pg.PlotCurveItem(skipFiniteCheck=True, antialias=False) for _ in range(self.L)
+            pg.PlotCurveItem(connect="finite", antialias=False) for _ in range(self.L)
         ]
         for curve in self.norm_curves:
             self.norm_plot.addItem(curve)
@@ -318,6 +359,8 @@ class DepthView(QWidget):
         if stats is not None and not np.isfinite(stats.act_std).any():
             self.scale_plot.setTitle(diverged_title(snapshot, self._last))
         elif stats is not None and len(stats.act_std) == self.L:
+            if snapshot.status == Status.DIVERGED:
+                self.scale_plot.setTitle(diverged_title(snapshot, snapshot))
             self._last = snapshot
             layers = np.arange(1, self.L + 1, dtype=float)
             self.act_curve.setData(layers, _log10(stats.act_std))
@@ -329,8 +372,11 @@ class DepthView(QWidget):
             return
         epochs = snapshot.history["epoch"].astype(float)
         step = max(1, len(epochs) // MAX_CURVE_POINTS)
-        with np.errstate(all="ignore"):  # a zero norm (epoch 0: no update yet) is not drawn
-            logs = np.log10(np.where(norms[::step] > 0, norms[::step], np.nan))
+        shown = norms[::step]
+        # epoch 0 (no step yet) is NaN, a diverged epoch's may be inf: neither is drawn
+        drawn = np.isfinite(shown) & (shown > 0)
+        logs = np.full(shown.shape, np.nan)
+        np.log10(shown, out=logs, where=drawn)
         for layer, curve in enumerate(self.norm_curves):
             curve.setData(epochs[::step], logs[:, layer])
         finite = logs[np.isfinite(logs)]

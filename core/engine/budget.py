@@ -7,8 +7,9 @@ config (bytes; P parameters, float32 training, d inputs, K outputs, r rows in al
 
     BASE                                             the interpreter, NumPy and OpenBLAS
     + r · (25 + 16 d + 12 K)                         the data (see `data_bytes`)
-    + 4 P · (7.25 + optimizer + summed)              θ, gradient, best θ, penalty,
-                                                     optimizer state, chunk sums
+    + 4 P · (10.25 + optimizer + summed)             θ, gradient, best θ, penalty,
+                                                     optimizer state, chunk sums, the
+                                                     last finite epoch's θ, gradient, step
     + workspaces                                     training chunk, scoring chunk, layer
                                                      statistics probe, diagram grid, surface
     + max(layer statistics, gradient check)          the larger of the two passes that
@@ -79,7 +80,7 @@ def estimate(config, resolution: int = DISPLAY_RESOLUTION) -> dict[str, int]:
     parts = {
         "base": BASE,
         "data": data_bytes(rows, train_rows, d, K),
-        "parameters": int(4 * P * (7.25 + OPTIMIZER_VECTORS[train.optimizer] + summed)),
+        "parameters": int(4 * P * (10.25 + OPTIMIZER_VECTORS[train.optimizer] + summed)),
         "workspaces": min(chunk, batch) * bpr
         + min(chunk, rows) * bpr_forward
         + min(PROBE_ROWS, train_rows) * bpr

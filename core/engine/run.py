@@ -6,9 +6,20 @@ dropout/shuffle RNG and a bounded history, and advances when asked: by whole epo
 
 Metrics are recorded for θ after every epoch e (epoch 0 = the initial θ): cross-entropy
 loss (without the penalty term) and error on train, val and test (and on train-dev when
-the data has that split: mismatch, `core.data.dataprep`), and ‖dW[l]‖ of the epoch's last
-update. Full-batch training without dropout reuses the next step's forward
-pass to score the training set, so recording costs nothing extra there.
+the data has that split: mismatch, `core.data.dataprep`), and `grad_norm`, the
+per-layer gradient figure: the size of the error signal δ[l] = ∂J/∂Z[l] that backprop
+passes to layer l, per example, over every row of the steps that led to θ (epoch e − 1's;
+NaN at epoch 0, before any step). For a batch of B rows J is the batch mean, so row i's
+own signal is δᵢ[l] = B·∂J/∂Z[l]ᵢ = ∂ℓᵢ/∂Z[l]ᵢ : (n_l,), and over the epoch's m rows
+
+    grad_norm[l] = sqrt( Σᵢ ‖δᵢ[l]‖² / (m · n_l) )      the RMS of one example's signal
+                                                        at one unit of layer l
+
+(under dropout, of the thinned network the steps trained). It does not cancel over
+balanced classes as the batch-mean ‖dW[l]‖ can, and it shrinks or grows layer by layer as
+the lecture's vanishing and exploding gradients do. Full-batch training without dropout
+reuses the next step's forward pass to score the training set, so recording costs nothing
+extra there.
 
 Memory does not grow with the data: every pass over many rows (scoring a split, a batch
 larger than a chunk, full batch included) runs in chunks of `chunk` rows
@@ -22,13 +33,16 @@ that fits one chunk is computed exactly as in one pass.
 A run ends as `finished` (train.epochs reached), `early_stopped` (val loss did not improve
 for `patience` epochs; the best θ is restored) or `diverged` (a non-finite loss or
 parameter; the epoch is kept). Overflow inside NumPy is expected, not an error: training
-runs under `np.errstate(all="ignore")` and divergence is a status, never an exception.
+runs under `np.errstate(all="ignore")` and divergence is a status, never an exception. A
+diverged run keeps θ, gradient and last step of its last finite epoch: its layer
+statistics, surface and diagram are those of that epoch.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -123,14 +137,20 @@ class Run:
         self.stopped_epoch: int | None = None
         self._best_val = np.inf
         self._best_theta = np.empty_like(self.params.theta)
+        L = self.params.layout.n_layers
+        self._widths = np.array(self.sizes[1:], dtype=np.float64)
+        self._delta_sq = [0.0] * L  # Σ ‖δᵢ[l]‖² over the rows of this epoch's steps so far
+        self._signal_views: dict[int, tuple[Workspace, list]] = {}  # dZ[l] flat, per view
+        self._delta_rows = 0
+        self._delta_epoch = np.full(L, np.nan)  # grad_norm of the last whole epoch's steps
+        self._finite: _FiniteEpoch | None = None  # the last epoch recorded with finite numbers
         self._recorded = -1
         self._cursor = 0
         self._order_X = self._inputs["train"]
         self._order_T = self._targets["train"]
         self.metrics = {name: _empty_metrics() for name in self.splits}
         self.history = History(
-            {f"{s}_{m}": None for s in self.splits for m in ("loss", "error")}
-            | {"grad_norm": self.params.layout.n_layers}
+            {f"{s}_{m}": None for s in self.splits for m in ("loss", "error")} | {"grad_norm": L}
         )
         self.optimizer: Optimizer | None = None
         self._check_train(config)
@@ -221,7 +241,7 @@ class Run:
             if self._cursor < N and time.perf_counter() >= deadline:
                 return False
         self._cursor = 0
-        self.epoch += 1
+        self._end_epoch()
         return True
 
     def _full_batch_epoch(self, deadline: float) -> bool:
@@ -244,8 +264,29 @@ class Run:
         np.copyto(self.grads.theta, self._acc.theta)
         self._step()
         self._step_ready = False
-        self.epoch += 1
+        self._end_epoch()
         return True
+
+    def _end_epoch(self) -> None:
+        """Close the epoch's per-layer gradient figure (module docstring) and count it."""
+        rows = max(self._delta_rows, 1)
+        self._delta_epoch = np.sqrt(np.array(self._delta_sq) / (rows * self._widths))
+        if not self._delta_rows:
+            self._delta_epoch[:] = np.nan
+        self._delta_sq = [0.0] * len(self._delta_sq)
+        self._delta_rows = 0
+        self.epoch += 1
+
+    def _add_signal(self, ws: Workspace, batch: int) -> None:
+        """Add the pass in `ws` (rows of a batch of `batch` rows) to Σ ‖δᵢ[l]‖², δᵢ = B·dZᵢ."""
+        cached = self._signal_views.get(ws.rows)
+        if cached is None or cached[0] is not ws:
+            flats = [ws.dZ_T[layer].ravel() for layer in range(1, len(self.sizes))]
+            cached = self._signal_views[ws.rows] = (ws, flats)
+        sums, scale = self._delta_sq, float(batch * batch)
+        for row, d in enumerate(cached[1]):
+            sums[row] += float(np.dot(d, d)) * scale
+        self._delta_rows += ws.rows
 
     def _shuffle(self, shuffle: bool) -> None:
         if shuffle:
@@ -294,6 +335,7 @@ class Run:
                 logits[:] = z
             output_gradient(z, T, ws.dZ[-1])
             backward(self.params, self.act, ws, into)
+            self._add_signal(ws, B)
             return True
         acc = self._accumulator()
         if self._chunk_grads is None:
@@ -311,6 +353,7 @@ class Run:
             else:
                 backward(self.params, self.act, ws, self._chunk_grads)
                 acc.theta += self._chunk_grads.theta
+            self._add_signal(ws, B)
             self._step_row = stop
             if stop < B and time.perf_counter() >= deadline:
                 return False
@@ -382,11 +425,10 @@ class Run:
             if not len(self._labels[split]):
                 continue  # stays NaN: an empty split has no loss
             self.metrics[split] = self._score(split, self._split_logits[split])
-        grad_norms = [float(np.sqrt(np.vdot(W, W))) for W in self.grads.W]
         self.history.append(
             e,
             {f"{s}_{m}": self.metrics[s][m] for s in self.splits for m in ("loss", "error")}
-            | {"grad_norm": grad_norms},
+            | {"grad_norm": self._delta_epoch},
         )
         self._recorded = e
         loss = self.metrics["train"]["loss"]
@@ -394,6 +436,7 @@ class Run:
             self.status = Status.DIVERGED
             self.diverged_at = e
             return True
+        self._keep_finite(e)
         if self.train.patience:
             self._early_stopping(e)
         if self.status == Status.RUNNING and e >= self.train.epochs:
@@ -416,10 +459,40 @@ class Run:
             # the best θ's scores, kept when it was the best: no second pass over the data
             self.metrics = {split: dict(m) for split, m in self._best_metrics.items()}
 
+    def _keep_finite(self, e: int) -> None:
+        """Remember epoch e's θ, last gradient and step, and grad_norm: its numbers are finite."""
+        kept = self._finite
+        if kept is None:
+            kept = self._finite = _FiniteEpoch(
+                e,
+                Params(self.params.layout, self.params.theta.copy()),
+                Params(self.params.layout, self.grads.theta.copy()),
+                self.optimizer.step.copy(),
+                self._delta_epoch.copy(),
+            )
+            return
+        kept.epoch = e
+        np.copyto(kept.params.theta, self.params.theta)
+        np.copyto(kept.grads.theta, self.grads.theta)
+        np.copyto(kept.step, self.optimizer.step)
+        np.copyto(kept.grad_norm, self._delta_epoch)
+
+    def _shown(self) -> _FiniteEpoch:
+        """What the reports show: the current epoch, or a diverged run's last finite one
+        (the current θ when there is none: it diverged at epoch 0)."""
+        if self.status == Status.DIVERGED and self._finite is not None:
+            return self._finite
+        return _FiniteEpoch(
+            max(self._recorded, 0), self.params, self.grads, self.optimizer.step, self._delta_epoch
+        )
+
     # ----- reporting -----
 
     def layer_stats(self) -> LayerStats:
-        """Statistics of a forward/backward pass (no dropout) over ≤ PROBE_ROWS train rows."""
+        """Statistics of a forward/backward pass (no dropout) over ≤ PROBE_ROWS train rows,
+        with `grad_norm` the history's figure at the last recorded epoch; a diverged run's
+        are those of its last finite epoch."""
+        shown = self._shown()
         X = self._inputs["train"][:PROBE_ROWS]
         T = self._targets["train"][:PROBE_ROWS]
         if self._probe_ws is None:
@@ -427,10 +500,12 @@ class Run:
         ws = self._probe_ws
         probe = Params(self.params.layout, np.empty_like(self.params.theta))
         with np.errstate(all="ignore"):
-            z = forward(self.params, X, self.act, ws)
+            z = forward(shown.params, X, self.act, ws)
             output_gradient(z, T, ws.dZ[-1])
-            backward(self.params, self.act, ws, probe)
-            return layer_statistics(self.params, self.act, ws, probe, self.optimizer.step)
+            backward(shown.params, self.act, ws, probe)
+            return layer_statistics(
+                shown.params, self.act, ws, probe, shown.step, shown.grad_norm, shown.epoch
+            )
 
     def surface(self, resolution: int, cancelled: Callable[[], bool] | None = None) -> Surface:
         """The decision surface on an R×R grid; `cancelled()`, asked between blocks of the
@@ -441,13 +516,14 @@ class Run:
             evaluator = self._surfaces[resolution] = SurfaceEvaluator(
                 self.pipeline, self.data.extent, resolution, self.sizes, self.dtype
             )
-        return evaluator(self.params, self.act, cancelled)
+        return evaluator(self._shown().params, self.act, cancelled)
 
     def neurons(self) -> Neurons:
         """Each shown unit's output over a coarse grid, with W and dW between them."""
         if self._neurons is None:
             self._neurons = NeuronEvaluator(self.pipeline, self.data.extent, self.sizes, self.dtype)
-        return self._neurons(self.params, self.grads, self.act)
+        shown = self._shown()
+        return self._neurons(shown.params, shown.grads, self.act)
 
     def gradient_check(
         self,
@@ -513,6 +589,17 @@ class Run:
             config=self.config,
             neurons=self.neurons() if neurons else None,
         )
+
+
+@dataclass
+class _FiniteEpoch:
+    """An epoch's θ, its last gradient and optimizer step, and its grad_norm : (L,)."""
+
+    epoch: int
+    params: Params
+    grads: Params
+    step: np.ndarray
+    grad_norm: np.ndarray
 
 
 def _empty_metrics() -> dict[str, float]:

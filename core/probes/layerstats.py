@@ -10,8 +10,12 @@ For layers l = 1..L (L is the output layer) over a batch of B examples:
                 widths compare across depth (edges symmetric about 0, ± the largest |value|)
     saturated   tanh/sigmoid: fraction of entries where g'(z) < 0.05 (flat tails)
     dead        relu/leaky_relu: fraction of units with a ≤ 0 on every example
-    weight_norm ‖W[l]‖_F        grad_norm ‖dW[l]‖_F       update_ratio ‖Δθ_l‖ / ‖θ_l‖
+    weight_norm ‖W[l]‖_F        update_ratio ‖Δθ_l‖ / ‖θ_l‖
                 (Δθ_l: the last optimizer step for W[l] and b[l])
+    grad_norm   the run's per-layer gradient figure at `epoch` (given, not of this pass):
+                the RMS over the rows of the epoch's steps and the units of layer l of
+                each example's δᵢ[l] = ∂ℓᵢ/∂Z[l]ᵢ (see `core.engine.run`)
+    epoch       the epoch whose θ the pass ran on
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class LayerStats:
     weight_norm: np.ndarray
     grad_norm: np.ndarray
     update_ratio: np.ndarray
+    epoch: int
 
     def as_dict(self) -> dict[str, list]:
         return {name: np.asarray(value).tolist() for name, value in self.__dict__.items()}
@@ -88,12 +93,19 @@ def _norms(flat: np.ndarray, slices: list[slice]) -> np.ndarray:
 
 
 def layer_statistics(
-    params: Params, act: Activation, ws: Workspace, grads: Params, last_step: np.ndarray
+    params: Params,
+    act: Activation,
+    ws: Workspace,
+    grads: Params,
+    last_step: np.ndarray,
+    grad_norm: np.ndarray,
+    epoch: int,
 ) -> LayerStats:
     """Statistics of the pass whose cache is `ws` and whose gradients are `grads`.
 
     `ws` must hold a full forward and backward pass without dropout; `last_step` : (P,)
-    is the optimizer's last update of θ.
+    is the optimizer's last update of θ; `grad_norm` : (L,) the run's gradient figure at
+    `epoch`, the epoch of `params`.
     """
     with np.errstate(all="ignore"):
         L = params.layout.n_layers
@@ -135,6 +147,7 @@ def layer_statistics(
             saturated=saturated,
             dead=dead,
             weight_norm=_norms(params.theta, weight_slices),
-            grad_norm=_norms(grads.theta, weight_slices),
+            grad_norm=np.array(grad_norm, dtype=np.float64),
             update_ratio=update_ratio,
+            epoch=int(epoch),
         )
