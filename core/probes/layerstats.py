@@ -15,7 +15,8 @@ For layers l = 1..L (L is the output layer) over a batch of B examples:
     grad_norm   the run's per-layer gradient figure at `epoch` (given, not of this pass):
                 the RMS over the rows of the epoch's steps and the units of layer l of
                 each example's δᵢ[l] = ∂ℓᵢ/∂Z[l]ᵢ (see `core.engine.run`)
-    epoch       the epoch whose θ the pass ran on
+    epoch       the run's last recorded epoch (a diverged run's: its last finite one, whose
+                θ the pass ran on; a running one's θ may be some steps past it)
 """
 
 from __future__ import annotations
