@@ -6,7 +6,7 @@ scene among them and names each thing that is given less room than its content n
 - a label (not word-wrapped, not one that elides by design) narrower than its text;
 - a button or check box narrower than its text, a combo box narrower than its current
   choice;
-- a toolbar whose actions overflow into its extension menu;
+- a toolbar whose actions overflow into its extension menu; a tab bar that scrolls;
 - a scroll area (a table, a text box, the control panel) that scrolls sideways;
 - a widget smaller than its own minimum size hint (its layout could not fit it);
 - a plot title (pyqtgraph LabelItem) narrower than its text, or a view box under 40 px.
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QStyle,
     QStyleOptionComboBox,
+    QTabBar,
     QToolBar,
     QToolButton,
     QWidget,
@@ -93,6 +94,10 @@ def clipped(root: QWidget) -> list[str]:
         elif isinstance(widget, QAbstractButton) and not isinstance(widget, QToolButton):
             if widget.width() + SLACK < widget.minimumSizeHint().width():
                 problems.append(f"{_name(widget)}: {widget.width()} px < {hint.width()}")
+        elif isinstance(widget, QTabBar):
+            if any(button.isVisible() for button in widget.findChildren(QToolButton)):
+                tabs = [widget.tabText(i) for i in range(widget.count())]
+                problems.append(f"tab bar {tabs} scrolls")
         elif isinstance(widget, QToolBar):
             ext = widget.findChild(QToolButton, "qt_toolbar_ext_button")
             if ext is not None and ext.isVisible():
