@@ -530,6 +530,10 @@ class TrainingWorker(QObject):
                 snapshot = run.snapshot(
                     layers=fresh, neurons=mine and wanted.neurons, record_seconds=SLICE_SECONDS
                 )
+                if mine and wanted.layers and not fresh and snapshot.status != Status.RUNNING:
+                    # the snapshot's own record ended the run: the cached statistics are of
+                    # an earlier epoch than the one it ends on (or, diverged, its last finite)
+                    snapshot, fresh = replace(snapshot, layers=run.layer_stats()), True
                 if self._surface_due(lane, now):
                     started = time.perf_counter()
                     surface = run.surface(self.resolution, cancelled=self._stop.is_set)
