@@ -297,7 +297,7 @@ class TrainingWorker(QObject):
             due = time.perf_counter() - last_emit >= self._frame_interval
             ended = any(lane.run.status != Status.RUNNING for lane in self._lanes.values())
             if self._lanes and (changed or (dirty and (due or ended))):
-                last_emit = on_the_beat(last_emit, self._frame_interval, time.perf_counter())
+                last_emit = time.perf_counter()
                 dirty = False
                 self._drawn.clear()
                 try:
@@ -564,11 +564,3 @@ class TrainingWorker(QObject):
             message = f"internal error: {type(exc).__name__}: {exc}"
             traceback.print_exc()
         self.failed.emit(run_id, message)
-
-
-def on_the_beat(last: float, interval: float, now: float) -> float:
-    """The time a frame emitted at `now` counts from: the beat after `last` when the frame
-    is less than one interval late, so that frames keep `1 / interval` a second on average
-    rather than losing the lateness of each; `now` after a longer gap (or a change)."""
-    beat = last + interval
-    return beat if beat <= now < beat + interval else now
