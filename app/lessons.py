@@ -109,7 +109,7 @@ class LessonText(QTextBrowser):
 
 
 class LessonNavigator(QWidget):
-    """◀ Lesson 3 of 21: its title ▶, for the toolbar; asks for a lesson by its path."""
+    """◀ Lesson 3 of 25: its title ▶, for the toolbar; asks for a lesson by its path."""
 
     open_requested = Signal(object)
 
