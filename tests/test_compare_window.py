@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QFontMetrics
 
 from app.window import MainWindow, configure_pyqtgraph
 from core.config.compare import Comparison, comparison_from_dict
@@ -116,6 +117,12 @@ def test_two_to_four_runs_fit_at_1280_by_800_each_at_equal_scale(qtbot, n, long_
         w.views.catch_up()
         problems[name] = clipped(w)
     assert problems == {"curves": [], "bias_variance": []}
+    if not long_labels:  # "init = He" and the like: whole in the table, projector mode too
+        table = w.views.current().runs
+        for row in range(0, table.rowCount(), 2):
+            label = table.item(row, 0)
+            needs = QFontMetrics(label.font()).horizontalAdvance(label.text())
+            assert table.visualRect(table.indexFromItem(label)).width() > needs
     w.close()
 
 

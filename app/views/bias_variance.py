@@ -54,7 +54,7 @@ MISMATCH_ERROR_ROWS = (
 GAP_ROWS = ("avoidable bias", "variance")
 MISMATCH_GAP_ROWS = (*GAP_ROWS, "data mismatch")
 MAX_ROWS = len(MISMATCH_ERROR_ROWS) + len(MISMATCH_GAP_ROWS)
-RUN_COLUMNS = ("run", "train", "val", "bias", "variance", "verdict")
+RUN_COLUMNS = ("train", "val", "bias", "variance", "verdict")  # under a row of its label
 HIGH_COLOR = (213, 94, 0)  # vermillion: a gap over the threshold
 LOW_COLOR = (0, 158, 115)  # bluish green: a gap under it
 DIAGNOSIS_COLORS = {
@@ -65,6 +65,17 @@ DIAGNOSIS_COLORS = {
     "data mismatch": "#a33b00",
     "diverged": "#b01515",
     "not trained yet": "#555555",
+}
+# a verdict as the compared runs' table says it, short enough for its column in projector
+# mode (the whole verdict is the cell's tooltip and the selected run's banner)
+SHORT_VERDICTS = {
+    "fine": "fine",
+    "high bias": "bias",
+    "high variance": "variance",
+    "high bias and high variance": "bias + var.",
+    "data mismatch": "mismatch",
+    "diverged": "diverged",
+    "not trained yet": "—",
 }
 MISMATCH_TIP = (
     "Mismatched data: train-dev is held out from the training distribution.\n"
@@ -110,8 +121,10 @@ class BiasVarianceView(QWidget):
         self.runs.verticalHeader().hide()
         self.runs.setEditTriggers(QTableWidget.NoEditTriggers)
         self.runs.setSelectionMode(QTableWidget.NoSelection)
-        self.runs.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.runs.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.runs.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.runs.horizontalHeader().setSectionResizeMode(
+            len(RUN_COLUMNS) - 1, QHeaderView.ResizeToContents
+        )
         self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.runs.setToolTip(
             "Each compared run's errors and gaps; the bars below: the selected run"
@@ -175,22 +188,33 @@ class BiasVarianceView(QWidget):
         self._show_errors(snapshot)
 
     def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None:
-        """A row per compared run (label, errors, gaps, verdict), then the selected run's
-        bars and advice as for one run."""
-        self.runs.setRowCount(len(lanes))
-        for row, lane in enumerate(lanes):
+        """Per compared run a row with its label across the table, in its colour, and a row
+        of its errors, gaps and verdict; then the selected run's bars and advice as for one
+        run. The label has the whole width: in projector mode a column of its own would
+        leave it a few letters."""
+        self.runs.clearSpans()
+        self.runs.setRowCount(2 * len(lanes))
+        for index, lane in enumerate(lanes):
+            label = QTableWidgetItem(lane.label)
+            label.setForeground(QBrush(QColor(*lane.color)))
+            label.setToolTip(lane.label)
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+            self.runs.setItem(2 * index, 0, label)
+            self.runs.setSpan(2 * index, 0, 1, len(RUN_COLUMNS))
             m = lane.snapshot.metrics
             train, val = m["train"]["error"], m["val"]["error"]
             d = _diagnosis(lane.snapshot, lane.info.data)
-            cells = [lane.label, pct(train), pct(val), pct(d.avoidable_bias), pct(d.variance)]
-            cells.append(d.verdict if train == train and val == val else "—")
+            verdict = d.verdict if train == train and val == val else "—"
+            cells = [pct(train), pct(val), pct(d.avoidable_bias), pct(d.variance)]
+            cells.append(SHORT_VERDICTS.get(verdict, verdict))
             for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 0:
-                    item.setForeground(QBrush(QColor(*lane.color)))
-                self.runs.setItem(row, col, item)
+                self.runs.setItem(2 * index + 1, col, QTableWidgetItem(text))
+            self.runs.item(2 * index + 1, len(cells) - 1).setToolTip(verdict)
         rows = self.runs.verticalHeader().defaultSectionSize()
-        self.runs.setFixedHeight(self.runs.horizontalHeader().height() + rows * len(lanes) + 4)
+        header = self.runs.horizontalHeader().height()
+        self.runs.setFixedHeight(header + rows * 2 * len(lanes) + 4)
         self.runs.show()
         self._show_errors(selected)
 
