@@ -54,6 +54,7 @@ from app.views.network_diagram import DiagramView
 from app.wheel_guard import WheelGuard
 from core.config.compare import MAX_VARIANTS, Comparison
 from core.config.schema import Config, with_value
+from core.config.table import SPEEDS
 from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
@@ -61,13 +62,6 @@ from resources import PRESETS, ROOT
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
-SPEEDS = [
-    ("max speed", None),
-    ("200 epochs/s", 200.0),
-    ("50 epochs/s", 50.0),
-    ("10 epochs/s", 10.0),
-    ("1 epoch/s", 1.0),
-]
 FIRST_SPEED = "50 epochs/s"  # slow enough to watch the first boundary form
 
 
@@ -341,7 +335,7 @@ class MainWindow(QMainWindow):
         self.speed = QComboBox()
         self.speed.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # grows with the font
         self.speed.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # the lesson name yields
-        for label, rate in SPEEDS:
+        for label, rate in SPEEDS.items():
             self.speed.addItem(label, rate)
         self.speed.setToolTip("How fast training runs: slow it down to watch each epoch.")
         self.speed.currentIndexChanged.connect(self._speed_chosen)
@@ -368,9 +362,12 @@ class MainWindow(QMainWindow):
 
     def _on_source_changed(self, path: Path | None) -> None:
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
-        view = self.session.config.lesson.view
-        if view is not None:
-            self.views.show_page(view)
+        lesson = self.session.config.lesson
+        if lesson.view is not None:
+            self.views.show_page(lesson.view)
+        if lesson.speed is not None:
+            self.full_speed_action.setChecked(False)
+            self.speed.setCurrentIndex(self.speed.findText(lesson.speed))
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())

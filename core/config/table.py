@@ -26,6 +26,14 @@ from core.engine.initializers import INITIALIZERS
 from core.engine.optimizers import OPTIMIZERS
 
 SECTIONS = ("data", "model", "train", "classroom", "lesson")
+# the window's playback speeds, by name: epochs a second (None: as fast as it trains)
+SPEEDS: dict[str, float | None] = {
+    "max speed": None,
+    "200 epochs/s": 200.0,
+    "50 epochs/s": 50.0,
+    "10 epochs/s": 10.0,
+    "1 epoch/s": 1.0,
+}
 # the window's views, by the names `--view` and lesson.view use
 VIEWS = (
     "curves",
@@ -475,6 +483,13 @@ SETTINGS += (
         None,
         hot=True,
         tip="The view that tells the lesson's story: shown when the config is loaded.",
+    ),
+    Setting(
+        "lesson.speed",
+        Choice(tuple(SPEEDS), optional=True),
+        None,
+        hot=True,
+        tip="The playback speed the lesson is loaded with (null: the window's as it is).",
     ),
     Setting(
         "lesson.controls",
