@@ -516,24 +516,20 @@ class TrainingWorker(QObject):
         for key, lane in list(self._lanes.items()):
             run = lane.run
             mine = lane is focus
-            fresh = (
-                mine
-                and wanted.layers
-                and (
-                    now - self._layers_taken >= LAYER_STATS_SECONDS
-                    or self._layers is None
-                    or self._layers[0] != run.run_id
-                    or run.status != Status.RUNNING
-                )
-            )
+            wants_layers = mine and wanted.layers
+            cached = self._layers[1] if self._layers and self._layers[0] == run.run_id else None
+            recent = cached is not None and now - self._layers_taken < LAYER_STATS_SECONDS
             try:
                 snapshot = run.snapshot(
-                    layers=fresh, neurons=mine and wanted.neurons, record_seconds=SLICE_SECONDS
+                    layers=wants_layers and not recent,
+                    neurons=mine and wanted.neurons,
+                    record_seconds=SLICE_SECONDS,
                 )
-                if mine and wanted.layers and not fresh and snapshot.status != Status.RUNNING:
-                    # the snapshot's own record ended the run: the cached statistics are of
-                    # an earlier epoch than the one it ends on (or, diverged, its last finite)
-                    snapshot, fresh = replace(snapshot, layers=run.layer_stats()), True
+                if wants_layers and snapshot.layers is None:
+                    # recent statistics serve a running run; one that has ended, maybe in
+                    # this snapshot's own record, gets its final (or last finite) epoch's
+                    running = snapshot.status == Status.RUNNING
+                    snapshot = replace(snapshot, layers=cached if running else run.layer_stats())
                 if self._surface_due(lane, now):
                     started = time.perf_counter()
                     surface = run.surface(self.resolution, cancelled=self._stop.is_set)
@@ -548,10 +544,8 @@ class TrainingWorker(QObject):
                 self._fail(run.run_id, exc)
                 self._drop(lane)
                 continue
-            if fresh:
+            if wants_layers and snapshot.layers is not cached:
                 self._layers, self._layers_taken = (run.run_id, snapshot.layers), now
-            elif mine and wanted.layers and self._layers and self._layers[0] == run.run_id:
-                snapshot = replace(snapshot, layers=self._layers[1])
             snapshots[key] = snapshot
         if snapshots:
             self.frame_ready.emit(Frame(snapshots))

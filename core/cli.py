@@ -24,6 +24,7 @@ from core.config.files import load_config, load_experiment
 from core.config.schema import Config, config_to_dict
 from core.config.table import BY_KEY
 from core.engine.run import Run
+from core.engine.snapshot import Status
 from core.errors import InputError, one_line
 from core.probes.diagnosis import diagnose_run
 from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck
@@ -53,7 +54,7 @@ def run_report(run: Run, stopped_by_time: bool = False) -> dict:
     """What `deepdials run` prints for a run that has been advanced; a run that
     --max-seconds stopped has the status `time_limit` and the figures so far."""
     final = run.metrics
-    diagnosis = diagnose_run(final, run.data, run.status == "diverged", run.epoch)
+    diagnosis = diagnose_run(final, run.data, run.status == Status.DIVERGED, run.epoch)
     seconds = run.train_seconds
     return {
         "config": config_to_dict(run.config),

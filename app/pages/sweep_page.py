@@ -62,7 +62,6 @@ CSV_FIELDS = (
     "train_rows",
     "seconds",
 )
-LESSON_PARAMETERS = {"train.l2": "l2", "train.keep_prob": "keep_prob"}  # control → sweep
 CHOICES = {
     "l2": "λ (L2 penalty): the U curve",
     "keep_prob": "keep-prob (dropout)",
@@ -262,9 +261,10 @@ class SweepPage(QWidget):
         config = self.session.config
         if config.lesson.view != self.name or self.runner.running:
             return
+        swept = {p.control: name for name, p in PARAMETERS.items() if p.control is not None}
         for control in config.lesson.controls:
-            if control in LESSON_PARAMETERS:
-                self.choice.setCurrentIndex(self.choice.findData(LESSON_PARAMETERS[control]))
+            if control in swept:
+                self.choice.setCurrentIndex(self.choice.findData(swept[control]))
                 self._on_choice()
                 break
         self.epochs.setValue(config.train.epochs)

@@ -34,7 +34,7 @@ from app.style.palette import BAYES_COLOR, SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.protocol import ComparedRun
 from app.worker import Products
-from core.engine.snapshot import RunInfo, Snapshot
+from core.engine.snapshot import RunInfo, Snapshot, Status
 from core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
 
 TRAIN_DEV_COLOR = (86, 180, 233)  # Okabe–Ito sky blue: the training distribution, unseen
@@ -239,11 +239,11 @@ class BiasVarianceView(QWidget):
         """Bars, verdict, advice and buttons for the snapshot's errors, or blank."""
         data = self._info.data if self._info is not None else None
         m = snapshot.metrics if snapshot is not None else {}
-        error = {split: m.get(split, {}).get("error", math.nan) for split in m}
+        error = {split: values["error"] for split, values in m.items()}
         train, val = error.get("train", math.nan), error.get("val", math.nan)
         known, has_val = not math.isnan(train), not math.isnan(val)
         d = _diagnosis(snapshot, data) if known and has_val else None
-        reads_gaps = d is not None and d.verdict not in ("diverged", "not trained yet")
+        reads_gaps = d is not None and d.reads_gaps
         bayes = data.bayes_error if data is not None else None
         if self.mismatch:
             shifted, train_dev = data.bayes_error_shifted, error.get("train_dev", math.nan)
@@ -289,10 +289,10 @@ class BiasVarianceView(QWidget):
             " border-radius: 5px; padding: 6px; }"
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)
-        if d.verdict in ("diverged", "not trained yet"):
-            heading = "<b>What to do</b>:"
-        else:
+        if d.reads_gaps:
             heading = f"<b>Basic recipe</b> (a gap counts as high above {THRESHOLD:.0%}):"
+        else:
+            heading = "<b>What to do</b>:"
         notes = [*d.notes] + (
             [] if bayes_known else ["Bayes error unknown for this data: taken as 0."]
         )
@@ -312,7 +312,7 @@ class BiasVarianceView(QWidget):
 
 def _diagnosis(snapshot: Snapshot, data):
     return diagnose_run(
-        snapshot.metrics, data, snapshot.status == "diverged", snapshot.scored_epoch
+        snapshot.metrics, data, snapshot.status == Status.DIVERGED, snapshot.scored_epoch
     )
 
 

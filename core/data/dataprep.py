@@ -74,6 +74,13 @@ class Data:
     train_dev: Split | None = None  # training distribution, not trained on; mismatch > 0 only
 
 
+def _split(cfg, X: np.ndarray, y: np.ndarray, augmented: int, shifted: bool) -> Split:
+    """Points in the data's own units (x₁ times scale_x1), the last `augmented` of them
+    augmented copies."""
+    flags = np.arange(len(y)) >= len(y) - augmented
+    return Split(X * np.array([cfg.scale_x1, 1.0]), y.astype(np.int64), flags, shifted=shifted)
+
+
 def build_data(
     cfg: DataConfig, base_dir: pathlib.Path | None = None, points: Points | None = None
 ) -> Data:
@@ -100,13 +107,7 @@ def build_data(
     m = cfg.mismatch
     train_dev = None
     if m > 0:
-        X_dev, y_dev = parts[1]
-        train_dev = Split(
-            X_dev * np.array([cfg.scale_x1, 1.0]),
-            y_dev.astype(np.int64),
-            np.zeros(len(y_dev), dtype=bool),
-            shifted=False,
-        )
+        train_dev = _split(cfg, *parts[1], augmented=0, shifted=False)
         rng = data_stream(cfg.seed, "mismatch")
         parts[1:] = [(_mismatched(cfg, K, Xs, ys, unit, rng), ys) for Xs, ys in parts[1:]]
     X_train, y_train = parts[0]
@@ -117,11 +118,10 @@ def build_data(
         X_train, y_train = np.concatenate([X_train, X_aug]), np.concatenate([y_train, y_aug])
     parts[0] = (X_train, y_train)
 
-    splits = []
-    for j, (Xs, ys) in enumerate(parts):
-        Xs = Xs * np.array([cfg.scale_x1, 1.0])
-        flags = np.arange(len(ys)) >= n_train if j == 0 else np.zeros(len(ys), dtype=bool)
-        splits.append(Split(Xs, ys.astype(np.int64), flags, shifted=j > 0 and m > 0))
+    splits = [
+        _split(cfg, Xs, ys, augmented=len(ys) - n_train if j == 0 else 0, shifted=j > 0 and m > 0)
+        for j, (Xs, ys) in enumerate(parts)
+    ]
 
     bayes = bayes_shifted = None
     if cfg.kind != "csv":

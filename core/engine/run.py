@@ -269,10 +269,12 @@ class Run:
 
     def _end_epoch(self) -> None:
         """Close the epoch's per-layer gradient figure (module docstring) and count it."""
-        rows = max(self._delta_rows, 1)
-        self._delta_epoch = np.sqrt(np.array(self._delta_sq) / (rows * self._widths))
-        if not self._delta_rows:
-            self._delta_epoch[:] = np.nan
+        if self._delta_rows:
+            self._delta_epoch = np.sqrt(
+                np.array(self._delta_sq) / (self._delta_rows * self._widths)
+            )
+        else:
+            self._delta_epoch = np.full(len(self._delta_sq), np.nan)
         self._delta_sq = [0.0] * len(self._delta_sq)
         self._delta_rows = 0
         self.epoch += 1

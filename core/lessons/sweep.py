@@ -45,6 +45,7 @@ class Parameter:
     log_x: bool
     allowed: Num
     defaults: tuple[float, ...]
+    control: str | None = None  # the config key whose single value the sweep replaces
 
 
 PARAMETERS: dict[str, Parameter] = {
@@ -53,9 +54,14 @@ PARAMETERS: dict[str, Parameter] = {
         True,
         Num(float, 0.0, 100.0, open_lo=True),
         (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0),
+        control="train.l2",
     ),
     "keep_prob": Parameter(
-        "keep-prob", False, PROB, (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
+        "keep-prob",
+        False,
+        PROB,
+        (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0),
+        control="train.keep_prob",
     ),
     "depth": Parameter(
         "hidden layers", False, Num(int, 0, MAX_LAYERS), (0, 1, 2, 3, 4, 5, 6, 8, 10, 12)

@@ -63,6 +63,7 @@ ADVICE = {
     "not trained yet": ["train first: the errors of random weights tell nothing"],
 }
 VERDICTS = tuple(ADVICE)
+NO_READING = ("diverged", "not trained yet")  # verdicts that read no gap
 CHANCE_NOTE = (
     "train error below the Bayes error: chance on a finite training set, "
     "not a network better than the best possible classifier"
@@ -80,6 +81,11 @@ class Diagnosis:
     mismatch: float | None = None  # the data mismatch gap; None without a train-dev split
     bayes_error_shifted: float | None = None  # B' of the val/test distribution
     notes: tuple[str, ...] = ()  # what the figures need said with them
+
+    @property
+    def reads_gaps(self) -> bool:
+        """Whether the gaps mean anything: not for a diverged or an untrained network."""
+        return self.verdict not in NO_READING
 
     def as_dict(self) -> dict:
         return {**self.__dict__, "notes": list(self.notes)}
@@ -122,7 +128,6 @@ def diagnose(
         verdict = "data mismatch"
     else:
         verdict = "fine"
-    reads_gaps = verdict not in ("diverged", "not trained yet")
     return Diagnosis(
         bayes_error=bayes,
         bayes_known=bayes_error is not None,
@@ -132,7 +137,7 @@ def diagnose(
         advice=list(ADVICE[verdict]),
         mismatch=mismatch,
         bayes_error_shifted=bayes_error_shifted,
-        notes=(CHANCE_NOTE,) if reads_gaps and bias < -CHANCE_MARGIN else (),
+        notes=(CHANCE_NOTE,) if verdict not in NO_READING and bias < -CHANCE_MARGIN else (),
     )
 
 
