@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from core.config.files import load_config, load_experiment
-from core.config.schema import Config, check_consistency
+from core.config.schema import ClassroomConfig, Config, LessonConfig, check_consistency
 from core.engine.run import Run
 from resources import PRESETS
 
@@ -29,10 +29,7 @@ def lesson_config(name: str, seed: int = 0, **overrides) -> Config:
 
 
 @functools.cache
-def _trained(name: str, seed: int, epochs: int | None, items: tuple) -> Run:
-    config = lesson_config(name, seed, **dict(items))
-    if epochs is not None:
-        config = replace(config, train=replace(config.train, epochs=epochs))
+def _trained(config: Config) -> Run:
     run = Run(config, base_dir=PRESETS)
     run.advance()
     return run
@@ -40,8 +37,23 @@ def _trained(name: str, seed: int, epochs: int | None, items: tuple) -> Run:
 
 def trained(name: str, seed: int = 0, epochs: int | None = None, **overrides) -> Run:
     """The lesson's run after its epochs (or `epochs`); the same object for the same
-    arguments, so read it, never train it further."""
-    return _trained(name, seed, epochs, tuple(sorted(overrides.items())))
+    training, whichever lesson asks (presets that differ only in how they present the
+    lesson share it), so read it, never train it further."""
+    config = lesson_config(name, seed, **overrides)
+    if epochs is not None:
+        config = replace(config, train=replace(config.train, epochs=epochs))
+    return _trained(replace(config, lesson=LessonConfig(), classroom=ClassroomConfig()))
+
+
+def gap(run: Run) -> float:
+    """Validation error − training error: the variance, without mismatch."""
+    return error(run, "val") - error(run)
+
+
+def at_epoch(run: Run, name: str, epoch: int) -> float:
+    """A history column's value at the first recorded epoch from `epoch` on."""
+    epochs, values = column(run, name)
+    return float(values[np.searchsorted(epochs, epoch)])
 
 
 @functools.cache

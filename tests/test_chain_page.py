@@ -54,7 +54,7 @@ def test_the_line_at_one_is_labelled_at_its_end_in_the_page_font(page):
     assert page.one_label.textItem.toPlainText() == "ŷ/x = 1"
     assert page.one_label.pos().x() > LAYERS and page.one_label.pos().y() == 0.0
     size = page.one_label.textItem.font().pointSizeF()
-    assert size >= page.values[0].textItem.font().pointSizeF()
+    assert size == pytest.approx(page.plot.getAxis("bottom").label.font().pointSizeF())
 
 
 def test_random_weights_and_a_equal_1_have_no_flat_segment_to_explain(page):

@@ -4,12 +4,7 @@ the sentence names, on the runs the window would train side by side."""
 import numpy as np
 import pytest
 
-from tests.lesson_runs import SEEDS, column, compared, error
-
-
-def at_epoch(run, name: str, epoch: int) -> float:
-    epochs, values = column(run, name)
-    return float(values[np.searchsorted(epochs, epoch)])
+from tests.lesson_runs import SEEDS, at_epoch, column, compared, error
 
 
 def early(run, name: str, last_epoch: int) -> np.ndarray:

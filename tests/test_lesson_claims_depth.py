@@ -158,9 +158,8 @@ def test_tiny_init_kills_the_signal_25_fold_per_layer(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_zero_init_units_stay_identical_xavier_breaks_the_symmetry(seed):
-    run = trained("zero_init", seed, epochs=300)
-    # "Network: all six thumbnails of a layer are the same picture (epoch after epoch:
-    # measured at epoch 300)."
+    run = trained("zero_init", seed)  # the lesson's 2000 epochs
+    # "Network: all six thumbnails of a layer are the same picture (epoch after epoch)."
     for maps in run.neurons().maps[1:-1]:
         assert spread_between_units(maps) == 0.0
     # "Switch Init to Xavier: the thumbnails differ at once, and the boundary bends around
@@ -168,7 +167,7 @@ def test_zero_init_units_stay_identical_xavier_breaks_the_symmetry(seed):
     at_once = trained("zero_init", seed, epochs=1, model__init="xavier").neurons()
     assert all(spread_between_units(maps) > 0.1 for maps in at_once.maps[1:-1])
     assert error(trained("zero_init", seed, model__init="xavier")) < 0.01
-    assert error(run) >= 0.3
+    assert 0.3 <= error(run) <= 0.5
 
 
 # ----- gradient_checking -----

@@ -8,8 +8,8 @@ import pytest
 from core.data import bayes, datasets
 from core.engine.losses import predictions
 from core.engine.network import Workspace, forward
-from core.probes.diagnosis import THRESHOLD, diagnose_run
-from tests.lesson_runs import SEEDS, column, error, trained
+from core.probes.diagnosis import diagnose_run
+from tests.lesson_runs import SEEDS, column, error, gap, trained
 
 FRESH_POINTS = 4000
 FRESH_SEED = 7
@@ -132,7 +132,7 @@ def test_mismatch_is_data_mismatch_not_variance(seed):
     assert verdict(regularized) == "data mismatch"
     # "Set Mismatch to 0 and the gap closes: validation 0–0.8%, the verdict "fine"."
     same = trained("mismatch", seed, data__mismatch=0.0)
-    assert error(same, "val") - error(same) <= 0.0085
+    assert error(same, "val") <= 0.0085
     assert verdict(same) == "fine"
 
 
@@ -173,7 +173,7 @@ def test_high_bias_flattens_far_above_bayes_and_twelve_units_fix_it(seed):
     assert abs(val[late].mean() - val[before].mean()) <= 0.025
     assert 0.08 <= error(run) <= 0.21
     assert error(run) - run.data.bayes_error >= 0.065
-    assert 0.005 <= error(run, "val") - error(run) <= 0.04
+    assert 0.005 <= gap(run) <= 0.04
     # "The boundary is too simple for the spiral arms: it disagrees with the best possible
     # (Bayes) boundary on 11–24% of fresh points."
     assert 0.11 <= off_bayes(run) <= 0.24
@@ -213,7 +213,7 @@ def test_low_bias_low_variance_is_fine_and_follows_the_bayes_boundary(seed):
     # 0–4) against a Bayes error of 0.5%; avoidable bias and variance both under a point."
     assert d.verdict == "fine"
     assert 0.001 <= error(run) <= 0.003 and 0.004 <= error(run, "val") <= 0.009
-    assert abs(d.avoidable_bias) < 0.01 and abs(d.variance) < 0.01 < THRESHOLD
+    assert abs(d.avoidable_bias) < 0.01 and abs(d.variance) < 0.01
     # "The boundary follows the gap between the moons, not individual points: it disagrees
     # with the best possible (Bayes) boundary on at most 0.5% of fresh points."
     assert off_bayes(run) <= 0.005

@@ -11,7 +11,7 @@ from core.engine.snapshot import Status
 from core.lessons.cost_landscape import landscape
 from core.lessons.sweep import PARAMETERS, run_point, sweep_points
 from resources import PRESETS
-from tests.lesson_runs import SEEDS, column, error, lesson_config, trained
+from tests.lesson_runs import SEEDS, at_epoch, column, error, gap, lesson_config, trained
 
 
 @functools.cache
@@ -49,11 +49,6 @@ def test_sweep_lambda_train_error_rises_all_the_way(seed):
     assert 0.15 <= train[lam == 5.0][0] <= 0.23
     assert np.all(train[lam >= 10] == 0.5)
     assert np.all(np.diff(train) >= -0.011)  # one point of 100 either way at most
-
-
-def gap(run) -> float:
-    """The variance as the Bias / variance view shows it: validation − training error."""
-    return error(run, "val") - error(run, "train")
 
 
 def roughness(run) -> float:
@@ -135,9 +130,8 @@ def test_early_stopping_keeps_the_best_epoch(seed):
     assert run.best_epoch == epochs[np.argmin(val_loss)] and 40 <= run.best_epoch <= 85
     assert run.stopped_epoch == run.best_epoch + 50 == run.epoch
     assert run.status == Status.EARLY_STOPPED
-    best = np.searchsorted(epochs, run.best_epoch)
     for split in ("train", "val"):
-        assert error(run, split) == column(run, f"{split}_error")[1][best]
+        assert error(run, split) == at_epoch(run, f"{split}_error", run.best_epoch)
     # "The validation error it keeps, 19–23%, is below the 23–28% of training on to epoch
     # 3000 without stopping."
     on = trained("early_stopping", seed, train__patience=0)
@@ -230,20 +224,13 @@ def test_normalization_page_turns_a_valley_round(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_normalization_raw_loss_drops_then_crawls_and_normalized_takes_a_big_rate(seed):
     raw = trained("normalization", seed)
-    epochs, loss = column(raw, "train_loss")
+    _, loss = column(raw, "train_loss")
     # "from epoch 1000 to 3000 the training loss falls by under 3%, and the training
     # error ends at 17–53%."
-    at_1000 = loss[np.searchsorted(epochs, 1000)]
+    at_1000 = at_epoch(raw, "train_loss", 1000)
     assert loss[0] > 2 * at_1000 and 0.97 * at_1000 < loss[-1] < at_1000
     assert 0.17 <= error(raw) <= 0.53
     # "Tick "Normalize inputs" and set the learning rate to 0.1, a thousand times larger:
     # under 2% training error by epoch 300 (seeds 0–4: 0–1.3%)."
     fast = trained("normalization", seed, epochs=300, data__normalize=True, train__lr=0.1)
     assert error(fast) < 0.02
-
-
-def test_normalization_page_stays_finite_on_inputs_that_are_all_zero():
-    flat = landscape(np.zeros((10, 2)), np.arange(10) % 2, normalize=False)
-    assert np.isfinite(flat.path).all() and np.isfinite(flat.cost).all()
-    assert np.isfinite([flat.lr, flat.condition]).all()
-    assert np.all(flat.path == flat.path[0])

@@ -4,9 +4,10 @@ the notes' four bias/variance cases come out of real runs near the notes' number
 import pytest
 
 from core.config.compare import Comparison
-from core.config.files import load_config, load_experiment
+from core.config.files import load_experiment
 from core.engine.run import Run
 from resources import PRESETS, lesson_names
+from tests.lesson_runs import trained
 
 NOTES_CASES = {  # lesson: (train error, val error) from the lecture's table
     "high_variance": (0.01, 0.11),
@@ -44,8 +45,7 @@ def test_every_lesson_runs_a_few_epochs_headless(name):
 
 @pytest.mark.parametrize("name", sorted(NOTES_CASES))
 def test_the_four_bias_variance_lessons_land_near_the_notes_numbers(name):
-    run = Run(load_config(PRESETS / f"{name}.json"))
-    run.advance()
+    run = trained(name)
     train, val = NOTES_CASES[name]
     assert run.metrics["train"]["error"] == pytest.approx(train, abs=TOLERANCE)
     assert run.metrics["val"]["error"] == pytest.approx(val, abs=TOLERANCE)

@@ -97,3 +97,10 @@ def test_points_all_at_one_place_draw_finite_items(qtbot, session):
             x, y = item.getData()
             assert np.isfinite(x).all() and np.isfinite(y).all()
         assert "nan" not in page.caption.text()
+
+
+def test_normalization_page_stays_finite_on_inputs_that_are_all_zero():
+    flat = landscape(np.zeros((10, 2)), np.arange(10) % 2, normalize=False)
+    assert np.isfinite(flat.path).all() and np.isfinite(flat.cost).all()
+    assert np.isfinite([flat.lr, flat.condition]).all()
+    assert np.all(flat.path == flat.path[0])
