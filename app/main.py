@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from app.names import VIEWS
 from core import __version__
 from core.cli import OneLineParser
-from core.config.table import VIEWS
 
 STARTED = time.perf_counter()
 

@@ -35,6 +35,7 @@ from app import preferences
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
+from app.names import SPEEDS, VIEWS
 from app.pages.chain_page import ChainPage
 from app.pages.gradcheck_page import GradCheckPage
 from app.pages.normalization_page import NormalizationPage
@@ -54,7 +55,6 @@ from app.views.network_diagram import DiagramView
 from app.wheel_guard import WheelGuard
 from core.config.compare import MAX_VARIANTS, Comparison
 from core.config.schema import Config, with_value
-from core.config.table import SPEEDS
 from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
@@ -363,11 +363,18 @@ class MainWindow(QMainWindow):
     def _on_source_changed(self, path: Path | None) -> None:
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
         lesson = self.session.config.lesson
-        if lesson.view is not None:
-            self.views.show_page(lesson.view)
-        if lesson.speed is not None:
+        unknown = []
+        if lesson.view is not None and not self.views.show_page(lesson.view):
+            unknown.append(f"lesson.view: no view {lesson.view!r}; there are: {', '.join(VIEWS)}")
+        if lesson.speed in SPEEDS:
             self.full_speed_action.setChecked(False)
             self.speed.setCurrentIndex(self.speed.findText(lesson.speed))
+        elif lesson.speed is not None:
+            unknown.append(
+                f"lesson.speed: no speed {lesson.speed!r}; there are: {', '.join(SPEEDS)}"
+            )
+        if unknown:
+            self.status.message(". ".join(unknown))
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())

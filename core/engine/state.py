@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.config.schema import Config, keep_probs, needs_new_run
+from core.config.schema import RULED, Config, keep_probs, needs_new_run, value_of
 from core.data.dataprep import Data, build_data
 from core.data.features import InputPipeline
 from core.data.points import SPLITS, Points
@@ -207,8 +207,12 @@ def empty_metrics() -> dict[str, float]:
 
 
 def _check_train(state: RunState, config: Config) -> None:
-    if config.train.patience and not len(state.labels["val"]):
-        raise InputError("train.patience: early stopping needs a validation split")
+    """The train section's rules between keys, on the run's own data (points of one's own
+    may bring no validation split)."""
+    for setting in RULED:
+        value = value_of(config, setting.key)
+        if setting.section == "train" and setting.rule.broken(value, config, state.data):
+            raise InputError(f"{setting.key}: {setting.rule.why(config)}")
 
 
 def _apply_train(state: RunState) -> None:
