@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import InputError
-from core.safe_files import read_file
+from core.safe_files import read_file, write_atomically
 
 MAX_CSV_ROWS = 20_000
 MAX_CSV_BYTES = 4 * 1024 * 1024  # 4 MiB; 20,000 rows of x1,x2,label,split take about 1 MB
@@ -47,9 +47,9 @@ class Points:
 
 
 def write_points(path, points: Points) -> None:
-    """Write the points as CSV: x1,x2,label (and split, when they have one), every digit."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(points_text(points))
+    """Write the points as CSV: x1,x2,label (and split, when they have one), every digit;
+    through `core.safe_files.write_atomically`, so a failure leaves the earlier file."""
+    write_atomically(path, points_text(points))
 
 
 def points_text(points: Points) -> str:
