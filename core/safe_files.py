@@ -229,7 +229,7 @@ def _backup(target: Path) -> str | None:
     if not target.exists():
         return None
     while True:
-        backup = str(target.with_name(f"{target.name[:40]}.{secrets.token_hex(4)}.old"))
+        backup = str(target.with_name(f".{target.name[:40]}.{secrets.token_hex(4)}.old"))
         try:
             os.link(target, backup)
             return backup
@@ -250,8 +250,9 @@ def write_together(files: list[tuple[str | Path, bytes]]) -> None:
     renames does a companion already hold its new content beside the old config (both
     files complete)."""
     targets = [writable_target(path) for path, _ in files]
-    if len(set(targets)) != len(targets):
-        raise InputError(f"{targets[0]}: the same file named twice")
+    for index, target in enumerate(targets):
+        if target in targets[:index]:
+            raise InputError(f"{target}: named twice among the files written together")
     temporaries: list[str] = []
     backups: list[tuple[Path, str | None]] = []  # each companion's earlier file
     renamed = 0
