@@ -171,8 +171,9 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
         # out now, so the image shows what the window shows a moment later
         QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
         image = window.grab()
-        if png and not image.save(png, "PNG"):
-            outcome["message"] = f"could not write {png}"
+        problem = png and _write_screenshot(image, png)
+        if problem:
+            outcome["message"] = problem
         elif image.isNull() or image.width() == 0:
             outcome["message"] = "the window rendered an empty image"
         elif not QFontDatabase.families():
@@ -205,6 +206,20 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
         file=stream,
     )
     return outcome["code"]
+
+
+def _write_screenshot(image, png: str) -> str:
+    """Write the window's image to `png` as every user file is written; "" or the problem."""
+    from app.tools.png import write_png
+    from core.errors import InputError
+
+    try:
+        write_png(image, png)
+    except InputError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"could not write {png} ({exc.strerror or exc})"
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -515,7 +515,7 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(self._base_font_size)
             QApplication.setFont(font)
         self.renderer.stop()
-        self.files.wait_for_writers()
+        self.files.cancel_writers()
         self.own_data.wait_for_reader()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()
