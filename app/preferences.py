@@ -52,7 +52,8 @@ def settings_path() -> Path:
     if sys.platform == "win32":
         folder = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
     else:
-        folder = Path.home() / (os.environ.get("XDG_CONFIG_HOME") or ".config")
+        xdg = os.environ.get("XDG_CONFIG_HOME", "")
+        folder = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".config"
     return folder / "DeepDials" / "DeepDials.ini"
 
 
