@@ -25,7 +25,6 @@ STARTED = time.perf_counter()
 
 SELF_TEST_EPOCHS = 5
 WAIT_LIMIT_MS = 120_000
-WINDOW_SIZE = (1280, 800)
 
 
 def window_parser() -> argparse.ArgumentParser:
@@ -85,6 +84,8 @@ def run_window(argv: list[str]) -> int:
         return 2
     path = args.config or args.config_file
     headless = bool(args.screenshot or args.self_test)
+    if args.settings:
+        os.environ["DEEPDIALS_SETTINGS"] = args.settings  # read by app.preferences
     if headless and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not _has_display():
@@ -125,7 +126,6 @@ def run_window(argv: list[str]) -> int:
         playing=not headless,
         config_path=Path(path) if path else None,
     )
-    window.resize(*WINDOW_SIZE)
     if args.large_fonts:
         window.large_fonts_action.setChecked(True)
     if args.classroom:

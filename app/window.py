@@ -15,6 +15,7 @@ large as the rest allows.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -59,6 +60,7 @@ from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
 
+DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers its own
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
@@ -155,9 +157,10 @@ class MainWindow(QMainWindow):
         points = None
         startup_message = None
         first_start = config is None
+        self.resize(*DEFAULT_SIZE)
         if self.settings is not None:
             kept = preferences.remembered(self.settings)
-            startup_message = preferences.startup_message(kept.problems)
+            startup_message = preferences.startup_message(self.settings, kept.problems)
             if kept.geometry is not None:
                 self.restoreGeometry(kept.geometry)
             self.large_fonts_action.setChecked(kept.large_fonts)
@@ -487,8 +490,6 @@ class MainWindow(QMainWindow):
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)
-        if self.settings is not None:
-            self.settings.setValue("large_fonts", self.large_fonts_action.isChecked())
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""
@@ -520,9 +521,12 @@ class MainWindow(QMainWindow):
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()
         if self.settings is not None:
-            self.settings.setValue("geometry", self.saveGeometry())
+            large = self.large_fonts_action.isChecked()
+            preferences.store_window(self.settings, self.saveGeometry(), large)
             preferences.store_experiment(self.settings, self.session.config, self.session.points)
-            self.settings.sync()
+            problem = self.settings.sync()
+            if problem:
+                print(f"deepdials: {problem}", file=sys.stderr)
         super().closeEvent(event)
 
 
