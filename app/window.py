@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import preferences
+from app.about import AboutDialog
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
@@ -329,6 +330,9 @@ class MainWindow(QMainWindow):
         for a in (*self.split_actions.values(), self.discretize_action):
             self.boundaries.toolbar.addAction(a)
 
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About DeepDials", None, self._show_about))
+
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playback")
         toolbar.setMovable(False)
@@ -501,6 +505,12 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec():
             self.set_hidden_controls(dialog.chosen())
+
+    def _show_about(self) -> None:
+        path = self.settings.path if self.settings is not None else None
+        dialog = AboutDialog(str(path or preferences.settings_path()), self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
 
     def _toggle_fullscreen(self, on: bool) -> None:
         if on:
