@@ -15,6 +15,7 @@ large as the rest allows.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import preferences
+from app.about import AboutDialog
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
@@ -59,10 +61,11 @@ from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
 
+DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers its own
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
-FIRST_SPEED = "50 epochs/s"  # slow enough to watch the first boundary form
+FIRST_SPEED = "50 epochs/s"  # slow enough to watch the boundary form; a lesson may name another
 
 
 def preset_files() -> list[Path]:
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
 
         session.run_started.connect(self._on_run_started)
         session.source_changed.connect(self._on_source_changed)
+        session.loaded.connect(self._on_loaded)
         session.problem.connect(self.status.message)
         session.playback_changed.connect(self._show_playback)
         session.config_changed.connect(self._on_config_changed)
@@ -154,9 +158,10 @@ class MainWindow(QMainWindow):
         points = None
         startup_message = None
         first_start = config is None
+        self.resize(*DEFAULT_SIZE)
         if self.settings is not None:
             kept = preferences.remembered(self.settings)
-            startup_message = preferences.startup_message(kept.problems)
+            startup_message = preferences.startup_message(self.settings, kept.problems)
             if kept.geometry is not None:
                 self.restoreGeometry(kept.geometry)
             self.large_fonts_action.setChecked(kept.large_fonts)
@@ -325,6 +330,9 @@ class MainWindow(QMainWindow):
         for a in (*self.split_actions.values(), self.discretize_action):
             self.boundaries.toolbar.addAction(a)
 
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About DeepDials", None, self._show_about))
+
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playback")
         toolbar.setMovable(False)
@@ -362,17 +370,21 @@ class MainWindow(QMainWindow):
 
     def _on_source_changed(self, path: Path | None) -> None:
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
+
+    def _on_loaded(self, _path: Path | None) -> None:
+        """What was loaded sets the view, the speed (its lesson's, or the first one) and
+        the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
         unknown = []
         if lesson.view is not None and not self.views.show_page(lesson.view):
             unknown.append(f"lesson.view: no view {lesson.view!r}; there are: {', '.join(VIEWS)}")
-        if lesson.speed in SPEEDS:
-            self.full_speed_action.setChecked(False)
-            self.speed.setCurrentIndex(self.speed.findText(lesson.speed))
-        elif lesson.speed is not None:
-            unknown.append(
-                f"lesson.speed: no speed {lesson.speed!r}; there are: {', '.join(SPEEDS)}"
-            )
+        speed = lesson.speed
+        if speed is not None and speed not in SPEEDS:
+            unknown.append(f"lesson.speed: no speed {speed!r}; there are: {', '.join(SPEEDS)}")
+            speed = None
+        self.full_speed_action.setChecked(False)
+        self.speed.setCurrentIndex(self.speed.findText(speed or FIRST_SPEED))
+        self.to_all_action.setChecked(False)
         if unknown:
             self.status.message(". ".join(unknown))
 
@@ -489,8 +501,6 @@ class MainWindow(QMainWindow):
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)
-        if self.settings is not None:
-            self.settings.setValue("large_fonts", self.large_fonts_action.isChecked())
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""
@@ -502,6 +512,12 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec():
             self.set_hidden_controls(dialog.chosen())
+
+    def _show_about(self) -> None:
+        path = self.settings.path if self.settings is not None else None
+        dialog = AboutDialog(str(path or preferences.settings_path()), self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
 
     def _toggle_fullscreen(self, on: bool) -> None:
         if on:
@@ -517,14 +533,17 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(self._base_font_size)
             QApplication.setFont(font)
         self.renderer.stop()
-        self.files.wait_for_writers()
+        self.files.cancel_writers()
         self.own_data.wait_for_reader()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()
         if self.settings is not None:
-            self.settings.setValue("geometry", self.saveGeometry())
+            large = self.large_fonts_action.isChecked()
+            preferences.store_window(self.settings, self.saveGeometry(), large)
             preferences.store_experiment(self.settings, self.session.config, self.session.points)
-            self.settings.sync()
+            problem = self.settings.sync()
+            if problem:
+                print(f"deepdials: {problem}", file=sys.stderr)
         super().closeEvent(event)
 
 

@@ -176,6 +176,7 @@ class TrainingWorker(QObject):
         self._layers_taken = 0.0
         self._playing = False
         self._stop_at: int | None = None
+        self._quiet = False  # playing until `_stop_at` for a screenshot: no frames on the way
         self._frame_interval = 0.0  # the shortest time from one frame to the next
         self._check: _Check | None = None
 
@@ -218,7 +219,8 @@ class TrainingWorker(QObject):
         self._wake.set()
 
     def play_until(self, epoch: int) -> None:
-        """Train, then pause when every run reaches `epoch` (screenshots, self-test)."""
+        """Train at full speed and without frames on the way, then pause when every run
+        reaches `epoch`, and send that frame (screenshots, self-test)."""
         with self._lock:
             self._mail.playing = True
             self._mail.stop_at_epoch = epoch
@@ -299,11 +301,12 @@ class TrainingWorker(QObject):
             if self._stop_at is not None and self._all_reached(self._stop_at):
                 self._playing = False
                 self._stop_at = None
+                self._quiet = False
                 changed = True
             dirty = dirty or trained
             due = time.perf_counter() - last_emit >= self._frame_interval
             ended = any(lane.run.status != Status.RUNNING for lane in self._lanes.values())
-            if self._lanes and (changed or (dirty and (due or ended))):
+            if self._lanes and (changed or (dirty and not self._quiet and (due or ended))):
                 last_emit = time.perf_counter()
                 dirty = False
                 self._drawn.clear()
@@ -341,7 +344,7 @@ class TrainingWorker(QObject):
     def _train_slice(self, lane: _Lane, elapsed: float, seconds: float) -> bool:
         """A slice of `seconds` at full speed, or whole epochs as the speed limit allows."""
         run = lane.run
-        rate = self._epochs_per_second
+        rate = None if self._quiet else self._epochs_per_second
         budget = self._stop_at - run.epoch if self._stop_at is not None else None
         if rate is None or (budget is not None and budget <= 0):  # the stop epoch to score
             self._train_until(lane, seconds, self._stop_at)
@@ -375,6 +378,7 @@ class TrainingWorker(QObject):
         if mail.playing is not None:
             self._playing = mail.playing
             self._stop_at = mail.stop_at_epoch
+            self._quiet = mail.stop_at_epoch is not None
             changed = True
         if mail.products is not None:
             self._products = mail.products

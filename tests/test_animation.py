@@ -3,6 +3,7 @@ and come out as a looping GIF whose frames show the boundary changing."""
 
 import dataclasses
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -168,3 +169,40 @@ def test_a_long_caption_is_set_smaller_until_it_fits_its_cell():
         <= 344
         < draw.textlength(text, font=fitting_font(draw, text, 15, 10**6))
     )
+
+
+def test_closing_during_an_export_cancels_it_and_keeps_the_earlier_file(
+    qtbot, tmp_path, monkeypatch
+):
+    """The window closes while the GIF's first frame is being drawn: the export stops
+    there, and the file it would have replaced is as it was, with nothing beside it."""
+    from app.tools.animation import Renderer
+    from app.tools.files import GifWriter
+
+    drawing, cancelled = threading.Event(), threading.Event()
+    render, cancel = Renderer.__call__, GifWriter.cancel
+
+    def slow_render(self, frame):
+        drawing.set()
+        cancelled.wait(timeout=60)
+        return render(self, frame)
+
+    def cancel_and_tell(self):
+        cancel(self)
+        cancelled.set()
+
+    monkeypatch.setattr(Renderer, "__call__", slow_render)
+    monkeypatch.setattr(GifWriter, "cancel", cancel_and_tell)
+    configure_pyqtgraph()
+    window = MainWindow(config_from_dict(json.loads(json.dumps(CONFIG))), remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: len(window.recording.frames()) >= 3, timeout=20_000)
+    path = tmp_path / "earlier.gif"
+    path.write_bytes(b"GIF89a the earlier export")
+    writer = window.files.export_animation(path)
+    assert drawing.wait(timeout=60)
+    window.close()
+    assert writer.isFinished() and cancelled.is_set()
+    assert path.read_bytes() == b"GIF89a the earlier export"
+    assert [p.name for p in tmp_path.iterdir()] == ["earlier.gif"]

@@ -524,7 +524,7 @@ SETTINGS += (
         Name("a playback speed as the toolbar names it, e.g. `10 epochs/s`"),
         None,
         hot=True,
-        tip="The playback speed the lesson is loaded with (null: the window's as it is).",
+        tip="The playback speed the lesson is loaded with (null: 50 epochs/s).",
     ),
     Setting(
         "lesson.controls",
