@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import preferences
-from app.about import AboutDialog
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
@@ -514,6 +513,8 @@ class MainWindow(QMainWindow):
             self.set_hidden_controls(dialog.chosen())
 
     def _show_about(self) -> None:
+        from app.about import AboutDialog  # on demand: it reads the packages' metadata
+
         path = self.settings.path if self.settings is not None else None
         dialog = AboutDialog(str(path or preferences.settings_path()), self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
