@@ -62,7 +62,7 @@ from resources import PRESETS, ROOT
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
-FIRST_SPEED = "50 epochs/s"  # slow enough to watch the first boundary form
+FIRST_SPEED = "50 epochs/s"  # slow enough to watch the boundary form; a lesson may name another
 
 
 def preset_files() -> list[Path]:
@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
 
         session.run_started.connect(self._on_run_started)
         session.source_changed.connect(self._on_source_changed)
+        session.loaded.connect(self._on_loaded)
         session.problem.connect(self.status.message)
         session.playback_changed.connect(self._show_playback)
         session.config_changed.connect(self._on_config_changed)
@@ -362,12 +363,16 @@ class MainWindow(QMainWindow):
 
     def _on_source_changed(self, path: Path | None) -> None:
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
+
+    def _on_loaded(self, _path: Path | None) -> None:
+        """What was loaded sets the view, the speed (its lesson's, or the first one) and
+        the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
         if lesson.view is not None:
             self.views.show_page(lesson.view)
-        if lesson.speed is not None:
-            self.full_speed_action.setChecked(False)
-            self.speed.setCurrentIndex(self.speed.findText(lesson.speed))
+        self.full_speed_action.setChecked(False)
+        self.speed.setCurrentIndex(self.speed.findText(lesson.speed or FIRST_SPEED))
+        self.to_all_action.setChecked(False)
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
