@@ -39,8 +39,8 @@ from core.config.compare import comparison_from_dict  # noqa: E402
 from core.config.schema import config_from_dict  # noqa: E402
 from core.config.table import MAX_POINTS  # noqa: E402
 from core.engine.budget import DISPLAY_RESOLUTION  # noqa: E402
-from core.engine.run import Run  # noqa: E402
-from core.engine.snapshot import RunInfo  # noqa: E402
+from core.engine.reports import snapshot, surface  # noqa: E402
+from core.engine.state import new_run, run_info  # noqa: E402
 
 
 def four_configs() -> list[dict]:
@@ -56,16 +56,16 @@ def four_configs() -> list[dict]:
 
 
 def recording_of_four() -> BoundaryRecording:
-    runs = [Run(config_from_dict(raw), run_id=i) for i, raw in enumerate(four_configs())]
-    infos = [RunInfo(r.run_id, r.config, r.data, r.sizes) for r in runs]
+    runs = [new_run(config_from_dict(raw), run_id=i) for i, raw in enumerate(four_configs())]
+    infos = [run_info(r) for r in runs]
     labels = [f"seed {r.run_id}" for r in runs]
     recording = BoundaryRecording()
-    surfaces = [r.surface(DISPLAY_RESOLUTION) for r in runs]
+    surfaces = [surface(r, DISPLAY_RESOLUTION) for r in runs]
     for epoch in range(MAX_FRAMES):
         snapshots = []
-        for r, surface in zip(runs, surfaces):
-            snapshot = r.snapshot(layers=False)
-            snapshots.append(dataclasses.replace(snapshot, surface=surface, epoch=epoch))
+        for r, grid in zip(runs, surfaces):
+            shot = snapshot(r, layers=False)
+            snapshots.append(dataclasses.replace(shot, surface=grid, epoch=epoch))
         recording.add(infos, labels, snapshots)
     return recording
 

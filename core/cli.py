@@ -17,6 +17,7 @@ import json
 import math
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ from core.config.compare import Comparison
 from core.config.files import load_config, load_experiment
 from core.config.schema import Config, config_to_dict
 from core.config.table import BY_KEY
-from core.engine.run import Run
+from core.engine import run as training
+from core.engine.reports import gradient_checker, layer_stats
 from core.engine.snapshot import Status
+from core.engine.state import RunState, new_run
 from core.errors import InputError, one_line
 from core.probes.diagnosis import diagnose_run
 from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck
@@ -54,7 +57,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def run_report(run: Run, stopped_by_time: bool = False) -> dict:
+def run_report(run: RunState, stopped_by_time: bool = False) -> dict:
     """What `deepdials run` prints for a run that has been advanced; a run that
     --max-seconds stopped has the status `time_limit` and the figures so far."""
     final = run.metrics
@@ -72,7 +75,7 @@ def run_report(run: Run, stopped_by_time: bool = False) -> dict:
         "bayes_error_shifted": run.data.bayes_error_shifted,
         "diagnosis": diagnosis.as_dict(),
         "history": run.history.arrays(),
-        "layers": run.layer_stats().as_dict(),
+        "layers": layer_stats(run).as_dict(),
         "timing": {
             "train_seconds": seconds,
             "epochs_per_second": run.epoch / seconds if seconds > 0 else None,
@@ -96,8 +99,11 @@ def _seconds(value: float | None) -> float | None:
 
 def train(config: Config, base: Path, max_seconds: float | None) -> dict:
     """Train `config` to its end, or for `max_seconds` of training at most; the report."""
-    run = Run(config, base_dir=base)
-    run.advance(seconds=max_seconds)
+    run = new_run(config, base_dir=base)
+    end = time.perf_counter() + (math.inf if max_seconds is None else max_seconds)
+    for _ in training.train(run):
+        if time.perf_counter() >= end:
+            break
     return run_report(run, stopped_by_time=run.status == "running")
 
 
@@ -170,11 +176,11 @@ def command_gradcheck(args: argparse.Namespace) -> dict:
     config = load_config(args.config)
     epochs = BY_KEY["train.epochs"].allowed.check("--epochs", args.epochs) if args.epochs else 0
     budget = _seconds(args.max_seconds)
-    run = Run(config, base_dir=Path(args.config).resolve().parent)
+    run = new_run(config, base_dir=Path(args.config).resolve().parent)
     if epochs:
-        run.advance(epochs=epochs)
+        training.advance(run, epochs)
     progress = Progress()
-    check = run.gradient_checker(epsilon=args.epsilon, plant_bug=args.plant_bug, budget=budget)
+    check = gradient_checker(run, epsilon=args.epsilon, plant_bug=args.plant_bug, budget=budget)
     try:
         result = check.finish(progress=progress, progress_seconds=PROGRESS_SECONDS)
     finally:

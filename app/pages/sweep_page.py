@@ -154,7 +154,7 @@ class SweepPage(QWidget):
         super().__init__(parent)
         self.session = session
         session.run_started.connect(self.set_run)
-        session.source_changed.connect(self._on_source_changed)
+        session.loaded.connect(self._on_loaded)
         self.results: list[PointResult] = []
         self.parameter = "l2"
         self.scale = 1.0
@@ -258,11 +258,22 @@ class SweepPage(QWidget):
         if bayes is not None:
             self.bayes_line.setValue(bayes)
 
-    def _on_source_changed(self, _path) -> None:
-        """A lesson that opens this page sets it up: Vary the first of its controls that
-        has a sweep, with that parameter's default values, for its epochs per point."""
+    def _on_loaded(self, _path) -> None:
+        """A sweep belongs to the experiment it was run on: loading another one stops it
+        and clears its points. A lesson that opens this page sets it up: Vary the first of
+        its controls that has a sweep, with that parameter's default values, for its
+        epochs per point."""
+        self.runner.cancel()
+        self.results = []
+        self._problems = []
+        self.progress.setValue(0)
+        for label in (self.info, self.best_label, self.message):
+            label.clear()
+        self.plot.getAxis("bottom").showLabel(False)
+        self._set_running(False)
+        self._draw()
         config = self.session.config
-        if config.lesson.view != self.name or self.runner.running:
+        if config.lesson.view != self.name:
             return
         swept = {p.control: name for name, p in PARAMETERS.items() if p.control is not None}
         for control in config.lesson.controls:
