@@ -17,6 +17,7 @@ itself).
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QToolButton, QWidget
 from app.lesson_markup import lesson_html, paragraph_margin
 from app.session import Session
 from app.style.elided_label import ElidedLabel
+from core.config.files import MAX_CONFIG_BYTES
 from core.errors import InputError
 from core.safe_files import read_text
 from resources import PRESETS, lesson_names
@@ -80,12 +82,22 @@ def markdown_title(config_path: Path) -> str | None:
     return first[2:].strip() if first.startswith("# ") else None
 
 
-def lesson_index(config_path: Path | None) -> int | None:
+def config_content(config_path: Path) -> object | None:
+    """The parsed JSON of a config file, or None if it is not a small readable JSON file."""
+    data = read_small_file(config_path, MAX_CONFIG_BYTES)
+    try:
+        return json.loads(data) if data is not None else None
+    except ValueError:  # not UTF-8, or not JSON
+        return None
+
+
+def lesson_index(config_path: Path | None, lessons: list[object]) -> int | None:
+    """Which lesson a config file is, by its content (`lessons`: each lesson's parsed JSON),
+    so that a checkout's copy of a preset is that lesson as much as the installed one."""
     if config_path is None:
         return None
-    resolved = Path(config_path).resolve()
-    paths = [p.resolve() for p in lesson_paths()]
-    return paths.index(resolved) if resolved in paths else None
+    content = config_content(Path(config_path))
+    return lessons.index(content) if content is not None and content in lessons else None
 
 
 def _shown_text(config_path: Path | None) -> str:
@@ -181,13 +193,17 @@ class LessonText(QTextBrowser):
 
 
 class LessonNavigator(QWidget):
-    """◀ Lesson 3 of 25: its title ▶, for the toolbar; asks for a lesson by its path."""
+    """◀ Lesson 3 of 25: its title ▶, for the toolbar; asks for a lesson by its path.
+
+    A config is a lesson if it says what the lesson's preset says, wherever the file is.
+    """
 
     open_requested = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.lessons = lesson_paths()
+        self._contents = [config_content(path) for path in self.lessons]
         self.index: int | None = None
         self.previous = QToolButton()
         self.previous.setText("◀")
@@ -207,7 +223,7 @@ class LessonNavigator(QWidget):
         self.show_config(None)
 
     def show_config(self, config_path: Path | None) -> None:
-        self.index = lesson_index(config_path)
+        self.index = lesson_index(config_path, self._contents)
         n = len(self.lessons)
         if self.index is None:
             self.position.setText(f"{n} lessons")

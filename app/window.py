@@ -36,6 +36,7 @@ from app import preferences
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
+from app.names import SPEEDS, VIEWS
 from app.pages.chain_page import ChainPage
 from app.pages.gradcheck_page import GradCheckPage
 from app.pages.normalization_page import NormalizationPage
@@ -55,7 +56,6 @@ from app.views.network_diagram import DiagramView
 from app.wheel_guard import WheelGuard
 from core.config.compare import MAX_VARIANTS, Comparison
 from core.config.schema import Config, with_value
-from core.config.table import SPEEDS
 from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
@@ -64,7 +64,7 @@ DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
-FIRST_SPEED = "50 epochs/s"  # slow enough to watch the first boundary form
+FIRST_SPEED = "50 epochs/s"  # slow enough to watch the boundary form; a lesson may name another
 
 
 def preset_files() -> list[Path]:
@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
 
         session.run_started.connect(self._on_run_started)
         session.source_changed.connect(self._on_source_changed)
+        session.loaded.connect(self._on_loaded)
         session.problem.connect(self.status.message)
         session.playback_changed.connect(self._show_playback)
         session.config_changed.connect(self._on_config_changed)
@@ -328,6 +329,9 @@ class MainWindow(QMainWindow):
         for a in (*self.split_actions.values(), self.discretize_action):
             self.boundaries.toolbar.addAction(a)
 
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About DeepDials", None, self._show_about))
+
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playback")
         toolbar.setMovable(False)
@@ -365,12 +369,23 @@ class MainWindow(QMainWindow):
 
     def _on_source_changed(self, path: Path | None) -> None:
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
+
+    def _on_loaded(self, _path: Path | None) -> None:
+        """What was loaded sets the view, the speed (its lesson's, or the first one) and
+        the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
-        if lesson.view is not None:
-            self.views.show_page(lesson.view)
-        if lesson.speed is not None:
-            self.full_speed_action.setChecked(False)
-            self.speed.setCurrentIndex(self.speed.findText(lesson.speed))
+        unknown = []
+        if lesson.view is not None and not self.views.show_page(lesson.view):
+            unknown.append(f"lesson.view: no view {lesson.view!r}; there are: {', '.join(VIEWS)}")
+        speed = lesson.speed
+        if speed is not None and speed not in SPEEDS:
+            unknown.append(f"lesson.speed: no speed {speed!r}; there are: {', '.join(SPEEDS)}")
+            speed = None
+        self.full_speed_action.setChecked(False)
+        self.speed.setCurrentIndex(self.speed.findText(speed or FIRST_SPEED))
+        self.to_all_action.setChecked(False)
+        if unknown:
+            self.status.message(". ".join(unknown))
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
@@ -497,6 +512,14 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.set_hidden_controls(dialog.chosen())
 
+    def _show_about(self) -> None:
+        from app.about import AboutDialog  # on demand: it reads the packages' metadata
+
+        path = self.settings.path if self.settings is not None else None
+        dialog = AboutDialog(str(path or preferences.settings_path()), self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+
     def _toggle_fullscreen(self, on: bool) -> None:
         if on:
             self.showFullScreen()
@@ -511,7 +534,7 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(self._base_font_size)
             QApplication.setFont(font)
         self.renderer.stop()
-        self.files.wait_for_writers()
+        self.files.cancel_writers()
         self.own_data.wait_for_reader()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()

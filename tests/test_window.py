@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
-from app.window import MainWindow, configure_pyqtgraph
+from app.window import FIRST_SPEED, MainWindow, configure_pyqtgraph
 from core.config.files import load_config
 from core.config.schema import config_from_dict
 from resources import PRESETS, lesson_names
@@ -171,6 +171,31 @@ def test_screenshot_writes_a_png_of_the_window(tmp_path):
     assert "epoch 5" in result.stdout
 
 
+def test_a_screenshot_trains_its_epochs_at_full_speed_whatever_the_lessons_speed(tmp_path):
+    config = tmp_path / "slow.json"
+    config.write_text(json.dumps({**SMALL, "lesson": {"speed": "1 epoch/s"}}))
+    png = tmp_path / "shot.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.main",
+            str(config),
+            "--epochs",
+            "400",
+            "--screenshot",
+            str(png),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr  # at 1 epoch/s it gives up after 120 s
+    assert "screenshot: ok: epoch 400," in result.stdout
+    assert not QImage(str(png)).isNull()
+
+
 def test_self_test_trains_draws_and_exits_zero():
     result = subprocess.run(
         [sys.executable, "-m", "app.main", "--self-test"],
@@ -312,3 +337,19 @@ def test_with_mismatch_the_status_line_gives_both_bayes_errors(qtbot, window):
     shifted = window.session.info.data.bayes_error_shifted
     assert shifted is not None
     assert f"val/test Bayes {shifted:.1%}" in window.status.figures.text()
+
+
+def test_a_lesson_naming_a_view_or_speed_the_window_lacks_says_so_and_plays_at_the_default(
+    qtbot, window, tmp_path
+):
+    raw = json.loads((PRESETS / "l2.json").read_text(encoding="utf-8"))
+    raw["lesson"] = {"view": "histogram", "speed": "5 epochs/s"}
+    path = tmp_path / "typo.json"
+    path.write_text(json.dumps(raw))
+    window.speed.setCurrentIndex(window.speed.findText("1 epoch/s"))
+    view = window.views.currentIndex()
+    assert window.files.open_config(path)
+    message = window.statusBar().currentMessage()
+    assert "lesson.view: no view 'histogram'; there are: curves, " in message
+    assert "lesson.speed: no speed '5 epochs/s'" in message and "1 epoch/s" in message
+    assert window.views.currentIndex() == view and window.speed.currentText() == FIRST_SPEED
