@@ -256,7 +256,7 @@ def test_a_corrupted_settings_entry_falls_back_to_defaults_with_a_message(qtbot)
     from app.preferences import open_settings
 
     settings = open_settings()
-    settings.setValue("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
+    settings.set_value("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
     settings.sync()
     configure_pyqtgraph()
     window = MainWindow(remember=True)
