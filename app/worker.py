@@ -39,9 +39,11 @@ surface has a share of its own: a lane's surface (over a second at 50 × 256 uni
 computed again only once c_surface / SNAPSHOT_SHARE has passed since the last one, and
 frames in between carry none (the boundary keeps the last); a new run's first frame, and
 a lane that stopped training, always get a fresh one. Every piece of work the worker does
-between two looks at `stop` is short: a slice of training or scoring stops between two
-chunks, scoring in a snapshot gets a slice's time, and the surface stops between two
-blocks when the window closes, so closing never waits for more than a chunk.
+between two looks at `stop` is short: each run's training is a generator
+(`core.engine.run.train`) that yields between chunks, driven with next() until the slice
+is over; a snapshot of a run whose epoch is not yet scored first gives its record a
+slice's time; and the surface stops between two blocks when the window closes, so closing
+never waits for more than a chunk.
 """
 
 from __future__ import annotations
@@ -49,13 +51,16 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from core.engine import reports
 from core.engine.experiment import Experiment
-from core.engine.run import Run
+from core.engine.run import train
 from core.engine.snapshot import Snapshot, Status
+from core.engine.state import RunState, run_info, set_config
 from core.errors import CancelledError, InputError
 from core.probes.gradcheck import GradientCheck
 from core.probes.layerstats import LayerStats
@@ -67,6 +72,7 @@ FRAME_WAIT_SECONDS = 0.1
 LAYER_STATS_SECONDS = 0.1
 SNAPSHOT_SHARE = 0.25  # of the worker's time, at most, for frames; as much for surfaces
 CHECK_PROGRESS_SECONDS = 0.25  # a gradient check's progress, this often at most
+_ENDED = object()  # what next() gives back for a run's training that has ended
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,8 @@ class _Check:
 @dataclass
 class _Lane:
     experiment: Experiment
-    run: Run
+    run: RunState
+    training: Iterator[None]  # `core.engine.run.train(run)`, driven with next()
     credit: float = 0.0  # epochs owed under a speed limit
     # the run's updates and whether it had diverged when its last surface was taken (a
     # diverged run's surface is its last finite epoch's: a new one at the same updates)
@@ -340,7 +347,7 @@ class TrainingWorker(QObject):
         rate = None if self._quiet else self._epochs_per_second
         budget = self._stop_at - run.epoch if self._stop_at is not None else None
         if rate is None or (budget is not None and budget <= 0):  # the stop epoch to score
-            run.advance(epochs=budget, seconds=seconds)
+            self._train_until(lane, seconds, self._stop_at)
             return True
         turns = max(len(self._lanes), 1)  # each lane's credit grows only on its turns
         lane.credit = min(lane.credit + elapsed * rate * turns, 1.0 + rate * SLICE_SECONDS)
@@ -350,9 +357,18 @@ class TrainingWorker(QObject):
         if epochs < 1:
             return False
         before = run.epoch
-        run.advance(epochs=epochs, seconds=seconds)
+        self._train_until(lane, seconds, before + epochs)
         lane.credit -= run.epoch - before
         return True
+
+    def _train_until(self, lane: _Lane, seconds: float, epoch: int | None) -> None:
+        """next() on the lane's training until `seconds` have passed, the run stands
+        scored at `epoch` (None: its end), or its training ends."""
+        end = time.perf_counter() + seconds
+        run = lane.run
+        while epoch is None or run.epoch < epoch or not run.scored:
+            if next(lane.training, _ENDED) is _ENDED or time.perf_counter() >= end:
+                return
 
     def _read_mail(self) -> bool:
         """Apply what the GUI sent; True when the window needs a fresh frame."""
@@ -432,7 +448,7 @@ class TrainingWorker(QObject):
             )
             return
         try:
-            check = run.gradient_checker(epsilon, plant_bug, budget)
+            check = reports.gradient_checker(run, epsilon, plant_bug, budget)
         except Exception as exc:  # noqa: BLE001 - the window shows it; the run goes on
             message = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
             self.gradient_checked.emit(run.run_id, message)
@@ -482,16 +498,19 @@ class TrainingWorker(QObject):
         except Exception as exc:  # noqa: BLE001 - bad data files, and anything else
             self._fail(run_id, exc)
             return None
-        self.run_started.emit(run.info())
-        return _Lane(experiment, run)
+        self.run_started.emit(run_info(run))
+        return _Lane(experiment, run, train(run))
 
     def _apply_hot(self, lane: _Lane, experiment: Experiment, run_id: int) -> None:
+        ended = lane.run.status != Status.RUNNING
         try:
-            lane.run.set_config(experiment.config)
+            set_config(lane.run, experiment.config)
         except InputError as exc:
             self._fail(run_id, exc)
             return
         lane.experiment = experiment
+        if ended and lane.run.status == Status.RUNNING:  # a finished run given more epochs
+            lane.training = train(lane.run)
 
     def _surface_due(self, lane: _Lane, now: float) -> bool:
         """Whether this frame computes the lane's surface (see the module docstring)."""
@@ -524,19 +543,20 @@ class TrainingWorker(QObject):
             cached = self._layers[1] if self._layers and self._layers[0] == run.run_id else None
             recent = cached is not None and now - self._layers_taken < LAYER_STATS_SECONDS
             try:
-                snapshot = run.snapshot(
-                    layers=wants_layers and not recent,
-                    neurons=mine and wanted.neurons,
-                    record_seconds=SLICE_SECONDS,
+                if run.status == Status.RUNNING and not run.scored:
+                    self._train_until(lane, SLICE_SECONDS, run.epoch)  # its record, if it can
+                snapshot = reports.snapshot(
+                    run, layers=wants_layers and not recent, neurons=mine and wanted.neurons
                 )
                 if wants_layers and snapshot.layers is None:
                     # recent statistics serve a running run; one that has ended, maybe in
                     # this snapshot's own record, gets its final (or last finite) epoch's
                     running = snapshot.status == Status.RUNNING
-                    snapshot = replace(snapshot, layers=cached if running else run.layer_stats())
+                    stats = cached if running else reports.layer_stats(run)
+                    snapshot = replace(snapshot, layers=stats)
                 if self._surface_due(lane, now):
                     started = time.perf_counter()
-                    surface = run.surface(self.resolution, cancelled=self._stop.is_set)
+                    surface = reports.surface(run, self.resolution, cancelled=self._stop.is_set)
                     snapshot = replace(snapshot, surface=surface)
                     lane.surface_cost = time.perf_counter() - started
                     lane.surface_taken = started

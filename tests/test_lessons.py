@@ -3,9 +3,11 @@ the notes' four bias/variance cases come out of real runs near the notes' number
 
 import pytest
 
+from app.names import SPEEDS, VIEWS
 from core.config.compare import Comparison
 from core.config.files import load_experiment
-from core.engine.run import Run
+from core.engine.run import advance
+from core.engine.state import new_run
 from resources import PRESETS, lesson_names
 from tests.lesson_runs import trained
 
@@ -34,12 +36,21 @@ def test_every_lesson_has_a_config_a_title_and_what_to_look_for(name):
 
 
 @pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_names_a_view_and_a_speed_the_window_has(name):
+    experiment = load_experiment(PRESETS / f"{name}.json")
+    configs = experiment.configs if isinstance(experiment, Comparison) else [experiment]
+    for config in configs:
+        assert config.lesson.view in (None, *VIEWS)
+        assert config.lesson.speed in (None, *SPEEDS)
+
+
+@pytest.mark.parametrize("name", lesson_names())
 def test_every_lesson_runs_a_few_epochs_headless(name):
     experiment = load_experiment(PRESETS / f"{name}.json")
     configs = experiment.configs if isinstance(experiment, Comparison) else [experiment]
     for config in configs:
-        run = Run(config, base_dir=PRESETS)
-        run.advance(epochs=3)
+        run = new_run(config, base_dir=PRESETS)
+        advance(run, epochs=3)
         assert run.status in ("running", "diverged")
 
 

@@ -12,9 +12,9 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app.lessons import lesson_paths
+from app.names import VIEWS
 from app.window import MainWindow, configure_pyqtgraph
 from core.config.files import load_config
-from core.config.table import VIEWS
 from resources import PRESETS
 from tests.helpers import small_config, wait_for_run
 from tests.layout_checks import clipped

@@ -12,6 +12,7 @@ stops too; the points already done stay, and can be exported as CSV and PNG.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import multiprocessing
 from collections.abc import Callable
@@ -41,9 +42,11 @@ from PySide6.QtWidgets import (
 from app.session import Session
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, scaled
+from app.tools.png import write_png
 from core.engine.snapshot import RunInfo, Status
 from core.errors import InputError
 from core.lessons.sweep import PARAMETERS, Point, PointResult, run_point, sweep_points
+from core.safe_files import write_atomically
 
 WORKERS = 2
 POLL_MS = 50
@@ -420,15 +423,15 @@ class SweepPage(QWidget):
     # ----- export -----
 
     def export_csv(self, path: str | Path) -> None:
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(CSV_FIELDS)
-            for r in self.results:
-                writer.writerow([self.parameter] + [getattr(r, k) for k in CSV_FIELDS[1:]])
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_FIELDS)
+        for r in self.results:
+            writer.writerow([self.parameter] + [getattr(r, k) for k in CSV_FIELDS[1:]])
+        write_atomically(path, out.getvalue())
 
     def export_png(self, path: str | Path) -> None:
-        if not self.graphics.grab().save(str(path), "PNG"):
-            raise OSError(f"{path}: the image was not written")
+        write_png(self.graphics.grab(), path)
 
     def _export_dialog(self, kind: str, export: Callable[[str], None]) -> None:
         suffix = kind.split("*")[1].rstrip(")")
@@ -437,5 +440,7 @@ class SweepPage(QWidget):
             return
         try:
             export(path)
-        except OSError as exc:
+        except InputError as exc:
             QMessageBox.warning(self, "Could not export", str(exc))
+        except OSError as exc:
+            QMessageBox.warning(self, "Could not export", f"{path}: {exc.strerror or exc}")
