@@ -39,6 +39,7 @@ class BoundaryGrid(QWidget):
         self.hidden_splits: set[str] = set()
         self.views: list[BoundaryView] = []
         self.frames: list[QFrame] = []
+        self._cells: list[tuple[int, int]] = []  # (row, column) of each frame in the grid
         self.toolbar = QToolBar("Boundary")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.cells = QWidget()
@@ -83,9 +84,11 @@ class BoundaryGrid(QWidget):
                 view.run_id = lane.info.run_id
                 self._set_run(view, lane.info)
             selected = comparing and index == self.session.selected
-            frame.setStyleSheet(
-                FRAME_STYLE.format(width=3 if selected else 0, color=hex_color(run_color(index)))
+            style = FRAME_STYLE.format(
+                width=3 if selected else 0, color=hex_color(run_color(index))
             )
+            if frame.styleSheet() != style:  # a new style sheet polishes and repaints the cell
+                frame.setStyleSheet(style)
         self._show_legend()
 
     def _add_view(self) -> None:
@@ -104,17 +107,22 @@ class BoundaryGrid(QWidget):
         self.frames.append(frame)
 
     def _place(self) -> None:
-        for frame in self.frames:
-            self.grid.removeWidget(frame)
         n = len(self.frames)
         tall = self.cells.height() > 1.3 * self.cells.width()
-        for index, frame in enumerate(self.frames):
+        cells = []
+        for index in range(n):
             if n == 1:
-                row, col = 0, 0
+                cells.append((0, 0))
             elif n == 2:
-                row, col = (index, 0) if tall else (0, index)
+                cells.append((index, 0) if tall else (0, index))
             else:
-                row, col = divmod(index, 2)
+                cells.append(divmod(index, 2))
+        if cells == self._cells and self.grid.count() == n:
+            return  # placed so already: no new layout
+        self._cells = cells
+        for frame in self.frames:
+            self.grid.removeWidget(frame)
+        for frame, (row, col) in zip(self.frames, cells, strict=True):
             self.grid.addWidget(frame, row, col)
 
     def resizeEvent(self, event) -> None:
