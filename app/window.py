@@ -36,7 +36,7 @@ from app import preferences
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
-from app.names import SPEEDS, VIEWS
+from app.names import SPEEDS
 from app.pages.chain_page import ChainPage
 from app.pages.gradcheck_page import GradCheckPage
 from app.pages.normalization_page import NormalizationPage
@@ -376,16 +376,16 @@ class MainWindow(QMainWindow):
         lesson = self.session.config.lesson
         unknown = []
         if lesson.view is not None and not self.views.show_page(lesson.view):
-            unknown.append(f"lesson.view: no view {lesson.view!r}; there are: {', '.join(VIEWS)}")
+            unknown.append(f"lesson.view: no view {lesson.view!r}")
         speed = lesson.speed
         if speed is not None and speed not in SPEEDS:
-            unknown.append(f"lesson.speed: no speed {speed!r}; there are: {', '.join(SPEEDS)}")
+            unknown.append(f"lesson.speed: no speed {speed!r}")
             speed = None
         self.full_speed_action.setChecked(False)
         self.speed.setCurrentIndex(self.speed.findText(speed or FIRST_SPEED))
         self.to_all_action.setChecked(False)
         if unknown:
-            self.status.message(". ".join(unknown))
+            self.status.message("; ".join(unknown))  # the names: --list-views, the toolbar
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())

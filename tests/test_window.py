@@ -350,6 +350,5 @@ def test_a_lesson_naming_a_view_or_speed_the_window_lacks_says_so_and_plays_at_t
     view = window.views.currentIndex()
     assert window.files.open_config(path)
     message = window.statusBar().currentMessage()
-    assert "lesson.view: no view 'histogram'; there are: curves, " in message
-    assert "lesson.speed: no speed '5 epochs/s'" in message and "1 epoch/s" in message
+    assert "lesson.view: no view 'histogram'; lesson.speed: no speed '5 epochs/s'" in message
     assert window.views.currentIndex() == view and window.speed.currentText() == FIRST_SPEED
