@@ -25,6 +25,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
+from app.frames import Frame
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
 from app.style.plot_style import apply_font, cache_axes
 from app.views.contour import boundary_segments
@@ -51,8 +52,9 @@ def binary_colormap() -> pg.ColorMap:
 
 
 class BoundaryView(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, index: int = 0, parent: QWidget | None = None):
         super().__init__(parent)
+        self.index = index  # which of a frame's runs it draws: its place among the runs
         self.scale = 1.0
         self.discretize = False
         self._font = QFont()
@@ -232,6 +234,21 @@ class BoundaryView(QWidget):
         self.legend = "&nbsp;&nbsp; ".join(parts)
 
     # ----- per frame -----
+
+    def shown(self) -> tuple[int, Status] | None:
+        """The id and status of the run whose boundary is drawn, None before one is."""
+        if self._snapshot is None:
+            return None
+        return self._snapshot.run_id, self._snapshot.status
+
+    def draw(self, frame: Frame) -> None:
+        """Its run's snapshot in `frame`; a new run's points first."""
+        run = next((run for run in frame.runs if run.index == self.index), None)
+        if run is None:
+            return
+        if self._info is None or self._info.run_id != run.info.run_id:
+            self.set_run(run.info)
+        self.show_snapshot(run.snapshot)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         surface = snapshot.surface
