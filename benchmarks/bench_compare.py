@@ -69,7 +69,8 @@ def measure(app, experiment, seconds: float) -> dict:
     first_frame, t0 = len(frames), time.perf_counter()
     spin(app, seconds)
     elapsed = time.perf_counter() - t0
-    rates = [(session.latest_of(i).updates - u) / elapsed for i, u in zip(lanes, start, strict=True)]
+    ends = [session.latest_of(i).updates for i in lanes]
+    rates = [(end - u) / elapsed for end, u in zip(ends, start, strict=True)]
     fps = (len(frames) - first_frame) / elapsed
 
     lateness, last = [], [None]
