@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from core.engine.snapshot import RunInfo, Snapshot, Status
+from core.probes.surface import Surface
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class WorkerState:
 
 
 class ShownRun(NamedTuple):
-    """One run as a view draws it: `index` is its place in the session's runs."""
+    """One run as a view draws it: `index` is its place in the session's runs; `surface`
+    its newest decision surface (a snapshot taken between two surfaces carries none)."""
 
     label: str
     color: tuple[int, int, int]
@@ -41,6 +43,7 @@ class ShownRun(NamedTuple):
     info: RunInfo
     index: int = 0
     key: int = 0  # the lane's, in the session
+    surface: Surface | None = None
 
 
 @dataclass(frozen=True)

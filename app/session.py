@@ -56,6 +56,7 @@ from core.data.points import Points
 from core.engine.experiment import Experiment
 from core.engine.snapshot import RunInfo, Snapshot, Status
 from core.errors import InputError
+from core.probes.surface import Surface
 
 THROTTLE_MS = 80
 CLOSE_WAIT_MS = 2000
@@ -81,10 +82,11 @@ class Lane:
 
 @dataclass
 class RunMirror:
-    """What the worker told of a lane's run: its data, and its newest snapshot."""
+    """What the worker told of a lane's run: its data, its newest snapshot and surface."""
 
     info: RunInfo
     latest: Snapshot | None = None
+    surface: Surface | None = None
 
 
 class Session(QObject):
@@ -232,7 +234,9 @@ class Session(QObject):
             if mirror is None or mirror.latest is None:
                 continue
             label, color = self.label(index), run_color(index)
-            shown = ShownRun(label, color, mirror.latest, mirror.info, index, lane.key)
+            shown = ShownRun(
+                label, color, mirror.latest, mirror.info, index, lane.key, mirror.surface
+            )
             runs.append(shown)
             if index == self.selected:
                 selected = shown
@@ -570,6 +574,7 @@ class Session(QObject):
             if index == self.selected:
                 ended = mirror.latest is None or mirror.latest.status != snapshot.status
             mirror.latest = snapshot
+            mirror.surface = snapshot.surface or mirror.surface
             fresh = True
         if not fresh:
             self.worker.frame_done()  # a stale frame: nothing to draw, let training go on

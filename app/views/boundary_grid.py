@@ -49,7 +49,8 @@ class BoundaryGrid(QWidget):
         self.hidden_splits: set[str] = set()
         self.views: list[BoundaryView] = []
         self.frames: list[QFrame] = []
-        self._placed: tuple[int, bool] | None = None  # (cells, one above the other)
+        # (the lane keys of the cells in order, one above the other): as last placed
+        self._placed: tuple[tuple[int, ...], bool] | None = None
         self.toolbar = QToolBar("Boundary")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.cells = QWidget()
@@ -74,15 +75,22 @@ class BoundaryGrid(QWidget):
         return self.views[min(self.session.selected, len(self.views) - 1)]
 
     def _sync(self) -> None:
-        """One boundary per lane, placed, captioned and framed as the session now has them."""
-        count = len(self.session.lanes)
-        while len(self.views) < count:
-            self._add_view()
-        while len(self.views) > count:
-            view, frame = self.views.pop(), self.frames.pop()
-            self.grid.removeWidget(frame)
-            frame.deleteLater()
-            view.setParent(None)
+        """One boundary per lane, in the lanes' order, placed, captioned and framed as the
+        session now has them. A lane keeps its boundary (and what it drew) when others
+        come or go."""
+        lanes = self.session.lanes
+        cells = {view.key: (view, frame) for view, frame in zip(self.views, self.frames)}
+        for lane in lanes:
+            if lane.key not in cells:
+                cells[lane.key] = self._new_cell(lane.key)
+        kept = {lane.key for lane in lanes}
+        for key, (view, frame) in cells.items():
+            if key not in kept:
+                self.grid.removeWidget(frame)
+                frame.deleteLater()
+                view.setParent(None)
+        self.views = [cells[lane.key][0] for lane in lanes]
+        self.frames = [cells[lane.key][1] for lane in lanes]
         self._place()
         comparing = self.session.comparing
         for index, (view, frame) in enumerate(zip(self.views, self.frames)):
@@ -96,9 +104,8 @@ class BoundaryGrid(QWidget):
             )
         self._show_legend()
 
-    def _add_view(self) -> None:
-        index = len(self.views)
-        view = BoundaryView(index)
+    def _new_cell(self, key: int) -> tuple[BoundaryView, QFrame]:
+        view = BoundaryView(key)
         view.set_scale(self.scale, self.font_)
         view.set_discretize(self.discretize)
         for split in self.hidden_splits:
@@ -110,9 +117,8 @@ class BoundaryGrid(QWidget):
         box = QVBoxLayout(frame)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(view)
-        view.plot.scene().sigMouseClicked.connect(lambda event, i=index: self._clicked(i, event))
-        self.views.append(view)
-        self.frames.append(frame)
+        view.plot.scene().sigMouseClicked.connect(lambda event: self._clicked(view, event))
+        return view, frame
 
     def _place(self) -> None:
         """Cells in a row (or a column when the space is tall), or a 2 × 2 grid; the rows
@@ -120,9 +126,10 @@ class BoundaryGrid(QWidget):
         comparison get none."""
         n = len(self.frames)
         tall = n == 2 and self.cells.height() > 1.3 * self.cells.width()
-        if self._placed == (n, tall):
+        placed = (tuple(view.key for view in self.views), tall)
+        if self._placed == placed:
             return
-        self._placed = (n, tall)
+        self._placed = placed
         for frame in self.frames:
             self.grid.removeWidget(frame)
         rows, cols = (1, 1) if n == 1 else (2, 1) if tall else (1, 2) if n == 2 else (2, 2)
@@ -141,7 +148,10 @@ class BoundaryGrid(QWidget):
         if len(self.frames) == 2:
             self._place()
 
-    def _clicked(self, index: int, event) -> None:
+    def _clicked(self, view: BoundaryView, event) -> None:
+        if view not in self.views:
+            return  # a boundary on its way out
+        index = self.views.index(view)
         if index != self.session.selected:
             self.session.select(index)
             event.accept()
