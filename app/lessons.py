@@ -6,26 +6,40 @@ named in `resources/lessons.txt`, in that order. A config opened from anywhere e
 its own `.md` if it has one.
 
 The text comes from files that travel between machines, so it is read as untrusted: the
-`.md` and every image it names must be a regular local file under a size limit (never a
-device, a pipe or a link loop, which could block or exhaust the window).
+`.md` must be a regular local file under a size limit (never a device, a pipe or a link
+loop, which could block or exhaust the window), and it is turned into HTML here, from a
+small Markdown subset (`app.lesson_markup`), never by Qt's own readers. Its images are
+read here too, before Qt sees the HTML: regular files inside the lesson's folder, small in
+bytes and in pixels, at most MAX_IMAGES of them; the document gets those and, for any
+other name it asks for, an empty image, never nothing (which would let it read the name
+itself).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QFont, QTextDocument
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QToolButton, QWidget
 
+from app.lesson_markup import lesson_html, paragraph_margin
 from app.session import Session
 from app.style.elided_label import ElidedLabel
+from core.config.files import MAX_CONFIG_BYTES
+from core.errors import InputError
+from core.safe_files import read_text
 from resources import PRESETS, lesson_names
 
-MAX_TEXT_BYTES = 200_000
-MAX_IMAGE_BYTES = 2_000_000
+MAX_TEXT_BYTES = 32_000  # over twenty times the longest lesson
+MAX_IMAGES = 4
+MAX_IMAGE_BYTES = 1_000_000
+MAX_IMAGE_PIXELS = 500_000  # 800 x 625
+IMAGE_FORMATS = (b"png", b"jpeg", b"gif", b"bmp")
+IMAGE_URL = "lesson-image:{}"
 NO_TEXT = "This config has no description."
 
 
@@ -68,54 +82,128 @@ def markdown_title(config_path: Path) -> str | None:
     return first[2:].strip() if first.startswith("# ") else None
 
 
-def lesson_index(config_path: Path | None) -> int | None:
+def config_content(config_path: Path) -> object | None:
+    """The parsed JSON of a config file, or None if it is not a small readable JSON file."""
+    data = read_small_file(config_path, MAX_CONFIG_BYTES)
+    try:
+        return json.loads(data) if data is not None else None
+    except ValueError:  # not UTF-8, or not JSON
+        return None
+
+
+def lesson_index(config_path: Path | None, lessons: list[object]) -> int | None:
+    """Which lesson a config file is, by its content (`lessons`: each lesson's parsed JSON),
+    so that a checkout's copy of a preset is that lesson as much as the installed one."""
     if config_path is None:
         return None
-    resolved = Path(config_path).resolve()
-    paths = [p.resolve() for p in lesson_paths()]
-    return paths.index(resolved) if resolved in paths else None
+    content = config_content(Path(config_path))
+    return lessons.index(content) if content is not None and content in lessons else None
+
+
+def _shown_text(config_path: Path | None) -> str:
+    """The description, or what stands for it: NO_TEXT, or why it is not shown."""
+    path = description_path(config_path) if config_path is not None else None
+    if path is None or not os.path.lexists(path):
+        return NO_TEXT
+    try:
+        return read_text(path, MAX_TEXT_BYTES)
+    except InputError as exc:
+        return f"The description is not shown: {exc}."
+
+
+def lesson_image(folder: Path, name: str) -> QImage | None:
+    """The picture in the file `name` inside `folder` (a relative name, no URL), if that is
+    a regular file of at most MAX_IMAGE_BYTES holding a PNG, JPEG, GIF or BMP image of at
+    most MAX_IMAGE_PIXELS; else None. The size is read from the header, before decoding."""
+    if ":" in name or name.startswith(("/", "\\")):
+        return None
+    try:
+        path = (folder / name).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    data = read_small_file(path, MAX_IMAGE_BYTES) if path.is_relative_to(folder) else None
+    if data is None:
+        return None
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.ReadOnly)
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if reader.format().data() not in IMAGE_FORMATS or not size.isValid():
+        return None
+    if size.width() * size.height() > MAX_IMAGE_PIXELS:
+        return None
+    image = reader.read()
+    return None if image.isNull() else image
 
 
 class LessonText(QTextBrowser):
-    """The loaded config's description; images only from small regular local files."""
+    """The loaded config's description, as HTML made by `lesson_html`; links open in the
+    browser (http and https only), images come from `lesson_image`."""
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setOpenExternalLinks(True)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._open_link)
         self._folder: Path | None = None
+        self._text = NO_TEXT
+        self._images: dict[str, QImage] = {}
+        self._nothing = QImage(1, 1, QImage.Format_ARGB32)
+        self._nothing.fill(0)
         session.source_changed.connect(self.show_config)
         self.show_config(None)
 
     def show_config(self, config_path: Path | None) -> None:
         """The description without its `# Title` (the lesson navigator shows that)."""
         self._folder = Path(config_path).resolve().parent if config_path else None
-        text = description(config_path) or NO_TEXT
-        if text.startswith("# "):
-            text = text.partition("\n")[2].lstrip("\n")
-        self.setMarkdown(text)
+        self._text = _shown_text(config_path)
+        if self._text.startswith("# "):
+            self._text = self._text.partition("\n")[2].lstrip("\n")
+        self._render()
+
+    def _render(self) -> None:
+        self._images = {}
+        margin = paragraph_margin(self.document().defaultFont().pointSizeF())
+        self.setHtml(lesson_html(self._text, self._image, margin))
+
+    def _image(self, name: str) -> str | None:
+        if self._folder is None or len(self._images) >= MAX_IMAGES:
+            return None
+        image = lesson_image(self._folder, name)
+        if image is None:
+            return None
+        url = IMAGE_URL.format(len(self._images))
+        self._images[url] = image
+        return url
 
     def loadResource(self, kind: int, url: QUrl):
-        if kind != QTextDocument.ImageResource or self._folder is None:
-            return None
-        if url.scheme() not in ("", "file"):
-            return None  # nothing from the network
-        path = Path(url.toLocalFile() or url.path())
-        data = read_small_file(path if path.is_absolute() else self._folder / path, MAX_IMAGE_BYTES)
-        return data
+        """The images `show_config` read; for anything else an empty image (or text)."""
+        if kind == QTextDocument.ImageResource:
+            return self._images.get(url.toString(), self._nothing)
+        return QByteArray(b" ")
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
 
     def set_scale(self, scale: float, font: QFont) -> None:
         self.setFont(font)
         self.document().setDefaultFont(font)
+        self._render()  # the margins follow the font
 
 
 class LessonNavigator(QWidget):
-    """◀ Lesson 3 of 25: its title ▶, for the toolbar; asks for a lesson by its path."""
+    """◀ Lesson 3 of 25: its title ▶, for the toolbar; asks for a lesson by its path.
+
+    A config is a lesson if it says what the lesson's preset says, wherever the file is.
+    """
 
     open_requested = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.lessons = lesson_paths()
+        self._contents = [config_content(path) for path in self.lessons]
         self.index: int | None = None
         self.previous = QToolButton()
         self.previous.setText("◀")
@@ -135,7 +223,7 @@ class LessonNavigator(QWidget):
         self.show_config(None)
 
     def show_config(self, config_path: Path | None) -> None:
-        self.index = lesson_index(config_path)
+        self.index = lesson_index(config_path, self._contents)
         n = len(self.lessons)
         if self.index is None:
             self.position.setText(f"{n} lessons")

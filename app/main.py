@@ -25,7 +25,6 @@ STARTED = time.perf_counter()
 
 SELF_TEST_EPOCHS = 5
 WAIT_LIMIT_MS = 120_000
-WINDOW_SIZE = (1280, 800)
 
 
 def window_parser() -> argparse.ArgumentParser:
@@ -85,6 +84,8 @@ def run_window(argv: list[str]) -> int:
         return 2
     path = args.config or args.config_file
     headless = bool(args.screenshot or args.self_test)
+    if args.settings:
+        os.environ["DEEPDIALS_SETTINGS"] = args.settings  # read by app.preferences
     if headless and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if not _has_display():
@@ -125,7 +126,6 @@ def run_window(argv: list[str]) -> int:
         playing=not headless,
         config_path=Path(path) if path else None,
     )
-    window.resize(*WINDOW_SIZE)
     if args.large_fonts:
         window.large_fonts_action.setChecked(True)
     if args.classroom:
@@ -171,8 +171,9 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
         # out now, so the image shows what the window shows a moment later
         QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
         image = window.grab()
-        if png and not image.save(png, "PNG"):
-            outcome["message"] = f"could not write {png}"
+        problem = png and _write_screenshot(image, png)
+        if problem:
+            outcome["message"] = problem
         elif image.isNull() or image.width() == 0:
             outcome["message"] = "the window rendered an empty image"
         elif not QFontDatabase.families():
@@ -205,6 +206,20 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
         file=stream,
     )
     return outcome["code"]
+
+
+def _write_screenshot(image, png: str) -> str:
+    """Write the window's image to `png` as every user file is written; "" or the problem."""
+    from app.tools.png import write_png
+    from core.errors import InputError
+
+    try:
+        write_png(image, png)
+    except InputError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"could not write {png} ({exc.strerror or exc})"
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,8 @@ selected lane (`config`, `info`, `latest` are the selected lane's).
 
     config_changed(Config)   the selected lane's config changed (controls show it)
     source_changed(object)   the file the experiment came from (a Path, or None)
+    loaded(object)           a config or comparison replaced the experiment (its file, or
+                             None): what belonged to the old one (results, speed) goes
     run_started(RunInfo)     a run of the selected lane started
     lanes_changed()          a lane was added, removed, selected, relabelled or restarted
     frame_ready(Frame)       a frame newer than the last one drawn (`app.frames.Frame`)
@@ -92,6 +94,7 @@ class RunMirror:
 class Session(QObject):
     config_changed = Signal(object)
     source_changed = Signal(object)
+    loaded = Signal(object)
     run_started = Signal(object)
     lanes_changed = Signal()
     frame_ready = Signal(object)
@@ -293,6 +296,7 @@ class Session(QObject):
         self.config_changed.emit(self.config)
         self.source_changed.emit(path)
         self.lanes_changed.emit()
+        self.loaded.emit(path)
         self._submit()
 
     def edit(self, key: str, value: Any) -> bool:

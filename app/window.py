@@ -15,6 +15,7 @@ need, the boundary a square as large as the rest allows.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import preferences
+from app.about import AboutDialog
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.frames import Frame
@@ -60,10 +62,11 @@ from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
 
+DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers its own
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
-FIRST_SPEED = "50 epochs/s"  # slow enough to watch the first boundary form
+FIRST_SPEED = "50 epochs/s"  # slow enough to watch the boundary form; a lesson may name another
 
 
 def preset_files() -> list[Path]:
@@ -145,6 +148,7 @@ class MainWindow(QMainWindow):
 
         session.run_started.connect(self._on_run_started)
         session.source_changed.connect(self._on_source_changed)
+        session.loaded.connect(self._on_loaded)
         session.problem.connect(self.status.message)
         session.notice_changed.connect(self.status.notice)
         session.playback_changed.connect(self._show_playback)
@@ -156,9 +160,10 @@ class MainWindow(QMainWindow):
         points = None
         startup_message = None
         first_start = config is None
+        self.resize(*DEFAULT_SIZE)
         if self.settings is not None:
             kept = preferences.remembered(self.settings)
-            startup_message = preferences.startup_message(kept.problems)
+            startup_message = preferences.startup_message(self.settings, kept.problems)
             if kept.geometry is not None:
                 self.restoreGeometry(kept.geometry)
             self.large_fonts_action.setChecked(kept.large_fonts)
@@ -327,6 +332,9 @@ class MainWindow(QMainWindow):
         for a in (*self.split_actions.values(), self.discretize_action):
             self.boundaries.toolbar.addAction(a)
 
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About DeepDials", None, self._show_about))
+
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playback")
         toolbar.setMovable(False)
@@ -364,12 +372,16 @@ class MainWindow(QMainWindow):
 
     def _on_source_changed(self, path: Path | None) -> None:
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
+
+    def _on_loaded(self, _path: Path | None) -> None:
+        """What was loaded sets the view, the speed (its lesson's, or the first one) and
+        the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
         if lesson.view is not None:
             self.views.show_page(lesson.view)
-        if lesson.speed is not None:
-            self.full_speed_action.setChecked(False)
-            self.speed.setCurrentIndex(self.speed.findText(lesson.speed))
+        self.full_speed_action.setChecked(False)
+        self.speed.setCurrentIndex(self.speed.findText(lesson.speed or FIRST_SPEED))
+        self.to_all_action.setChecked(False)
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
@@ -479,8 +491,6 @@ class MainWindow(QMainWindow):
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)
-        if self.settings is not None:
-            self.settings.setValue("large_fonts", self.large_fonts_action.isChecked())
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""
@@ -492,6 +502,12 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec():
             self.set_hidden_controls(dialog.chosen())
+
+    def _show_about(self) -> None:
+        path = self.settings.path if self.settings is not None else None
+        dialog = AboutDialog(str(path or preferences.settings_path()), self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
 
     def _toggle_fullscreen(self, on: bool) -> None:
         if on:
@@ -507,14 +523,17 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(self._base_font_size)
             QApplication.setFont(font)
         self.renderer.stop()
-        self.files.wait_for_writers()
+        self.files.cancel_writers()
         self.own_data.wait_for_reader()
         self.sweeps.runner.cancel()  # terminates the sweep's processes
         self.session.close()
         if self.settings is not None:
-            self.settings.setValue("geometry", self.saveGeometry())
+            large = self.large_fonts_action.isChecked()
+            preferences.store_window(self.settings, self.saveGeometry(), large)
             preferences.store_experiment(self.settings, self.session.config, self.session.points)
-            self.settings.sync()
+            problem = self.settings.sync()
+            if problem:
+                print(f"deepdials: {problem}", file=sys.stderr)
         super().closeEvent(event)
 
 

@@ -46,9 +46,11 @@ surface has a share of its own: a lane's surface (over a second at 50 × 256 uni
 computed again only once c_surface / SNAPSHOT_SHARE has passed since the last one, and
 frames in between carry none (the boundary keeps the last); a new run's first frame, and
 a lane that stopped training, always get a fresh one. Every piece of work the worker does
-between two looks at `stop` is short: a slice of training or scoring stops between two
-chunks, scoring in a snapshot gets a slice's time, and the surface stops between two
-blocks when the window closes, so closing never waits for more than a chunk.
+between two looks at `stop` is short: each run's training is a generator
+(`core.engine.run.train`) that yields between chunks, driven with next() until the slice
+is over; a snapshot of a run whose epoch is not yet scored first gives its record a
+slice's time; and the surface stops between two blocks when the window closes, so closing
+never waits for more than a chunk.
 """
 
 from __future__ import annotations
@@ -56,14 +58,17 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.frames import CheckProgress, CheckStopped, Products, WorkerState
+from core.engine import reports
 from core.engine.experiment import Experiment
-from core.engine.run import Run
+from core.engine.run import train
 from core.engine.snapshot import Status
+from core.engine.state import RunState, run_info, set_config
 from core.errors import CancelledError, InputError
 from core.probes.gradcheck import GradientCheck
 from core.probes.layerstats import LayerStats
@@ -75,6 +80,7 @@ FRAME_WAIT_SECONDS = 0.1
 LAYER_STATS_SECONDS = 0.1
 SNAPSHOT_SHARE = 0.25  # of the worker's time, at most, for frames; as much for surfaces
 CHECK_PROGRESS_SECONDS = 0.25  # a gradient check's progress, this often at most
+_ENDED = object()  # what next() gives back for a run's training that has ended
 
 
 @dataclass
@@ -89,7 +95,8 @@ class _Check:
 @dataclass
 class _Lane:
     experiment: Experiment
-    run: Run
+    run: RunState
+    training: Iterator[None]  # `core.engine.run.train(run)`, driven with next()
     credit: float = 0.0  # epochs owed under a speed limit
     # the run's updates and whether it had diverged when its last surface was taken (a
     # diverged run's surface is its last finite epoch's: a new one at the same updates)
@@ -145,6 +152,7 @@ class TrainingWorker(QObject):
         self._playing = False
         self._stop_at: int | None = None
         self._told = WorkerState()  # the state last told
+        self._quiet = False  # playing until `_stop_at` for a screenshot: no frames on the way
         self._frame_interval = 0.0  # the shortest time from one frame to the next
         self._check: _Check | None = None
 
@@ -200,7 +208,8 @@ class TrainingWorker(QObject):
         self._wake.set()
 
     def play_until(self, epoch: int) -> None:
-        """Train, then pause when every run reaches `epoch` (screenshots, self-test)."""
+        """Train at full speed and without frames on the way, then pause when every run
+        reaches `epoch`, and send that frame (screenshots, self-test)."""
         with self._lock:
             self._mail.playing = True
             self._mail.stop_at_epoch = epoch
@@ -281,12 +290,13 @@ class TrainingWorker(QObject):
             if self._stop_at is not None and self._all_reached(self._stop_at):
                 self._playing = False
                 self._stop_at = None
+                self._quiet = False
                 changed = True
             self._tell_state()
             dirty = dirty or trained
             due = time.perf_counter() - last_emit >= self._frame_interval
             ended = any(lane.run.status != Status.RUNNING for lane in self._lanes.values())
-            if self._lanes and (changed or (dirty and (due or ended))):
+            if self._lanes and (changed or (dirty and not self._quiet and (due or ended))):
                 last_emit = time.perf_counter()
                 dirty = False
                 self._drawn.clear()
@@ -324,10 +334,10 @@ class TrainingWorker(QObject):
     def _train_slice(self, lane: _Lane, elapsed: float, seconds: float) -> bool:
         """A slice of `seconds` at full speed, or whole epochs as the speed limit allows."""
         run = lane.run
-        rate = self._epochs_per_second
+        rate = None if self._quiet else self._epochs_per_second
         budget = self._stop_at - run.epoch if self._stop_at is not None else None
         if rate is None or (budget is not None and budget <= 0):  # the stop epoch to score
-            run.advance(epochs=budget, seconds=seconds)
+            self._train_until(lane, seconds, self._stop_at)
             return True
         turns = max(len(self._lanes), 1)  # each lane's credit grows only on its turns
         lane.credit = min(lane.credit + elapsed * rate * turns, 1.0 + rate * SLICE_SECONDS)
@@ -337,9 +347,18 @@ class TrainingWorker(QObject):
         if epochs < 1:
             return False
         before = run.epoch
-        run.advance(epochs=epochs, seconds=seconds)
+        self._train_until(lane, seconds, before + epochs)
         lane.credit -= run.epoch - before
         return True
+
+    def _train_until(self, lane: _Lane, seconds: float, epoch: int | None) -> None:
+        """next() on the lane's training until `seconds` have passed, the run stands
+        scored at `epoch` (None: its end), or its training ends."""
+        end = time.perf_counter() + seconds
+        run = lane.run
+        while epoch is None or run.epoch < epoch or not run.scored:
+            if next(lane.training, _ENDED) is _ENDED or time.perf_counter() >= end:
+                return
 
     def _read_mail(self) -> bool:
         """Apply what the GUI sent; True when the window needs a fresh frame."""
@@ -349,6 +368,7 @@ class TrainingWorker(QObject):
         if mail.playing is not None:
             self._playing = mail.playing
             self._stop_at = mail.stop_at_epoch
+            self._quiet = mail.stop_at_epoch is not None
             changed = True
         if mail.products is not None:
             self._products = mail.products
@@ -435,7 +455,7 @@ class TrainingWorker(QObject):
             )
             return
         try:
-            check = run.gradient_checker(epsilon, plant_bug, budget)
+            check = reports.gradient_checker(run, epsilon, plant_bug, budget)
         except Exception as exc:  # noqa: BLE001 - the window shows it; the run goes on
             message = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
             self.gradient_checked.emit(run.run_id, message)
@@ -488,17 +508,20 @@ class TrainingWorker(QObject):
             self._restore(key, run_id, old)
             self._fail(key, exc)
             return None
-        self.run_added.emit(key, run.info())
-        return _Lane(experiment, run)
+        self.run_added.emit(key, run_info(run))
+        return _Lane(experiment, run, train(run))
 
     def _apply_hot(self, key: int, lane: _Lane, experiment: Experiment) -> None:
+        ended = lane.run.status != Status.RUNNING
         try:
-            lane.run.set_config(experiment.config)
+            set_config(lane.run, experiment.config)
         except InputError as exc:
             self._restore(key, lane.run.run_id, lane)
             self._fail(key, exc)
             return
         lane.experiment = experiment
+        if ended and lane.run.status == Status.RUNNING:  # a finished run given more epochs
+            lane.training = train(lane.run)
 
     def _restore(self, key: int, asked: int, lane: _Lane | None) -> None:
         """What lane `key` was asked to train (run `asked`) did not happen: the ledger says
@@ -542,19 +565,20 @@ class TrainingWorker(QObject):
             cached = self._layers[1] if self._layers and self._layers[0] == run.run_id else None
             recent = cached is not None and now - self._layers_taken < LAYER_STATS_SECONDS
             try:
-                snapshot = run.snapshot(
-                    layers=wants_layers and not recent,
-                    neurons=mine and wanted.neurons,
-                    record_seconds=SLICE_SECONDS,
+                if run.status == Status.RUNNING and not run.scored:
+                    self._train_until(lane, SLICE_SECONDS, run.epoch)  # its record, if it can
+                snapshot = reports.snapshot(
+                    run, layers=wants_layers and not recent, neurons=mine and wanted.neurons
                 )
                 if wants_layers and snapshot.layers is None:
                     # recent statistics serve a running run; one that has ended, maybe in
                     # this snapshot's own record, gets its final (or last finite) epoch's
                     running = snapshot.status == Status.RUNNING
-                    snapshot = replace(snapshot, layers=cached if running else run.layer_stats())
+                    stats = cached if running else reports.layer_stats(run)
+                    snapshot = replace(snapshot, layers=stats)
                 if self._surface_due(lane, now):
                     started = time.perf_counter()
-                    surface = run.surface(self.resolution, cancelled=self._stop.is_set)
+                    surface = reports.surface(run, self.resolution, cancelled=self._stop.is_set)
                     snapshot = replace(snapshot, surface=surface)
                     lane.surface_cost = time.perf_counter() - started
                     lane.surface_taken = started

@@ -9,9 +9,9 @@ Workloads (two-circles data, inputs x1, x2, float32, SGD, binary cross-entropy):
     G_W1, G_W2    p(class 1) over a 100×100 grid for the W1 and W2 nets       ms per frame
 
 Each workload is measured as `engine` (the network functions in a bare loop), `run`
-(`core.engine.run.Run.advance` / `Run.surface`, what the app does, including per-epoch loss and
-error recording) and `torch` (when PyTorch is installed), alternating them for several
-rounds so that machine noise hits all alike; each figure is the median over rounds.
+(`core.engine.run.advance` / `core.engine.reports.surface`, what the app does, including
+per-epoch loss and error recording) and `torch` (when PyTorch is installed), alternating
+them for several rounds so that machine noise hits all alike; each figure is the median over rounds.
 Ratios are speed-ups over torch (> 1: the engine is faster), for rates and times alike.
 Grids also give `engine_forward` (the unblocked `forward` over the whole grid at once).
 The engine computes with one BLAS thread (importing `core` pins it, see `core.blas`).
@@ -86,7 +86,7 @@ def grid_inputs() -> np.ndarray:
     return np.column_stack([g1.ravel(), g2.ravel()]).astype(DTYPE)
 
 
-# ----- the engine, in a bare loop shaped like Run's -----
+# ----- the engine, in a bare loop shaped like the training loop's -----
 
 
 class EngineLoop:
@@ -157,13 +157,13 @@ class EngineGridForward:
             probabilities(z, self.probs).reshape(GRID, GRID).astype(DTYPE, copy=True)
 
 
-# ----- the engine through Run, what the app and the CLI use -----
+# ----- the engine through its training loop, what the app and the CLI use -----
 
 
 def make_run(name: str):
-    """A Run on the workload (split [1, 0, 0], so it does torch's work plus recording)."""
+    """A run on the workload (split [1, 0, 0], so it does torch's work plus recording)."""
     from core.config.schema import Config, DataConfig, ModelConfig, TrainConfig
-    from core.engine.run import Run
+    from core.engine.state import new_run
 
     n, hidden, activation, batch, lr, _ = WORKLOADS[name]
     config = Config(
@@ -171,23 +171,27 @@ def make_run(name: str):
         model=ModelConfig(hidden=hidden, activation=activation, init=INIT[activation]),
         train=TrainConfig(lr=lr, batch_size=batch, epochs=1_000_000, seed=1),
     )
-    return Run(config)
+    return new_run(config)
 
 
 def run_epochs(run) -> Callable[[int], None]:
-    return lambda epochs: run.advance(epochs=epochs)
+    from core.engine.run import advance
+
+    return lambda epochs: advance(run, epochs)
 
 
 def run_frames(run) -> Callable[[int], None]:
+    from core.engine.reports import surface
+
     def frames(count: int) -> None:
         for _ in range(count):
-            run.surface(GRID)
+            surface(run, GRID)
 
     return frames
 
 
 def engine_contenders(name: str) -> dict[str, Callable[[int], None]]:
-    """'engine' and, once Run can build its data, 'run', for a workload or a grid."""
+    """'engine' and, once a run can build its data, 'run', for a workload or a grid."""
     base = GRIDS.get(name, name)
     loop = EngineLoop(base, np.random.default_rng(1))
     contenders = {"engine": EngineGrid(loop) if name in GRIDS else loop}

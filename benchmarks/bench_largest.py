@@ -8,9 +8,9 @@ and close time while they train. Figures printed as JSON lines, one per measurem
 Every measurement runs in a child process of its own, its address space capped at
 --cap-gb (so that a config that does not fit ends in a MemoryError, not in swapping):
 
-- memory: `Run(config)`, `advance(seconds=S)`, a snapshot with the surface, the layer
-  statistics and the diagram's grid; the child's peak RSS (ru_maxrss) and how long each
-  part took;
+- memory: `new_run(config)`, its training driven for S seconds, a snapshot with the
+  surface, the layer statistics and the diagram's grid; the child's peak RSS (ru_maxrss)
+  and how long each part took;
 - window: the window opened offscreen on the config, training; seconds from creating it
   to its first drawn frame; how late a 5 ms probe timer on the GUI thread fires while it
   trains (max, p99, in ms); frames drawn; then, after --after seconds, how long
@@ -69,17 +69,22 @@ def _peak_mb() -> float:
 
 def child_memory(raw: dict, seconds: float) -> dict:
     from core.config.schema import config_from_dict
-    from core.engine.run import Run
+    from core.engine.reports import snapshot
+    from core.engine.run import train
+    from core.engine.state import new_run
 
     out: dict = {}
     start = time.perf_counter()
     try:
-        run = Run(config_from_dict(raw))
+        run = new_run(config_from_dict(raw))
         out["run_s"] = time.perf_counter() - start
         out["peak_after_run_mb"] = _peak_mb()
-        run.advance(seconds=seconds)
+        end = time.perf_counter() + seconds
+        for _ in train(run):
+            if time.perf_counter() >= end:
+                break
         out["advance_s"] = time.perf_counter() - start - out["run_s"]
-        run.snapshot(resolution=100, layers=True, neurons=True)
+        snapshot(run, resolution=100, layers=True, neurons=True)
         out["epoch"], out["updates"] = run.epoch, run.updates
     except MemoryError:
         out["error"] = "MemoryError"

@@ -45,7 +45,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
 from core.config.files import load_config  # noqa: E402
-from core.engine.run import Run  # noqa: E402
+from core.engine.run import train  # noqa: E402
+from core.engine.state import new_run  # noqa: E402
 
 PROBE_MS = 5
 
@@ -133,11 +134,15 @@ def measure_window(app, config, seconds: float, tab: str | None = None) -> dict:
 
 
 def headless_updates_per_second(config, seconds: float) -> float:
-    run = Run(config)
-    run.advance(seconds=0.5)  # warm up
+    run = new_run(config)
+    steps = train(run)
+    for _ in steps:
+        if run.train_seconds >= 0.5:  # warm up
+            break
     u0, t0 = run.updates, run.train_seconds
-    while run.train_seconds - t0 < seconds and run.status == "running":
-        run.advance(seconds=0.015)
+    for _ in steps:
+        if run.train_seconds - t0 >= seconds:
+            break
     return (run.updates - u0) / (run.train_seconds - t0)
 
 

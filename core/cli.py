@@ -1,18 +1,23 @@
 """The headless command line: `deepdials run`, `deepdials compare`, `deepdials gradcheck`.
 
-Each prints one JSON object (or writes it whole to --out). Exit status: 0 for every
-completed run, a diverged one or one stopped by --max-seconds included (a result, not a
-crash); 2 for bad input (config, data file, option), with a one-line message on stderr
-and nothing written.
+Each prints one JSON object (or writes it whole to --out, through
+`core.safe_files.replacing`: a device, a pipe, a folder or the config itself is refused
+before training). Exit status: 0 for every completed run, a diverged one or one stopped
+by --max-seconds included (a result, not a crash); 2 for bad input (config, data file,
+option) or an output that cannot be written (a full disk, a closed standard output), with
+a one-line message on stderr and nothing written; 130 for Ctrl+C, with one line and no
+file left behind. A reader that stops early (`| head`) ends the output without a word.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,12 +28,14 @@ from core.config.compare import Comparison
 from core.config.files import load_config, load_experiment
 from core.config.schema import Config, config_to_dict
 from core.config.table import BY_KEY
-from core.engine.run import Run
+from core.engine import run as training
+from core.engine.reports import gradient_checker, layer_stats
 from core.engine.snapshot import Status
+from core.engine.state import RunState, new_run
 from core.errors import InputError, one_line
 from core.probes.diagnosis import diagnose_run
 from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck
-from core.safe_files import write_atomically
+from core.safe_files import writable_target, write_atomically
 
 TIME_LIMIT = "time_limit"  # the status of a run that --max-seconds stopped
 PROGRESS_SECONDS = 1.0  # a gradient check's progress on a terminal, this often
@@ -50,7 +57,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def run_report(run: Run, stopped_by_time: bool = False) -> dict:
+def run_report(run: RunState, stopped_by_time: bool = False) -> dict:
     """What `deepdials run` prints for a run that has been advanced; a run that
     --max-seconds stopped has the status `time_limit` and the figures so far."""
     final = run.metrics
@@ -68,7 +75,7 @@ def run_report(run: Run, stopped_by_time: bool = False) -> dict:
         "bayes_error_shifted": run.data.bayes_error_shifted,
         "diagnosis": diagnosis.as_dict(),
         "history": run.history.arrays(),
-        "layers": run.layer_stats().as_dict(),
+        "layers": layer_stats(run).as_dict(),
         "timing": {
             "train_seconds": seconds,
             "epochs_per_second": run.epoch / seconds if seconds > 0 else None,
@@ -92,8 +99,11 @@ def _seconds(value: float | None) -> float | None:
 
 def train(config: Config, base: Path, max_seconds: float | None) -> dict:
     """Train `config` to its end, or for `max_seconds` of training at most; the report."""
-    run = Run(config, base_dir=base)
-    run.advance(seconds=max_seconds)
+    run = new_run(config, base_dir=base)
+    end = time.perf_counter() + (math.inf if max_seconds is None else max_seconds)
+    for _ in training.train(run):
+        if time.perf_counter() >= end:
+            break
     return run_report(run, stopped_by_time=run.status == "running")
 
 
@@ -132,37 +142,45 @@ class Progress:
 
     def __init__(self, stream=None):
         self.stream = stream if stream is not None else sys.stderr
-        self.live = self.stream.isatty()
+        self.live = self.stream is not None and self.stream.isatty()
         self.shown = False
         self.last = -math.inf
 
     def __call__(self, check: GradientCheck) -> None:
         line = progress_line(check)
         if self.live:
-            self.stream.write("\r" + line.ljust(79))
+            self._write("\r" + line.ljust(79))
         elif check.seconds - self.last >= PROGRESS_LINE_SECONDS:
-            self.stream.write(line + "\n")
+            self._write(line + "\n")
             self.last = check.seconds
         else:
             return
-        self.stream.flush()
         self.shown = True
 
     def end(self) -> None:
         if self.live and self.shown:
-            self.stream.write("\n")
+            self._write("\n")
+
+    def _write(self, text: str) -> None:
+        """Progress is a courtesy: a stderr that is closed or full does not stop the check."""
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(text)
             self.stream.flush()
+        except (OSError, ValueError):
+            self.stream = None
 
 
 def command_gradcheck(args: argparse.Namespace) -> dict:
     config = load_config(args.config)
     epochs = BY_KEY["train.epochs"].allowed.check("--epochs", args.epochs) if args.epochs else 0
     budget = _seconds(args.max_seconds)
-    run = Run(config, base_dir=Path(args.config).resolve().parent)
+    run = new_run(config, base_dir=Path(args.config).resolve().parent)
     if epochs:
-        run.advance(epochs=epochs)
+        training.advance(run, epochs)
     progress = Progress()
-    check = run.gradient_checker(epsilon=args.epsilon, plant_bug=args.plant_bug, budget=budget)
+    check = gradient_checker(run, epsilon=args.epsilon, plant_bug=args.plant_bug, budget=budget)
     try:
         result = check.finish(progress=progress, progress_seconds=PROGRESS_SECONDS)
     finally:
@@ -214,12 +232,60 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def say(line: str) -> None:
+    """One line on stderr, if there is a stderr that takes it."""
+    if sys.stderr is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
+
+
 def refuse(message: str) -> int:
-    print(f"deepdials: error: {one_line(message)}", file=sys.stderr)
+    say(f"deepdials: error: {one_line(message)}")
     return 2
 
 
+def input_files(path: str) -> list[str]:
+    """The files a run reads: the config and the CSV files it names."""
+    loaded = load_experiment(path)
+    configs = loaded.configs if isinstance(loaded, Comparison) else [loaded]
+    return [path] + [c.data.csv for c in configs if c.data.kind == "csv" and c.data.csv]
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for it is dropped
+    at exit instead of failing a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def print_report(text: str) -> int:
+    """Print `text` on standard output; an output that cannot take it is one line."""
+    if sys.stdout is None:
+        return refuse("cannot write the results: standard output is closed")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`| head`): what it read was whole
+        _quiet_stdout()
+        return 0
+    except (OSError, ValueError) as exc:  # ValueError: a stream closed within the program
+        _quiet_stdout()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "closed"
+        return refuse(f"cannot write the results to standard output ({reason})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        say("deepdials: interrupted")
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a refused command line (already said, one line)
@@ -227,22 +293,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not (math.isfinite(getattr(args, "epsilon", 1.0)) and getattr(args, "epsilon", 1) > 0):
             raise InputError(f"--epsilon: {args.epsilon} is not a positive number")
-        if args.out is not None and not Path(args.out).name:
-            raise InputError(f"--out: {args.out!r} names no file")
+        if args.out is not None:
+            if not Path(args.out).name:
+                raise InputError(f"--out: {args.out!r} names no file")
+            writable_target(args.out, input_files(args.config))
         report = args.handler(args)
+        text = json.dumps(jsonable(report), indent=1) + "\n"
+        if args.out is not None:
+            try:
+                write_atomically(args.out, text, input_files(args.config))
+            except OSError as exc:
+                return refuse(f"{args.out}: cannot write ({exc.strerror or exc})")
+            return 0
     except InputError as exc:
         return refuse(str(exc))
-    text = json.dumps(jsonable(report), indent=1) + "\n"
-    if args.out is not None:
-        try:
-            write_atomically(args.out, text)
-        except OSError as exc:
-            return refuse(f"{args.out}: cannot write ({exc.strerror or exc})")
-        return 0
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader stopped early (`| head`): what it read was whole
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    return 0
+    return print_report(text)

@@ -7,7 +7,8 @@
 PyInstaller builds for the platform it runs on. After the build the program is started
 with `--self-test` on the offscreen platform (train a few epochs, draw a frame, exit 0);
 on Linux it is also started with no display, where it must say so without a traceback.
-The exit status is 0 only if the build starts and passes both.
+The exit status is 0 only if the build starts and passes both, the one folder holds the
+third-party notices, and it and its archive are within their size targets.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from app.notices import DISTRIBUTIONS, FOLDER  # noqa: E402
+
 SPEC = REPO / "packaging" / "deepdials.spec"
 DIST = REPO / "dist"
 WORK = REPO / "build" / "pyinstaller"
-TARGET_FOLDER_MB = 180
+TARGET_FOLDER_MB = 170
 TARGET_ARCHIVE_MB = 75
 RUN_LIMIT_S = 300
 
@@ -78,12 +82,28 @@ def no_display_message(program: Path) -> bool:
     return ok
 
 
-def report(name: str, megabytes: float, target: float) -> None:
+def within_target(name: str, megabytes: float, target: float) -> bool:
+    """Print the size against its target; True if within it."""
     verdict = "within" if megabytes < target else "OVER"
     mebibytes = megabytes * 1e6 / 2**20
     print(
         f"{name}: {megabytes:.1f} MB = {mebibytes:.1f} MiB ({verdict} the target of {target:g} MB)"
     )
+    return megabytes < target
+
+
+def has_notices(folder: Path) -> bool:
+    """The notices folder holds Python's and every shipped distribution's licence, and
+    LICENSE is at the top."""
+    notices = sorted(folder.rglob(f"{FOLDER}/*.txt"))
+    names = {path.stem.rpartition("-")[0].lower().replace("-", "_") for path in notices}
+    wanted = {"python", *(name.lower().replace("-", "_") for name in DISTRIBUTIONS)}
+    licence = next(folder.rglob("LICENSE"), None)
+    ok = names == wanted and licence is not None
+    ok = ok and all("Licence: " in path.read_text(encoding="utf-8") for path in notices)
+    shown = ", ".join(path.stem for path in notices) or "none"
+    print(f"third-party notices: {shown}" + ("" if ok else f" (FAILED: wanted {sorted(wanted)})"))
+    return ok
 
 
 def main() -> int:
@@ -97,15 +117,17 @@ def main() -> int:
     if args.onefile:
         program = DIST / name
         print(f"one file: {megabytes(program):.1f} MB, {program}")
+        ok = True
     else:
         folder = DIST / "deepdials"
         program = folder / name
-        report("one folder", megabytes(folder), TARGET_FOLDER_MB)
+        ok = within_target("one folder", megabytes(folder), TARGET_FOLDER_MB)
         tarball = archive(folder)
-        report("its .tar.gz", megabytes(tarball), TARGET_ARCHIVE_MB)
+        ok = within_target("its .tar.gz", megabytes(tarball), TARGET_ARCHIVE_MB) and ok
         print(f"program: {program}\narchive: {tarball}")
+        ok = has_notices(folder) and ok
 
-    ok = self_test(program)
+    ok = self_test(program) and ok
     if sys.platform.startswith("linux"):
         ok = no_display_message(program) and ok
     print("smoke test: " + ("passed" if ok else "FAILED"))

@@ -9,7 +9,8 @@ import numpy as np
 
 from core.config.files import load_config, load_experiment
 from core.config.schema import ClassroomConfig, Config, LessonConfig, check_consistency
-from core.engine.run import Run
+from core.engine.run import advance
+from core.engine.state import RunState, new_run
 from resources import PRESETS
 
 SEEDS = (0, 1, 2, 3, 4)  # a claim holds for each of these data.seed = train.seed
@@ -29,13 +30,13 @@ def lesson_config(name: str, seed: int = 0, **overrides) -> Config:
 
 
 @functools.cache
-def _trained(config: Config) -> Run:
-    run = Run(config, base_dir=PRESETS)
-    run.advance()
+def _trained(config: Config) -> RunState:
+    run = new_run(config, base_dir=PRESETS)
+    advance(run)
     return run
 
 
-def trained(name: str, seed: int = 0, epochs: int | None = None, **overrides) -> Run:
+def trained(name: str, seed: int = 0, epochs: int | None = None, **overrides) -> RunState:
     """The lesson's run after its epochs (or `epochs`); the same object for the same
     training, whichever lesson asks (presets that differ only in how they present the
     lesson share it), so read it, never train it further."""
@@ -45,19 +46,19 @@ def trained(name: str, seed: int = 0, epochs: int | None = None, **overrides) ->
     return _trained(replace(config, lesson=LessonConfig(), classroom=ClassroomConfig()))
 
 
-def gap(run: Run) -> float:
+def gap(run: RunState) -> float:
     """Validation error − training error: the variance, without mismatch."""
     return error(run, "val") - error(run)
 
 
-def at_epoch(run: Run, name: str, epoch: int) -> float:
+def at_epoch(run: RunState, name: str, epoch: int) -> float:
     """A history column's value at the first recorded epoch from `epoch` on."""
     epochs, values = column(run, name)
     return float(values[np.searchsorted(epochs, epoch)])
 
 
 @functools.cache
-def compared(name: str, seed: int = 0) -> dict[str, Run]:
+def compared(name: str, seed: int = 0) -> dict[str, RunState]:
     """The comparison lesson NAME's runs after their epochs, by label in the file's order,
     each with data.seed = train.seed = seed."""
     runs = {}
@@ -66,16 +67,16 @@ def compared(name: str, seed: int = 0) -> dict[str, Run]:
         config = replace(
             variant.config, data=replace(data, seed=seed), train=replace(train, seed=seed)
         )
-        runs[variant.label] = Run(config, base_dir=PRESETS)
-        runs[variant.label].advance()
+        runs[variant.label] = new_run(config, base_dir=PRESETS)
+        advance(runs[variant.label])
     return runs
 
 
-def error(run: Run, split: str = "train") -> float:
+def error(run: RunState, split: str = "train") -> float:
     return run.metrics[split]["error"]
 
 
-def column(run: Run, name: str) -> tuple[np.ndarray, np.ndarray]:
+def column(run: RunState, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(epochs, values) of one history column, as the Curves view draws it."""
     history = run.history.arrays()
     return history["epoch"], history[name]

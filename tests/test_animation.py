@@ -3,6 +3,7 @@ and come out as a looping GIF whose frames show the boundary changing."""
 
 import dataclasses
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -11,8 +12,10 @@ from PIL import Image, ImageChops
 from app.tools.animation import BoundaryRecording, write_gif
 from app.window import MainWindow, configure_pyqtgraph
 from core.config.schema import config_from_dict
-from core.engine.run import Run
+from core.engine.reports import snapshot
+from core.engine.run import advance
 from core.engine.snapshot import RunInfo
+from core.engine.state import new_run
 
 CONFIG = {
     "schema": 1,
@@ -25,7 +28,7 @@ CONFIG = {
 @pytest.fixture
 def run():
     config = config_from_dict(json.loads(json.dumps(CONFIG)))
-    r = Run(config, run_id=7)
+    r = new_run(config, run_id=7)
     return r, RunInfo(7, config, r.data, r.sizes)
 
 
@@ -33,8 +36,8 @@ def record(run_and_info, epochs, max_frames=50):
     r, info = run_and_info
     recording = BoundaryRecording(max_frames)
     for _ in range(epochs):
-        r.advance(epochs=1)
-        recording.add([info], ["base"], [r.snapshot(40, layers=False)])
+        advance(r, epochs=1)
+        recording.add([info], ["base"], [snapshot(r, 40, layers=False)])
     return recording
 
 
@@ -64,10 +67,10 @@ def test_the_gif_has_several_frames_that_differ_and_loops(run, tmp_path):
 def test_a_long_run_keeps_a_bounded_evenly_spread_history(run):
     r, info = run
     recording = BoundaryRecording(max_frames=16)
-    r.advance(epochs=1)
-    snapshot = r.snapshot(20, layers=False)
+    advance(r, epochs=1)
+    snap = snapshot(r, 20, layers=False)
     for epoch in range(1, 5001):
-        recording.add([info], ["base"], [dataclasses.replace(snapshot, epoch=epoch)])
+        recording.add([info], ["base"], [dataclasses.replace(snap, epoch=epoch)])
     epochs = [frame.epoch for frame in recording.frames()]
     assert len(epochs) <= 17
     assert epochs[0] == 1 and epochs[-1] == 5000
@@ -79,7 +82,7 @@ def test_a_long_run_keeps_a_bounded_evenly_spread_history(run):
 def test_snapshots_of_another_run_are_not_recorded(run):
     recording = record(run, 3)
     r, info = run
-    stale = dataclasses.replace(r.snapshot(40, layers=False), run_id=6, epoch=999)
+    stale = dataclasses.replace(snapshot(r, 40, layers=False), run_id=6, epoch=999)
     recording.add([info], ["base"], [stale])
     assert 999 not in [frame.epoch for frame in recording.frames()]
 
@@ -97,13 +100,13 @@ def test_compared_runs_are_recorded_and_drawn_side_by_side_at_equal_scale(tmp_pa
         config_from_dict(json.loads(json.dumps(CONFIG))),
         config_from_dict({**json.loads(json.dumps(CONFIG)), "train": {"lr": 0.001}}),
     ]
-    runs = [Run(c, run_id=10 + i) for i, c in enumerate(configs)]
+    runs = [new_run(c, run_id=10 + i) for i, c in enumerate(configs)]
     infos = [RunInfo(r.run_id, r.config, r.data, r.sizes) for r in runs]
     recording = BoundaryRecording()
     for _ in range(5):
         for r in runs:
-            r.advance(epochs=1)
-        recording.add(infos, ["base", "lr = 0.001"], [r.snapshot(40, layers=False) for r in runs])
+            advance(r, epochs=1)
+        recording.add(infos, ["base", "lr = 0.001"], [snapshot(r, 40, layers=False) for r in runs])
     path = tmp_path / "two.gif"
     write_gif(recording.frames(), recording.infos, recording.labels, path)
     frames, _ = gif_frames(path)
@@ -120,14 +123,14 @@ def test_compared_runs_whose_surfaces_come_at_different_frames_are_recorded():
     """Each run's surface is computed on a schedule of its own: a drawn frame where only
     one run has a new surface still records, with the other's newest surface."""
     configs = [config_from_dict(json.loads(json.dumps(CONFIG))) for _ in range(2)]
-    runs = [Run(c, run_id=20 + i) for i, c in enumerate(configs)]
+    runs = [new_run(c, run_id=20 + i) for i, c in enumerate(configs)]
     infos = [RunInfo(r.run_id, r.config, r.data, r.sizes) for r in runs]
     recording = BoundaryRecording()
     for frame in range(10):
         snapshots = []
         for lane, r in enumerate(runs):
-            r.advance(epochs=1)
-            s = r.snapshot(40, layers=False)
+            advance(r, epochs=1)
+            s = snapshot(r, 40, layers=False)
             snapshots.append(s if frame % 2 == lane else dataclasses.replace(s, surface=None))
         recording.add(infos, ["a", "b"], snapshots)
     frames = recording.frames()
@@ -166,3 +169,40 @@ def test_a_long_caption_is_set_smaller_until_it_fits_its_cell():
         <= 344
         < draw.textlength(text, font=fitting_font(draw, text, 15, 10**6))
     )
+
+
+def test_closing_during_an_export_cancels_it_and_keeps_the_earlier_file(
+    qtbot, tmp_path, monkeypatch
+):
+    """The window closes while the GIF's first frame is being drawn: the export stops
+    there, and the file it would have replaced is as it was, with nothing beside it."""
+    from app.tools.animation import Renderer
+    from app.tools.files import GifWriter
+
+    drawing, cancelled = threading.Event(), threading.Event()
+    render, cancel = Renderer.__call__, GifWriter.cancel
+
+    def slow_render(self, frame):
+        drawing.set()
+        cancelled.wait(timeout=60)
+        return render(self, frame)
+
+    def cancel_and_tell(self):
+        cancel(self)
+        cancelled.set()
+
+    monkeypatch.setattr(Renderer, "__call__", slow_render)
+    monkeypatch.setattr(GifWriter, "cancel", cancel_and_tell)
+    configure_pyqtgraph()
+    window = MainWindow(config_from_dict(json.loads(json.dumps(CONFIG))), remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: len(window.recording.frames()) >= 3, timeout=20_000)
+    path = tmp_path / "earlier.gif"
+    path.write_bytes(b"GIF89a the earlier export")
+    writer = window.files.export_animation(path)
+    assert drawing.wait(timeout=60)
+    window.close()
+    assert writer.isFinished() and cancelled.is_set()
+    assert path.read_bytes() == b"GIF89a the earlier export"
+    assert [p.name for p in tmp_path.iterdir()] == ["earlier.gif"]

@@ -12,8 +12,10 @@ from app.views.curves import CurvesView
 from app.window import MainWindow, configure_pyqtgraph
 from core.config.schema import Config, config_from_dict, with_value
 from core.data.dataprep import build_data
-from core.engine.run import Run
+from core.engine.reports import snapshot
+from core.engine.run import advance
 from core.engine.snapshot import RunInfo
+from core.engine.state import new_run, run_info
 from core.probes.diagnosis import THRESHOLD, remedy_edit
 
 DATA = build_data(Config().data)
@@ -21,7 +23,7 @@ DATA = build_data(Config().data)
 
 def snapshot_with(train_error, val_error):
     """A real snapshot whose errors are replaced by the given ones, as after an epoch."""
-    s = Run(Config()).snapshot()
+    s = snapshot(new_run(Config()))
     metrics = {k: dict(v) for k, v in s.metrics.items()}
     metrics["train"]["error"], metrics["val"]["error"] = train_error, val_error
     return replace(s, metrics=metrics, scored_epoch=1)
@@ -118,22 +120,22 @@ def test_the_curves_mark_the_best_epoch_the_stop_and_the_restored_errors(qtbot):
         "model": {"hidden": [32, 32], "activation": "relu", "init": "he"},
         "train": {"optimizer": "adam", "lr": 0.02, "batch_size": 0, "epochs": 5000, "patience": 10},
     }
-    run = Run(config_from_dict(raw))
-    run.advance(epochs=5000)
+    run = new_run(config_from_dict(raw))
+    advance(run, epochs=5000)
     assert run.status == "early_stopped"
-    snapshot = run.snapshot()
+    snap = snapshot(run)
     curves = CurvesView()
     qtbot.addWidget(curves)
     curves.show()
-    curves.show_snapshot(snapshot)
-    assert curves.best_lines[1].value() == snapshot.best_epoch
+    curves.show_snapshot(snap)
+    assert curves.best_lines[1].value() == snap.best_epoch
     assert curves.stop_lines[1].isVisible()
-    assert curves.stop_lines[1].value() == snapshot.stopped_epoch
+    assert curves.stop_lines[1].value() == snap.stopped_epoch
     marks_x, marks_y = curves.restored_marks.getData()
-    assert set(marks_x) == {snapshot.best_epoch}
-    assert np.isclose(marks_y[1], snapshot.metrics["val"]["error"])
-    assert f"Restored epoch {snapshot.best_epoch}" in curves.restored.text()
-    assert f"val {snapshot.metrics['val']['error']:.1%}" in curves.restored.text()
+    assert set(marks_x) == {snap.best_epoch}
+    assert np.isclose(marks_y[1], snap.metrics["val"]["error"])
+    assert f"Restored epoch {snap.best_epoch}" in curves.restored.text()
+    assert f"val {snap.metrics['val']['error']:.1%}" in curves.restored.text()
 
 
 MISMATCH = config_from_dict(
@@ -144,10 +146,10 @@ MISMATCH = config_from_dict(
 def test_mismatched_data_shows_both_bayes_errors_train_dev_and_the_mismatch_gap(qtbot):
     view = BiasVarianceView()
     qtbot.addWidget(view)
-    run = Run(MISMATCH)
-    view.set_run(run.info())
-    run.advance(epochs=2)
-    s = run.snapshot()
+    run = new_run(MISMATCH)
+    view.set_run(run_info(run))
+    advance(run, epochs=2)
+    s = snapshot(run)
     metrics = {k: dict(v) for k, v in s.metrics.items()}
     metrics["train"]["error"], metrics["train_dev"]["error"] = 0.0, 0.01
     metrics["val"]["error"] = 0.25

@@ -10,7 +10,8 @@ from PySide6.QtGui import QFontMetrics
 from app.window import MainWindow, configure_pyqtgraph
 from core.config.compare import Comparison, comparison_from_dict
 from core.config.files import load_experiment
-from core.engine.run import Run
+from core.engine.run import advance
+from core.engine.state import new_run
 from resources import PRESETS, lesson_names
 from tests.helpers import small_config, wait_for_run
 from tests.layout_checks import clipped
@@ -61,8 +62,8 @@ def test_every_compared_run_trains_exactly_as_it_would_alone(qtbot):
         timeout=20_000,
     )
     for lane, latest in zip(w.session.lanes, latests(w.session)):
-        alone = Run(lane.experiment.config)
-        alone.advance(epochs=15)
+        alone = new_run(lane.experiment.config)
+        advance(alone, epochs=15)
         for key, column in alone.history.arrays().items():
             assert np.array_equal(column, latest.history[key], equal_nan=True), key
     w.close()

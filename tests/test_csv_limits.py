@@ -1,21 +1,26 @@
 """CSV files bound the work they cause: lines (blank ones included), characters a line,
-bytes, rows; a split that leaves too few training rows, and a file that is no regular
-file, are refused in one line with exit 2, and none of it leaves a NumPy warning. Each
-class is generated (Hypothesis)."""
+bytes, rows, coordinates beyond ±MAX_COORDINATE, a quoted cell spanning lines; a split
+that leaves too few training rows, and a file that is no regular file, are refused in one
+line with exit 2, and nothing accepted leaves a NumPy warning. Each class is generated
+(Hypothesis)."""
 
 import json
+import math
 import os
 import subprocess
 import sys
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.cli import main
+from core.cli import main, run_report
+from core.config.schema import config_from_dict
 from core.data.points import (
+    MAX_COORDINATE,
     MAX_CSV_BYTES,
     MAX_CSV_LINE_CHARS,
     MAX_CSV_LINES,
@@ -23,6 +28,7 @@ from core.data.points import (
     load_points,
     points_from_text,
 )
+from core.engine.run import Run
 from core.errors import MAX_MESSAGE_CHARS, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -200,3 +206,66 @@ def test_a_csv_that_is_a_fifo_is_refused_at_once(tmp_path):
     )
     assert result.returncode == 2 and result.stdout == ""
     assert "cannot read (not a regular file)" in result.stderr and result.stderr.count("\n") == 1
+
+
+# ----- coordinates and cells -----
+
+BEYOND = st.floats(MAX_COORDINATE, 1.7e308, exclude_min=True) | st.just(math.inf)
+WITHIN = st.floats(-MAX_COORDINATE, MAX_COORDINATE, allow_subnormal=True)
+
+
+@FAST
+@given(
+    value=BEYOND, sign=st.sampled_from([1, -1]), row=st.integers(0, 30), column=st.integers(0, 1)
+)
+def test_a_coordinate_beyond_the_bound_is_refused_naming_its_line(
+    tmp_path, capsys, value, sign, row, column
+):
+    lines = rows(31).splitlines()
+    cells = lines[row].split(",")
+    cells[column] = repr(sign * value)
+    lines[row] = ",".join(cells)
+    err = one_line_refusal(*run_cli(tmp_path, "x1,x2,label\n" + "\n".join(lines), capsys))
+    assert f"line {row + 2}, column x{column + 1}" in err
+    assert "out of range" in err or "not a finite number" in err
+
+
+@FAST
+@given(
+    row=st.integers(0, 20),
+    head=st.text("0123456789.-", min_size=1, max_size=5),
+    tail=st.text("0123456789", min_size=1, max_size=5),
+    ending=ENDINGS,
+)
+def test_a_quoted_cell_that_spans_lines_is_refused_naming_its_line(row, head, tail, ending):
+    lines = rows(21).splitlines()
+    lines[row] = f'"{head}{ending}{tail}"' + lines[row][lines[row].index(",") :]
+    with pytest.raises(InputError, match=f"line {row + 2}: a quoted cell runs on to line"):
+        points_from_text("x1,x2,label\n" + "\n".join(lines) + "\n", "p.csv")
+
+
+@FAST
+@given(
+    coordinates=st.lists(st.tuples(WITHIN, WITHIN), min_size=4, max_size=40),
+    features=st.sampled_from([["x1", "x2"], ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)"]]),
+    normalize=st.booleans(),
+)
+def test_any_accepted_coordinates_train_and_draw_without_a_numpy_warning(
+    coordinates, features, normalize
+):
+    text = "x1,x2,label\n" + "".join(
+        f"{a!r},{b!r},{i % 2}\n" for i, (a, b) in enumerate(coordinates)
+    )
+    points = points_from_text(text, "p.csv")
+    raw = {
+        "schema": 1,
+        "data": {"kind": "csv", "features": features, "normalize": normalize, "split": [1, 0, 0]},
+        "train": {"epochs": 3, "batch_size": 0},
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = Run(config_from_dict(raw), points=points)
+        run.advance(epochs=3)
+        run.surface(30)
+        run.snapshot(30)
+        run_report(run)

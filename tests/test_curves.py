@@ -8,12 +8,13 @@ import numpy as np
 from app.views.curves import CurvesView
 from app.window import configure_pyqtgraph
 from core.config.schema import Config
-from core.engine.run import Run
+from core.engine.reports import snapshot
+from core.engine.state import new_run
 
 
 def long_snapshot(rows=2048, empty_splits=("val", "test")):
     """A snapshot with `rows` noisy history rows; the empty splits' columns all NaN."""
-    s = Run(Config()).snapshot()
+    s = snapshot(new_run(Config()))
     rng = np.random.default_rng(0)
     history = {"epoch": np.arange(rows) * 5}
     for split in ("train", "val", "test"):

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from core.config.schema import config_from_dict
-from core.engine.run import Run
+from core.engine.reports import neuron_maps, snapshot
+from core.engine.run import advance
+from core.engine.state import new_run
 from core.probes.neurons import MAX_SHOWN_UNITS, shown_units
 
 
@@ -18,8 +20,8 @@ def make_run(hidden, init="xavier", activation="tanh", epochs=3, lr=0.3):
             "train": {"epochs": 1000, "batch_size": 10, "lr": lr},
         }
     )
-    run = Run(config)
-    run.advance(epochs=epochs)
+    run = new_run(config)
+    advance(run, epochs=epochs)
     return run
 
 
@@ -31,7 +33,7 @@ def test_shown_units_are_the_most_active_in_layer_order():
 
 def test_neuron_maps_are_each_units_output_over_the_grid():
     run = make_run([5, 40])
-    neurons = run.neurons()
+    neurons = neuron_maps(run)
     G = neurons.maps[0].shape[-1]
     assert [m.shape[0] for m in neurons.maps] == [2, 5, MAX_SHOWN_UNITS, 1]
     assert neurons.weights[2].shape == (5, MAX_SHOWN_UNITS)
@@ -45,7 +47,7 @@ def test_neuron_maps_are_each_units_output_over_the_grid():
 
 def test_zero_init_keeps_every_unit_of_a_layer_identical():
     run = make_run([6, 6], init="zeros", activation="sigmoid", epochs=100, lr=1.0)
-    neurons = run.neurons()
+    neurons = neuron_maps(run)
     first = neurons.maps[1]
     assert np.ptp(first[0]) > 0.01  # the units have learned a pattern, all the same one
     for maps in neurons.maps[1:-1]:
@@ -67,7 +69,7 @@ def draw(view, run):
     from core.engine.snapshot import RunInfo
 
     view.set_run(RunInfo(run.run_id, run.config, run.data, run.sizes))
-    view.show_snapshot(run.snapshot(layers=False, neurons=True))
+    view.show_snapshot(snapshot(run, layers=False, neurons=True))
 
 
 def drawn_edges(view) -> int:

@@ -11,7 +11,9 @@ from core.data.features import FEATURES
 from core.engine.activations import ACTIVATIONS
 from core.engine.initializers import INITIALIZERS
 from core.engine.optimizers import OPTIMIZERS
-from core.engine.run import Run
+from core.engine.reports import snapshot
+from core.engine.run import advance
+from core.engine.state import new_run
 
 
 @st.composite
@@ -65,12 +67,12 @@ def raw_configs(draw, max_depth=6):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=raw_configs())
 def test_random_valid_configs_train_or_diverge_without_an_exception(raw):
-    run = Run(config_from_dict(raw))
-    run.advance(epochs=3)
+    run = new_run(config_from_dict(raw))
+    advance(run, epochs=3)
     assert run.epoch == 3 or run.status != "running"  # trained on, or ended with a reason
     assert (run.status == "diverged") == (run.diverged_at is not None)
-    snapshot = run.snapshot(resolution=8)
-    assert snapshot.surface.probs.shape[:2] == (8, 8)
+    snap = snapshot(run, resolution=8)
+    assert snap.surface.probs.shape[:2] == (8, 8)
     if run.status != "diverged":
         assert np.isfinite(run.params.theta).all()
 
@@ -78,8 +80,8 @@ def test_random_valid_configs_train_or_diverge_without_an_exception(raw):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=raw_configs(max_depth=50))
 def test_deep_nets_huge_inits_and_lr_10_train_or_diverge_quietly(raw):
-    run = Run(config_from_dict(raw))
-    run.advance(epochs=2)
+    run = new_run(config_from_dict(raw))
+    advance(run, epochs=2)
     assert run.epoch == 2 or run.status in ("early_stopped", "diverged")
-    snap = run.snapshot(resolution=8)
+    snap = snapshot(run, resolution=8)
     assert (snap.status == "diverged") == isinstance(snap.diverged_at, int)

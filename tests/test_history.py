@@ -64,7 +64,8 @@ def test_the_last_row_is_the_last_epoch_for_any_length_capacity_and_spacing(
 
 def test_a_run_of_any_length_reports_its_last_epoch():
     from core.config.schema import config_from_dict
-    from core.engine.run import Run
+    from core.engine.run import advance
+    from core.engine.state import new_run
 
     for epochs in (2049, 2050, 4097):
         config = config_from_dict(
@@ -75,8 +76,8 @@ def test_a_run_of_any_length_reports_its_last_epoch():
                 "train": {"epochs": epochs},
             }
         )
-        run = Run(config)
-        run.advance()
+        run = new_run(config)
+        advance(run)
         assert run.history.arrays()["epoch"][-1] == epochs == run.epoch
 
 

@@ -161,3 +161,10 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     cli = f"{sys.executable} -m app.main run {path} | head -c 5"
     result = subprocess.run(cli, shell=True, cwd=ROOT, capture_output=True, text=True)
     assert result.stdout == '{\n "c' and result.stderr == ""
+
+
+@pytest.mark.parametrize("csv", ["a\x00b.csv", "loop.csv", "\udcff.csv"])
+def test_a_csv_path_with_a_nul_or_a_link_loop_is_refused_in_one_line(tmp_path, capsys, csv):
+    os.symlink(tmp_path / "loop.csv", tmp_path / "loop.csv")
+    path = write(tmp_path, json.dumps({"schema": 1, "data": {"kind": "csv", "csv": csv}}))
+    assert ".csv" in refused(capsys, ["run", path])

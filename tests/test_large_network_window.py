@@ -6,7 +6,9 @@ from PySide6.QtWidgets import QStatusBar
 
 from app.status_line import StatusLine
 from core.config.schema import config_from_dict
-from core.engine.run import Run
+from core.engine.reports import snapshot
+from core.engine.run import train
+from core.engine.state import new_run, run_info
 from tests.helpers import wait_for_run
 
 
@@ -34,14 +36,17 @@ def test_the_status_line_says_an_epoch_is_being_scored(qtbot):
     bar = QStatusBar()
     qtbot.addWidget(bar)
     line = StatusLine(bar)
-    run = Run(config_from_dict({"schema": 1, "data": {"n_points": 3000}}))
+    run = new_run(config_from_dict({"schema": 1, "data": {"n_points": 3000}}))
     run.chunk = 100  # scoring the splits takes many chunks
-    run.advance(seconds=0)
-    line.show(run.snapshot(record_seconds=0), run.info(), True, 30.0)
+    steps = train(run)
+    next(steps)
+    line.show(snapshot(run), run_info(run), True, 30.0)
     assert "scoring epoch 0…" in line.figures.text() and "error" not in line.figures.text()
     while run.epoch < 1:
-        run.advance(seconds=0)  # a chunk a call: epoch 1's scoring has just begun
-    line.show(run.snapshot(record_seconds=0), run.info(), True, 30.0)
+        next(steps)  # a chunk a call: epoch 1's scoring has just begun
+    line.show(snapshot(run), run_info(run), True, 30.0)
     assert "error at epoch 0: train" in line.figures.text()
-    line.show(run.snapshot(), run.info(), True, 30.0)
+    while not run.scored:
+        next(steps)
+    line.show(snapshot(run), run_info(run), True, 30.0)
     assert "error: train" in line.figures.text()

@@ -9,7 +9,10 @@ import pytest
 from core.config.schema import config_from_dict
 from core.engine.activations import ACTIVATIONS
 from core.engine.losses import output_gradient, targets
-from core.engine.run import PROBE_ROWS, Run
+from core.engine.reports import layer_stats, snapshot
+from core.engine.run import advance
+from core.engine.state import RunState, new_run
+from core.probes.layerstats import PROBE_ROWS
 
 
 def make_config(hidden, activation="relu", init="he", scale=1.0, epochs=10):
@@ -28,7 +31,7 @@ def make_config(hidden, activation="relu", init="he", scale=1.0, epochs=10):
     )
 
 
-def direct_pass(run: Run, rows: int = PROBE_ROWS):
+def direct_pass(run: RunState, rows: int = PROBE_ROWS):
     """Forward and backward in float64 with plain NumPy over the first `rows` train rows:
     A[1..L], dA[1..L−1] + dZ[L], dW, and dZ[1..L]."""
     X = run.pipeline(run.data.train.X[:rows])
@@ -60,9 +63,9 @@ def per_example_signal(dZs: list[np.ndarray]) -> np.ndarray:
 
 
 def test_layer_statistics_match_a_direct_numpy_computation():
-    run = Run(make_config([7, 5, 6], activation="relu", init="normal"), dtype=np.float64)
-    run.advance(epochs=3)
-    stats = run.layer_stats()
+    run = new_run(make_config([7, 5, 6], activation="relu", init="normal"), dtype=np.float64)
+    advance(run, epochs=3)
+    stats = layer_stats(run)
     acts, grads, dW, _ = direct_pass(run)
     np.testing.assert_allclose(stats.act_std, [a.std() for a in acts], rtol=1e-9)
     np.testing.assert_allclose(stats.act_mean, [a.mean() for a in acts], rtol=1e-9, atol=1e-12)
@@ -89,12 +92,12 @@ def hist_std(hist: np.ndarray, edges: np.ndarray) -> np.ndarray:
 def test_grad_norm_is_the_per_example_signal_of_the_epochs_step(chunk):
     """Full batch: epoch e's figure is that of the step taken at θ of epoch e − 1, over
     every train row, whether the batch is one pass or summed over chunks of 50 rows."""
-    run = Run(make_config([7, 5, 6], activation="tanh", init="xavier"), dtype=np.float64)
+    run = new_run(make_config([7, 5, 6], activation="tanh", init="xavier"), dtype=np.float64)
     if chunk:
         run.chunk = chunk
-    run.advance(epochs=2)
+    advance(run, epochs=2)
     _, _, _, dZs = direct_pass(run, rows=run.n_train)
-    run.advance(epochs=1)
+    advance(run, epochs=1)
     history = run.history.arrays()
     assert np.isnan(history["grad_norm"][0]).all()  # epoch 0: no step yet
     np.testing.assert_allclose(history["grad_norm"][-1], per_example_signal(dZs), rtol=1e-9)
@@ -105,9 +108,9 @@ def test_grad_norm_of_minibatches_scales_each_row_by_its_own_batch():
     row's δ is scaled by its own batch's size, so the figure is the full batch's."""
     config = make_config([6, 6], activation="tanh", init="xavier")
     config = replace(config, train=replace(config.train, batch_size=40, lr=0.0))
-    run = Run(config, dtype=np.float64)
+    run = new_run(config, dtype=np.float64)
     _, _, _, dZs = direct_pass(run, rows=run.n_train)
-    run.advance(epochs=1)
+    advance(run, epochs=1)
     assert run.n_train % 40 == 20
     np.testing.assert_allclose(
         run.history.arrays()["grad_norm"][-1], per_example_signal(dZs), rtol=1e-9
@@ -115,8 +118,8 @@ def test_grad_norm_of_minibatches_scales_each_row_by_its_own_batch():
 
 
 def test_he_histograms_keep_their_width_while_normal_ones_grow_by_orders_of_magnitude():
-    he = Run(make_config([32] * 20, init="he")).layer_stats()
-    normal = Run(make_config([32] * 20, init="normal")).layer_stats()
+    he = layer_stats(new_run(make_config([32] * 20, init="he")))
+    normal = layer_stats(new_run(make_config([32] * 20, init="normal")))
     widths = hist_std(he.act_hist, he.act_edges)[:-1]
     assert widths.max() / widths.min() < 5
     assert normal.act_std[-2] / normal.act_std[0] > 1e8
@@ -128,9 +131,9 @@ def test_he_histograms_keep_their_width_while_normal_ones_grow_by_orders_of_magn
 @pytest.fixture
 def snapshot_of():
     def make(hidden, **kw):
-        run = Run(make_config(hidden, **kw))
-        run.advance(epochs=3)
-        return run, run.snapshot(layers=True)
+        run = new_run(make_config(hidden, **kw))
+        advance(run, epochs=3)
+        return run, snapshot(run, layers=True)
 
     return make
 
@@ -209,9 +212,9 @@ def test_after_a_divergence_both_views_keep_drawing_the_last_finite_epoch(qtbot)
     from app.views.layer_views import DepthView, LayersView
 
     config = make_config([16] * 6, init="he", epochs=50)
-    run = Run(replace(config, train=replace(config.train, lr=10.0)))
-    run.advance()
-    snap = run.snapshot(layers=True)
+    run = new_run(replace(config, train=replace(config.train, lr=10.0)))
+    advance(run)
+    snap = snapshot(run, layers=True)
     assert snap.status == "diverged" and snap.layers.epoch == snap.diverged_at - 1
     layers, depth = LayersView(), DepthView()
     for view in (layers, depth):

@@ -8,6 +8,13 @@ epochs: about 10 s a seed) are measured at the epoch the text names instead."""
 import numpy as np
 import pytest
 
+from core.engine.reports import (
+    gradient_check,
+    gradient_checker,
+    layer_stats,
+    neuron_maps,
+    surface,
+)
 from core.probes.gradcheck import relative_difference
 from core.probes.layerstats import BINS
 from tests.lesson_runs import SEEDS, column, error, trained
@@ -30,7 +37,7 @@ def spread_between_units(maps: np.ndarray) -> float:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_vanishing_signal_shrinks_towards_the_input_and_the_first_layer_stays(seed):
     run = trained("vanishing_gradients", seed)
-    stats = run.layer_stats()
+    stats = layer_stats(run)
     # "Depth: the gradient std falls at every layer towards the input, 400–3,500-fold
     # from the output to layer 1."
     assert np.all(np.diff(stats.grad_std) > 0)
@@ -60,13 +67,13 @@ def last_finite(seed: int):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_exploding_net_grows_layer_by_layer_then_epoch_by_epoch_until_it_diverges(seed):
-    start = trained("exploding_gradients", seed, epochs=0).layer_stats()
+    start = layer_stats(trained("exploding_gradients", seed, epochs=0))
     # "Layers at epoch 0: σ beside each layer grows about 1.4–1.5-fold per layer, to
     # 20–70 at the logits."
     assert 1.38 <= per_layer_factor(start.act_std[:-1]) <= 1.5
     assert 20 <= start.act_std[-1] <= 70
     run, finite = last_finite(seed)
-    stats = run.layer_stats()
+    stats = layer_stats(run)
     # "Epoch by epoch the logits' σ jumps by orders of magnitude: above 10⁵ at the last
     # finite epoch."
     assert stats.epoch == finite
@@ -80,8 +87,8 @@ def test_exploding_net_grows_layer_by_layer_then_epoch_by_epoch_until_it_diverge
     # banner."
     assert 3 <= run.diverged_at <= 5
     assert np.isfinite(stats.act_std).all() and np.isfinite(stats.grad_norm).all()
-    assert np.isfinite(run.surface(20).probs).all()
-    assert all(np.isfinite(maps).all() for maps in run.neurons().maps)
+    assert np.isfinite(surface(run, 20).probs).all()
+    assert all(np.isfinite(maps).all() for maps in neuron_maps(run).maps)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -99,8 +106,8 @@ def test_exploding_net_trains_with_a_lower_rate_or_he_scale(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_he_keeps_twenty_relu_layers_at_one_scale_and_trains(seed):
-    start = trained("deep_relu_he", seed, epochs=0).layer_stats()
-    normal = trained("deep_relu_he", seed, epochs=0, model__init="normal").layer_stats()
+    start = layer_stats(trained("deep_relu_he", seed, epochs=0))
+    normal = layer_stats(trained("deep_relu_he", seed, epochs=0, model__init="normal"))
     hidden = start.act_std[:-1]
     # "Layers at epoch 0: σ of every hidden layer is within a factor of 7 of every
     # other's (largest / smallest 1.6–6.4), where Init normal multiplies it by about 4
@@ -121,7 +128,7 @@ def test_he_keeps_twenty_relu_layers_at_one_scale_and_trains(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_xavier_keeps_twenty_tanh_layers_wide_and_learns_the_circles(seed):
     run = trained("deep_tanh_xavier", seed, epochs=200)
-    stats = run.layer_stats()
+    stats = layer_stats(run)
     hidden = stats.act_std[:-1]
     # "Layers at epoch 200: every tanh layer's σ is within a factor of 2 of every other's,
     # and at most 15% of any layer's units are saturated."
@@ -137,9 +144,9 @@ def test_xavier_keeps_twenty_tanh_layers_wide_and_learns_the_circles(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_tiny_init_kills_the_signal_25_fold_per_layer(seed):
-    start = trained("deep_tanh_tiny_init", seed, epochs=0).layer_stats()
+    start = layer_stats(trained("deep_tanh_tiny_init", seed, epochs=0))
     run = trained("deep_tanh_tiny_init", seed, epochs=100)
-    stats = run.layer_stats()
+    stats = layer_stats(run)
     # "Layers: σ beside each layer drops about 25-fold per layer (epoch 0, on average over
     # the 20 layers: 24.7–26.6-fold); from layer 2 on the histograms are spikes at 0."
     assert 24.5 <= 1 / per_layer_factor(start.act_std[:-1]) <= 27
@@ -160,11 +167,11 @@ def test_tiny_init_kills_the_signal_25_fold_per_layer(seed):
 def test_zero_init_units_stay_identical_xavier_breaks_the_symmetry(seed):
     run = trained("zero_init", seed)  # the lesson's 2000 epochs
     # "Network: all six thumbnails of a layer are the same picture (epoch after epoch)."
-    for maps in run.neurons().maps[1:-1]:
+    for maps in neuron_maps(run).maps[1:-1]:
         assert spread_between_units(maps) == 0.0
     # "Switch Init to Xavier: the thumbnails differ at once, and the boundary bends around
     # the circles (train error under 1% by epoch 2000, where zeros stay at 30–50%)."
-    at_once = trained("zero_init", seed, epochs=1, model__init="xavier").neurons()
+    at_once = neuron_maps(trained("zero_init", seed, epochs=1, model__init="xavier"))
     assert all(spread_between_units(maps) > 0.1 for maps in at_once.maps[1:-1])
     assert error(trained("zero_init", seed, model__init="xavier")) < 0.01
     assert 0.3 <= error(run) <= 0.5
@@ -176,24 +183,24 @@ def test_zero_init_units_stay_identical_xavier_breaks_the_symmetry(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_gradient_check_passes_catches_a_planted_bug_and_ignores_dropout(seed):
     run = trained("gradient_checking", seed)
-    check = run.gradient_check()
+    check = gradient_check(run)
     # "The Gradient check view: a difference near 10⁻⁹ (seeds 0–4: 0.8–1.0·10⁻⁹), with
     # the penalty term included: it is 20–37% of the gradient, so a check without it
     # would read above 10⁻³."
     assert 5e-10 <= check.difference <= 2e-9
-    checker = run.gradient_checker()
+    checker = gradient_checker(run)
     weights = np.concatenate([W.ravel() for W in run.params.W]).astype(np.float64)
-    penalty = run.train.l2 / run.n_train * np.linalg.norm(weights)
+    penalty = run.config.train.l2 / run.n_train * np.linalg.norm(weights)
     assert 0.2 <= penalty / np.linalg.norm(checker.g) <= 0.37
     mask = run.params.layout.weight_mask()
-    without = checker.g - np.where(mask, run.train.l2 / run.n_train * run.params.theta, 0)
+    without = checker.g - np.where(mask, run.config.train.l2 / run.n_train * run.params.theta, 0)
     assert relative_difference(checker.g, without) > 1e-3
     # "Plant a bug in layer 2: the difference jumps above 10⁻³ and the worst components
     # are all in W2."
-    bug = run.gradient_check(plant_bug=2)
+    bug = gradient_check(run, plant_bug=2)
     assert bug.difference > 1e-3
     assert {worst["block"] for worst in bug.worst} == {"W2"}
     # "Dropout is switched off for the check: with keep-prob 0.5 the difference stays
     # near 10⁻⁹."
-    dropout = trained("gradient_checking", seed, train__keep_prob=0.5).gradient_check()
+    dropout = gradient_check(trained("gradient_checking", seed, train__keep_prob=0.5))
     assert dropout.dropout_off and dropout.difference < 1e-8

@@ -8,6 +8,7 @@ import pytest
 from core.data import bayes, datasets
 from core.engine.losses import predictions
 from core.engine.network import Workspace, forward
+from core.engine.reports import surface
 from core.probes.diagnosis import diagnose_run
 from tests.lesson_runs import SEEDS, column, error, gap, trained
 
@@ -45,7 +46,7 @@ def off_bayes(run) -> float:
 def ring_closed(run, resolution: int = 41) -> bool:
     """Whether the class at the centre of the plotted square differs from the class of every
     cell on its border: a closed boundary around the centre."""
-    inside = run.surface(resolution).probs > 0.5
+    inside = surface(run, resolution).probs > 0.5
     border = np.concatenate([inside[0], inside[-1], inside[:, 0], inside[:, -1]])
     return bool(np.all(border != inside[resolution // 2, resolution // 2]))
 

@@ -5,7 +5,8 @@ import pytest
 
 from core.config.compare import Comparison
 from core.config.files import load_experiment
-from core.engine.run import Run
+from core.engine.run import advance
+from core.engine.state import new_run
 from resources import PRESETS, lesson_names
 from tests.lesson_runs import trained
 
@@ -38,8 +39,8 @@ def test_every_lesson_runs_a_few_epochs_headless(name):
     experiment = load_experiment(PRESETS / f"{name}.json")
     configs = experiment.configs if isinstance(experiment, Comparison) else [experiment]
     for config in configs:
-        run = Run(config, base_dir=PRESETS)
-        run.advance(epochs=3)
+        run = new_run(config, base_dir=PRESETS)
+        advance(run, epochs=3)
         assert run.status in ("running", "diverged")
 
 

@@ -26,18 +26,25 @@ from core.errors import InputError
 # marks epoch 0 as scored (keeping its θ as the last finite one, as a record does) to go
 # on to training at once.
 CHILD = r"""
-import json, sys
+import json, sys, time
 from core.config.schema import config_from_dict
-from core.engine.run import Run
+from core.engine.run import keep_finite, train
+from core.engine.reports import gradient_check, snapshot
+from core.engine.state import new_run
 from core.errors import CancelledError
-run = Run(config_from_dict(json.loads(sys.argv[1])))
-run.advance(seconds=0.5)
-run._recorded, run._scoring = 0, None
-run._keep_finite(0)
-run.advance(seconds=0.5)
-run.snapshot(resolution=100, layers=True, neurons=True, record_seconds=0.05)
+def for_a_while(steps, seconds=0.5):
+    end = time.perf_counter() + seconds
+    for _ in steps:
+        if time.perf_counter() >= end:
+            break
+run = new_run(config_from_dict(json.loads(sys.argv[1])))
+for_a_while(train(run))
+run.recorded = 0
+keep_finite(run, 0)
+for_a_while(train(run))
+snapshot(run, resolution=100, layers=True, neurons=True)
 try:
-    run.gradient_check(cancelled=lambda: True)
+    gradient_check(run, cancelled=lambda: True)
 except CancelledError:
     pass
 with open("/proc/self/status") as status:

@@ -12,6 +12,7 @@ from app.window import MainWindow, configure_pyqtgraph
 from core.config.schema import DataConfig, config_from_dict
 from core.data.dataprep import build_data
 from core.data.points import load_points, write_points
+from core.engine.snapshot import Status
 
 SMALL = {
     "schema": 1,
@@ -160,3 +161,27 @@ def test_what_is_missing_before_points_can_be_trained_on():
     assert "class 1" in problem(np.array([0, 2]), train)
     assert "training point" in problem(np.array([0, 1]), np.array(["val", "test"]))
     assert problem(np.array([1, 0]), train) is None
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [(1e6, -1e6, 0), (-1e6, 1e6, 1), (1e6, 1e6, 0), (-1e6, -1e6, 1)],  # the bound
+        [(1e-300, 0.0, 0), (2e-300, 5e-324, 1), (3e-300, 1e-300, 0), (0.0, 0.0, 1)],  # tiny
+        [(1e6, 1e-300, 0), (-1e6, 0.0, 1), (5e5, 5e-301, 0), (-5e5, 2e-300, 1)],  # both
+    ],
+)
+def test_points_at_the_bounds_train_and_draw_without_a_warning_or_error(
+    qtbot, window, tmp_path, rows
+):
+    """RuntimeWarnings are errors here (pyproject), on the GUI thread and in training."""
+    source = tmp_path / "edge.csv"
+    source.write_text("x1,x2,label\n" + "".join(f"{a!r},{b!r},{k}\n" for a, b, k in rows * 5))
+    imported(qtbot, window, source, True)
+    with qtbot.waitSignal(
+        window.frame_drawn,
+        timeout=20_000,
+        check_params_cb=lambda s: s.run_id == window.session.run_id and s.epoch >= 3,
+    ):
+        pass
+    assert window.session.status == Status.RUNNING  # an error in training would stop it

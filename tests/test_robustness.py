@@ -8,7 +8,10 @@ from app.window import MainWindow, configure_pyqtgraph, preset_files
 from core.config.compare import Comparison
 from core.config.files import load_experiment
 from core.config.schema import config_from_dict
-from core.engine.run import Run
+from core.engine.optimizers import Optimizer
+from core.engine.reports import snapshot
+from core.engine.run import advance
+from core.engine.state import new_run
 
 STORM_CHANGES = 500
 
@@ -92,10 +95,10 @@ def test_every_preset_trains_or_diverges_without_a_warning(path):
     loaded = load_experiment(path)
     configs = loaded.configs if isinstance(loaded, Comparison) else [loaded]
     for config in configs:
-        run = Run(config, base_dir=path.parent)  # a NumPy warning fails the test
-        run.advance(epochs=5)
+        run = new_run(config, base_dir=path.parent)  # a NumPy warning fails the test
+        advance(run, epochs=5)
         assert run.epoch == 5 or run.status != "running"
-        assert np.isfinite(run.snapshot(resolution=20).surface.probs).all() or run.diverged_at
+        assert np.isfinite(snapshot(run, resolution=20).surface.probs).all() or run.diverged_at
 
 
 def test_closing_during_a_long_gradient_check_stops_the_worker_within_2_s(qtbot):
@@ -125,7 +128,7 @@ def test_an_error_inside_training_reaches_the_window_and_the_worker_serves_the_n
 
     with qtbot.waitSignal(window.frame_drawn, timeout=10_000):
         pass
-    monkeypatch.setattr(Run, "advance", broken)
+    monkeypatch.setattr(Optimizer, "apply", broken)
     qtbot.waitUntil(
         lambda: "a fault inside the engine" in window.statusBar().currentMessage(), timeout=5000
     )

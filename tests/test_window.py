@@ -171,6 +171,31 @@ def test_screenshot_writes_a_png_of_the_window(tmp_path):
     assert "epoch 5" in result.stdout
 
 
+def test_a_screenshot_trains_its_epochs_at_full_speed_whatever_the_lessons_speed(tmp_path):
+    config = tmp_path / "slow.json"
+    config.write_text(json.dumps({**SMALL, "lesson": {"speed": "1 epoch/s"}}))
+    png = tmp_path / "shot.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.main",
+            str(config),
+            "--epochs",
+            "400",
+            "--screenshot",
+            str(png),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr  # at 1 epoch/s it gives up after 120 s
+    assert "screenshot: ok: epoch 400," in result.stdout
+    assert not QImage(str(png)).isNull()
+
+
 def test_self_test_trains_draws_and_exits_zero():
     result = subprocess.run(
         [sys.executable, "-m", "app.main", "--self-test"],

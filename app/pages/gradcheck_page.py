@@ -55,6 +55,7 @@ from core.probes.gradcheck import (
     verdict,
 )
 
+NOT_CHECKED = "Not checked yet."
 BUDGET_SECONDS = 30.0  # a check in the window compares components for this long at most
 
 EPSILONS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
@@ -96,9 +97,11 @@ class GradCheckPage(QWidget):
         session.gradient_checked.connect(self._on_checked)
         session.gradient_progress.connect(self._on_progress)
         session.run_started.connect(self.set_run)
+        session.loaded.connect(self._on_loaded)
         self.result: GradCheck | None = None
         self.sizes: tuple[int, ...] = ()
         self.waiting = False
+        self._stale_answers = 0  # answers to come for checks of an experiment since replaced
         self.epoch: int | None = None  # of the network under check
         self.scale = 1.0
 
@@ -127,7 +130,7 @@ class GradCheckPage(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
         self.progress.hide()
-        self.verdict = QLabel("Not checked yet.")
+        self.verdict = QLabel(NOT_CHECKED)
         self.verdict.setWordWrap(True)
         self.verdict.setObjectName("verdict")
         self.message = QLabel()
@@ -243,6 +246,24 @@ class GradCheckPage(QWidget):
         if self.result is not None:
             self.message.setText("A new network started: the result above is of the last one.")
 
+    def _on_loaded(self, _path) -> None:
+        """A verdict belongs to the experiment it was found on: loading another one stops
+        the check under way (its answer is not shown) and clears the last answer."""
+        if self.waiting:
+            self.session.cancel_gradient_check()
+            self._stale_answers += 1
+        self.waiting = False
+        self.result = None
+        self.epoch = None
+        self.check_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.hide()
+        self.message.clear()
+        self.verdict.setText(NOT_CHECKED)
+        self.verdict.setStyleSheet("")
+        for table in (self.blocks, self.worst):
+            table.setRowCount(0)
+
     def set_scale(self, scale: float, font: QFont | None = None) -> None:
         self.scale = scale
         if font is not None:
@@ -280,7 +301,7 @@ class GradCheckPage(QWidget):
             self.session.cancel_gradient_check()
 
     def _on_progress(self, _run_id: int, p: CheckProgress) -> None:
-        if not self.waiting:
+        if not self.waiting or self._stale_answers:
             return
         self.epoch = p.epoch
         self.progress.setRange(0, p.planned)
@@ -293,6 +314,9 @@ class GradCheckPage(QWidget):
         )
 
     def _on_checked(self, _run_id: int, result) -> None:
+        if self._stale_answers:  # each check is answered once: this is a replaced one's
+            self._stale_answers -= 1
+            return
         self.waiting = False
         self.check_button.setEnabled(True)
         self.cancel_button.setEnabled(False)

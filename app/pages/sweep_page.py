@@ -12,6 +12,7 @@ stops too; the points already done stay, and can be exported as CSV and PNG.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import multiprocessing
 from collections.abc import Callable
@@ -41,9 +42,11 @@ from PySide6.QtWidgets import (
 from app.session import Session
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, scaled
+from app.tools.png import write_png
 from core.engine.snapshot import RunInfo, Status
 from core.errors import InputError
 from core.lessons.sweep import PARAMETERS, Point, PointResult, run_point, sweep_points
+from core.safe_files import write_atomically
 
 WORKERS = 2
 POLL_MS = 50
@@ -151,7 +154,7 @@ class SweepPage(QWidget):
         super().__init__(parent)
         self.session = session
         session.run_started.connect(self.set_run)
-        session.source_changed.connect(self._on_source_changed)
+        session.loaded.connect(self._on_loaded)
         self.results: list[PointResult] = []
         self.parameter = "l2"
         self.scale = 1.0
@@ -255,11 +258,22 @@ class SweepPage(QWidget):
         if bayes is not None:
             self.bayes_line.setValue(bayes)
 
-    def _on_source_changed(self, _path) -> None:
-        """A lesson that opens this page sets it up: Vary the first of its controls that
-        has a sweep, with that parameter's default values, for its epochs per point."""
+    def _on_loaded(self, _path) -> None:
+        """A sweep belongs to the experiment it was run on: loading another one stops it
+        and clears its points. A lesson that opens this page sets it up: Vary the first of
+        its controls that has a sweep, with that parameter's default values, for its
+        epochs per point."""
+        self.runner.cancel()
+        self.results = []
+        self._problems = []
+        self.progress.setValue(0)
+        for label in (self.info, self.best_label, self.message):
+            label.clear()
+        self.plot.getAxis("bottom").showLabel(False)
+        self._set_running(False)
+        self._draw()
         config = self.session.config
-        if config.lesson.view != self.name or self.runner.running:
+        if config.lesson.view != self.name:
             return
         swept = {p.control: name for name, p in PARAMETERS.items() if p.control is not None}
         for control in config.lesson.controls:
@@ -409,15 +423,15 @@ class SweepPage(QWidget):
     # ----- export -----
 
     def export_csv(self, path: str | Path) -> None:
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(CSV_FIELDS)
-            for r in self.results:
-                writer.writerow([self.parameter] + [getattr(r, k) for k in CSV_FIELDS[1:]])
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_FIELDS)
+        for r in self.results:
+            writer.writerow([self.parameter] + [getattr(r, k) for k in CSV_FIELDS[1:]])
+        write_atomically(path, out.getvalue())
 
     def export_png(self, path: str | Path) -> None:
-        if not self.graphics.grab().save(str(path), "PNG"):
-            raise OSError(f"{path}: the image was not written")
+        write_png(self.graphics.grab(), path)
 
     def _export_dialog(self, kind: str, export: Callable[[str], None]) -> None:
         suffix = kind.split("*")[1].rstrip(")")
@@ -426,5 +440,7 @@ class SweepPage(QWidget):
             return
         try:
             export(path)
-        except OSError as exc:
+        except InputError as exc:
             QMessageBox.warning(self, "Could not export", str(exc))
+        except OSError as exc:
+            QMessageBox.warning(self, "Could not export", f"{path}: {exc.strerror or exc}")

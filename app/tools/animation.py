@@ -11,8 +11,11 @@ the window is. New runs (a reset, another config) start a new recording.
 `write_gif` renders each frame with Pillow — per run the heatmap in the window's colours
 (`app.style.palette.surface_rgb`) at equal scale, the decision contour, the points of the
 three splits, a caption with its label and errors; the epoch on top — reduces it to
-GIF_COLORS colours and lets Pillow encode the GIF (about 50 kB a frame at 480 × 514). It
-reports its progress, so that the window can run it off the GUI thread.
+GIF_COLORS colours and lets Pillow encode the GIF (about 50 kB a frame at 480 × 514) into
+a file beside the target, renamed over it once complete (`core.safe_files.replacing`). It
+reports its progress and asks between frames whether to stop, so that the window can run
+it off the GUI thread and cancel it when closing: a cancelled or failed export leaves the
+earlier file as it was.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from PIL import Image, ImageDraw, ImageFont
 from app.style.palette import class_color, run_color, surface_rgb
 from app.views.contour import boundary_segments
 from core.engine.snapshot import RunInfo, Snapshot
+from core.errors import CancelledError
+from core.safe_files import replacing
 
 MAX_FRAMES = 120
 PLOT_SIZE = 480  # pixels of one run's square plot; compared runs get COMPARED_SIZE each
@@ -258,26 +263,37 @@ def write_gif(
     labels: list[str],
     path: Path,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> None:
     """Encode the frames as a looping GIF; the last frame is held a little longer.
-    `progress(done, total)` is told after each frame is rendered."""
+    `progress(done, total)` is told after each frame is rendered; `cancelled()` is asked
+    before each, and when it says yes, CancelledError, with nothing written."""
     if not frames:
         raise ValueError("no frames to write: train for a few epochs first")
     render = Renderer(infos, labels, frames[0])
-    images = []
-    for done, frame in enumerate(frames, start=1):
-        images.append(
-            render(frame).quantize(GIF_COLORS, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+    def images():
+        for done, frame in enumerate(frames, start=1):
+            if cancelled():
+                raise CancelledError("the export was cancelled")
+            yield render(frame).quantize(
+                GIF_COLORS, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+            )
+            if progress is not None:
+                progress(done, len(frames))
+
+    sequence = images()
+    first = next(sequence)
+    durations = [FRAME_MS] * (len(frames) - 1) + [HOLD_LAST_MS]
+    with replacing(path) as fh:
+        first.save(
+            fh,
+            format="GIF",
+            save_all=True,
+            append_images=sequence,
+            duration=durations,
+            loop=0,
+            optimize=False,
         )
-        if progress is not None:
-            progress(done, len(frames))
-    durations = [FRAME_MS] * (len(images) - 1) + [HOLD_LAST_MS]
-    images[0].save(
-        path,
-        format="GIF",
-        save_all=True,
-        append_images=images[1:],
-        duration=durations,
-        loop=0,
-        optimize=False,
-    )
+        if cancelled():
+            raise CancelledError("the export was cancelled")

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from app import preferences
 from app.session import Session
 from app.tools.animation import BoundaryRecording, write_gif
+from app.tools.png import write_png
 from core.config.compare import Comparison
 from core.config.files import load_experiment, save_comparison, save_experiment
-from core.errors import InputError
+from core.errors import CancelledError, InputError
+from core.safe_files import writable_target
 from resources import PRESETS
 
 
@@ -141,8 +143,20 @@ class FileTool(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export PNG", "deepdials.png", "PNG (*.png)"
         )
-        if path and not widget.grab().save(path, "PNG"):
-            QMessageBox.warning(self.window, "Could not export", f"{path}: not written")
+        if path:
+            self.export_png(widget, Path(path))
+
+    def export_png(self, widget: QWidget, path: Path) -> bool:
+        """Write the widget as it is drawn to `path`; on failure say why."""
+        try:
+            write_png(widget.grab(), path)
+        except InputError as exc:
+            QMessageBox.warning(self.window, "Could not export", str(exc))
+            return False
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Could not export", f"{path}: {exc.strerror or exc}")
+            return False
+        return True
 
     def _export_animation_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -157,6 +171,11 @@ class FileTool(QObject):
         frames = self.recording.frames()
         if not frames:
             QMessageBox.warning(self.window, "Nothing to export", "Train a few epochs first.")
+            return None
+        try:
+            writable_target(path)
+        except InputError as exc:
+            QMessageBox.warning(self.window, "Could not export", str(exc))
             return None
         writer = GifWriter(frames, self.recording, Path(path), self)
         writer.progress.connect(
@@ -174,27 +193,47 @@ class FileTool(QObject):
         else:
             self.session.say(f"Wrote {path}")
 
-    def wait_for_writers(self) -> None:
-        """Let GIFs being written finish (the window is closing)."""
+    def cancel_writers(self) -> None:
+        """Stop the GIFs being written (the window is closing): each leaves the file that
+        was there before."""
+        for writer in self.writers:
+            writer.cancel()
         for writer in self.writers:
             writer.wait()
 
 
 class GifWriter(QThread):
-    """write_gif on its own thread; Pillow does the work with the GIL released, mostly."""
+    """write_gif on its own thread; Pillow does the work with the GIL released, mostly.
+    `cancel` stops it between two frames (or once Pillow has encoded them), unwritten."""
 
     progress = Signal(int, int)
-    done = Signal(str, str)  # the path, and "" or what went wrong
+    done = Signal(str, str)  # the path, and "" or what went wrong; not sent when cancelled
 
     def __init__(self, frames, recording: BoundaryRecording, path: Path, parent=None):
         super().__init__(parent)
         self.frames = frames
         self.infos, self.labels = list(recording.infos), list(recording.labels)
         self.path = path
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
 
     def run(self) -> None:
         try:
-            write_gif(self.frames, self.infos, self.labels, self.path, self.progress.emit)
+            write_gif(
+                self.frames,
+                self.infos,
+                self.labels,
+                self.path,
+                self.progress.emit,
+                lambda: self.cancelled,
+            )
+        except CancelledError:
+            return
+        except InputError as exc:
+            self.done.emit(str(self.path), str(exc))
+            return
         except OSError as exc:
             self.done.emit(str(self.path), str(exc.strerror or exc))
             return

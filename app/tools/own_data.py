@@ -266,6 +266,9 @@ class OwnDataTool(QObject):
             points = points_of(self.session.info.data)
         try:
             write_points(path, points)
+        except InputError as exc:
+            QMessageBox.warning(self.parent_widget, "Could not export", str(exc))
+            return False
         except OSError as exc:
             QMessageBox.warning(
                 self.parent_widget, "Could not export", f"{path}: {exc.strerror or exc}"

@@ -16,9 +16,15 @@ from core.config.compare import (
     is_comparison,
 )
 from core.config.schema import Config, config_from_dict, config_to_dict, with_value
-from core.data.points import Points, write_points
+from core.data.points import Points, points_text
 from core.errors import InputError
-from core.safe_files import parse_json, read_text, write_atomically
+from core.safe_files import (
+    parse_json,
+    read_text,
+    writable_target,
+    write_atomically,
+    write_together,
+)
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -47,28 +53,40 @@ def load_config(path: str | Path) -> Config:
     return loaded
 
 
+def config_text(config: Config, path: Path) -> str:
+    """The JSON of `config` as saved at `path` (file names relative to its folder)."""
+    return json.dumps(config_to_dict(config, relative_to=path.parent.resolve()), indent=2) + "\n"
+
+
 def save_config(config: Config, path: str | Path) -> None:
-    path = Path(path)
-    text = json.dumps(config_to_dict(config, relative_to=path.parent.resolve()), indent=2)
-    write_atomically(path, text + "\n")
+    path = writable_target(path)
+    write_atomically(path, config_text(config, path))
 
 
 def save_experiment(config: Config, points: Points | None, path: str | Path) -> Config:
     """Save `config` to `path`; points held in memory go to a CSV file beside it
-    (`NAME.points.csv`), which the saved config names. Returns the config as saved."""
-    path = Path(path)
-    if points is not None:
-        points_path = path.with_name(f"{path.stem}.points.csv")
-        write_points(points_path, points)
-        config = with_value(config, "data.csv", str(points_path.resolve()))
-    save_config(config, path)
+    (`NAME.points.csv`), which the saved config names: the two are written together
+    (`core.safe_files.write_together`), so a failure leaves the earlier pair as it was.
+    Returns the config as saved. A `path` that is a link saves beside the file it names."""
+    path = writable_target(path)
+    if points is None:
+        save_config(config, path)
+        return config
+    points_path = writable_target(path.with_name(f"{path.stem}.points.csv"))
+    config = with_value(config, "data.csv", str(points_path))
+    write_together(
+        [
+            (points_path, points_text(points).encode("utf-8")),
+            (path, config_text(config, path).encode("utf-8")),
+        ]
+    )
     return config
 
 
 def save_comparison(comparison: Comparison, path: str | Path) -> None:
     """Save a comparison: its first run as the base, each run's differences from it. Runs
     on points drawn in memory cannot be saved this way (save one run at a time)."""
-    path = Path(path)
+    path = writable_target(path)
     if any(v.config.data.kind == "csv" and not v.config.data.csv for v in comparison.variants):
         raise InputError("a compared run trains on drawn points: save it on its own first")
     text = json.dumps(comparison_to_dict(comparison, relative_to=path.parent.resolve()), indent=2)

@@ -108,7 +108,13 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
         sections[name] = cls(**values)
     config = Config(**sections)
     if base_dir is not None and config.data.csv and not os.path.isabs(config.data.csv):
-        csv = str((Path(base_dir) / config.data.csv).resolve())
+        named = show(config.data.csv)
+        try:
+            csv = str((Path(base_dir) / config.data.csv).resolve())
+        except ValueError:  # a NUL character
+            raise InputError(f"data.csv: {named} is not a usable file name") from None
+        except (OSError, RuntimeError):  # links that loop
+            raise InputError(f"data.csv: {named}: its links loop") from None
         config = with_value(config, "data.csv", csv)
     return check_consistency(config)
 

@@ -489,7 +489,7 @@ SETTINGS += (
         Choice(tuple(SPEEDS), optional=True),
         None,
         hot=True,
-        tip="The playback speed the lesson is loaded with (null: the window's as it is).",
+        tip="The playback speed the lesson is loaded with (null: 50 epochs/s).",
     ),
     Setting(
         "lesson.controls",

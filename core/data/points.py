@@ -1,9 +1,12 @@
 """Points given by the user: drawn in the window, or read from a CSV file.
 
 A CSV file has a header naming the columns x1, x2, label and, optionally, split (train /
-val / test); other columns are ignored, and so are blank lines. Labels are whole numbers
-0..K−1, K from 2 to 5, none missing. `Points` hold the same in memory, so drawn points
-train without any file; `write_points` writes them in the format `load_points` reads.
+val / test); other columns are ignored, and so are blank lines. Coordinates are numbers
+from −MAX_COORDINATE to MAX_COORDINATE (so that squares and products of features stay far
+from overflow); labels are whole numbers 0..K−1, K from 2 to 5, none missing. A quoted
+cell holds no line break: each row is one line, and a message names its line. `Points`
+hold the same in memory, so drawn points train without any file; `write_points` writes
+them in the format `load_points` reads.
 
 The work a file can cause is bounded before it is parsed: at most MAX_CSV_BYTES (a larger
 file, or a pipe or a device, is refused without reading it), MAX_CSV_LINES lines counting
@@ -22,13 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import InputError
-from core.safe_files import read_file
+from core.safe_files import read_file, write_atomically
 
 MAX_CSV_ROWS = 20_000
 MAX_CSV_BYTES = 4 * 1024 * 1024  # 4 MiB; 20,000 rows of x1,x2,label,split take about 1 MB
 MAX_CSV_LINES = 2 * MAX_CSV_ROWS  # blank lines included
 MAX_CSV_LINE_CHARS = 4096
 MAX_CSV_CLASSES = 5
+MAX_COORDINATE = 1e6  # |x1|, |x2| at most this
 SPLITS = ("train", "val", "test")
 
 
@@ -47,9 +51,9 @@ class Points:
 
 
 def write_points(path, points: Points) -> None:
-    """Write the points as CSV: x1,x2,label (and split, when they have one), every digit."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(points_text(points))
+    """Write the points as CSV: x1,x2,label (and split, when they have one), every digit;
+    through `core.safe_files.write_atomically`, so a failure leaves the earlier file."""
+    write_atomically(path, points_text(points))
 
 
 def points_text(points: Points) -> str:
@@ -73,7 +77,7 @@ def points_from_text(text: str, name: str) -> Points:
     lines = _bounded_lines(text, name)
     reader = csv.reader(lines)
     try:
-        return _parse(name, reader)
+        return _parse(name, _SingleLineRows(reader, name))
     except csv.Error as exc:
         raise InputError(f"{name}: line {reader.line_num}: {exc}") from None
 
@@ -111,6 +115,31 @@ def _bounded_lines(text: str, name: str) -> list[str]:
     return lines
 
 
+class _SingleLineRows:
+    """The rows of a csv reader, each of which must be one line: a quoted cell that runs
+    on to the next line (which the reader would join, "1⏎2" read as 12) is refused."""
+
+    def __init__(self, reader, name: str):
+        self.reader, self.name = reader, name
+
+    @property
+    def line_num(self) -> int:
+        return self.reader.line_num
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        before = self.reader.line_num
+        row = next(self.reader)
+        if self.reader.line_num > before + 1:
+            raise InputError(
+                f"{self.name}: line {before + 1}: a quoted cell runs on to line "
+                f"{self.reader.line_num}; a row is one line"
+            )
+        return row
+
+
 def _parse(path, reader) -> Points:
     rows = (row for row in reader if any(cell.strip() for cell in row))
     header = next(rows, None)
@@ -134,7 +163,7 @@ def _parse(path, reader) -> Points:
             raise InputError(f"{at}: more than {MAX_CSV_ROWS} data rows")
         if len(row) < width:
             raise InputError(f"{at}: {len(row)} cells; column {names[width - 1]} is cell {width}")
-        X.append([_number(at, "x1", row[col["x1"]]), _number(at, "x2", row[col["x2"]])])
+        X.append([_coordinate(at, "x1", row[col["x1"]]), _coordinate(at, "x2", row[col["x2"]])])
         y.append(_label(at, row[col["label"]]))
         if "split" in col:
             splits.append(_split_name(at, row[col["split"]]))
@@ -162,6 +191,16 @@ def _number(at: str, column: str, cell: str) -> float:
         raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a number") from None
     if not math.isfinite(value):
         raise InputError(f"{at}, column {column}: {cell.strip()!r} is not a finite number")
+    return value
+
+
+def _coordinate(at: str, column: str, cell: str) -> float:
+    value = _number(at, column, cell)
+    if abs(value) > MAX_COORDINATE:
+        raise InputError(
+            f"{at}, column {column}: {cell.strip()!r} is out of range; "
+            f"coordinates are from −{MAX_COORDINATE:,.0f} to {MAX_COORDINATE:,.0f}"
+        )
     return value
 
 

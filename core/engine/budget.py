@@ -30,9 +30,9 @@ from core.data.features import FEATURES
 from core.data.points import MAX_CSV_CLASSES, MAX_CSV_ROWS
 from core.engine.losses import n_outputs
 from core.engine.network import block_columns, chunk_rows, workspace_bytes_per_row
-from core.engine.run import PROBE_ROWS
 from core.errors import InputError
 from core.probes.gradcheck import DEFAULT_ROWS as GRADCHECK_ROWS
+from core.probes.layerstats import PROBE_ROWS
 from core.probes.neurons import GRID
 
 MEMORY_BUDGET = 768 << 20  # bytes: the peak of one run of any config the limits allow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.config.schema import Config, needs_new_run
 from core.data.points import Points
-from core.engine.run import Run
+from core.engine.state import RunState, new_run
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,8 @@ class Experiment:
     base_dir: Path | None = None
     points: Points | None = None
 
-    def start(self, run_id: int = 0) -> Run:
-        return Run(self.config, run_id=run_id, base_dir=self.base_dir, points=self.points)
+    def start(self, run_id: int = 0) -> RunState:
+        return new_run(self.config, run_id=run_id, base_dir=self.base_dir, points=self.points)
 
     def needs_new_run(self, other: Experiment) -> bool:
         """True when `other` cannot continue this experiment's run (see `needs_new_run`):

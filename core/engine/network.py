@@ -35,7 +35,6 @@ public lists A, dZ, dA hold (B, n_l) views of these buffers, in the row-major sh
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -290,34 +289,6 @@ def forward(
             Z *= masks_T[layer]
     product(theta_T[L], H[L - 1], out=Z_T[L])
     return ws.A[L]
-
-
-def forward_rows(
-    params: Params,
-    X: np.ndarray,
-    act: Activation,
-    ws: Workspace,
-    out: np.ndarray,
-    start: int = 0,
-    deadline: float = np.inf,
-    cancelled: Callable[[], bool] | None = None,
-) -> int:
-    """Logits of X : (n, n_0) into out : (n, K), no dropout, in chunks of ws.capacity rows
-    from row `start`; stops after the chunk that ends past `deadline` (a time.perf_counter
-    time). Returns the row reached (n when done). `cancelled()`, asked between chunks,
-    stops the pass with `CancelledError`."""
-    n = len(X)
-    row = start
-    while row < n:
-        stop = min(row + ws.capacity, n)
-        out[row:stop] = forward(params, X[row:stop], act, ws.view(stop - row))
-        row = stop
-        if row < n:
-            if cancelled is not None and cancelled():
-                raise CancelledError("stopped between two chunks")
-            if time.perf_counter() >= deadline:
-                break
-    return row
 
 
 def backward(params: Params, act: Activation, ws: Workspace, grads: Params) -> Params:

@@ -1,9 +1,10 @@
 """Sweeps: one setting varied over a list of values, a full training run per value.
 
-Each point is a fresh `Run` of the base config with one setting changed, trained for a
-given number of epochs and scored at its end. Plotted against the setting, the errors
-give the classic curves: train and val error against λ (the U curve), keep-prob, depth
-and width, and against the training-set size (learning curves).
+Each point is a fresh run (`core.engine.state.new_run`) of the base config with one
+setting changed, trained for a given number of epochs and scored at its end. Plotted
+against the setting, the errors give the classic curves: train and val error against λ
+(the U curve), keep-prob, depth and width, and against the training-set size (learning
+curves).
 
 What a value v changes, per parameter:
 
@@ -34,7 +35,8 @@ from core.config.table import MAX_LAYERS, MAX_UNITS, PROB
 from core.config.values import Num
 from core.data.dataprep import Data, Split, build_data
 from core.data.points import Points
-from core.engine.run import Run
+from core.engine.run import advance
+from core.engine.state import new_run
 from core.errors import InputError
 from core.streams import data_stream
 
@@ -167,8 +169,8 @@ def run_point(point: Point) -> PointResult:
     data = build_data(config.data, point.base_dir, point.points)
     if point.train_fraction is not None:
         data = subset_train(data, point.train_fraction, config.data.seed)
-    run = Run(config, data=data)
-    run.advance()
+    run = new_run(config, data=data)
+    advance(run)
     m = run.metrics
     return PointResult(
         value=point.value,

@@ -29,6 +29,7 @@ from core.engine.activations import Activation
 from core.engine.network import Workspace
 from core.engine.params import Params
 
+PROBE_ROWS = 128  # the training rows of a run's probe pass (`core.engine.reports`)
 BINS = 40
 FLAT_DERIVATIVE = 0.05
 

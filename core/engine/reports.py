@@ -1,0 +1,148 @@
+"""What a run reports, as functions of its state: snapshots, layer statistics, the
+decision surface, the diagram's units and the gradient check.
+
+None of them trains or scores: they read `core.engine.state.RunState` as it is (its
+metrics are those of the last epoch scored, `state.recorded`). A diverged run's layer
+statistics, surface and diagram are those of its last finite epoch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from core.engine.losses import output_gradient
+from core.engine.network import Workspace, backward, forward
+from core.engine.params import Params
+from core.engine.snapshot import Snapshot, Status
+from core.engine.state import FiniteEpoch, RunState
+from core.probes.gradcheck import DEFAULT_EPSILON, DEFAULT_ROWS, GradCheck, GradientCheck
+from core.probes.layerstats import PROBE_ROWS, LayerStats, layer_statistics
+from core.probes.neurons import NeuronEvaluator, Neurons
+from core.probes.surface import Surface, SurfaceEvaluator
+
+
+def shown_epoch(state: RunState) -> FiniteEpoch:
+    """What the reports show: the current epoch, or a diverged run's last finite one
+    (the current θ when there is none: it diverged at epoch 0)."""
+    if state.status == Status.DIVERGED and state.finite is not None:
+        return state.finite
+    return FiniteEpoch(
+        max(state.recorded, 0),
+        state.params,
+        state.grads,
+        state.optimizer.step,
+        state.figure.last,
+    )
+
+
+def layer_stats(state: RunState) -> LayerStats:
+    """Statistics of a forward/backward pass (no dropout) over ≤ PROBE_ROWS train rows,
+    with `grad_norm` the history's figure at the last recorded epoch."""
+    shown = shown_epoch(state)
+    X = state.inputs["train"][:PROBE_ROWS]
+    T = state.targets["train"][:PROBE_ROWS]
+    buffers = state.buffers
+    if buffers.probe is None:
+        buffers.probe = Workspace(state.sizes, len(X), state.dtype)
+    ws = buffers.probe
+    probe = Params(state.params.layout, np.empty_like(state.params.theta))
+    with np.errstate(all="ignore"):
+        z = forward(shown.params, X, state.act, ws)
+        output_gradient(z, T, ws.dZ[-1])
+        backward(shown.params, state.act, ws, probe)
+        return layer_statistics(
+            shown.params, state.act, ws, probe, shown.step, shown.grad_norm, shown.epoch
+        )
+
+
+def surface(
+    state: RunState, resolution: int, cancelled: Callable[[], bool] | None = None
+) -> Surface:
+    """The decision surface on an R×R grid; `cancelled()`, asked between blocks of the
+    grid, stops it with `CancelledError`."""
+    evaluators = state.buffers.surfaces
+    evaluator = evaluators.get(resolution)
+    if evaluator is None:
+        evaluators.clear()
+        evaluator = evaluators[resolution] = SurfaceEvaluator(
+            state.pipeline, state.data.extent, resolution, state.sizes, state.dtype
+        )
+    return evaluator(shown_epoch(state).params, state.act, cancelled)
+
+
+def neuron_maps(state: RunState) -> Neurons:
+    """Each shown unit's output over a coarse grid, with W and dW between them."""
+    buffers = state.buffers
+    if buffers.neurons is None:
+        buffers.neurons = NeuronEvaluator(
+            state.pipeline, state.data.extent, state.sizes, state.dtype
+        )
+    shown = shown_epoch(state)
+    return buffers.neurons(shown.params, shown.grads, state.act)
+
+
+def gradient_checker(
+    state: RunState,
+    epsilon: float = DEFAULT_EPSILON,
+    plant_bug: int | None = None,
+    budget: float | None = None,
+) -> GradientCheck:
+    """A check of backprop at the current θ on the first DEFAULT_ROWS training rows, to
+    advance in time slices (`core.probes.gradcheck.GradientCheck`); θ is copied."""
+    train = state.config.train
+    return GradientCheck(
+        state.params,
+        state.act,
+        state.inputs["train"][:DEFAULT_ROWS],
+        state.targets["train"][:DEFAULT_ROWS],
+        state.n_train,
+        train.l2,
+        train.l1,
+        epsilon=epsilon,
+        plant_bug=plant_bug,
+        budget=budget,
+    )
+
+
+def gradient_check(
+    state: RunState,
+    epsilon: float = DEFAULT_EPSILON,
+    plant_bug: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    budget: float | None = None,
+    progress: Callable[[GradientCheck], None] | None = None,
+) -> GradCheck:
+    """Check backprop at the current θ in one go (see `gradient_checker`)."""
+    return gradient_checker(state, epsilon, plant_bug, budget).finish(cancelled, progress)
+
+
+def snapshot(
+    state: RunState,
+    resolution: int | None = None,
+    layers: bool = True,
+    neurons: bool = False,
+    cancelled: Callable[[], bool] | None = None,
+) -> Snapshot:
+    """The run's state now, as fresh arrays; with `resolution`, the decision surface on an
+    R×R grid (`cancelled` as for `surface`); with `layers`, the per-layer statistics (a
+    probe pass, see `layer_stats`); with `neurons`, the diagram's per-unit outputs (see
+    `neuron_maps`). `metrics` are those of the last epoch scored."""
+    return Snapshot(
+        run_id=state.run_id,
+        epoch=state.epoch,
+        status=state.status,
+        diverged_at=state.diverged_at,
+        best_epoch=state.best_epoch,
+        stopped_epoch=state.stopped_epoch,
+        metrics={s: dict(m) for s, m in state.metrics.items()},
+        scored_epoch=state.recorded if state.recorded >= 0 else None,
+        history=state.history.arrays(),
+        layers=layer_stats(state) if layers else None,
+        surface=surface(state, resolution, cancelled) if resolution else None,
+        updates=state.updates,
+        train_seconds=state.train_seconds,
+        config=state.config,
+        neurons=neuron_maps(state) if neurons else None,
+    )
