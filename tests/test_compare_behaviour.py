@@ -4,6 +4,11 @@ end when they stop being true, every run in every view, and a lecture's sequence
 changes that leaves the window answering."""
 
 import html
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +19,8 @@ from core.config.compare import comparison_from_dict
 from resources import PRESETS
 from tests.helpers import answer_seconds, choose, small_config, wait_for_run
 from tests.test_compare_window import BASE, compared, latests
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ANSWER_SECONDS = 0.2  # the longest the window may work before it answers, whatever was done
 
@@ -220,3 +227,24 @@ def test_the_l2_lecture_sequence_keeps_the_window_answering_and_trains_four_runs
         assert w.curves.run_curves[run, "train", "loss"].isVisible()
     assert_cells_equal(w)
     w.close()
+
+
+def test_two_runs_in_projector_mode_come_to_rest(tmp_path):
+    """Two boundaries side by side in tall cells, at equal scale: each cell's left axis
+    once widened with a minus sign, the range changed, and the window laid the cells out
+    again and again for ever. The screenshot is taken once the window is drawn."""
+    base = {
+        "data": {"kind": "circles", "n_points": 300, "noise": 0.1},
+        "model": {"hidden": [8, 8, 8, 8], "activation": "tanh"},
+        "train": {"batch_size": 10, "lr": 0.03, "epochs": 100},
+    }
+    variants = [{"model": {"init": "zeros"}}, {"model": {"init": "he"}}]
+    config = tmp_path / "two.json"
+    config.write_text(json.dumps({"schema": 1, "base": base, "variants": variants}))
+    png = tmp_path / "two.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "app.main", str(config), "--epochs", "100"]
+    command += ["--screenshot", str(png), "--large-fonts", "--settings", str(tmp_path / "s.ini")]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert png.stat().st_size > 0

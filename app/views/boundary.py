@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from app.frames import Frame
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
-from app.style.plot_style import apply_font, cache_axes
+from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.contour import boundary_segments
 from app.views.point_cloud import PointCloud
 from core.engine.snapshot import RunInfo, Snapshot, Status
@@ -303,6 +303,7 @@ class BoundaryView(QWidget):
         self.scale = scale
         apply_font(self.plot, font)
         apply_font(self.colorbar, font)
+        self._fix_axis_width(font)
         self.banner.setFont(font)
         self._font = QFont(font)
         self.set_caption(*self._caption)
@@ -311,6 +312,15 @@ class BoundaryView(QWidget):
             self.set_run(self._info)
         if snapshot is not None:
             self.show_snapshot(snapshot)
+
+    def _fix_axis_width(self, font: QFont) -> None:
+        """The left axis as wide as a tick like "−0.5" and its label need, whatever ticks
+        it shows. Sized by its ticks, it widened when the range brought a minus sign,
+        the equal scale then changed the range, and a cell at the edge of two ranges
+        laid itself out again and again for ever (the window stopped answering)."""
+        ticks = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("−00.0")
+        axis = self.plot.getAxis("left")
+        axis.setWidth(ticks + QFontMetrics(font).height() + round(10 * self.scale))
 
     # ----- the diverged banner -----
 
