@@ -271,8 +271,8 @@ def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
 
     next_frame(qtbot, window, lambda s: s.epoch >= 1)
     qtbot.keyClick(window, Qt.Key_Space)
+    paused = next_frame(qtbot, window, lambda s: "paused" in window.status.state.text())
     assert not window.session.playing and window.play_action.text() == "Play"
-    paused = next_frame(qtbot, window)
     qtbot.keyClick(window, Qt.Key_S)
     stepped = next_frame(qtbot, window, lambda s: s.epoch == paused.epoch + 1)
     assert stepped.epoch == paused.epoch + 1
