@@ -256,7 +256,7 @@ def test_a_corrupted_settings_entry_falls_back_to_defaults_with_a_message(qtbot)
     from app.preferences import open_settings
 
     settings = open_settings()
-    settings.setValue("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
+    settings.set_value("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
     settings.sync()
     configure_pyqtgraph()
     window = MainWindow(remember=True)
@@ -271,8 +271,8 @@ def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
 
     next_frame(qtbot, window, lambda s: s.epoch >= 1)
     qtbot.keyClick(window, Qt.Key_Space)
+    paused = next_frame(qtbot, window, lambda s: "paused" in window.status.state.text())
     assert not window.session.playing and window.play_action.text() == "Play"
-    paused = next_frame(qtbot, window)
     qtbot.keyClick(window, Qt.Key_S)
     stepped = next_frame(qtbot, window, lambda s: s.epoch == paused.epoch + 1)
     assert stepped.epoch == paused.epoch + 1
