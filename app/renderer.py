@@ -1,5 +1,9 @@
 """The frame hand-over on the window's side: draw the newest frame, wait for its paint.
 
+The session hands each frame over as it comes (`Session.frame_ready`); the renderer keeps
+only the newest one not yet drawn and hands it to `draw` at the next turn of the event
+loop (or, if the runs changed meanwhile, the session's newest of the runs as they are).
+
 Drawing only updates the plot items; Qt paints them in its next update pass
 (QEvent.UpdateRequest on the window). The worker waits for that paint too, or it would
 race it for the GIL: so the renderer tells the session a frame is done only once the
@@ -16,18 +20,17 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from app.frames import Frame
 from app.session import Session
-from core.engine.snapshot import Snapshot
 
 
 class Renderer(QObject):
-    def __init__(self, window: QWidget, session: Session, draw: Callable[[], None]):
+    def __init__(self, window: QWidget, session: Session, draw: Callable[[Frame], None]):
         super().__init__(window)
         self.window = window
         self.session = session
-        self.draw = draw  # draws the session's newest snapshots
-        self.drawn: Snapshot | None = None  # the selected run's snapshot last drawn
-        self._drawn_number = 0
+        self.draw = draw
+        self._pending: Frame | None = None  # handed over, not drawn yet
         self._awaiting_paint = False
         self._frame_times: deque[float] = deque(maxlen=120)
         self._render_timer = QTimer(self)
@@ -37,24 +40,28 @@ class Renderer(QObject):
         self._painted_timer.setSingleShot(True)
         self._painted_timer.setInterval(0)
         self._painted_timer.timeout.connect(self._frame_painted)
-        session.frame_ready.connect(lambda: self._render_timer.start(0))
+        session.frame_ready.connect(self._hand_over)
         window.installEventFilter(self)
 
+    def _hand_over(self, frame: Frame) -> None:
+        self._pending = frame
+        self._render_timer.start(0)
+
     def _render(self) -> None:
-        session = self.session
+        frame, self._pending = self._pending, None
+        if frame is not None and not self.session.is_current(frame):
+            frame = self.session.frame()  # the runs changed since: their newest snapshots
         drawn = False
         try:
-            if session.frame_number != self._drawn_number:
-                self._drawn_number = session.frame_number
-                self.drawn = session.latest
-                self.draw()
+            if frame is not None:
+                self.draw(frame)
                 self._frame_times.append(time.perf_counter())
                 drawn = True
         finally:
             if drawn and self.window.isVisible() and not self.window.isMinimized():
                 self._awaiting_paint = True
             else:
-                session.frame_done()
+                self.session.frame_done()
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.UpdateRequest and self._awaiting_paint:

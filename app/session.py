@@ -1,12 +1,15 @@
-"""The session: the one owner of the experiments and of the training behind them.
+"""The session: the experiment, one run's or the 2 to 4 of a comparison, and its mirror
+of the training worker.
 
-It holds one run's experiment, or the 2 to 4 of a comparison (a lane each: its config,
-base folder and any points held in memory, its run id, its newest snapshot); which lane
-is selected; the file it came from; playback; the training worker and its thread; and
-the frame hand-over between them and the window. The window, the views, the pages and
-the tools are handed the session: they change it through its methods and follow it
-through its signals, and none of them keeps a copy of a config. The controls show and
-edit the selected lane (`config`, `info`, `latest` are the selected lane's).
+It owns the experiment: a lane per run (its config, base folder and any points held in
+memory, a label from a comparison file), which lane is selected, the file it came from,
+and whether the next change trains a new run. The training worker owns the runs: their
+ids, playing or paused, each run's status, the speed and the epoch to stop at. The
+session only mirrors what the worker tells (a run added or removed, its state, frames),
+so nothing is held in two places. The window, the views, the pages and the tools are
+handed the session: they change it through its methods and follow it through its
+signals, and none of them keeps a copy of a config. The controls show and edit the
+selected lane (`config`, `info`, `latest` are the selected lane's).
 
     config_changed(Config)   the selected lane's config changed (controls show it)
     source_changed(object)   the file the experiment came from (a Path, or None)
@@ -14,42 +17,53 @@ edit the selected lane (`config`, `info`, `latest` are the selected lane's).
                              None): what belonged to the old one (results, speed) goes
     run_started(RunInfo)     a run of the selected lane started
     lanes_changed()          a lane was added, removed, selected, relabelled or restarted
-    frame_ready()            a frame newer than the last one drawn is waiting
-    playback_changed()       playing, paused, or the run ended
+    frame_ready(Frame)       a frame newer than the last one drawn (`app.frames.Frame`)
+    playback_changed()       playing, paused, or the selected run's status changed
     problem(str)             a message for the user (a refused change, a file fault)
+    notice_changed(str)      a message that holds while it is true ("" when it ends)
     gradient_progress(int, object) how far the worker's gradient check is
     gradient_checked(int, object)  the worker's answer to `request_gradient_check`
 
 A change of a setting is the user's (`edit`): the keys that depend on it follow and the
 whole is checked (`core.config.schema.edit`), so the session never holds a config the
-engine refuses. Comparing: `pin` keeps the selected run as it is and the next change
-trains a new run beside it, on the same data and seeds. A hot change applies to the
-selected lane, or to every lane when `apply_to_all` is on. The config changes at once;
-the worker hears of it throttled (a slider drag starts a handful of runs and ends on
-exactly the value let go at).
+engine refuses. Whether it needs a new run is asked once, here (`Experiment.needs_new_run`),
+and the worker is told. A hot change applies to the selected lane, or to every lane when
+`apply_to_all` is on; on a run that has ended (finished, early stopped, diverged) it
+starts the run again with the new value, so its boundary and curves show it (raising the
+epoch limit continues it instead). Comparing: `pin` keeps the selected run as it is and
+the next change trains a new run beside it, on the same data and seeds; from then on
+every structural change adds a run until there are four, then changes the selected one
+(further values of the setting that made a run, as a slider drag gives, change that run).
+The config changes at once; the worker hears of it throttled (a slider drag starts a
+handful of runs and ends on exactly the value let go at).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from app.frames import Frame, Products, ShownRun, WorkerState
+from app.style.palette import run_color
 from app.throttle import Throttle
-from app.worker import Frame, Products, TrainingWorker
+from app.worker import TrainingWorker
 from core.config.compare import MAX_VARIANTS, Comparison, Variant, label_of
-from core.config.schema import Config, edit, needs_new_run, value_of, with_value
+from core.config.schema import Config, edit, value_of, with_value
 from core.config.table import MAX_EPOCHS, SETTINGS
 from core.data.points import Points
 from core.engine.experiment import Experiment
 from core.engine.snapshot import RunInfo, Snapshot, Status
 from core.errors import InputError
+from core.probes.surface import Surface
 
 THROTTLE_MS = 80
 CLOSE_WAIT_MS = 2000
+ENDED = (Status.FINISHED, Status.EARLY_STOPPED, Status.DIVERGED)
+PINNED = "Pinned. Change a setting: the new run trains beside this one."
 
 
 def continued_limit(epochs: int) -> int:
@@ -59,16 +73,22 @@ def continued_limit(epochs: int) -> int:
 
 @dataclass
 class Lane:
-    """One run of the session: its experiment and what the worker reported of it."""
+    """One run of the experiment: what it trains, and the label a comparison file gave it
+    (with `origin`, the config it had then: a change since is added to the label)."""
 
     key: int
     experiment: Experiment
-    label: str | None = None  # given by a comparison file; else what differs from the first
-    run_id: int = 0
-    info: RunInfo | None = None  # the current run, once it started
-    latest: Snapshot | None = None  # its newest snapshot
-    submitted: dict[int, Experiment] = field(default_factory=dict)  # by run id
-    running: Experiment | None = None  # the experiment of `info`
+    label: str | None = None
+    origin: Config | None = None
+
+
+@dataclass
+class RunMirror:
+    """What the worker told of a lane's run: its data, its newest snapshot and surface."""
+
+    info: RunInfo
+    latest: Snapshot | None = None
+    surface: Surface | None = None
 
 
 class Session(QObject):
@@ -77,27 +97,35 @@ class Session(QObject):
     loaded = Signal(object)
     run_started = Signal(object)
     lanes_changed = Signal()
-    frame_ready = Signal()
+    frame_ready = Signal(object)
     playback_changed = Signal()
     problem = Signal(str)
+    notice_changed = Signal(str)
     gradient_progress = Signal(int, object)
     gradient_checked = Signal(int, object)
 
     def __init__(self, playing: bool = True, parent: QObject | None = None):
         super().__init__(parent)
         self._keys = itertools.count(1)
-        self.lanes: list[Lane] = [Lane(next(self._keys), Experiment(Config()))]
+        first = Experiment(Config())
+        self.lanes: list[Lane] = [Lane(next(self._keys), first, origin=first.config)]
         self.selected = 0
         self.path: Path | None = None
-        self.playing = playing
         self.apply_to_all = False
         self.branching = False  # pinned: the next change trains a new lane
-        self.frame_number = 0  # counts the frames with something new to draw
+        self.growing = False  # compared after a pin: a structural change adds a lane
+        self.notice = ""  # the message that holds while it is true
+        self._made: tuple[int, frozenset[str]] | None = None  # (lane key, keys that made it)
+        self._restart: set[int] = set()  # lanes whose next submission starts a new run
+        self._runs: dict[int, RunMirror] = {}  # by lane key, as the worker told
+        self._state = WorkerState()  # as the worker told
         self.thread = QThread(self)
         self.worker = TrainingWorker()
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.loop)
-        self.worker.run_started.connect(self._on_run_started)
+        self.worker.run_added.connect(self._on_run_added)
+        self.worker.run_removed.connect(self._on_run_removed)
+        self.worker.state_changed.connect(self._on_state)
         self.worker.frame_ready.connect(self._on_frame)
         self.worker.failed.connect(self._on_failed)
         self.worker.gradient_progress.connect(self.gradient_progress)
@@ -130,15 +158,25 @@ class Session(QObject):
 
     @property
     def run_id(self) -> int:
-        return self.lane.run_id
+        """The id of the selected lane's run, as the worker handed it out (0: none)."""
+        return self.run_id_of(self.selected)
 
     @property
     def info(self) -> RunInfo | None:
-        return self.lane.info
+        return self.info_of(self.selected)
 
     @property
     def latest(self) -> Snapshot | None:
-        return self.lane.latest
+        return self.latest_of(self.selected)
+
+    @property
+    def playing(self) -> bool:
+        """Whether the worker trains (as it last told)."""
+        return self._state.playing
+
+    @property
+    def worker_state(self) -> WorkerState:
+        return self._state
 
     @property
     def status(self) -> Status | None:
@@ -149,17 +187,77 @@ class Session(QObject):
     def comparing(self) -> bool:
         return len(self.lanes) > 1
 
+    def run_id_of(self, index: int) -> int:
+        return self.worker.run_id(self.lanes[index].key) or 0
+
+    def info_of(self, index: int) -> RunInfo | None:
+        """The data of lane `index`'s run: the one trained now (a new one once it started)."""
+        mirror = self._runs.get(self.lanes[index].key)
+        return mirror.info if mirror is not None else None
+
+    def latest_of(self, index: int) -> Snapshot | None:
+        """The newest snapshot of lane `index`'s current run (None once a new one is asked)."""
+        mirror = self._current(self.lanes[index].key)
+        return mirror.latest if mirror is not None else None
+
+    def _current(self, key: int) -> RunMirror | None:
+        """The mirror of the lane's run, if it is the run the lane trains now."""
+        mirror = self._runs.get(key)
+        if mirror is None or mirror.info.run_id != self.worker.run_id(key):
+            return None
+        return mirror
+
     def label(self, index: int) -> str:
+        """What the run is: its file's label, or what differs from the first run; with
+        what changed since it joined, for the first run and a run labelled by its file."""
         lane = self.lanes[index]
-        return lane.label or label_of(
-            self.lanes[0].experiment.config, lane.experiment.config, index
-        )
+        config = lane.experiment.config
+        if lane.label is None and index > 0:
+            return label_of(self.lanes[0].experiment.config, config, index)
+        name = lane.label or "base"
+        origin = lane.origin or config
+        changed = label_of(origin, config, 1)
+        if changed == label_of(origin, origin, 1):
+            return name
+        return f"{lane.label}, {changed}" if lane.label else changed
 
     def comparison(self) -> Comparison:
         return Comparison(
             tuple(
                 Variant(self.label(i), lane.experiment.config) for i, lane in enumerate(self.lanes)
             )
+        )
+
+    def frame(self) -> Frame:
+        """The newest snapshots the worker sent, of every lane's current run."""
+        runs = []
+        selected = None
+        for index, lane in enumerate(self.lanes):
+            mirror = self._current(lane.key)
+            if mirror is None or mirror.latest is None:
+                continue
+            label, color = self.label(index), run_color(index)
+            shown = ShownRun(
+                label, color, mirror.latest, mirror.info, index, lane.key, mirror.surface
+            )
+            runs.append(shown)
+            if index == self.selected:
+                selected = shown
+        return Frame(tuple(runs), selected, self.comparing, self.playing)
+
+    def is_current(self, frame: Frame) -> bool:
+        """Whether `frame` shows the lanes as they are: every run in its place and current
+        (a frame handed over before a change of the runs is not drawn)."""
+        return (
+            len(frame.runs)
+            == sum(
+                1
+                for run in frame.runs
+                if run.index < len(self.lanes)
+                and self.lanes[run.index].key == run.key
+                and self.worker.run_id(run.key) == run.info.run_id
+            )
+            and frame.comparing == self.comparing
         )
 
     # ----- changing the experiment -----
@@ -175,6 +273,7 @@ class Session(QObject):
         The selected lane's run goes on until the new one has started (or if it cannot)."""
         lane = self.lane
         lane.experiment, lane.label = Experiment(config, base_dir, points), None
+        lane.origin = config
         self._replace_lanes([lane], path)
 
     def load_comparison(
@@ -182,20 +281,23 @@ class Session(QObject):
     ) -> None:
         """Train the variants of a comparison side by side, the first one selected."""
         lanes = [
-            Lane(next(self._keys), Experiment(v.config, base_dir), label=v.label)
+            Lane(next(self._keys), Experiment(v.config, base_dir), v.label, v.config)
             for v in comparison.variants
         ]
         self._replace_lanes(lanes, path)
 
     def _replace_lanes(self, lanes: list[Lane], path: Path | None) -> None:
         self._submit_throttled.drop()
-        self.lanes, self.selected, self.branching = lanes, 0, False
+        self.lanes, self.selected = lanes, 0
+        self._end_comparing_moves()
+        self.growing = False
         self.path = path
+        self._restart |= {lane.key for lane in lanes}
         self.config_changed.emit(self.config)
         self.source_changed.emit(path)
         self.lanes_changed.emit()
         self.loaded.emit(path)
-        self._submit(new_runs={lane.key for lane in lanes})
+        self._submit()
 
     def edit(self, key: str, value: Any) -> bool:
         """The user set `key` to `value`: apply it, with what follows from it, or refuse it
@@ -210,47 +312,70 @@ class Session(QObject):
         return True
 
     def set_config(self, config: Config) -> None:
-        """Replace the selected lane's config (already checked): hot changes reach the
-        running network at its next step (every lane's with `apply_to_all`), anything else
-        starts a new run; after `pin`, the change trains a new lane beside the others."""
+        """Replace the selected lane's config (already checked). A hot change reaches the
+        running network at its next step (every lane's with `apply_to_all`) and starts an
+        ended one again; anything else starts a new run. After `pin`, the change trains a
+        new lane beside the others; comparing after a pin, so does a structural change, up
+        to four lanes (see the module docstring)."""
         if config == self.config:
             return
-        old = self.config
-        if self.branching:
-            self.branching = False
-            experiment = Experiment(config, self.base_dir, self.points)
-            self.lanes.append(Lane(next(self._keys), experiment))
-            self.selected = len(self.lanes) - 1
-            self.config_changed.emit(config)
-            self.lanes_changed.emit()
-            self._submit()
+        old = self.lane.experiment
+        new = Experiment(config, old.base_dir, old.points)
+        structural = old.needs_new_run(new)
+        changed = frozenset(
+            s.key for s in SETTINGS if value_of(old.config, s.key) != value_of(config, s.key)
+        )
+        made_here = self._made == (self.lane.key, changed)
+        if self.branching or (
+            structural and self.growing and not made_here and len(self.lanes) < MAX_VARIANTS
+        ):
+            self._add_lane(new, changed)
             return
-        hot = not needs_new_run(old, config)
-        targets = range(len(self.lanes)) if hot and self.apply_to_all else [self.selected]
-        changed = [s.key for s in SETTINGS if value_of(old, s.key) != value_of(config, s.key)]
-        for index in targets:
+        if not made_here:
+            self._made = None
+        targets = range(len(self.lanes)) if self.apply_to_all and not structural else []
+        for index in targets or [self.selected]:
             lane = self.lanes[index]
             mine = config
             if index != self.selected:
                 mine = lane.experiment.config
                 for key in changed:
                     mine = with_value(mine, key, value_of(config, key))
+            ended = self._status_of(lane.key) in ENDED and changed != {"train.epochs"}
+            if structural or ended:
+                self._restart.add(lane.key)
             lane.experiment = Experiment(mine, lane.experiment.base_dir, lane.experiment.points)
         self.config_changed.emit(config)
         if self.comparing:
             self.lanes_changed.emit()  # the labels say what differs
         self._submit_throttled()
 
+    def _add_lane(self, experiment: Experiment, made_by: frozenset[str]) -> None:
+        """A new lane beside the others, selected, training `experiment`."""
+        self._submit_throttled.drop()
+        lane = Lane(next(self._keys), experiment, origin=experiment.config)
+        self.lanes.append(lane)
+        self.selected = len(self.lanes) - 1
+        self._end_comparing_moves()
+        self._made = (lane.key, made_by)
+        self.config_changed.emit(experiment.config)
+        self.lanes_changed.emit()
+        self._submit()
+
     def set_points(self, points: Points, config: Config) -> None:
         """Train the selected lane on `points` held in memory, with `config` (kind "csv")."""
         self._submit_throttled.drop()
         self.lane.experiment = Experiment(config, self.base_dir, points)
+        self._restart.add(self.lane.key)
         self.config_changed.emit(config)
         self._submit()
 
     def saved_as(self, config: Config, path: Path) -> None:
         """The experiment was saved to `path` as `config` (naming the file of its points)."""
-        self.lane.experiment = Experiment(config, path.resolve().parent, self.points)
+        saved = Experiment(config, path.resolve().parent, self.points)
+        if self.experiment.needs_new_run(saved):
+            self._restart.add(self.lane.key)
+        self.lane.experiment = saved
         self.path = path
         self.config_changed.emit(config)
         self.source_changed.emit(path)
@@ -259,17 +384,19 @@ class Session(QObject):
     def reset(self) -> None:
         """Start every run again from its initial parameters."""
         self._submit_throttled.drop()
-        self._submit(new_runs={lane.key for lane in self.lanes})
+        self._restart |= {lane.key for lane in self.lanes}
+        self._submit()
 
     # ----- comparing -----
 
     def pin(self) -> bool:
         """Keep the selected run as it is: the next change trains a new run beside it."""
         if len(self.lanes) >= MAX_VARIANTS:
-            self.say(f"At most {MAX_VARIANTS} runs side by side: remove one first.")
+            self._set_notice(f"At most {MAX_VARIANTS} runs side by side: remove one first.")
             return False
-        self.branching = True
-        self.say("Pinned. Change a setting: the new run trains beside this one.")
+        self.branching = self.growing = True
+        self._made = None
+        self._set_notice(PINNED)
         self.lanes_changed.emit()
         return True
 
@@ -278,7 +405,7 @@ class Session(QObject):
         if index == self.selected or not 0 <= index < len(self.lanes):
             return
         self.selected = index
-        self.branching = False
+        self._end_comparing_moves()
         self.config_changed.emit(self.config)
         if self.info is not None:
             self.run_started.emit(self.info)
@@ -303,26 +430,36 @@ class Session(QObject):
         self._after_lanes_changed()
 
     def _after_lanes_changed(self) -> None:
-        self.branching = False
+        self._end_comparing_moves()
+        self.growing = self.growing and self.comparing
         self.config_changed.emit(self.config)
         if self.info is not None:
             self.run_started.emit(self.info)
         self.lanes_changed.emit()
         self._submit()
+        self.playback_changed.emit()
+
+    def _end_comparing_moves(self) -> None:
+        """A pin ends (and its message) once a lane is added, selected or removed."""
+        self.branching = False
+        self._made = None
+        self._set_notice("")
+
+    def _set_notice(self, text: str) -> None:
+        if text != self.notice:
+            self.notice = text
+            self.notice_changed.emit(text)
 
     def set_apply_to_all(self, on: bool) -> None:
         self.apply_to_all = on
 
     # ----- to the worker -----
 
-    def _submit(self, new_runs: set[int] | None = None) -> None:
+    def _submit(self) -> None:
         lanes = [(lane.key, lane.experiment) for lane in self.lanes]
-        ids = self.worker.submit(lanes, frozenset(new_runs or ()), focus=self.lane.key)
-        for lane in self.lanes:
-            lane.submitted[ids[lane.key]] = lane.experiment
-            if ids[lane.key] != lane.run_id:
-                lane.run_id = ids[lane.key]
-                lane.latest = None
+        restart = frozenset(self._restart)
+        self._restart.clear()
+        self.worker.submit(lanes, restart, focus=self.lane.key)
 
     def flush(self) -> None:
         """Send a change still held back by the throttle now (before a screenshot)."""
@@ -332,12 +469,10 @@ class Session(QObject):
         """A message for the user, from anyone working on the session."""
         self.problem.emit(message)
 
-    # ----- playback -----
+    # ----- playback: the worker's -----
 
     def set_playing(self, playing: bool) -> None:
-        self.playing = playing
         self.worker.set_playing(playing)
-        self.playback_changed.emit()
 
     def toggle_play(self) -> None:
         self.set_playing(not self.playing)
@@ -377,14 +512,11 @@ class Session(QObject):
             self.toggle_play()
 
     def step(self) -> None:
-        self.playing = False
+        """One epoch of every run, then pause."""
         self.worker.step()
-        self.playback_changed.emit()
 
     def play_until(self, epoch: int) -> None:
-        self.playing = True
         self.worker.play_until(epoch)
-        self.playback_changed.emit()
 
     def set_speed(self, epochs_per_second: float | None) -> None:
         self.worker.set_speed(epochs_per_second)
@@ -403,53 +535,73 @@ class Session(QObject):
 
     # ----- from the worker -----
 
-    def lane_of(self, run_id: int) -> Lane | None:
-        return next((lane for lane in self.lanes if lane.run_id == run_id), None)
+    def _index_of(self, key: int) -> int | None:
+        return next((i for i, lane in enumerate(self.lanes) if lane.key == key), None)
 
-    def _on_run_started(self, info: RunInfo) -> None:
-        lane = self.lane_of(info.run_id)
-        if lane is None:
+    def _status_of(self, key: int) -> Status | None:
+        run_id, status = self._state.runs.get(key, (None, None))
+        return status if run_id == self.worker.run_id(key) else None
+
+    def _on_run_added(self, key: int, info: RunInfo) -> None:
+        self._runs[key] = RunMirror(info)
+        index = self._index_of(key)
+        if index is None:
             return
-        lane.info = info
-        lane.running = lane.submitted[info.run_id]
-        lane.submitted = {k: v for k, v in lane.submitted.items() if k >= info.run_id}
-        if lane is self.lane:
+        if index == self.selected:
             self.run_started.emit(info)
         self.lanes_changed.emit()
 
-    def _on_frame(self, frame: Frame) -> None:
+    def _on_run_removed(self, key: int, run_id: int) -> None:
+        mirror = self._runs.get(key)
+        if mirror is not None and mirror.info.run_id == run_id:
+            del self._runs[key]
+            if self._index_of(key) is not None:
+                self.lanes_changed.emit()
+
+    def _on_state(self, state: WorkerState) -> None:
+        key = self.lane.key
+        told = state.playing != self._state.playing or state.runs.get(key) != self._state.runs.get(
+            key
+        )
+        self._state = state
+        if told:
+            self.playback_changed.emit()
+
+    def _on_frame(self, snapshots: dict[int, Snapshot]) -> None:
         fresh = False
         ended = False
-        for lane in self.lanes:
-            snapshot = frame.snapshots.get(lane.key)
-            if snapshot is None or snapshot.run_id != lane.run_id:
+        for index, lane in enumerate(self.lanes):
+            snapshot = snapshots.get(lane.key)
+            mirror = self._current(lane.key)
+            if snapshot is None or mirror is None or snapshot.run_id != mirror.info.run_id:
                 continue
-            if lane is self.lane:
-                ended = lane.latest is None or lane.latest.status != snapshot.status
-            lane.latest = snapshot
+            if index == self.selected:
+                ended = mirror.latest is None or mirror.latest.status != snapshot.status
+            mirror.latest = snapshot
+            mirror.surface = snapshot.surface or mirror.surface
             fresh = True
         if not fresh:
             self.worker.frame_done()  # a stale frame: nothing to draw, let training go on
             return
-        self.frame_number += 1
-        self.frame_ready.emit()
+        self.frame_ready.emit(self.frame())
         if ended:
             self.playback_changed.emit()
 
-    def _on_failed(self, run_id: int, message: str) -> None:
+    def _on_failed(self, key: int, message: str) -> None:
         self.problem.emit(message)
-        lane = self.lane_of(run_id)
-        if lane is not None and lane.info is None and self.comparing:
-            self.remove(self.lanes.index(lane))  # a new lane that never started goes
-        elif lane is not None and lane.info is not None:
-            # the run that still exists goes on: show its experiment, hot changes included
-            config = lane.latest.config if lane.latest is not None else lane.info.config
-            lane.run_id = lane.info.run_id
-            running = lane.running
-            lane.experiment = Experiment(config, running.base_dir, running.points)
-            if lane is self.lane:
-                self.config_changed.emit(config)
-            self.lanes_changed.emit()
+        index = self._index_of(key)
+        if index is None:
+            return
+        experiment = self.worker.experiment(key)
+        if experiment is None:
+            if self.comparing:
+                self.remove(index)  # a lane with no run to show goes
+            return
+        # the run that goes on is shown as it trains, hot changes included
+        self.lanes[index].experiment = experiment
+        if index == self.selected:
+            self.config_changed.emit(experiment.config)
+        self.lanes_changed.emit()
 
     def frame_done(self) -> None:
         """The window drew the latest frame (or will not): the worker may train on."""

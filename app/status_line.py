@@ -27,6 +27,7 @@ class StatusLine:
         bar.addWidget(self.figures, 1)
         bar.addPermanentWidget(self.state)
         self._color = ""
+        self._notice = ""  # the message that holds while it is true, as shown
         self._updates: deque[tuple[float, int]] = deque(maxlen=30)
 
     def updates_per_second(self) -> float:
@@ -89,6 +90,14 @@ class StatusLine:
 
     def message(self, text: str) -> None:
         self.bar.showMessage(f"⚠ {text}", 10_000)
+
+    def notice(self, text: str) -> None:
+        """A message that holds while it is true; "" ends it (if still shown)."""
+        if text:
+            self._notice = f"⚠ {text}"
+            self.bar.showMessage(self._notice)
+        elif self._notice and self.bar.currentMessage() == self._notice:
+            self.bar.clearMessage()
 
 
 def state_text(s: Snapshot, playing: bool) -> str:

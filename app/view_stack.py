@@ -3,7 +3,7 @@
 Every page has a `name` (what `--view` and a lesson's `lesson.view` use) and a `title`
 (what its button in the views toolbar says). The visible live view is drawn at most its
 `refresh_hz` times a second; a frame that skips it starts a short timer, so that once
-frames stop (paused, finished) the view is brought up to the last drawn snapshot.
+frames stop (paused, finished) the view is brought up to the session's newest frame.
 Switching views tells the session what the new one needs from each snapshot. A new run
 reaches the visible live view at once and a hidden one when it is shown (a storm of
 control changes starts a run every few frames: only what is on screen follows each one).
@@ -17,10 +17,9 @@ from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from app.frames import Frame, Products
 from app.session import Session
-from app.style.palette import run_color
-from app.views.protocol import ComparedRun, ComparedView, LiveView, Page
-from app.worker import Products
+from app.views.protocol import LiveView, Page
 from core.engine.snapshot import RunInfo, Snapshot, Status
 
 SETTLE_MS = 150
@@ -36,10 +35,9 @@ class ViewStack(QStackedWidget):
         self.actions_group = QActionGroup(self)
         self.actions_group.setExclusive(True)
         self._drawn_at: dict[int, float] = {}
-        self._shown: Snapshot | None = None  # the snapshot the visible view shows
+        self._shown: tuple[Snapshot, ...] = ()  # the snapshots the visible view shows
         self._info: RunInfo | None = None  # the current run
         self._stale: set[int] = set()  # ids of the live pages that have not seen it yet
-        self.last: Snapshot | None = None  # the last snapshot drawn in the window
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
@@ -85,7 +83,7 @@ class ViewStack(QStackedWidget):
     # ----- drawing -----
 
     def set_run(self, info: RunInfo) -> None:
-        self.last = self._shown = None
+        self._shown = ()
         self._info = info
         self._stale = {id(page) for page in self.pages if is_live(page)}
         self._bring_up_to_date(self.current())
@@ -95,59 +93,43 @@ class ViewStack(QStackedWidget):
             self._stale.discard(id(page))
             page.set_run(self._info)
 
-    def draw(self, snapshot: Snapshot) -> None:
+    def draw(self, frame: Frame) -> None:
         """Called with every drawn frame: redraw the visible view if it is due."""
-        self.last = snapshot
         page = self.current()
-        if not is_live(page):
+        if not is_live(page) or frame.selected is None:
             return
         now = time.perf_counter()
         due = now - self._drawn_at.get(id(page), 0.0) >= 1.0 / page.refresh_hz
-        if due or snapshot.status != Status.RUNNING or self._shown is None:
-            self._show(page, snapshot, now)
+        if due or frame.snapshot.status != Status.RUNNING or not self._shown:
+            self._show(page, frame, now)
         else:
             self._settle.start()
 
-    def _lanes(self) -> list[ComparedRun] | None:
-        """The compared runs that have a snapshot; None when one run is shown."""
-        session = self.session
-        if not session.comparing:
-            return None
-        lanes = [
-            ComparedRun(session.label(i), run_color(i), lane.latest, lane.info)
-            for i, lane in enumerate(session.lanes)
-            if lane.latest is not None and lane.info is not None
-        ]
-        return lanes or None
-
     def catch_up(self) -> None:
-        """Show the last drawn snapshot in the visible view, if it has what the view needs."""
+        """Show the session's newest frame in the visible view, if it has what the view
+        needs and the view does not show it yet."""
         page = self.current()
-        snapshot = self.last
-        if not is_live(page) or snapshot is None or snapshot is self._shown:
+        frame = self.session.frame()
+        if not is_live(page) or frame.selected is None or _same(self._shown, frame):
             return
-        if snapshot.layers is not None or not page.needs.layers:
-            self._show(page, snapshot, time.perf_counter())
+        if frame.snapshot.layers is not None or not page.needs.layers:
+            self._show(page, frame, time.perf_counter())
 
     def redraw(self) -> None:
-        """Draw the last snapshot again in the visible view (after a change of scale)."""
-        self._shown = None
+        """Draw the newest frame again in the visible view (after a change of scale)."""
+        self._shown = ()
         self.catch_up()
 
-    def _show(self, page: LiveView, snapshot: Snapshot, now: float) -> None:
-        lanes = self._lanes() if isinstance(page, ComparedView) else None
-        if lanes is not None:
-            page.show_lanes(lanes, snapshot)
-        else:
-            page.show_snapshot(snapshot)
+    def _show(self, page: LiveView, frame: Frame, now: float) -> None:
+        page.draw(frame)
         self._drawn_at[id(page)] = now
-        self._shown = snapshot
+        self._shown = tuple(run.snapshot for run in frame.runs)
 
     def _on_current_changed(self, index: int) -> None:
         self._bring_up_to_date(self.pages[index])
         self.actions_group.actions()[index].setChecked(True)
         self.session.set_products(self.needs())
-        self._shown = None
+        self._shown = ()
         self.catch_up()
         self.page_changed.emit(self.pages[index].name)
 
@@ -164,3 +146,9 @@ class ViewStack(QStackedWidget):
 
 def is_live(page: LiveView | Page) -> bool:
     return isinstance(page, LiveView)
+
+
+def _same(shown: tuple[Snapshot, ...], frame: Frame) -> bool:
+    """Whether `frame` holds exactly the snapshots shown."""
+    runs = frame.runs
+    return len(shown) == len(runs) and all(a is b.snapshot for a, b in zip(shown, runs))

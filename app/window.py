@@ -5,12 +5,12 @@
     controls  |  boundary (equal scale)  |  the chosen view
               |  the lesson's text       |
 
-It lays out and draws. The experiment and its training live in the `Session`; the
-controls, views, pages and tools are each handed the session. Frames come from the
-session through the `Renderer`, which draws the boundary, the visible view and the
-status line, and hands the frame back once painted. The columns are fitted to the
-window: the controls and the view get the width they need, the boundary a square as
-large as the rest allows.
+It lays out and draws. The experiment lives in the `Session`, its training in the worker
+the session mirrors; the controls, views, pages and tools are each handed the session.
+Frames come from the session through the `Renderer`, which hands each one to the
+boundary, the visible view and the status line, and tells the worker once painted.
+The columns are fitted to the window: the controls and the view get the width they
+need, the boundary a square as large as the rest allows.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 from app import preferences
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
+from app.frames import Frame
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
-from app.names import SPEEDS, VIEWS
+from app.names import SPEEDS
 from app.pages.chain_page import ChainPage
 from app.pages.gradcheck_page import GradCheckPage
 from app.pages.normalization_page import NormalizationPage
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         session.source_changed.connect(self._on_source_changed)
         session.loaded.connect(self._on_loaded)
         session.problem.connect(self.status.message)
+        session.notice_changed.connect(self.status.notice)
         session.playback_changed.connect(self._show_playback)
         session.config_changed.connect(self._on_config_changed)
         session.lanes_changed.connect(self._on_lanes_changed)
@@ -376,23 +378,22 @@ class MainWindow(QMainWindow):
         lesson = self.session.config.lesson
         unknown = []
         if lesson.view is not None and not self.views.show_page(lesson.view):
-            unknown.append(f"lesson.view: no view {lesson.view!r}; there are: {', '.join(VIEWS)}")
+            unknown.append(f"lesson.view: no view {lesson.view!r}")
         speed = lesson.speed
         if speed is not None and speed not in SPEEDS:
-            unknown.append(f"lesson.speed: no speed {speed!r}; there are: {', '.join(SPEEDS)}")
+            unknown.append(f"lesson.speed: no speed {speed!r}")
             speed = None
         self.full_speed_action.setChecked(False)
         self.speed.setCurrentIndex(self.speed.findText(speed or FIRST_SPEED))
         self.to_all_action.setChecked(False)
         if unknown:
-            self.status.message(". ".join(unknown))
+            self.status.message("; ".join(unknown))  # the names: --list-views, the toolbar
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
         self.controls.set_marked(config.lesson.controls)
 
     def _on_run_started(self, info: RunInfo) -> None:
-        self.boundaries.on_run_started(info)
         self.views.set_run(info)
 
     def _on_lanes_changed(self) -> None:
@@ -402,11 +403,9 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(len(self.session.lanes) < MAX_VARIANTS)
 
     def apply_remedy(self, name: str) -> None:
-        """One click of the basic recipe. On a run that has ended, the remedy starts a new
-        run, so that its effect is seen from the start."""
-        ended = self.session.status not in (None, "running")
-        if self.session.edit(*remedy_edit(self.session.config, name)) and ended:
-            self.session.reset()
+        """One click of the basic recipe (on a run that has ended, the change starts it
+        again, so that its effect is seen from the start)."""
+        self.session.edit(*remedy_edit(self.session.config, name))
 
     # ----- playback -----
 
@@ -417,9 +416,9 @@ class MainWindow(QMainWindow):
         text, tip = self.session.playback_action()
         self.play_action.setText(text)
         self.play_action.setToolTip(f"{tip} (Space)")
-        drawn = self.renderer.drawn
-        if drawn is not None and self.session.info is not None:
-            self.status.show(drawn, self.session.info, self.session.playing, 0.0)
+        selected = self.session.frame().selected
+        if selected is not None:
+            self.status.show(selected.snapshot, selected.info, self.session.playing, 0.0)
 
     def _speed_chosen(self) -> None:
         self.full_speed_action.setChecked(False)
@@ -430,21 +429,19 @@ class MainWindow(QMainWindow):
 
     # ----- drawing -----
 
-    def _draw(self) -> None:
-        session = self.session
-        self.boundaries.draw()
-        lanes = [lane for lane in session.lanes if lane.info is not None]
+    def _draw(self, frame: Frame) -> None:
+        self.boundaries.draw(frame)
+        runs = frame.runs
         self.recording.add(
-            [lane.info for lane in lanes],
-            [session.label(session.lanes.index(lane)) for lane in lanes],
-            [lane.latest for lane in lanes],
+            [run.info for run in runs], [run.label for run in runs], [run.snapshot for run in runs]
         )
-        snapshot = session.latest
-        if snapshot is None or session.info is None or snapshot.run_id != session.info.run_id:
+        selected = frame.selected
+        if selected is None:
             return
-        self.views.draw(snapshot)
-        self.status.show(snapshot, session.info, session.playing, self.renderer.frames_per_second())
-        self.frame_drawn.emit(snapshot)
+        self.views.draw(frame)
+        fps = self.renderer.frames_per_second()
+        self.status.show(selected.snapshot, selected.info, frame.playing, fps)
+        self.frame_drawn.emit(selected.snapshot)
 
     def show_view(self, name: str) -> bool:
         return self.views.show_page(name)

@@ -3,12 +3,18 @@
 The worker is a parentless QObject moved to a QThread; `loop` runs there until `stop`.
 The GUI thread talks to it only through the thread-safe methods below (a lock-protected
 mailbox where the latest word wins, and `threading.Event`s), because a busy loop does
-not process queued slots. The worker never touches a widget: it emits
+not process queued slots. The worker never touches a widget. It is the one owner of the
+runs, their ids, playing or paused, each run's status, the speed and the epoch to stop at,
+and it tells every change as an event:
 
-    run_started(RunInfo)   a new run exists (its data, for drawing the points)
-    frame_ready(Frame)     at most `display_hz` times a second: a snapshot of every run
-    failed(int, str)       an experiment could not start a run, or training raised; the run
-                           id it was meant for and a message. The worker keeps serving.
+    run_added(int, RunInfo)   a run started for the lane with this key (its data)
+    run_removed(int, int)     the lane's run (key, run id) is trained no more
+    state_changed(WorkerState) playing or paused, a run's id or status changed
+    frame_ready(dict)         at most `display_hz` times a second: a snapshot of every run,
+                              by lane key, taken together
+    failed(int, str)          an experiment could not start a run, a hot change was refused,
+                              or training raised: the lane's key and a message. The worker
+                              keeps serving; `run_id` and `experiment` say what goes on.
     gradient_progress(int, object) how far the check is: the run id and a `CheckProgress`
     gradient_checked(int, object)  the answer to `request_gradient_check`: the run id and a
                            `core.probes.gradcheck.GradCheck`, a `CheckStopped` (cancelled,
@@ -25,7 +31,8 @@ It trains one run, or the 2 to 4 runs of a comparison: each is a lane with a key
 session gives it, and the lanes take turns, one time slice each, so that every run gets
 its share and every frame shows all of them. Run ids are handed out by `submit` in the
 calling thread, so the caller knows at once which runs it is waiting for and drops
-snapshots of older ones.
+snapshots of older ones. Whether a change needs a new run is the caller's to say
+(`new_runs`): the worker does not ask again.
 
 Frames are handed over, not raced for: after emitting a frame the worker waits until the
 window says it has drawn it (`frame_done`), or FRAME_WAIT_SECONDS at most. Both threads
@@ -52,14 +59,15 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from app.frames import CheckProgress, CheckStopped, Products, WorkerState
 from core.engine import reports
 from core.engine.experiment import Experiment
 from core.engine.run import train
-from core.engine.snapshot import Snapshot, Status
+from core.engine.snapshot import Status
 from core.engine.state import RunState, run_info, set_config
 from core.errors import CancelledError, InputError
 from core.probes.gradcheck import GradientCheck
@@ -73,42 +81,6 @@ LAYER_STATS_SECONDS = 0.1
 SNAPSHOT_SHARE = 0.25  # of the worker's time, at most, for frames; as much for surfaces
 CHECK_PROGRESS_SECONDS = 0.25  # a gradient check's progress, this often at most
 _ENDED = object()  # what next() gives back for a run's training that has ended
-
-
-@dataclass(frozen=True)
-class Products:
-    """What each snapshot carries beyond the surface: what the views on screen draw."""
-
-    layers: bool = False  # per-layer statistics (a probe pass)
-    neurons: bool = False  # each shown unit's output over the plane (the diagram)
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One snapshot of every lane, by lane key, taken together; the `focus` lane's carries
-    the products asked for."""
-
-    snapshots: dict[int, Snapshot]
-
-
-@dataclass(frozen=True)
-class CheckProgress:
-    """How far a gradient check is, of the network as it was at `epoch`."""
-
-    done: int
-    planned: int
-    seconds: float
-    seconds_left: float | None  # a guess at the pace so far; None before the first
-    epoch: int
-
-
-@dataclass(frozen=True)
-class CheckStopped:
-    """A gradient check that ended without an answer: `reason` says why."""
-
-    reason: str
-    done: int
-    planned: int
 
 
 @dataclass
@@ -135,9 +107,8 @@ class _Lane:
 
 @dataclass
 class _Mailbox:
-    lanes: tuple[tuple[int, Experiment], ...] | None = None  # (key, experiment), in order
-    run_ids: dict[int, int] = field(default_factory=dict)
-    new_runs: frozenset[int] = frozenset()  # the keys that start a fresh run
+    # what each lane trains: (key, experiment, run id), in order; a new id is a new run
+    lanes: tuple[tuple[int, Experiment, int], ...] | None = None
     focus: int | None = None
     playing: bool | None = None
     steps: int = 0
@@ -149,7 +120,9 @@ class _Mailbox:
 
 
 class TrainingWorker(QObject):
-    run_started = Signal(object)
+    run_added = Signal(int, object)
+    run_removed = Signal(int, int)
+    state_changed = Signal(object)
     frame_ready = Signal(object)
     failed = Signal(int, str)
     gradient_progress = Signal(int, object)
@@ -166,7 +139,9 @@ class TrainingWorker(QObject):
         self._stop = threading.Event()
         self._drawn = threading.Event()
         self._next_id = 0
-        self._submitted: dict[int, tuple[Experiment, int]] = {}  # key → (experiment, run id)
+        # key → (experiment, run id): what each lane trains, as asked and as it stands
+        # (a run that could not start, or a refused hot change, leaves the one before)
+        self._ledger: dict[int, tuple[Experiment, int]] = {}
         self._lanes: dict[int, _Lane] = {}  # in the order the session gave
         self._focus: int | None = None
         self._turn = 0
@@ -176,6 +151,7 @@ class TrainingWorker(QObject):
         self._layers_taken = 0.0
         self._playing = False
         self._stop_at: int | None = None
+        self._told = WorkerState()  # the state last told
         self._quiet = False  # playing until `_stop_at` for a screenshot: no frames on the way
         self._frame_interval = 0.0  # the shortest time from one frame to the next
         self._check: _Check | None = None
@@ -190,27 +166,40 @@ class TrainingWorker(QObject):
     ) -> dict[int, int]:
         """Send the experiments to train, by lane key; returns each lane's run id.
 
-        A lane whose experiment changed only in hot settings (`Experiment.needs_new_run`)
-        keeps its run and id; a new lane, a lane in `new_runs`, or any other change starts
-        a fresh run with a new id. Lanes left out stop. `focus` is the lane whose
-        snapshots carry the products (the one the views show).
+        A lane in `new_runs`, or one not trained before, starts a fresh run with a new id;
+        any other keeps its run and id and takes the experiment's (hot) settings at its
+        next step. Lanes left out stop. `focus` is the lane whose snapshots carry the
+        products (the one the views show).
         """
         with self._lock:
             ids = {}
-            for key, experiment in lanes:
-                last = self._submitted.get(key)
-                if key in new_runs or last is None or last[0].needs_new_run(experiment):
+            for key, _ in lanes:
+                if key in new_runs or key not in self._ledger:
                     self._next_id += 1
                     ids[key] = self._next_id
-                    self._mail.new_runs |= {key}
                 else:
-                    ids[key] = last[1]
-            self._submitted = {key: (e, ids[key]) for key, e in lanes}
-            self._mail.lanes = tuple(lanes)
-            self._mail.run_ids = dict(ids)
+                    ids[key] = self._ledger[key][1]
+            self._ledger = {key: (e, ids[key]) for key, e in lanes}
+            self._mail.lanes = tuple((key, e, ids[key]) for key, e in lanes)
             self._mail.focus = focus if focus is not None else lanes[0][0]
         self._wake.set()
         return ids
+
+    def run_id(self, key: int) -> int | None:
+        """The id of the run the lane `key` trains (or is about to), None if none."""
+        with self._lock:
+            entry = self._ledger.get(key)
+        return entry[1] if entry is not None else None
+
+    def experiment(self, key: int) -> Experiment | None:
+        """The experiment the lane `key` trains, hot changes it took included."""
+        with self._lock:
+            entry = self._ledger.get(key)
+        return entry[0] if entry is not None else None
+
+    def state(self) -> WorkerState:
+        """Playing or paused and every run's id and status, as last told (any thread)."""
+        return self._told
 
     def set_playing(self, playing: bool) -> None:
         with self._lock:
@@ -295,7 +284,7 @@ class TrainingWorker(QObject):
                     seconds = min(SLICE_SECONDS, max(until_frame, MIN_SLICE_SECONDS))
                     trained = self._train_slice(lane, now - last_tick, seconds)
                 except Exception as exc:  # noqa: BLE001 - any engine fault reaches the window
-                    self._fail(lane.run.run_id, exc)
+                    self._fail(self._key_of(lane), exc)
                     self._drop(lane)
             last_tick = now
             if self._stop_at is not None and self._all_reached(self._stop_at):
@@ -303,6 +292,7 @@ class TrainingWorker(QObject):
                 self._stop_at = None
                 self._quiet = False
                 changed = True
+            self._tell_state()
             dirty = dirty or trained
             due = time.perf_counter() - last_emit >= self._frame_interval
             ended = any(lane.run.status != Status.RUNNING for lane in self._lanes.values())
@@ -387,7 +377,7 @@ class TrainingWorker(QObject):
             self._focus = mail.focus
         if mail.lanes is not None:
             changed = True
-            self._set_lanes(mail.lanes, mail.run_ids, mail.new_runs)
+            self._set_lanes(mail.lanes)
         if mail.cancel_check:
             self._stop_check("cancelled")
         if mail.gradient_check is not None:
@@ -403,29 +393,46 @@ class TrainingWorker(QObject):
             self._playing = True
         return changed
 
-    def _set_lanes(
-        self, lanes: tuple[tuple[int, Experiment], ...], run_ids: dict[int, int], new: frozenset
-    ) -> None:
+    def _set_lanes(self, lanes: tuple[tuple[int, Experiment, int], ...]) -> None:
         kept = {}
-        for key, experiment in lanes:
+        for key, experiment, run_id in lanes:
             lane = self._lanes.get(key)
-            # a hot change after a run that failed to start may not fit the run still here
-            if key in new or lane is None or lane.experiment.needs_new_run(experiment):
+            if lane is None or lane.run.run_id != run_id:
                 if self._check is not None and self._check.key == key:
                     self._stop_check("a new network started: the checked one is gone")
-                lane = self._start_run(experiment, run_ids[key])
-            else:
-                self._apply_hot(lane, experiment, run_ids[key])  # refused: the window is told
+                started = self._start_run(key, experiment, run_id)
+                if started is not None and lane is not None:
+                    self.run_removed.emit(key, lane.run.run_id)
+                lane = started or lane  # a run that could not restart goes on
+            elif lane.experiment is not experiment:
+                self._apply_hot(key, lane, experiment)  # refused: the window is told
             if lane is not None:
                 kept[key] = lane
-            elif key in self._lanes:
-                kept[key] = self._lanes[key]  # a run that could not restart goes on
+        for key, lane in self._lanes.items():
+            if key not in kept:
+                self.run_removed.emit(key, lane.run.run_id)
         self._lanes = kept
         if self._check is not None and self._check.key not in kept:
             self._stop_check("its network is no longer trained")
 
     def _drop(self, lane: _Lane) -> None:
+        """Train `lane` no more (its training raised): the lane has no run."""
+        key = self._key_of(lane)
         self._lanes = {k: v for k, v in self._lanes.items() if v is not lane}
+        with self._lock:
+            if self._ledger.get(key, (None, None))[1] == lane.run.run_id:
+                del self._ledger[key]
+        self.run_removed.emit(key, lane.run.run_id)
+
+    def _key_of(self, lane: _Lane) -> int:
+        return next(k for k, v in self._lanes.items() if v is lane)
+
+    def _tell_state(self) -> None:
+        """Emit `state_changed` when playing or a run's id or status differs from last told."""
+        runs = {key: (lane.run.run_id, lane.run.status) for key, lane in self._lanes.items()}
+        if runs != self._told.runs or self._playing != self._told.playing:
+            self._told = WorkerState(self._playing, runs)
+            self.state_changed.emit(self._told)
 
     def _focus_lane(self) -> _Lane | None:
         if self._focus in self._lanes:
@@ -453,8 +460,7 @@ class TrainingWorker(QObject):
             message = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
             self.gradient_checked.emit(run.run_id, message)
             return
-        key = next(k for k, v in self._lanes.items() if v is lane)
-        self._check = _Check(key, run.run_id, run.epoch, check)
+        self._check = _Check(self._key_of(lane), run.run_id, run.epoch, check)
         self._report_check(self._check)
 
     def _check_slice(self) -> bool:
@@ -492,25 +498,41 @@ class TrainingWorker(QObject):
             stopped = CheckStopped(reason, current.check.done, current.check.planned)
             self.gradient_checked.emit(current.run_id, stopped)
 
-    def _start_run(self, experiment: Experiment, run_id: int) -> _Lane | None:
+    def _start_run(self, key: int, experiment: Experiment, run_id: int) -> _Lane | None:
+        """A new run for lane `key`; None when it cannot start (the window is told, and the
+        ledger goes back to the run that goes on, if any)."""
         try:
             run = experiment.start(run_id)
         except Exception as exc:  # noqa: BLE001 - bad data files, and anything else
-            self._fail(run_id, exc)
+            old = self._lanes.get(key)
+            self._restore(key, run_id, old)
+            self._fail(key, exc)
             return None
-        self.run_started.emit(run_info(run))
+        self.run_added.emit(key, run_info(run))
         return _Lane(experiment, run, train(run))
 
-    def _apply_hot(self, lane: _Lane, experiment: Experiment, run_id: int) -> None:
+    def _apply_hot(self, key: int, lane: _Lane, experiment: Experiment) -> None:
         ended = lane.run.status != Status.RUNNING
         try:
             set_config(lane.run, experiment.config)
         except InputError as exc:
-            self._fail(run_id, exc)
+            self._restore(key, lane.run.run_id, lane)
+            self._fail(key, exc)
             return
         lane.experiment = experiment
         if ended and lane.run.status == Status.RUNNING:  # a finished run given more epochs
             lane.training = train(lane.run)
+
+    def _restore(self, key: int, asked: int, lane: _Lane | None) -> None:
+        """What lane `key` was asked to train (run `asked`) did not happen: the ledger says
+        what goes on instead, unless something newer was asked meanwhile."""
+        with self._lock:
+            if self._ledger.get(key, (None, None))[1] != asked:
+                return
+            if lane is None:
+                del self._ledger[key]
+            else:
+                self._ledger[key] = (lane.experiment, lane.run.run_id)
 
     def _surface_due(self, lane: _Lane, now: float) -> bool:
         """Whether this frame computes the lane's surface (see the module docstring)."""
@@ -565,20 +587,20 @@ class TrainingWorker(QObject):
             except CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001
-                self._fail(run.run_id, exc)
+                self._fail(key, exc)
                 self._drop(lane)
                 continue
             if wants_layers and snapshot.layers is not cached:
                 self._layers, self._layers_taken = (run.run_id, snapshot.layers), now
             snapshots[key] = snapshot
         if snapshots:
-            self.frame_ready.emit(Frame(snapshots))
+            self.frame_ready.emit(snapshots)
         return time.perf_counter() - now - surfaces
 
-    def _fail(self, run_id: int, exc: Exception) -> None:
+    def _fail(self, key: int, exc: Exception) -> None:
         if isinstance(exc, InputError):
             message = str(exc)
         else:
             message = f"internal error: {type(exc).__name__}: {exc}"
             traceback.print_exc()
-        self.failed.emit(run_id, message)
+        self.failed.emit(key, message)

@@ -58,17 +58,19 @@ def measure(app, experiment, seconds: float) -> dict:
     window.resize(1280, 800)
     window.show()
     window.full_speed_action.setChecked(True)
-    lanes = window.session.lanes
+    session = window.session
+    lanes = range(len(session.lanes))
     frames = []
     window.frame_drawn.connect(lambda _: frames.append(time.perf_counter()))
-    wait(app, lambda: all(lane.latest is not None for lane in lanes) and frames, 15)
+    wait(app, lambda: all(session.latest_of(i) is not None for i in lanes) and frames, 15)
     spin(app, 0.5)
 
-    start = [lane.latest.updates for lane in lanes]
+    start = [session.latest_of(i).updates for i in lanes]
     first_frame, t0 = len(frames), time.perf_counter()
     spin(app, seconds)
     elapsed = time.perf_counter() - t0
-    rates = [(lane.latest.updates - u) / elapsed for lane, u in zip(lanes, start, strict=True)]
+    ends = [session.latest_of(i).updates for i in lanes]
+    rates = [(end - u) / elapsed for end, u in zip(ends, start, strict=True)]
     fps = (len(frames) - first_frame) / elapsed
 
     lateness, last = [], [None]

@@ -154,7 +154,7 @@ def open_window(app, raw: dict) -> MainWindow:
     window.resize(1280, 800)
     window.show()
     window.full_speed_action.setChecked(True)
-    wait(app, lambda: window.renderer.drawn is not None, 120)
+    wait(app, lambda: window.session.latest is not None, 120)
     spin(app, 0.5)
     return window
 

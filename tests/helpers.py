@@ -27,3 +27,26 @@ def small_config(**sections):
     for name, values in sections.items():
         raw[name].update(values)
     return config_from_dict(raw)
+
+
+def answer_seconds(qtbot) -> tuple[float, float]:
+    """How long the event loop takes to run a timer posted now, how long the window would
+    take to answer a key press (a QTimer round trip, not a sleep): in seconds of the
+    clock, and in seconds the GUI thread itself computed meanwhile (the window's own
+    work, whatever else the machine runs)."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    fired = []
+    start = time.perf_counter(), time.thread_time()
+    QTimer.singleShot(0, lambda: fired.append((time.perf_counter(), time.thread_time())))
+    qtbot.waitUntil(lambda: bool(fired), timeout=300_000)
+    return fired[0][0] - start[0], fired[0][1] - start[1]
+
+
+def choose(window, key, value):
+    """Pick `value` in the combo box of setting `key`, as a user does."""
+    box = window.controls.bindings[key].box
+    box.setCurrentIndex(box.findData(value))
+    box.activated.emit(box.currentIndex())

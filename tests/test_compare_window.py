@@ -31,6 +31,18 @@ def comparison(n, long_labels=False):
     return comparison_from_dict({"schema": 1, "base": BASE, "variants": variants})
 
 
+def infos(session):
+    return [session.info_of(i) for i in range(len(session.lanes))]
+
+
+def latests(session):
+    return [session.latest_of(i) for i in range(len(session.lanes))]
+
+
+def run_ids(session):
+    return [session.run_id_of(i) for i in range(len(session.lanes))]
+
+
 def compared(qtbot, n, projector=False, size=(1280, 800), long_labels=False):
     configure_pyqtgraph()
     w = MainWindow(comparison(n, long_labels), remember=False, playing=False)
@@ -38,7 +50,7 @@ def compared(qtbot, n, projector=False, size=(1280, 800), long_labels=False):
     w.resize(*size)
     w.show()
     w.large_fonts_action.setChecked(projector)
-    qtbot.waitUntil(lambda: all(lane.info is not None for lane in w.session.lanes), timeout=10_000)
+    qtbot.waitUntil(lambda: all(infos(w.session)), timeout=10_000)
     return w
 
 
@@ -46,14 +58,14 @@ def test_every_compared_run_trains_exactly_as_it_would_alone(qtbot):
     w = compared(qtbot, 2)
     w.session.play_until(15)
     qtbot.waitUntil(
-        lambda: all(lane.latest and lane.latest.epoch == 15 for lane in w.session.lanes),
+        lambda: all(s and s.epoch == 15 for s in latests(w.session)),
         timeout=20_000,
     )
-    for lane in w.session.lanes:
+    for lane, latest in zip(w.session.lanes, latests(w.session)):
         alone = new_run(lane.experiment.config)
         advance(alone, epochs=15)
         for key, column in alone.history.arrays().items():
-            assert np.array_equal(column, lane.latest.history[key], equal_nan=True), key
+            assert np.array_equal(column, latest.history[key], equal_nan=True), key
     w.close()
 
 
@@ -66,35 +78,35 @@ def test_compare_pins_the_run_and_a_change_trains_a_new_labelled_run_beside_it(q
     box.setCurrentIndex(box.findData("he"))
     box.activated.emit(box.currentIndex())
     assert session.comparing and len(session.lanes) == 2 and session.selected == 1
-    assert session.lanes[0].run_id == first  # the pinned run goes on
+    assert session.run_id_of(0) == first  # the pinned run goes on
     assert session.label(1) == "init = He"
     assert session.lanes[1].experiment.config.data == session.lanes[0].experiment.config.data
-    qtbot.waitUntil(lambda: len(window.boundaries.views) == 2 and session.lanes[1].info)
+    qtbot.waitUntil(lambda: len(window.boundaries.views) == 2 and session.info_of(1))
     assert window.boundaries.views[1].plot.titleLabel.text == "init = He"
 
 
 def test_a_hot_change_reaches_only_the_selected_run_unless_it_goes_to_all(qtbot):
     w = compared(qtbot, 2)
     session = w.session
-    ids = [lane.run_id for lane in session.lanes]
+    ids = run_ids(session)
     session.select(1)
     w.controls.bindings["train.lr"].slider.setValue(0.3)
     lrs = [lane.experiment.config.train.lr for lane in session.lanes]
-    assert lrs == [0.03, 0.3] and [lane.run_id for lane in session.lanes] == ids
+    assert lrs == [0.03, 0.3] and run_ids(session) == ids
     w.to_all_action.setChecked(True)
     w.controls.bindings["train.lr"].slider.setValue(0.1)
     assert [lane.experiment.config.train.lr for lane in session.lanes] == [0.1, 0.1]
-    assert [lane.run_id for lane in session.lanes] == ids  # hot: the runs go on
+    assert run_ids(session) == ids  # hot: the runs go on
     w.close()
 
 
 def test_a_run_can_be_removed_or_made_the_only_one(qtbot):
     w = compared(qtbot, 3)
     session = w.session
-    kept = session.lanes[2].run_id
+    kept = session.run_id_of(2)
     session.remove(1)
     assert len(session.lanes) == 2 and len(w.boundaries.views) == 2
-    assert session.lanes[1].run_id == kept
+    assert session.run_id_of(1) == kept
     session.keep_only(1)
     assert not session.comparing and session.run_id == kept
     assert len(w.boundaries.views) == 1 and not w.boundaries.views[0].plot.titleLabel.isVisible()
@@ -106,7 +118,7 @@ def test_a_run_can_be_removed_or_made_the_only_one(qtbot):
 def test_two_to_four_runs_fit_at_1280_by_800_each_at_equal_scale(qtbot, n, long_labels, projector):
     w = compared(qtbot, n, projector, long_labels=long_labels)
     w.session.play_until(2)
-    qtbot.waitUntil(lambda: all(lane.latest for lane in w.session.lanes), timeout=10_000)
+    qtbot.waitUntil(lambda: all(latests(w.session)), timeout=10_000)
     w.fit_columns()
     assert len(w.boundaries.views) == n
     for view in w.boundaries.views:

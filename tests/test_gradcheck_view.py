@@ -5,8 +5,8 @@ diverged network; the scalar demo shows the two estimates of the lecture."""
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from app.frames import CheckStopped
 from app.pages.gradcheck_page import GradCheckPage
-from app.worker import CheckStopped
 from core.config.schema import config_from_dict
 from core.probes.gradcheck import NOT_FINITE, GradCheck
 from tests.helpers import wait_for_run

@@ -55,12 +55,12 @@ def trained_on(window, x, y, split="train"):
 
 def test_a_drawn_point_reaches_the_training_data(qtbot, window):
     window.own_data.set_drawing(True)
-    assert not window.session.playing  # drawing pauses training
+    qtbot.waitUntil(lambda: not window.session.playing)  # drawing pauses training
     click(qtbot, window, 0.9, -1.1)
     qtbot.waitUntil(lambda: trained_on(window, 0.9, -1.1), timeout=10_000)
     assert window.session.config.data.kind == "csv"
     window.own_data.set_drawing(False)
-    assert window.session.playing  # and leaving drawing mode plays again
+    qtbot.waitUntil(lambda: window.session.playing)  # and leaving drawing mode plays again
 
 
 def test_a_point_drawn_into_val_is_a_validation_point(qtbot, window):

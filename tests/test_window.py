@@ -271,8 +271,8 @@ def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
 
     next_frame(qtbot, window, lambda s: s.epoch >= 1)
     qtbot.keyClick(window, Qt.Key_Space)
+    paused = next_frame(qtbot, window, lambda s: "paused" in window.status.state.text())
     assert not window.session.playing and window.play_action.text() == "Play"
-    paused = next_frame(qtbot, window)
     qtbot.keyClick(window, Qt.Key_S)
     stepped = next_frame(qtbot, window, lambda s: s.epoch == paused.epoch + 1)
     assert stepped.epoch == paused.epoch + 1
@@ -350,6 +350,5 @@ def test_a_lesson_naming_a_view_or_speed_the_window_lacks_says_so_and_plays_at_t
     view = window.views.currentIndex()
     assert window.files.open_config(path)
     message = window.statusBar().currentMessage()
-    assert "lesson.view: no view 'histogram'; there are: curves, " in message
-    assert "lesson.speed: no speed '5 epochs/s'" in message and "1 epoch/s" in message
+    assert "lesson.view: no view 'histogram'; lesson.speed: no speed '5 epochs/s'" in message
     assert window.views.currentIndex() == view and window.speed.currentText() == FIRST_SPEED

@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.frames import CheckProgress, CheckStopped
 from app.session import Session
 from app.style.palette import GRADCHECK_COLORS, class_color
 from app.style.plot_style import apply_font
-from app.worker import CheckProgress, CheckStopped
 from core.engine.snapshot import RunInfo
 from core.probes.gradcheck import (
     BANDS,

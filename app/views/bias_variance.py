@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.frames import Frame, Products, ShownRun
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
-from app.views.protocol import ComparedRun
-from app.worker import Products
 from core.data.kinds import DATA_KINDS
 from core.engine.snapshot import RunInfo, Snapshot, Status
 from core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
@@ -188,7 +187,14 @@ class BiasVarianceView(QWidget):
         self.runs.hide()
         self._show_errors(snapshot)
 
-    def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None:
+    def draw(self, frame: Frame) -> None:
+        """Every compared run, or the one run."""
+        if frame.comparing:
+            self.show_lanes(list(frame.runs), frame.snapshot)
+        else:
+            self.show_snapshot(frame.snapshot)
+
+    def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
         """Per compared run a row with its label across the table, in its colour, and a row
         of its errors, gaps and verdict; then the selected run's bars and advice as for one
         run. The label has the whole width: in projector mode a column of its own would

@@ -18,6 +18,7 @@ open diamonds and crosses instead, so the shift is seen.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,11 +26,13 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
+from app.frames import Frame
 from app.style.palette import CLASS_COLORS, class_color, surface_rgb
-from app.style.plot_style import apply_font, cache_axes
+from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.contour import boundary_segments
 from app.views.point_cloud import PointCloud
 from core.engine.snapshot import RunInfo, Snapshot, Status
+from core.probes.surface import Surface
 
 SPLIT_STYLE = {  # symbol, filled
     "train": ("o", True),
@@ -51,8 +54,9 @@ def binary_colormap() -> pg.ColorMap:
 
 
 class BoundaryView(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, key: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.key = key  # whose run of a frame it draws: a lane's key, or None for the selected
         self.scale = 1.0
         self.discretize = False
         self._font = QFont()
@@ -64,6 +68,7 @@ class BoundaryView(QWidget):
         self._probs: np.ndarray | None = None
         self._info: RunInfo | None = None
         self._snapshot: Snapshot | None = None
+        self._surface: Surface | None = None  # the surface drawn
         self.legend = ""  # what the points' symbols mean, as rich text (shown by the grid)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumSize(120, 120)  # shrinks with the window, never clips
@@ -165,7 +170,7 @@ class BoundaryView(QWidget):
         """Draw the run's points and fit the view to its data extent."""
         self._info = info
         self._probs = None
-        self._snapshot = None
+        self._snapshot = self._surface = None
         self.image.clear()
         data = info.data
         for split, item in self.points.items():
@@ -240,18 +245,41 @@ class BoundaryView(QWidget):
 
     # ----- per frame -----
 
+    def shown(self) -> tuple[int, Status] | None:
+        """The id and status of the run whose boundary is drawn, None before one is."""
+        if self._snapshot is None:
+            return None
+        return self._snapshot.run_id, self._snapshot.status
+
+    def draw(self, frame: Frame) -> None:
+        """Its run's snapshot in `frame`; a new run's points first."""
+        if self.key is None:
+            run = frame.selected
+        else:
+            run = next((run for run in frame.runs if run.key == self.key), None)
+        if run is None:
+            return
+        if self._info is None or self._info.run_id != run.info.run_id:
+            self.set_run(run.info)
+        snapshot = run.snapshot
+        if snapshot.surface is None and run.surface is not None:
+            snapshot = replace(snapshot, surface=run.surface)  # the run's newest
+        self.show_snapshot(snapshot)
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         surface = snapshot.surface
         if surface is None:
             return
         self._snapshot = snapshot
-        self._probs = surface.probs
-        self._draw_image()
-        x0, x1, y0, y1 = surface.extent
-        R = surface.probs.shape[0]
-        dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
-        self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, R * dx, R * dy))
-        self._draw_contours(surface.probs)
+        if surface is not self._surface:
+            self._surface = surface
+            self._probs = surface.probs
+            self._draw_image()
+            x0, x1, y0, y1 = surface.extent
+            R = surface.probs.shape[0]
+            dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
+            self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, R * dx, R * dy))
+            self._draw_contours(surface.probs)
         if snapshot.status == Status.DIVERGED:
             self.show_banner(
                 f"Diverged at epoch {snapshot.diverged_at}: the loss became inf or NaN.\n"
@@ -282,6 +310,7 @@ class BoundaryView(QWidget):
         self.scale = scale
         apply_font(self.plot, font)
         apply_font(self.colorbar, font)
+        self._fix_axis_width(font)
         self.banner.setFont(font)
         self._font = QFont(font)
         self.set_caption(*self._caption)
@@ -290,6 +319,15 @@ class BoundaryView(QWidget):
             self.set_run(self._info)
         if snapshot is not None:
             self.show_snapshot(snapshot)
+
+    def _fix_axis_width(self, font: QFont) -> None:
+        """The left axis as wide as a tick like "−0.5" and its label need, whatever ticks
+        it shows. Sized by its ticks, it widened when the range brought a minus sign,
+        the equal scale then changed the range, and a cell at the edge of two ranges
+        laid itself out again and again for ever (the window stopped answering)."""
+        ticks = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("−00.0")
+        axis = self.plot.getAxis("left")
+        axis.setWidth(ticks + QFontMetrics(font).height() + round(10 * self.scale))
 
     # ----- the diverged banner -----
 

@@ -1,8 +1,10 @@
 """The decision boundaries of the session's runs: one, or 2 to 4 compared side by side.
 
 One run fills the space. Compared runs share it: two side by side (or one above the
-other when the space is taller than wide), three or four in a 2 × 2 grid; each at equal
-scale, captioned with its label in its run's colour. A click on a boundary selects its
+other when the space is taller than wide), three or four in a 2 × 2 grid; every cell
+the same size whatever it holds, each boundary at equal scale, captioned with its label
+in its run's colour (cut with "…" when long, whole in its tooltip). Each frame is handed
+to every cell, which draws its own run. A click on a boundary selects its
 run (the controls and the views follow it); the selected one is framed. The toggles
 (which splits to show, discretize) and the legend of the symbols are shared, above and
 below the grid.
@@ -12,12 +14,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.frames import Frame
 from app.session import Session
 from app.style.palette import run_color
 from app.views.boundary import BoundaryView
-from core.engine.snapshot import RunInfo
 
 COMPARED_POINTS = 0.6  # the size of the points when runs share the space
 FRAME_STYLE = "#boundaryFrame {{ border: {width}px solid {color}; border-radius: 4px; }}"
@@ -39,7 +49,8 @@ class BoundaryGrid(QWidget):
         self.hidden_splits: set[str] = set()
         self.views: list[BoundaryView] = []
         self.frames: list[QFrame] = []
-        self._cells: list[tuple[int, int]] = []  # (row, column) of each frame in the grid
+        # (the lane keys of the cells in order, one above the other): as last placed
+        self._placed: tuple[tuple[int, ...], bool] | None = None
         self.toolbar = QToolBar("Boundary")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.cells = QWidget()
@@ -64,25 +75,29 @@ class BoundaryGrid(QWidget):
         return self.views[min(self.session.selected, len(self.views) - 1)]
 
     def _sync(self) -> None:
-        """One boundary per lane, placed, captioned and framed as the session now has them."""
+        """One boundary per lane, in the lanes' order, placed, captioned and framed as the
+        session now has them. A lane keeps its boundary (and what it drew) when others
+        come or go."""
         lanes = self.session.lanes
-        while len(self.views) < len(lanes):
-            self._add_view()
-        while len(self.views) > len(lanes):
-            view, frame = self.views.pop(), self.frames.pop()
-            self.grid.removeWidget(frame)
-            frame.deleteLater()
-            view.setParent(None)
+        cells = {view.key: (view, frame) for view, frame in zip(self.views, self.frames)}
+        for lane in lanes:
+            if lane.key not in cells:
+                cells[lane.key] = self._new_cell(lane.key)
+        kept = {lane.key for lane in lanes}
+        for key, (view, frame) in cells.items():
+            if key not in kept:
+                self.grid.removeWidget(frame)
+                frame.deleteLater()
+                view.setParent(None)
+        self.views = [cells[lane.key][0] for lane in lanes]
+        self.frames = [cells[lane.key][1] for lane in lanes]
         self._place()
         comparing = self.session.comparing
-        for index, (view, frame, lane) in enumerate(zip(self.views, self.frames, lanes)):
+        for index, (view, frame) in enumerate(zip(self.views, self.frames)):
             color = run_color(index) if comparing else None
             view.set_caption(self.session.label(index) if comparing else "", color)
             view.show_colorbar(not comparing)
             view.set_point_factor(COMPARED_POINTS if comparing else 1.0)
-            if lane.info is not None and view.run_id != lane.info.run_id:
-                view.run_id = lane.info.run_id
-                self._set_run(view, lane.info)
             selected = comparing and index == self.session.selected
             style = FRAME_STYLE.format(
                 width=3 if selected else 0, color=hex_color(run_color(index))
@@ -91,73 +106,70 @@ class BoundaryGrid(QWidget):
                 frame.setStyleSheet(style)
         self._show_legend()
 
-    def _add_view(self) -> None:
-        view = BoundaryView()
-        view.run_id = None
+    def _new_cell(self, key: int) -> tuple[BoundaryView, QFrame]:
+        view = BoundaryView(key)
         view.set_scale(self.scale, self.font_)
         view.set_discretize(self.discretize)
+        for split in self.hidden_splits:
+            view.set_split_visible(split, False)
         frame = QFrame()
         frame.setObjectName("boundaryFrame")
+        # the grid's stretch alone sizes a cell: never what its caption or axes ask for
+        frame.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
         box = QVBoxLayout(frame)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(view)
-        index = len(self.views)
-        view.plot.scene().sigMouseClicked.connect(lambda event, i=index: self._clicked(i, event))
-        self.views.append(view)
-        self.frames.append(frame)
+        view.plot.scene().sigMouseClicked.connect(lambda event: self._clicked(view, event))
+        return view, frame
 
     def _place(self) -> None:
+        """Cells in a row (or a column when the space is tall), or a 2 × 2 grid; the rows
+        and columns in use share the space equally, those left over by a larger
+        comparison get none."""
         n = len(self.frames)
-        tall = self.cells.height() > 1.3 * self.cells.width()
-        cells = []
-        for index in range(n):
-            if n == 1:
-                cells.append((0, 0))
-            elif n == 2:
-                cells.append((index, 0) if tall else (0, index))
-            else:
-                cells.append(divmod(index, 2))
-        if cells == self._cells and self.grid.count() == n:
-            return  # placed so already: no new layout
-        self._cells = cells
+        tall = n == 2 and self.cells.height() > 1.3 * self.cells.width()
+        placed = (tuple(view.key for view in self.views), tall)
+        if self._placed == placed:
+            return
+        self._placed = placed
         for frame in self.frames:
             self.grid.removeWidget(frame)
-        for frame, (row, col) in zip(self.frames, cells, strict=True):
+        rows, cols = (1, 1) if n == 1 else (2, 1) if tall else (1, 2) if n == 2 else (2, 2)
+        for index, frame in enumerate(self.frames):
+            row, col = divmod(index, cols)
             self.grid.addWidget(frame, row, col)
+        for row in range(max(self.grid.rowCount(), 2)):
+            self.grid.setRowStretch(row, 1 if row < rows else 0)
+            self.grid.setRowMinimumHeight(row, 0)
+        for col in range(max(self.grid.columnCount(), 2)):
+            self.grid.setColumnStretch(col, 1 if col < cols else 0)
+            self.grid.setColumnMinimumWidth(col, 0)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if len(self.frames) == 2:
             self._place()
 
-    def _clicked(self, index: int, event) -> None:
+    def _clicked(self, view: BoundaryView, event) -> None:
+        if view not in self.views:
+            return  # a boundary on its way out
+        index = self.views.index(view)
         if index != self.session.selected:
             self.session.select(index)
             event.accept()
         else:
             self.plot_clicked.emit(event)
 
-    def _set_run(self, view: BoundaryView, info: RunInfo) -> None:
-        view.set_run(info)
-        for split in ("train", "val", "test"):
-            view.set_split_visible(split, split not in self.hidden_splits)
-
-    def on_run_started(self, info: RunInfo) -> None:
-        """The selected lane restarted: its boundary shows the new run's points."""
-        self._sync()
-
     def _show_legend(self) -> None:
         self.legend.setText(self.selected_view().legend if self.views else "")
 
     # ----- drawing -----
 
-    def draw(self) -> None:
-        for view, lane in zip(self.views, self.session.lanes):
-            if lane.info is not None and view.run_id != lane.info.run_id:
-                view.run_id = lane.info.run_id
-                self._set_run(view, lane.info)
-            if lane.latest is not None and lane.latest.run_id == view.run_id:
-                view.show_snapshot(lane.latest)
+    def draw(self, frame: Frame) -> None:
+        """Every cell draws its run's snapshot in `frame`."""
+        for view in self.views:
+            view.draw(frame)
+        self._show_legend()
 
     # ----- shared toggles -----
 

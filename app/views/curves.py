@@ -19,11 +19,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.frames import Frame, Products, ShownRun
 from app.style.legend import legend_html
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from app.style.plot_style import apply_font, cache_axes, scaled
-from app.views.protocol import ComparedRun
-from app.worker import Products
 from core.data.points import SPLITS
 from core.engine.snapshot import RunInfo, Snapshot, Status
 
@@ -180,7 +179,14 @@ class CurvesView(QWidget):
             show_column(curves[split, "loss"], epochs, loss)
             show_column(curves[split, "error"], epochs, h[f"{split}_error"])
 
-    def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None:
+    def draw(self, frame: Frame) -> None:
+        """Every compared run, or the one run."""
+        if frame.comparing:
+            self.show_lanes(list(frame.runs), frame.snapshot)
+        else:
+            self.show_snapshot(frame.snapshot)
+
+    def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
         """Compared runs on the same axes, each in its colour; the selected run's
         early-stopping marks are drawn as for one run."""
         compared = [(lane.label, lane.color) for lane in lanes]

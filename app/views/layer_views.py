@@ -30,10 +30,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
+from app.frames import Frame, Products
 from app.style.palette import SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
 from app.views.ridges import Ridges, occupied_range
-from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot, Status
 
 DEPTH_MAP = pg.colormap.get("viridis")
@@ -218,6 +218,10 @@ class LayersView(QWidget):
             return f"{stats.dw_std[row]:.0e}"
         return f"{stats.grad_std[row]:.0e}"
 
+    def draw(self, frame: Frame) -> None:
+        """The selected run."""
+        self.show_snapshot(frame.snapshot)
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         stats = snapshot.layers
         if stats is None or len(stats.act_std) != self.L:
@@ -352,6 +356,10 @@ class DepthView(QWidget):
         self.grad_curve.setData([], [])
         self.heat.clear()
         self._last = None
+
+    def draw(self, frame: Frame) -> None:
+        """The selected run."""
+        self.show_snapshot(frame.snapshot)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         stats = snapshot.layers

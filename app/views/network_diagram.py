@@ -29,9 +29,9 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.frames import Frame, Products
 from app.style.palette import CLASS_COLORS
 from app.style.plot_style import scaled
-from app.worker import Products
 from core.engine.snapshot import RunInfo, Snapshot
 from core.probes.neurons import MAX_SHOWN_UNITS, Neurons
 
@@ -339,6 +339,10 @@ class DiagramView(QWidget):
         return self.lut
 
     # ----- drawing -----
+
+    def draw(self, frame: Frame) -> None:
+        """The selected run."""
+        self.show_snapshot(frame.snapshot)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         neurons = snapshot.neurons

@@ -2,20 +2,21 @@
 
 A live view follows the training: it declares what each snapshot must carry for it
 (`needs`, computed by the worker only while the view is on screen) and how often it
-redraws (`refresh_hz`); the window calls `set_run` when a run starts and `show_snapshot`
-on the visible view at most `refresh_hz` times a second, and whenever the run's state
-changes. A page (the chain, sweeps, the gradient check, …) gets the session and follows
-what it needs by itself.
+redraws (`refresh_hz`); the window calls `set_run` when the selected run starts and hands
+the visible view each frame to `draw` (`app.frames.Frame`: the selected run, and every
+compared run) at most `refresh_hz` times a second, and whenever the run's state changes.
+A page (the chain, sweeps, the gradient check, …) gets the session and follows what it
+needs by itself.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtGui import QFont
 
-from app.worker import Products
-from core.engine.snapshot import RunInfo, Snapshot
+from app.frames import Frame, Products
+from core.engine.snapshot import RunInfo
 
 
 @runtime_checkable
@@ -27,7 +28,7 @@ class LiveView(Protocol):
 
     def set_run(self, info: RunInfo) -> None: ...
 
-    def show_snapshot(self, snapshot: Snapshot) -> None: ...
+    def draw(self, frame: Frame) -> None: ...
 
     def set_scale(self, scale: float, font: QFont) -> None: ...
 
@@ -37,20 +38,3 @@ class Page(Protocol):
     title: str
 
     def set_scale(self, scale: float, font: QFont) -> None: ...
-
-
-class ComparedRun(NamedTuple):
-    """One compared run as a view draws it."""
-
-    label: str
-    color: tuple[int, int, int]
-    snapshot: Snapshot
-    info: RunInfo
-
-
-@runtime_checkable
-class ComparedView(LiveView, Protocol):
-    """A live view that draws every compared run at once, in the session's order, with
-    the selected run's snapshot."""
-
-    def show_lanes(self, lanes: list[ComparedRun], selected: Snapshot) -> None: ...
