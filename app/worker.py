@@ -70,7 +70,7 @@ from core.engine.run import train
 from core.engine.snapshot import Status
 from core.engine.state import RunState, run_info, set_config
 from core.errors import CancelledError, InputError
-from core.probes.gradcheck import GradientCheck
+from core.probes.gradcheck import GradientCheck, compare
 from core.probes.layerstats import LayerStats
 
 SLICE_SECONDS = 0.015  # longest stretch of training between looks at the mailbox
@@ -89,6 +89,7 @@ class _Check:
     run_id: int
     epoch: int
     check: GradientCheck
+    steps: Iterator[None]  # `core.probes.gradcheck.compare(check)`, driven with next()
     reported: float = 0.0  # when progress was last emitted
 
 
@@ -460,7 +461,7 @@ class TrainingWorker(QObject):
             message = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
             self.gradient_checked.emit(run.run_id, message)
             return
-        self._check = _Check(self._key_of(lane), run.run_id, run.epoch, check)
+        self._check = _Check(self._key_of(lane), run.run_id, run.epoch, check, compare(check))
         self._report_check(self._check)
 
     def _check_slice(self) -> bool:
@@ -468,16 +469,18 @@ class TrainingWorker(QObject):
         current = self._check
         if current is None:
             return False
+        end = time.perf_counter() + SLICE_SECONDS
         try:
-            finished = current.check.advance(SLICE_SECONDS, cancelled=self._stop.is_set)
-        except CancelledError:
-            self._check = None  # the window is closing: nobody is waiting for the answer
-            return False
+            while not current.check.finished and time.perf_counter() < end:
+                if self._stop.is_set():
+                    self._check = None  # the window is closing: nobody waits for the answer
+                    return False
+                next(current.steps)
         except Exception as exc:  # noqa: BLE001
             self._check = None
             self.gradient_checked.emit(current.run_id, f"internal error: {exc!r}")
             return True
-        if finished:
+        if current.check.finished:
             self._check = None
             self.gradient_checked.emit(current.run_id, current.check.result())
         elif time.perf_counter() - current.reported >= CHECK_PROGRESS_SECONDS:

@@ -34,7 +34,7 @@ from core.engine.snapshot import Status
 from core.engine.state import RunState, new_run
 from core.errors import InputError, one_line
 from core.probes.diagnosis import diagnose_run
-from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck
+from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck, finish
 from core.safe_files import writable_target, write_atomically
 
 TIME_LIMIT = "time_limit"  # the status of a run that --max-seconds stopped
@@ -182,7 +182,7 @@ def command_gradcheck(args: argparse.Namespace) -> dict:
     progress = Progress()
     check = gradient_checker(run, epsilon=args.epsilon, plant_bug=args.plant_bug, budget=budget)
     try:
-        result = check.finish(progress=progress, progress_seconds=PROGRESS_SECONDS)
+        result = finish(check, progress=progress, progress_seconds=PROGRESS_SECONDS)
     finally:
         progress.end()
     return result.as_dict()

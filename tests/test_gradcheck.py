@@ -2,6 +2,8 @@
 by its budget or cancelled has compared an even sample of every block and says how much;
 the layer-by-layer shortcut gives the same ĝ as the whole forward pass."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +18,9 @@ from core.errors import CancelledError
 from core.probes.gradcheck import (
     NOT_FINITE,
     GradientCheck,
+    compare,
     components,
+    finish,
     gradient_check,
     relative_difference,
     spread_order,
@@ -119,9 +123,10 @@ def test_a_check_stopped_early_states_its_sample_and_leaves_unreached_blocks_out
     polls = iter(range(10**6))
     if stop_after < check.planned:
         with pytest.raises(CancelledError):
-            check.advance(cancelled=lambda: next(polls) >= stop_after)
+            finish(check, cancelled=lambda: next(polls) >= stop_after)
     else:
-        assert check.advance(cancelled=lambda: next(polls) >= stop_after)
+        finish(check, cancelled=lambda: next(polls) >= stop_after)
+        assert check.finished
     assert check.done == min(stop_after, check.planned)
     result = check.result()
     spans = params.layout.spans()
@@ -158,6 +163,34 @@ def test_progress_is_reported_while_a_check_runs_and_each_slice_advances():
     )
     assert seen == list(range(1, result.planned))  # one component per slice of 0 s
     assert result.complete and result.verdict == "great"
+
+
+# ----- in slices -----
+
+
+@FAST
+@given(
+    hidden=widths,
+    plant_bug=st.sampled_from([None, 1]),
+    slices=st.lists(st.integers(1, 50), min_size=1, max_size=6),
+)
+def test_a_check_driven_in_slices_of_any_size_answers_as_one_run_in_one_go(
+    hidden, plant_bug, slices
+):
+    params, act, X, T = problem((2, *hidden, 1))
+    at_once = GradientCheck(params, act, X, T, 8, 0.3, 0.1, plant_bug=plant_bug)
+    whole = finish(at_once)
+    sliced = GradientCheck(params, act, X, T, 8, 0.3, 0.1, plant_bug=plant_bug)
+    steps, ended = compare(sliced), object()
+    for size in itertools.cycle(slices):
+        if any(next(steps, ended) is ended for _ in range(size)):
+            break
+        params.theta[:] += 1.0  # the network trains on meanwhile
+    answer = sliced.result().as_dict()
+    expected = whole.as_dict()
+    assert answer.pop("seconds") >= 0 and expected.pop("seconds") >= 0
+    assert np.array_equal(sliced.g_hat, at_once.g_hat)
+    assert repr(answer) == repr(expected)  # bit for bit, NaN included
 
 
 # ----- the shortcut against the whole forward pass -----
@@ -199,7 +232,7 @@ def test_the_layer_by_layer_difference_equals_the_whole_forward_pass(
         rng = np.random.default_rng(seed)
         masks = [(rng.random((len(X), n)) < 0.7) / 0.7 for n in sizes[:-1]]
     check = GradientCheck(params, act, X, T, 8, l2, l1, epsilon=1e-3, masks=masks)
-    check.advance()
+    finish(check)
     for k in range(0, check.planned, max(1, check.planned // 25)):
         i = int(check.order[k])
         expected = whole_pass_numeric(params, act, X, T, 8, l2, l1, i, 1e-3, masks)

@@ -18,7 +18,13 @@ from core.engine.network import Workspace, backward, forward
 from core.engine.params import Params
 from core.engine.snapshot import Snapshot, Status
 from core.engine.state import FiniteEpoch, RunState
-from core.probes.gradcheck import DEFAULT_EPSILON, DEFAULT_ROWS, GradCheck, GradientCheck
+from core.probes.gradcheck import (
+    DEFAULT_EPSILON,
+    DEFAULT_ROWS,
+    GradCheck,
+    GradientCheck,
+    finish,
+)
 from core.probes.layerstats import LayerStats, layer_statistics
 from core.probes.neurons import NeuronEvaluator, Neurons
 from core.probes.surface import Surface, SurfaceEvaluator
@@ -91,7 +97,7 @@ def gradient_checker(
     budget: float | None = None,
 ) -> GradientCheck:
     """A check of backprop at the current θ on the first DEFAULT_ROWS training rows, to
-    advance in time slices (`core.probes.gradcheck.GradientCheck`); θ is copied."""
+    drive with `core.probes.gradcheck.compare`; θ is copied."""
     train = state.config.train
     return GradientCheck(
         state.params,
@@ -116,7 +122,7 @@ def gradient_check(
     progress: Callable[[GradientCheck], None] | None = None,
 ) -> GradCheck:
     """Check backprop at the current θ in one go (see `gradient_checker`)."""
-    return gradient_checker(state, epsilon, plant_bug, budget).finish(cancelled, progress)
+    return finish(gradient_checker(state, epsilon, plant_bug, budget), cancelled, progress)
 
 
 def snapshot(

@@ -17,7 +17,8 @@ A large network is checked on a sample: at most MAX_COMPONENTS components, sprea
 over each block (W1, b1, …) in proportion to its size, at least one per block. They are
 compared in an order whose every prefix is itself such a sample (one of every block first,
 then each block's picks interleaved by (k + ½)/n, each block's in van der Corput order), so
-a check stopped by its time budget has still compared an even sample and says how large.
+a check stopped by its time budget, or no longer driven, has still compared an even sample
+and says how large.
 
 Two shortcuts, both exact: a change of a component of layer l leaves the activations below
 l as they were, so J(θ ± εe_i) runs the forward pass from layer l only, from the cached
@@ -28,7 +29,7 @@ one term per weight, so its part of ĝ_i is that term's own two-sided difference
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,9 +141,9 @@ def components(params: Params, limit: int) -> np.ndarray:
 
 
 class GradientCheck:
-    """A gradient check in progress: `advance` compares components until a deadline,
-    `result` answers for those compared so far. Everything is computed on a float64 copy
-    of θ taken here, so the network may train on meanwhile.
+    """A gradient check in progress: `compare(check)` compares its components one by one,
+    `result` answers for those compared so far. Everything is computed on a float64 copy of
+    θ taken here, so the network may train on meanwhile.
 
     X : (B, n_0) inputs and T : (B, K) targets of the rows to check on; `n_train` is the m
     of the penalty λ/(2m). `masks` fixes dropout masks (tests); `plant_bug` is a layer 1..L.
@@ -246,7 +247,7 @@ class GradientCheck:
             out = nxt
         return mean_loss(out, self.T)
 
-    def _numeric(self, i: int) -> float:
+    def numeric(self, i: int) -> float:
         """ĝ_i, the two-sided difference of J at θ along component i."""
         theta, eps = self.params.theta, self.epsilon
         layer, unit = self._unit(i)
@@ -260,7 +261,7 @@ class GradientCheck:
         penalty = term.value(np.array([saved + eps])) - term.value(np.array([saved - eps]))
         return (plus - minus) / (2 * eps) + penalty / (2 * eps)
 
-    # ----- in time slices -----
+    # ----- progress -----
 
     @property
     def finished(self) -> bool:
@@ -268,48 +269,6 @@ class GradientCheck:
         if self.done == self.planned:
             return True
         return self.budget is not None and self.done > 0 and self.seconds >= self.budget
-
-    def advance(
-        self, seconds: float | None = None, cancelled: Callable[[], bool] | None = None
-    ) -> bool:
-        """Compare components for about `seconds` (None: until finished), one at least unless
-        finished; True once finished. `cancelled`, polled before every component, stops the
-        check with `CancelledError`."""
-        if self.finished:
-            return True
-        started = time.perf_counter()
-        deadline = started + seconds if seconds is not None else None
-        if self.budget is not None:
-            left = started + self.budget - self.seconds
-            deadline = left if deadline is None else min(deadline, left)
-        first = self.done
-        try:
-            with np.errstate(all="ignore"):
-                while self.done < self.planned:
-                    if cancelled is not None and cancelled():
-                        raise CancelledError(
-                            f"gradient check stopped after {self.done:,} of "
-                            f"{self.planned:,} components"
-                        )
-                    late = deadline is not None and time.perf_counter() >= deadline
-                    if late and self.done > first:
-                        break
-                    self.g_hat[self.done] = self._numeric(int(self.order[self.done]))
-                    self.done += 1
-        finally:
-            self.seconds += time.perf_counter() - started
-        return self.finished
-
-    def finish(
-        self,
-        cancelled: Callable[[], bool] | None = None,
-        progress: Callable[[GradientCheck], None] | None = None,
-        progress_seconds: float = 1.0,
-    ) -> GradCheck:
-        """Advance to the end and answer; `progress(self)` every `progress_seconds`."""
-        while not self.advance(progress_seconds if progress is not None else None, cancelled):
-            progress(self)
-        return self.result()
 
     def seconds_left(self) -> float | None:
         """A guess of the time to the end at the pace so far (None before any component)."""
@@ -377,6 +336,42 @@ class GradientCheck:
         return text
 
 
+def compare(check: GradientCheck) -> Iterator[None]:
+    """Compare `check`'s planned components in order, yielding after each, until it is
+    finished; the seconds spent inside are added to `check.seconds`. Driven with next() in
+    slices of any size, the answer is the one of a check run in one go."""
+    while not check.finished:
+        start = time.perf_counter()
+        with np.errstate(all="ignore"):  # a diverging network's cost is a result
+            check.g_hat[check.done] = check.numeric(int(check.order[check.done]))
+        check.done += 1
+        check.seconds += time.perf_counter() - start
+        yield
+
+
+def finish(
+    check: GradientCheck,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[GradientCheck], None] | None = None,
+    progress_seconds: float = 1.0,
+) -> GradCheck:
+    """`compare(check)` to the end, and the answer. `cancelled`, polled before every
+    component, stops the check with `CancelledError`; `progress(check)` is called every
+    `progress_seconds` of the check's time while components remain."""
+    reported, steps = check.seconds, compare(check)
+    while not check.finished:
+        if cancelled is not None and cancelled():
+            raise CancelledError(
+                f"gradient check stopped after {check.done:,} of {check.planned:,} components"
+            )
+        next(steps)
+        late = check.seconds - reported >= progress_seconds
+        if progress is not None and late and not check.finished:
+            progress(check)
+            reported = check.seconds
+    return check.result()
+
+
 def gradient_check(
     params: Params,
     act: Activation,
@@ -399,7 +394,7 @@ def gradient_check(
     check = GradientCheck(
         params, act, X, T, n_train, l2, l1, epsilon, plant_bug, masks, max_components, budget
     )
-    return check.finish(cancelled, progress, progress_seconds)
+    return finish(check, cancelled, progress, progress_seconds)
 
 
 @dataclass(frozen=True)
