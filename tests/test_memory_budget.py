@@ -25,10 +25,11 @@ from core.engine.buffers import (
     scoring_rows,
     training_rows,
 )
-from core.engine.reports import snapshot
+from core.engine.reports import snapshot, surface
 from core.engine.run import advance
 from core.engine.state import new_run
 from core.errors import InputError
+from core.probes.surface import surface_bytes
 
 # Every kind of pass, once: scoring (a few chunks of epoch 0), a training step of the
 # largest batch (its first chunks: every chunk is alike, so the peak is reached), the
@@ -140,7 +141,7 @@ def test_a_config_over_the_budget_is_refused_in_one_line_naming_the_largest_part
     with pytest.raises(InputError) as refused:
         config_from_dict(largest_configs()["full_dropout_adam"])
     message = str(refused.value)
-    assert message.isprintable() and "200 MB memory budget" in message
+    assert message.isprintable() and "200 MiB memory budget" in message
     assert "model.hidden / data.n_points" in message and "(passes " in message
 
 
@@ -213,3 +214,28 @@ def test_the_estimate_counts_the_buffers_the_run_allocates(train):
     assert (sums > 0) == (run.buffers.summed is not None) and (batch > chunk) == (sums == 2)
     P = run.params.layout.n_params
     assert theta_sized_bytes(run) == parameter_bytes(P, 4, config.train.optimizer, sums)
+
+
+def held_bytes(arrays) -> int:
+    """Bytes of the distinct arrays that `arrays` are or are views of."""
+    owners = {id(a if a.base is None else a.base): a if a.base is None else a.base for a in arrays}
+    return sum(a.nbytes for a in owners.values())
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    hidden=st.lists(st.sampled_from([1, 3, 32, 256]), min_size=0, max_size=5),
+    resolution=st.sampled_from([2, 37, 100, 256]),
+    features=st.sampled_from([["x1", "x2"], list(FEATURES)]),
+)
+def test_the_surface_term_of_the_estimate_is_what_the_surface_holds(hidden, resolution, features):
+    config = config_from_dict(
+        {"schema": 1, "data": {"n_points": 50, "features": features}, "model": {"hidden": hidden}}
+    )
+    run = new_run(config)
+    probabilities = surface(run, resolution).probs
+    forward = run.buffers.surfaces[resolution]._forward
+    arrays = [forward.logits_T, probabilities]
+    for steps in forward._blocks_steps:
+        arrays += [array for _, _, H, Z in steps for array in (H, Z)]
+    assert held_bytes(arrays) == surface_bytes(run.sizes, resolution, 4)

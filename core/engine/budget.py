@@ -14,6 +14,7 @@ config (bytes; P parameters, float32 training, d inputs, K outputs, r rows in al
     + workspaces                                     training chunk, scoring chunk, layer
                                                      statistics probe (sized as the run
                                                      sizes them), diagram grid, surface
+                                                     (`core.probes.surface.surface_bytes`)
     + max(layer statistics, gradient check)          the larger of the two passes that
                                                      come and go (never both at once)
 
@@ -38,10 +39,11 @@ from core.engine.buffers import (
     training_rows,
 )
 from core.engine.losses import n_outputs
-from core.engine.network import block_columns, chunk_rows, workspace_bytes_per_row
+from core.engine.network import chunk_rows, workspace_bytes_per_row
 from core.errors import InputError
 from core.probes.gradcheck import DEFAULT_ROWS as GRADCHECK_ROWS
 from core.probes.neurons import GRID
+from core.probes.surface import surface_bytes
 
 MEMORY_BUDGET = 768 << 20  # bytes: the peak of one run of any config the limits allow
 BASE = 48 << 20
@@ -82,10 +84,6 @@ def estimate(config, resolution: int = DISPLAY_RESOLUTION) -> dict[str, int]:
     keep = train.keep_prob if isinstance(train.keep_prob, tuple) else (train.keep_prob,)
     sums = gradient_sums(batch, chunk, train_rows, dropout=min(keep) < 1.0)
     bpr, bpr_forward = workspace_bytes_per_row(sizes, 4), workspace_bytes_per_row(sizes, 4, False)
-    grid = resolution**2
-    block = block_columns(sizes, grid, 4)
-    # two buffers per hidden width; X with its row of ones, the logits, the probabilities
-    surface = 4 * (2 * block * sum(n + 1 for n in set(sizes[1:-1])) + grid * (d + 1 + 2 * K))
     parts = {
         "base": BASE,
         "data": data_bytes(rows, train_rows, d, K),
@@ -94,7 +92,7 @@ def estimate(config, resolution: int = DISPLAY_RESOLUTION) -> dict[str, int]:
         + scoring_rows(chunk, max(train_rows, rows - train_rows)) * bpr_forward
         + probe_rows(train_rows) * bpr
         + GRID * GRID * bpr_forward
-        + surface,
+        + surface_bytes(sizes, resolution, 4),
         "passes": max(12 * 4 * P, 49 * P + 2 * GRADCHECK_ROWS * workspace_bytes_per_row(sizes, 8)),
     }
     parts["total"] = sum(parts.values())
@@ -107,10 +105,10 @@ def check_memory(config) -> None:
     if parts["total"] <= MEMORY_BUDGET:
         return
     largest = max((k for k in parts if k != "total"), key=parts.get)
-    mb = 2**20
+    mib = 2**20
     raise InputError(
-        f"model.hidden / data.n_points: this run would need about {parts['total'] / mb:,.0f} MB "
-        f"({largest} {parts[largest] / mb:,.0f} MB), over the {MEMORY_BUDGET / mb:,.0f} MB "
+        f"model.hidden / data.n_points: this run would need about {parts['total'] / mib:,.0f} MiB"
+        f" ({largest} {parts[largest] / mib:,.0f} MiB), over the {MEMORY_BUDGET / mib:,.0f} MiB "
         "memory budget; use fewer or narrower layers, or fewer points"
     )
 

@@ -333,6 +333,27 @@ def block_columns(
     return width
 
 
+def _hidden_buffer(sizes: tuple[int, ...], layer: int, columns: int) -> tuple[int, int, int]:
+    """The ping-pong buffer hidden layer `layer` of a block of `columns` columns writes: one
+    (n_l + 1, columns) buffer, its last row ones, per layer width, layer parity and block
+    width (n_l, l mod 2, columns)."""
+    return sizes[layer], layer & 1, columns
+
+
+def blocked_forward_bytes(
+    sizes: tuple[int, ...], rows: int, itemsize: int, block: int | None = None
+) -> int:
+    """Bytes of the arrays a `BlockedForward` over `rows` rows holds: each block's inputs
+    with their row of ones (n_0 + 1, w), the hidden layers' buffers (`_hidden_buffer`) and
+    the logits (K, rows)."""
+    width = block_columns(sizes, rows, itemsize, block)
+    columns = {min(start + width, rows) - start for start in range(0, rows, width)}
+    L = len(sizes) - 1
+    buffers = {_hidden_buffer(sizes, layer, w) for w in columns for layer in range(1, L)}
+    hidden = sum((n + 1) * w for n, _, w in buffers)
+    return (rows * (sizes[0] + 1) + hidden + sizes[L] * rows) * itemsize
+
+
 class BlockedForward:
     """Logits for a fixed set of rows X: an evaluation pass (no dropout, no cache kept).
 
@@ -368,7 +389,7 @@ class BlockedForward:
             H[:-1] = X[start:stop].T
             steps = []
             for layer in range(1, L):
-                key = (sizes[layer], layer & 1, stop - start)
+                key = _hidden_buffer(self.sizes, layer, stop - start)
                 if key not in buffers:
                     buffers[key] = np.ones((sizes[layer] + 1, stop - start), dtype)
                 steps.append((hidden_product, layer, H, buffers[key][:-1]))

@@ -16,7 +16,7 @@ import numpy as np
 from core.data.features import InputPipeline
 from core.engine.activations import Activation
 from core.engine.losses import probabilities
-from core.engine.network import BlockedForward
+from core.engine.network import BlockedForward, blocked_forward_bytes
 from core.engine.params import Params
 
 MAX_RESOLUTION = 256
@@ -36,6 +36,13 @@ def grid_points(extent: tuple[float, float, float, float], resolution: int) -> n
     x2 = np.linspace(extent[2], extent[3], resolution)
     g1, g2 = np.meshgrid(x1, x2)
     return np.column_stack([g1.ravel(), g2.ravel()])
+
+
+def surface_bytes(sizes: tuple[int, ...], resolution: int, itemsize: int) -> int:
+    """Bytes a `SurfaceEvaluator` of an R×R grid holds: its evaluation pass's arrays and the
+    probabilities (R·R, K) of a call."""
+    grid = resolution * resolution
+    return blocked_forward_bytes(sizes, grid, itemsize) + grid * sizes[-1] * itemsize
 
 
 class SurfaceEvaluator:
