@@ -28,6 +28,7 @@ from core.config.compare import Comparison
 from core.config.files import load_config, load_experiment
 from core.config.schema import Config, config_to_dict
 from core.config.table import BY_KEY
+from core.data.kinds import points_file
 from core.engine import run as training
 from core.engine.reports import gradient_checker, layer_stats
 from core.engine.snapshot import Status
@@ -249,7 +250,7 @@ def input_files(path: str) -> list[str]:
     """The files a run reads: the config and the CSV files it names."""
     loaded = load_experiment(path)
     configs = loaded.configs if isinstance(loaded, Comparison) else [loaded]
-    return [path] + [c.data.csv for c in configs if c.data.kind == "csv" and c.data.csv]
+    return [path] + [file for c in configs if (file := points_file(c.data)) is not None]
 
 
 def _quiet_stdout() -> None:

@@ -1,6 +1,7 @@
 """The settings table is the one place for each setting: the config dataclasses, the
 registries of the engine, `needs_new_run`, classroom mode and the README agree with it."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from core.config import controls
 from core.config.schema import (
     SECTION_CLASSES,
     Config,
+    DataConfig,
     check_consistency,
     edit,
     needs_new_run,
@@ -144,3 +146,20 @@ def test_the_engine_knows_none_of_the_window_s_names_and_imports_no_circle():
     code = "import sys, core.engine.budget; print('core.config.schema' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"  # the estimate needs no config module: no circle
+
+
+def test_data_csv_is_read_by_a_kind_of_given_points_only(tmp_path):
+    from core.cli import input_files
+    from core.data.dataprep import build_data
+    from core.data.kinds import points_file, points_in_memory
+
+    toy = DataConfig(kind="moons", csv="points.csv")
+    own = DataConfig(kind="csv", csv="points.csv")
+    assert points_file(toy) is None and not points_in_memory(toy)
+    assert points_file(own) == "points.csv" and not points_in_memory(own)
+    assert points_in_memory(DataConfig(kind="csv"))
+    with pytest.raises(InputError, match='kind "csv" needs a file path'):
+        build_data(DataConfig(kind="csv"))
+    config = tmp_path / "toy.json"
+    config.write_text(json.dumps({"schema": 1, "data": {"kind": "moons", "csv": "points.csv"}}))
+    assert input_files(str(config)) == [str(config)]

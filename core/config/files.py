@@ -16,6 +16,7 @@ from core.config.compare import (
     is_comparison,
 )
 from core.config.schema import Config, config_from_dict, config_to_dict, with_value
+from core.data.kinds import points_in_memory
 from core.data.points import Points, points_text
 from core.errors import InputError
 from core.safe_files import (
@@ -87,7 +88,7 @@ def save_comparison(comparison: Comparison, path: str | Path) -> None:
     """Save a comparison: its first run as the base, each run's differences from it. Runs
     on points drawn in memory cannot be saved this way (save one run at a time)."""
     path = writable_target(path)
-    if any(v.config.data.kind == "csv" and not v.config.data.csv for v in comparison.variants):
+    if any(points_in_memory(v.config.data) for v in comparison.variants):
         raise InputError("a compared run trains on drawn points: save it on its own first")
     text = json.dumps(comparison_to_dict(comparison, relative_to=path.parent.resolve()), indent=2)
     write_atomically(path, text + "\n")

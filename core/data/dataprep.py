@@ -43,6 +43,7 @@ import numpy as np
 from core.config.schema import DataConfig
 from core.data.bayes import bayes_error
 from core.data.datasets import class_count, sample, sample_for_labels, symmetries
+from core.data.kinds import DATA_KINDS, points_file
 from core.data.points import SPLITS, Points, load_points
 from core.errors import InputError
 from core.streams import data_stream
@@ -87,11 +88,13 @@ def build_data(
     """All three splits of `cfg` (see the module docstring). For kind "csv", `points` held
     in memory, else the file `cfg.csv` (relative to `base_dir`). Same config and points →
     bit-identical data."""
-    if cfg.kind == "csv":
+    drawn = DATA_KINDS[cfg.kind].drawn
+    if not drawn:
         if points is None:
-            if not cfg.csv:
-                raise InputError('data.csv: kind "csv" needs a file path')
-            points = load_points(_csv_path(cfg.csv, base_dir))
+            path = points_file(cfg)
+            if path is None:
+                raise InputError(f'data.csv: kind "{cfg.kind}" needs a file path')
+            points = load_points(_csv_path(path, base_dir))
         X, y = points.X, points.y
         K = int(y.max()) + 1
         which = point_splits(points, cfg.split, cfg.seed)
@@ -124,7 +127,7 @@ def build_data(
     ]
 
     bayes = bayes_shifted = None
-    if cfg.kind != "csv":
+    if drawn:
         bayes = bayes_error(cfg.kind, K, cfg.noise)
         if m > 0:
             bayes_shifted = bayes_error(cfg.kind, K, cfg.noise, extra_noise=MISMATCH_NOISE * m)
@@ -135,7 +138,7 @@ def build_data(
         bayes_error=bayes,
         bayes_error_shifted=bayes_shifted,
         extent=extent,
-        own_split=cfg.kind == "csv" and points.split is not None,
+        own_split=not drawn and points.split is not None,
         train_dev=train_dev,
     )
 
@@ -200,7 +203,7 @@ def _mismatched(cfg: DataConfig, K: int, X, y, unit, rng) -> np.ndarray:
     """(n, 2) points of the mismatched distribution for the labels y (module docstring, 3)."""
     m = cfg.mismatch
     shift = np.array([MISMATCH_SHIFT * m, 0.0]) * unit
-    if cfg.kind == "csv":
+    if not DATA_KINDS[cfg.kind].drawn:
         return X + shift + MISMATCH_NOISE * m * unit * rng.standard_normal(X.shape)
     noise = math.hypot(cfg.noise, MISMATCH_NOISE * m)
     return sample_for_labels(cfg.kind, y, K, noise, rng) + shift
@@ -210,7 +213,7 @@ def _augmented(cfg: DataConfig, K: int, X, y, unit, rng) -> tuple[np.ndarray, np
     """`augment` copies of (X, y) by random symmetries plus jitter (module docstring, 4)."""
     X = np.tile(X, (cfg.augment, 1))
     y = np.tile(y, cfg.augment)
-    if cfg.kind != "csv":
+    if DATA_KINDS[cfg.kind].drawn:
         A, t, perm = (np.array(a) for a in zip(*symmetries(cfg.kind, K), strict=True))
         g = rng.integers(len(A), size=len(y))
         X = np.einsum("nij,nj->ni", A[g], X) + t[g]
@@ -225,6 +228,6 @@ def _extent(X: np.ndarray) -> tuple[float, float, float, float]:
     return x1_min, x1_max, x2_min, x2_max
 
 
-def _csv_path(csv_path: str | None, base_dir: pathlib.Path | None) -> pathlib.Path:
-    path = pathlib.Path(csv_path or "")
+def _csv_path(csv_path: str, base_dir: pathlib.Path | None) -> pathlib.Path:
+    path = pathlib.Path(csv_path)
     return path if path.is_absolute() or base_dir is None else pathlib.Path(base_dir) / path

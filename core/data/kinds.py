@@ -4,15 +4,20 @@ A kind is a toy set drawn from its known distribution (`core.data.datasets`: dat
 noise, seed and split make its points), or "csv", points of one's own (a CSV file, or
 drawn and imported in the window: `core.data.points`), which bring their own rows and
 classes and may bring their own split. Validation, the keys that follow a change, the
-controls that are enabled and the memory estimate all read these traits.
+controls that are enabled and the memory estimate all read these traits; `points_file`
+says which file a data config reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.data.datasets import KINDS, MULTICLASS_KINDS
 from core.data.points import MAX_CSV_CLASSES, MAX_CSV_ROWS
+
+if TYPE_CHECKING:
+    from core.config.schema import DataConfig
 
 MAX_CLASSES = 5  # of a kind whose classes are chosen (data.n_classes)
 
@@ -45,3 +50,15 @@ DATA_KINDS: dict[str, DataKind] = {
     )
 }
 CHOSEN_CLASSES = tuple(name for name, kind in DATA_KINDS.items() if kind.classes == "chosen")
+
+
+def points_file(data: DataConfig) -> str | None:
+    """The file `data` reads its points from: data.csv, for a kind whose points are given;
+    None for a kind drawn from its distribution, and for given points without a file (drawn
+    or imported in the window, held in memory)."""
+    return None if DATA_KINDS[data.kind].drawn or not data.csv else data.csv
+
+
+def points_in_memory(data: DataConfig) -> bool:
+    """Points given and no file to read them from: drawn or imported in the window."""
+    return not DATA_KINDS[data.kind].drawn and points_file(data) is None
