@@ -20,9 +20,10 @@ and it tells every change as an event:
                            `core.probes.gradcheck.GradCheck`, a `CheckStopped` (cancelled,
                            or its network replaced), or a message saying why there is none
 
-A gradient check is advanced in slices too, on a copy of θ as it was when asked, and has
-the worker to itself while it runs: training waits (a snapshot of a large net costs more
-than many components, so taking turns would slow the check tenfold). The mailbox is read
+A gradient check is driven the same way (`core.probes.gradcheck.compare`, next() until
+the slice is over), on a copy of θ as it was when asked, and has the worker to itself
+while it runs: training waits (a snapshot of a large net costs more than many
+components, so taking turns would slow the check tenfold). The mailbox is read
 between slices, so every control stays live: a change that starts a new run of the
 checked lane stops the check (its network is gone); hot changes apply to the run at once,
 for when training goes on.
