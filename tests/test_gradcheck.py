@@ -142,8 +142,11 @@ def test_a_check_stopped_early_states_its_sample_and_leaves_unreached_blocks_out
         assert "were planned" in result.sample
         blocks_said = "every block" if len(reached) == len(spans) else f"{len(reached)} of the"
         assert blocks_said in result.sample
-    # a correct backprop on a sample of a few components: at worst the band above "great"
-    assert result.verdict in ("great", "fine, but look closer")
+    # a correct backprop: each component compared agrees with its two-sided difference to
+    # the difference's rounding (a few 1e-9 at ε = 1e-7), though one tiny component alone
+    # can read "worry" (hidden [34, 1], one component: 2.4e-5)
+    compared = check.order[: check.done]
+    assert np.allclose(check.g_hat[: check.done], check.g[compared], rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("budget", [0.0, 1e-9])
