@@ -31,9 +31,9 @@ PARAGRAPH = '<p style="margin-top:{m}px; margin-bottom:{m}px;">{text}</p>'
 HEADING = '<h{0} style="margin-top:0px; margin-bottom:0px;"><span style="font-size:{1}; font-weight:700;">{2}</span></h{0}>'  # noqa: E501
 ITEM = '<li style="margin-top:{m}px; margin-bottom:{m}px;">'
 LIST_OPEN = {"ul": '<ul style="margin-top:0px; margin-bottom:0px;">', "ol": "<ol>"}
-CUT = "(The rest of the text is not shown: it has more than {} paragraphs and list items.)"
+CUT = "(The rest of the text is not shown: it has more than {} headings, paragraphs and items.)"
 
-_HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _ITEM = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _INLINE = re.compile(
     r"`(?P<code>[^`]+)`"
@@ -110,6 +110,14 @@ class _Inline:
         return f'<img src="{escape(url)}" alt="{escape(alt)}">'
 
 
+def _heading_text(text: str | None) -> str:
+    """A heading's text without its closing `#`s (string methods: a pattern for them
+    would take quadratic time on a line of spaces and #s)."""
+    text = (text or "").rstrip()
+    bare = text.rstrip("#")
+    return bare.rstrip() if not bare or bare[-1] in " \t" else text
+
+
 def paragraph_margin(point_size: float) -> int:
     """Qt's Markdown reader's margin: two thirds of the font's whole points, in pixels."""
     return int(point_size) * 2 // 3
@@ -159,7 +167,7 @@ def lesson_html(text: str, image: Callable[[str], str | None], margin: int) -> s
             close_lists(0)
             level = len(heading.group(1))
             size = HEADING_SIZES[level - 1]
-            html.append(HEADING.format(level, size, inline(heading.group(2))))
+            html.append(HEADING.format(level, size, inline(_heading_text(heading.group(2)))))
             blocks += 1
         elif listed and (not paragraph or listed.group(2) in ("-", "*", "+", "1.", "1)")):
             close_paragraph()  # a list may interrupt a paragraph, a numbered one only at 1

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import preferences
-from app.about import AboutDialog
 from app.controls.classroom_dialog import HiddenControlsDialog
 from app.controls.panel import ControlPanel
 from app.frames import Frame
 from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
+from app.names import SPEEDS
 from app.pages.chain_page import ChainPage
 from app.pages.gradcheck_page import GradCheckPage
 from app.pages.normalization_page import NormalizationPage
@@ -57,7 +57,6 @@ from app.views.network_diagram import DiagramView
 from app.wheel_guard import WheelGuard
 from core.config.compare import MAX_VARIANTS, Comparison
 from core.config.schema import Config, with_value
-from core.config.table import SPEEDS
 from core.engine.snapshot import RunInfo
 from core.probes.diagnosis import remedy_edit
 from resources import PRESETS, ROOT
@@ -377,11 +376,18 @@ class MainWindow(QMainWindow):
         """What was loaded sets the view, the speed (its lesson's, or the first one) and
         the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
-        if lesson.view is not None:
-            self.views.show_page(lesson.view)
+        unknown = []
+        if lesson.view is not None and not self.views.show_page(lesson.view):
+            unknown.append(f"lesson.view: no view {lesson.view!r}")
+        speed = lesson.speed
+        if speed is not None and speed not in SPEEDS:
+            unknown.append(f"lesson.speed: no speed {speed!r}")
+            speed = None
         self.full_speed_action.setChecked(False)
-        self.speed.setCurrentIndex(self.speed.findText(lesson.speed or FIRST_SPEED))
+        self.speed.setCurrentIndex(self.speed.findText(speed or FIRST_SPEED))
         self.to_all_action.setChecked(False)
+        if unknown:
+            self.status.message("; ".join(unknown))  # the names: --list-views, the toolbar
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
@@ -504,6 +510,8 @@ class MainWindow(QMainWindow):
             self.set_hidden_controls(dialog.chosen())
 
     def _show_about(self) -> None:
+        from app.about import AboutDialog  # on demand: it reads the packages' metadata
+
         path = self.settings.path if self.settings is not None else None
         dialog = AboutDialog(str(path or preferences.settings_path()), self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)

@@ -6,13 +6,15 @@ on the GUI thread fires (its worst and its 99th percentile, ms). Printed as JSON
 - storm: 500 control changes 5 ms apart (sliders, spin boxes, combo boxes, as a hand
   moving over the controls would make them), with each view of --views shown in turn, on
   the default config and on a large one (20,000 points × augment 10: 132,000 training
-  rows, so 165,000 points to draw); the large storm leaves the number of points alone;
+  rows, so 165,000 points to draw) and on four compared runs of 20,000 points (with a
+  click on another run now and then); these storms leave the number of points alone;
 - projector: Projector mode switched on and off three times: the time until the window
   has laid itself out and painted (median and worst, s), and the worst stall around it;
 - gradcheck (--gradcheck): a 50 × 256 net checked in the window: seconds from the click to
   the first progress, the worst stall while it runs, and from Cancel to its answer.
 
     python benchmarks/bench_stalls.py [--views curves layers depth network] [--gradcheck]
+    python benchmarks/bench_stalls.py --compared-only  # the storm on four compared runs
     python benchmarks/bench_stalls.py --profile     # the GUI thread's costliest calls
 
 The target is no stall over 200 ms.
@@ -39,6 +41,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
+from core.config.compare import comparison_from_dict  # noqa: E402
 from core.config.schema import config_from_dict  # noqa: E402
 
 PROBE_MS = 5
@@ -49,6 +52,12 @@ LARGE = {
     "schema": 1,
     "data": {"n_points": 20_000, "augment": 10},
     "train": {"epochs": 1_000_000},
+}
+# four compared runs of the largest number of points, one per initialization
+COMPARED = {
+    "schema": 1,
+    "base": {"data": {"n_points": 20_000}, "train": {"epochs": 1_000_000}},
+    "variants": [{"model": {"init": init}} for init in ("xavier", "he", "normal", "uniform")],
 }
 DEEP = {"schema": 1, "model": {"hidden": [256] * 50}, "train": {"epochs": 1_000_000}}
 
@@ -140,7 +149,8 @@ def storm_moves(window, rng, points: bool) -> list:
 
 
 def open_window(app, raw: dict) -> MainWindow:
-    window = MainWindow(config_from_dict(raw), remember=False)
+    experiment = comparison_from_dict(raw) if "variants" in raw else config_from_dict(raw)
+    window = MainWindow(experiment, remember=False)
     window.resize(1280, 800)
     window.show()
     window.full_speed_action.setChecked(True)
@@ -153,6 +163,9 @@ def storm(app, raw: dict, views: list[str], points: bool, profile: cProfile.Prof
     window = open_window(app, raw)
     rng = np.random.default_rng(7)
     moves = storm_moves(window, rng, points)
+    session = window.session
+    if session.comparing:  # and a click on another run's boundary now and then
+        moves.append(lambda: session.select(int(rng.integers(len(session.lanes)))))
     out = {}
     for view in views:
         window.show_view(view)
@@ -225,14 +238,22 @@ def main() -> None:
     parser.add_argument("--gradcheck", action="store_true", help="also a check of 50 × 256")
     parser.add_argument("--no-large", action="store_true", help="the default config only")
     parser.add_argument("--profile", action="store_true", help="profile the storms")
+    parser.add_argument(
+        "--compared-only", action="store_true", help="only the storm on four compared runs"
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     configure_pyqtgraph()
     profile = cProfile.Profile() if args.profile else None
-    report = {"storm": {"default": storm(app, DEFAULT, args.views, True, profile)}}
-    if not args.no_large:
+    report = {"storm": {}}
+    if not args.compared_only:
+        report["storm"]["default"] = storm(app, DEFAULT, args.views, True, profile)
+    if not args.no_large and not args.compared_only:
         report["storm"]["large"] = storm(app, LARGE, args.views, False, profile)
-    report["projector"] = projector(app)
+    if not args.no_large:
+        report["storm"]["compared"] = storm(app, COMPARED, args.views, False, profile)
+    if not args.compared_only:
+        report["projector"] = projector(app)
     if args.gradcheck:
         report["gradcheck"] = gradcheck(app)
     report["target_max_ms"] = TARGET_MS

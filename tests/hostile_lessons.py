@@ -1,11 +1,12 @@
 """Hostile lesson texts, by generator, and a child process that opens each in LessonText.
 
 Each case writes `NAME.json` and `NAME.md` (and any files its images name) into a folder
-and says what the text must show. `python -m tests.hostile_lessons FOLDER` opens every
-case in turn on the GUI thread, offscreen, and prints one JSON line per case: the
-milliseconds from asking for the text to its first paint, the images the document shows,
-its plain text's length and start. Run in a child, a crash or a hang fails the caller
-instead of taking it down. Device nodes are only ever copies made with `os.mknod` here.
+and says what the text must show. `python -m tests.hostile_lessons FOLDER [CASE...]`
+opens every case (or those named) in turn on the GUI thread, offscreen, and prints one
+JSON line per case: the milliseconds from asking for the text to its first paint, the
+images the document shows, its plain text's length and start; then the process's peak
+memory. Run in a child, a crash or a hang fails the caller instead of taking it down.
+Device nodes are only ever copies made with `os.mknod` here.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ CASES = [
     Case("emphasis", "nesting", lambda f: _fill("**a*")),
     Case("backticks", "nesting", lambda f: _fill("`a``")),
     Case("quotes", "nesting", lambda f: _fill(">") + " a"),
+    Case("heading_marks", "nesting", lambda f: "#" + _fill(" #") + "a"),
     Case("list_depth", "nesting", lambda f: "\n".join(" " * 2 * i + "- a" for i in range(250))),
     Case("one_paragraph", "size", lambda f: _fill("word ")),
     Case("one_word", "size", lambda f: _fill("a")),

@@ -28,7 +28,9 @@ from core.data.points import (
     load_points,
     points_from_text,
 )
-from core.engine.run import Run
+from core.engine.reports import snapshot, surface
+from core.engine.run import advance
+from core.engine.state import new_run
 from core.errors import MAX_MESSAGE_CHARS, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,8 +266,8 @@ def test_any_accepted_coordinates_train_and_draw_without_a_numpy_warning(
     }
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        run = Run(config_from_dict(raw), points=points)
-        run.advance(epochs=3)
-        run.surface(30)
-        run.snapshot(30)
+        run = new_run(config_from_dict(raw), points=points)
+        advance(run, epochs=3)
+        surface(run, 30)
+        snapshot(run, 30)
         run_report(run)

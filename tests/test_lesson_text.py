@@ -92,8 +92,9 @@ def test_any_text_makes_only_the_subsets_tags_nested_within_bounds(text):
         "- a\n" * 8000,
         "**b** " * 5000,
         "a" * 30_000,
+        "#" + " #" * 15_000 + "a",
     ],
-    ids=["tables", "star_bracket", "list_depth", "items", "spans", "one_word"],
+    ids=["tables", "star_bracket", "list_depth", "items", "spans", "one_word", "heading"],
 )
 def test_a_hostile_text_is_cut_to_the_bounds_before_qt_sees_it(text):
     parsed = shape(lesson_html(text, lambda src: None, 6))

@@ -3,6 +3,7 @@ the notes' four bias/variance cases come out of real runs near the notes' number
 
 import pytest
 
+from app.names import SPEEDS, VIEWS
 from core.config.compare import Comparison
 from core.config.files import load_experiment
 from core.engine.run import advance
@@ -32,6 +33,15 @@ def test_every_lesson_has_a_config_a_title_and_what_to_look_for(name):
     assert text.startswith("# ")
     assert "## What to look for" in text
     assert "\\frac" not in text and "$" not in text  # formulas are written out, not TeX
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_names_a_view_and_a_speed_the_window_has(name):
+    experiment = load_experiment(PRESETS / f"{name}.json")
+    configs = experiment.configs if isinstance(experiment, Comparison) else [experiment]
+    for config in configs:
+        assert config.lesson.view in (None, *VIEWS)
+        assert config.lesson.speed in (None, *SPEEDS)
 
 
 @pytest.mark.parametrize("name", lesson_names())

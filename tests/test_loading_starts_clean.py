@@ -31,7 +31,7 @@ def test_the_next_lesson_clears_the_sweep_of_the_last_one_and_stops_a_running_on
     assert window.session.config.lesson.view != "sweeps"
     assert sweep_points_drawn(page) == 0
     assert page.best_label.text() == "" and page.message.text() == ""
-    assert not page.csv_button.isEnabled()
+    assert page.progress.text() == "" and not page.csv_button.isEnabled()
     page.epochs.setValue(100_000)
     page.run_button.click()
     qtbot.waitUntil(lambda: bool(multiprocessing.active_children()), timeout=10_000)

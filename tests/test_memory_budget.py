@@ -8,6 +8,7 @@ import resource
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,16 @@ from core.config.table import MAX_LAYERS, MAX_POINTS, MAX_UNITS
 from core.data.features import FEATURES
 from core.engine import budget
 from core.engine.budget import MEMORY_BUDGET, estimate, largest_configs
+from core.engine.buffers import (
+    gradient_sums,
+    parameter_bytes,
+    probe_rows,
+    scoring_rows,
+    training_rows,
+)
+from core.engine.reports import snapshot
+from core.engine.run import advance
+from core.engine.state import new_run
 from core.errors import InputError
 
 # Every kind of pass, once: scoring (a few chunks of epoch 0), a training step of the
@@ -158,3 +169,47 @@ def test_the_window_refuses_a_change_that_would_go_over_the_budget(session, qtbo
     assert "memory budget" in said.args[0] and session.config == before
     assert session.edit("model.hidden", (MAX_UNITS,) * 9)  # under it: taken
     assert config_to_dict(session.config)["model"]["hidden"] == [MAX_UNITS] * 9
+
+
+def theta_sized_bytes(run) -> int:
+    """Every θ-sized array the run holds, found by looking, in bytes."""
+    P = run.params.layout.n_params
+    holders = [run.params, run.grads, run.finite, run.optimizer, run.penalty, run.buffers]
+    arrays = {id(run.best_theta): run.best_theta}
+    for holder in holders:
+        for value in vars(holder).values():
+            for array in (value, getattr(value, "theta", None)):
+                if isinstance(array, np.ndarray) and array.shape == (P,):
+                    arrays[id(array)] = array
+    return sum(a.nbytes for a in arrays.values())
+
+
+@pytest.mark.parametrize(
+    "train",
+    [
+        {"batch_size": 10, "optimizer": "momentum"},
+        {"batch_size": 0},  # more rows than a chunk: summed over chunks, scoring fused
+        {"batch_size": 500, "keep_prob": 0.5, "optimizer": "adam", "l2": 0.1},
+        {"batch_size": 0, "keep_prob": 0.5},
+    ],
+)
+def test_the_estimate_counts_the_buffers_the_run_allocates(train):
+    raw = {
+        "schema": 1,
+        "data": {"n_points": 2000, "split": [0.8, 0.2, 0]},
+        "model": {"hidden": [256] * 4, "activation": "relu", "init": "he"},
+        "train": {**train, "patience": 5, "lr": 0.001},
+    }
+    config = config_from_dict(raw)
+    run = new_run(config)
+    advance(run, epochs=2)
+    snapshot(run)  # the layer statistics' probe
+    N, chunk = run.n_train, run.chunk
+    batch = min(config.train.batch_size or N, N)
+    assert run.buffers.train.capacity == training_rows(chunk, batch)
+    assert run.buffers.scoring.capacity == scoring_rows(chunk, N)
+    assert run.buffers.probe.capacity == probe_rows(N)
+    sums = gradient_sums(batch, chunk, N, run.dropout)
+    assert (sums > 0) == (run.buffers.summed is not None) and (batch > chunk) == (sums == 2)
+    P = run.params.layout.n_params
+    assert theta_sized_bytes(run) == parameter_bytes(P, 4, config.train.optimizer, sums)

@@ -14,15 +14,15 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 
 
-def load_bundled():
+def load(name):
     # by path: a `packaging` import would find the PyPI package of that name
-    spec = importlib.util.spec_from_file_location("bundled", PACKAGING / "bundled.py")
+    spec = importlib.util.spec_from_file_location(name, PACKAGING / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-bundled = load_bundled()
+bundled = load("bundled")
 
 
 def test_every_resource_file_is_bundled_at_its_relative_path():
@@ -155,3 +155,11 @@ def test_the_icon_comes_in_square_sizes_with_a_transparent_corner():
         with Image.open(ROOT / "resources" / "icons" / f"deepdials-{size}.png") as icon:
             assert icon.size == (size, size)
             assert icon.convert("RGBA").getpixel((0, 0))[3] == 0
+
+
+def test_a_build_over_its_size_target_fails(capsys):
+    build = load("build")
+    assert build.TARGET_FOLDER_MB == 170
+    assert build.within_target("one folder", 169.9, build.TARGET_FOLDER_MB)
+    assert not build.within_target("one folder", 170.1, build.TARGET_FOLDER_MB)
+    assert "OVER the target of 170 MB" in capsys.readouterr().out

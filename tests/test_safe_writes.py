@@ -64,9 +64,14 @@ def kinds(folder: Path) -> dict[str, int]:
 
 
 def clear(folder: Path) -> None:
+    """Remove everything but the writers' input."""
     for path in folder.iterdir():
-        if path.name != "run.json":
-            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        if path.name == "run.json":
+            continue
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink()
 
 
 @pytest.mark.parametrize("kind", SPECIAL_KINDS)

@@ -1,6 +1,8 @@
 """The settings table is the one place for each setting: the config dataclasses, the
 registries of the engine, `needs_new_run`, classroom mode and the README agree with it."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,17 +11,21 @@ from core.config import controls
 from core.config.schema import (
     SECTION_CLASSES,
     Config,
+    check_consistency,
+    edit,
     needs_new_run,
     value_of,
     with_value,
 )
 from core.config.table import BY_KEY, HIDEABLE, SECTIONS, SETTINGS, markdown_table, section_rows
 from core.config.values import Choice, Flag, Items, Num, NumOrItems
-from core.data.datasets import KINDS
+from core.data.datasets import KINDS, MULTICLASS_KINDS
 from core.data.features import FEATURES
+from core.data.kinds import DATA_KINDS
 from core.engine.activations import ACTIVATIONS
 from core.engine.initializers import INITIALIZERS
 from core.engine.optimizers import OPTIMIZERS
+from core.errors import InputError
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -100,3 +106,41 @@ def test_every_control_has_a_label_a_group_and_a_tooltip():
     for setting in SETTINGS:
         if setting.control is not None:
             assert setting.label and setting.group and len(setting.tip) > 20
+
+
+def test_early_stopping_needs_a_validation_split_in_validation_following_and_the_control():
+    on = with_value(Config(), "train.patience", 20)
+    without_val = with_value(on, "data.split", (0.8, 0.0, 0.2))
+    with pytest.raises(InputError, match="train.patience: early stopping needs a validation"):
+        check_consistency(without_val)
+    assert edit(on, "data.split", (0.8, 0.0, 0.2)).train.patience == 0  # it follows
+    assert not BY_KEY["train.patience"].enabled(without_val, None)
+    assert BY_KEY["train.patience"].disabled_tip == "Early stopping needs a validation split."
+    mine = with_value(without_val, "data.kind", "csv")
+    assert BY_KEY["train.patience"].enabled(mine, None)  # the points may bring some
+    assert edit(mine, "data.kind", "circles").train.patience == 0
+
+
+def test_more_than_two_classes_need_a_kind_that_has_them_in_validation_following_and_control():
+    spiral = with_value(with_value(Config(), "data.kind", "spiral"), "data.n_classes", 4)
+    with pytest.raises(InputError, match="data.n_classes: moons has 2 classes; more are possible"):
+        check_consistency(with_value(spiral, "data.kind", "moons"))
+    assert edit(spiral, "data.kind", "moons").data.n_classes == 2
+    assert check_consistency(with_value(spiral, "data.kind", "csv"))  # the points' own classes
+    classes = BY_KEY["data.n_classes"]
+    assert classes.enabled(spiral, None)
+    assert not classes.enabled(Config(), None) and not classes.enabled(
+        with_value(Config(), "data.kind", "csv"), None
+    )
+    chosen = [name for name, kind in DATA_KINDS.items() if kind.classes == "chosen"]
+    assert chosen == list(MULTICLASS_KINDS)
+    assert all(name in classes.disabled_tip for name in chosen)
+
+
+def test_the_engine_knows_none_of_the_window_s_names_and_imports_no_circle():
+    import core.config.table as table
+
+    assert not hasattr(table, "VIEWS") and not hasattr(table, "SPEEDS")
+    code = "import sys, core.engine.budget; print('core.config.schema' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # the estimate needs no config module: no circle

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
-from app.window import MainWindow, configure_pyqtgraph
+from app.window import FIRST_SPEED, MainWindow, configure_pyqtgraph
 from core.config.files import load_config
 from core.config.schema import config_from_dict
 from resources import PRESETS, lesson_names
@@ -256,7 +256,7 @@ def test_a_corrupted_settings_entry_falls_back_to_defaults_with_a_message(qtbot)
     from app.preferences import open_settings
 
     settings = open_settings()
-    settings.setValue("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
+    settings.set_value("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
     settings.sync()
     configure_pyqtgraph()
     window = MainWindow(remember=True)
@@ -337,3 +337,18 @@ def test_with_mismatch_the_status_line_gives_both_bayes_errors(qtbot, window):
     shifted = window.session.info.data.bayes_error_shifted
     assert shifted is not None
     assert f"val/test Bayes {shifted:.1%}" in window.status.figures.text()
+
+
+def test_a_lesson_naming_a_view_or_speed_the_window_lacks_says_so_and_plays_at_the_default(
+    qtbot, window, tmp_path
+):
+    raw = json.loads((PRESETS / "l2.json").read_text(encoding="utf-8"))
+    raw["lesson"] = {"view": "histogram", "speed": "5 epochs/s"}
+    path = tmp_path / "typo.json"
+    path.write_text(json.dumps(raw))
+    window.speed.setCurrentIndex(window.speed.findText("1 epoch/s"))
+    view = window.views.currentIndex()
+    assert window.files.open_config(path)
+    message = window.statusBar().currentMessage()
+    assert "lesson.view: no view 'histogram'; lesson.speed: no speed '5 epochs/s'" in message
+    assert window.views.currentIndex() == view and window.speed.currentText() == FIRST_SPEED

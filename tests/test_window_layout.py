@@ -12,9 +12,9 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app.lessons import lesson_paths
+from app.names import VIEWS
 from app.window import MainWindow, configure_pyqtgraph
 from core.config.files import load_config
-from core.config.table import VIEWS
 from resources import PRESETS
 from tests.helpers import small_config, wait_for_run
 from tests.layout_checks import clipped
@@ -194,13 +194,13 @@ def test_a_lesson_shows_its_view_and_marks_its_controls(qtbot, window):
     assert window.controls.marked() == frozenset(config.lesson.controls)
 
 
-def test_a_lesson_that_names_a_speed_plays_at_it_and_others_leave_the_speed_alone(window):
+def test_a_lesson_that_names_a_speed_plays_at_it_and_others_at_the_first_speed(window):
     window.full_speed_action.setChecked(True)
     window.files.open_config(PRESETS / "exploding_gradients.json")
     assert window.speed.currentText() == "1 epoch/s" and not window.full_speed_action.isChecked()
     window.speed.setCurrentIndex(window.speed.findText("10 epochs/s"))
     window.files.open_config(PRESETS / "vanishing_gradients.json")  # names no speed
-    assert window.speed.currentText() == "10 epochs/s"
+    assert window.speed.currentText() == "50 epochs/s"
 
 
 def test_every_preset_has_a_description_with_a_title():

@@ -52,15 +52,16 @@ def points_export(folder: Path) -> list[str]:
 
 def gif(folder: Path) -> list[str]:
     from app.tools.animation import BoundaryRecording, write_gif
-    from core.engine.run import Run
-    from core.engine.snapshot import RunInfo
+    from core.engine.reports import snapshot
+    from core.engine.run import advance
+    from core.engine.state import new_run, run_info
 
-    run = Run(config_from_dict({**CONFIG, "train": {"epochs": 50}}), run_id=1)
-    info = RunInfo(1, run.config, run.data, run.sizes)
+    run = new_run(config_from_dict({**CONFIG, "train": {"epochs": 50}}), run_id=1)
+    info = run_info(run)
     recording = BoundaryRecording()
     for _ in range(4):
-        run.advance(epochs=1)
-        recording.add([info], ["run"], [run.snapshot(24, layers=False)])
+        advance(run, epochs=1)
+        recording.add([info], ["run"], [snapshot(run, 24, layers=False)])
     write_gif(recording.frames(), recording.infos, recording.labels, folder / "a.gif")
     return ["a.gif"]
 

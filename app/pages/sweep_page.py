@@ -266,10 +266,9 @@ class SweepPage(QWidget):
         self.runner.cancel()
         self.results = []
         self._problems = []
-        self.progress.setValue(0)
+        self.progress.reset()  # no count of a sweep that is not there
         for label in (self.info, self.best_label, self.message):
             label.clear()
-        self.plot.getAxis("bottom").showLabel(False)
         self._set_running(False)
         self._draw()
         config = self.session.config
@@ -305,6 +304,7 @@ class SweepPage(QWidget):
     def _on_choice(self) -> None:
         key = self.choice.currentData()
         self.values.setText(", ".join(f"{v:g}" for v in PARAMETERS[key].defaults))
+        self.values.setCursorPosition(0)  # the first values shown, not the last
 
     def parse_values(self) -> list[float]:
         kind = PARAMETERS[self.choice.currentData()].allowed.kind

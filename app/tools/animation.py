@@ -42,6 +42,7 @@ FRAME_MS = 80
 HOLD_LAST_MS = 2000
 POINT_RADIUS = 4
 GIF_COLORS = 64  # per frame: half the file of 256 colours, and no visible banding
+CANCEL_EVERY = 2000  # points drawn between two questions whether the export is cancelled
 
 
 @dataclass(frozen=True)
@@ -170,16 +171,24 @@ def _to_pixels(x: np.ndarray, y: np.ndarray, panel: Panel, size: tuple[int, int]
     return px, py
 
 
-def points_layer(info: RunInfo, panel: Panel, size: tuple[int, int]) -> Image.Image:
+def points_layer(
+    info: RunInfo,
+    panel: Panel,
+    size: tuple[int, int],
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Image.Image:
     """The run's points on a transparent plot-sized layer (they do not move during a run):
-    training points filled, validation points as rings, test points as open squares."""
+    training points filled, validation points as rings, test points as open squares.
+    About 15 µs a point: `cancelled()` is asked every CANCEL_EVERY points."""
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     r = POINT_RADIUS
     for split in ("test", "val", "train"):
         data = getattr(info.data, split)
         px, py = _to_pixels(data.X[:, 0], data.X[:, 1], panel, size)
-        for x, y, k in zip(px, py, data.y):
+        for i, (x, y, k) in enumerate(zip(px, py, data.y)):
+            if i % CANCEL_EVERY == 0 and cancelled():
+                raise CancelledError("the export was cancelled")
             color = class_color(int(k))
             box = (x - r, y - r, x + r, y + r)
             if split == "train":
@@ -218,15 +227,23 @@ def caption_of(panel: Panel) -> str:
 
 
 class Renderer:
-    """Frames of the recorded runs as images: one plot, or a 2-wide grid of captioned ones."""
+    """Frames of the recorded runs as images: one plot, or a 2-wide grid of captioned ones.
+    Each run's points are drawn once, here; `cancelled()` is asked as they are drawn and
+    before each run's plot in a frame."""
 
-    def __init__(self, infos: list[RunInfo], labels: list[str], first: Frame):
-        self.infos, self.labels = infos, labels
+    def __init__(
+        self,
+        infos: list[RunInfo],
+        labels: list[str],
+        first: Frame,
+        cancelled: Callable[[], bool] = lambda: False,
+    ):
+        self.infos, self.labels, self.cancelled = infos, labels, cancelled
         n = len(infos)
         side = PLOT_SIZE if n == 1 else COMPARED_SIZE
         self.sizes = [panel_size(p.extent, side) for p in first.panels]
         self.points = [
-            points_layer(info, panel, size)
+            points_layer(info, panel, size, cancelled)
             for info, panel, size in zip(infos, first.panels, self.sizes)
         ]
         self.cols = 1 if n == 1 else 2
@@ -244,6 +261,8 @@ class Renderer:
         font = fitting_font(draw, top, 18, self.width - 20)
         draw.text((10, 7), top, fill=(30, 30, 30), font=font)
         for index, (panel, points, size) in enumerate(zip(frame.panels, self.points, self.sizes)):
+            if self.cancelled():
+                raise CancelledError("the export was cancelled")
             row, col = divmod(index, self.cols)
             x = col * self.cell[0]
             y = CAPTION_HEIGHT + row * self.cell[1]
@@ -270,7 +289,7 @@ def write_gif(
     before each, and when it says yes, CancelledError, with nothing written."""
     if not frames:
         raise ValueError("no frames to write: train for a few epochs first")
-    render = Renderer(infos, labels, frames[0])
+    render = Renderer(infos, labels, frames[0], cancelled)
 
     def images():
         for done, frame in enumerate(frames, start=1):

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.frames import Frame, Products, ShownRun
 from app.style.palette import BAYES_COLOR, SPLIT_COLORS
 from app.style.plot_style import apply_font, cache_axes, scaled
+from core.data.kinds import DATA_KINDS
 from core.engine.snapshot import RunInfo, Snapshot, Status
 from core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
 
@@ -177,7 +178,7 @@ class BiasVarianceView(QWidget):
         self._set_rows(mismatch=info.data.train_dev is not None)
         self.more_data.setToolTip(
             "Double the number of points (a new run on the larger set)."
-            if info.config.data.kind != "csv"
+            if DATA_KINDS[info.config.data.kind].drawn
             else "Not for points from a file: add points by drawing them."
         )
         self._show_values(None)
@@ -305,8 +306,8 @@ class BiasVarianceView(QWidget):
         note = "".join(f"<br><i>{n[0].upper() + n[1:]}.</i>" for n in notes)
         self._set_advice(f"{heading}<ul style='margin: 2px 0 0 -20px'>{items}</ul>{note}")
         variance_high = d.verdict in ("high variance", "high bias and high variance")
-        csv = self._info is not None and self._info.config.data.kind == "csv"
-        self.more_data.setEnabled(variance_high and not csv)
+        drawn = self._info is None or DATA_KINDS[self._info.config.data.kind].drawn
+        self.more_data.setEnabled(variance_high and drawn)
         self.regularize.setEnabled(variance_high)
 
     def _set_advice(self, text: str) -> None:

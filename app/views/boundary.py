@@ -61,6 +61,7 @@ class BoundaryView(QWidget):
         self.discretize = False
         self._font = QFont()
         self._caption: tuple[str, tuple[int, int, int] | None] = ("", None)
+        self._title: tuple | None = None  # the title as drawn: (text, size, colour)
         self._binary = True
         self._colorbar_wanted = True
         self.point_factor = 1.0  # smaller points when the plot shares the space
@@ -122,20 +123,26 @@ class BoundaryView(QWidget):
         A label longer than the plot is wide is cut with "…" (the tooltip has it whole)."""
         self._caption = (text, color)
         self.setToolTip(text)
-        if not text:
+        title = None
+        if text:
+            font = QFont(self._font)
+            font.setBold(True)
+            room = max(self.width() - self.plot.getAxis("left").width() - 24, 40)  # over the box
+            shown = QFontMetrics(font).elidedText(text, Qt.ElideRight, room)
+            r, g, b = color or (30, 30, 30)
+            # a label from a file is text, never markup
+            title = (
+                html.escape(shown),
+                f"{self._font.pointSizeF():.1f}pt",
+                f"#{r:02x}{g:02x}{b:02x}",
+            )
+        if title == self._title:
+            return  # the same title: no new layout of the plot, no repaint
+        self._title = title
+        if title is None:
             self.plot.setTitle(None)
-            return
-        font = QFont(self._font)
-        font.setBold(True)
-        room = max(self.width() - self.plot.getAxis("left").width() - 24, 40)  # over the box
-        shown = QFontMetrics(font).elidedText(text, Qt.ElideRight, room)
-        r, g, b = color or (30, 30, 30)
-        self.plot.setTitle(
-            html.escape(shown),  # a label from a file is text, never markup
-            size=f"{self._font.pointSizeF():.1f}pt",
-            color=f"#{r:02x}{g:02x}{b:02x}",
-            bold=True,
-        )
+        else:
+            self.plot.setTitle(title[0], size=title[1], color=title[2], bold=True)
 
     def set_point_factor(self, factor: float) -> None:
         """Points drawn `factor` times their size (compared runs share the space)."""

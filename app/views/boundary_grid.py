@@ -99,9 +99,11 @@ class BoundaryGrid(QWidget):
             view.show_colorbar(not comparing)
             view.set_point_factor(COMPARED_POINTS if comparing else 1.0)
             selected = comparing and index == self.session.selected
-            frame.setStyleSheet(
-                FRAME_STYLE.format(width=3 if selected else 0, color=hex_color(run_color(index)))
+            style = FRAME_STYLE.format(
+                width=3 if selected else 0, color=hex_color(run_color(index))
             )
+            if frame.styleSheet() != style:  # a new style sheet polishes and repaints the cell
+                frame.setStyleSheet(style)
         self._show_legend()
 
     def _new_cell(self, key: int) -> tuple[BoundaryView, QFrame]:

@@ -21,7 +21,7 @@ from core.engine.snapshot import RunInfo
 
 @runtime_checkable
 class LiveView(Protocol):
-    name: str  # for --view and a lesson's lesson.view: one of core.config.table.VIEWS
+    name: str  # for --view and a lesson's lesson.view: one of app.names.VIEWS
     title: str
     needs: Products
     refresh_hz: float

@@ -20,13 +20,16 @@ from core.config.table import (
     MIN_MISMATCH,
     MIN_NOISE,
     SECTIONS,
+    SETTINGS,
     section_rows,
 )
 from core.config.values import show, show_key
-from core.data.datasets import MULTICLASS_KINDS
+from core.data.kinds import DATA_KINDS
+from core.engine.budget import check_memory
 from core.errors import InputError
 
 SCHEMA = 1
+RULED = tuple(s for s in SETTINGS if s.rule is not None)  # the rows with a rule between keys
 
 
 def _section_class(section: str) -> type:
@@ -124,7 +127,7 @@ def check_consistency(config: Config) -> Config:
     data, model, train = config.data, config.model, config.train
     if abs(sum(data.split) - 1.0) > 1e-6:
         raise InputError(f"data.split: {list(data.split)} must add up to 1")
-    if data.split[0] * data.n_points < 2 and data.kind != "csv":
+    if data.split[0] * data.n_points < 2 and DATA_KINDS[data.kind].drawn:
         raise InputError("data.split[0]: the training split must hold at least 2 points")
     if 0 < data.noise < MIN_NOISE:
         raise InputError(f"data.noise: {data.noise:g} is below {MIN_NOISE} (0 means no noise)")
@@ -132,22 +135,15 @@ def check_consistency(config: Config) -> Config:
         raise InputError(
             f"data.mismatch: {data.mismatch:g} is below {MIN_MISMATCH} (0 means no mismatch)"
         )
-    if data.kind not in (*MULTICLASS_KINDS, "csv") and data.n_classes != 2:
-        raise InputError(
-            f"data.n_classes: {data.kind} has 2 classes; more are possible for spiral and blobs"
-        )
+    for setting in RULED:
+        if setting.rule.broken(value_of(config, setting.key), config):
+            raise InputError(f"{setting.key}: {setting.rule.why(config)}")
     if isinstance(train.keep_prob, tuple) and len(train.keep_prob) != len(model.hidden) + 1:
         raise InputError(
             f"train.keep_prob: has {len(train.keep_prob)} entries; with "
             f"{len(model.hidden)} hidden layers it needs {len(model.hidden) + 1} "
             "(the input layer, then each hidden layer)"
         )
-    if train.patience and data.split[1] == 0 and data.kind != "csv":
-        raise InputError(
-            "train.patience: early stopping needs a validation split (data.split[1] > 0)"
-        )
-    from core.engine.budget import check_memory  # here: the engine's modules import this one
-
     check_memory(config)
     return config
 
@@ -178,18 +174,18 @@ def resized_keep_probs(keep: tuple[float, ...], n_hidden: int) -> tuple[float, .
 def follow(config: Config, key: str) -> Config:
     """`config` after `key` changed, with the keys that depend on it made to fit:
 
-    - a data set with two classes sets data.n_classes to 2;
-    - a new number of hidden layers resizes a per-layer keep-prob list (`resized_keep_probs`);
-    - a split without validation points switches early stopping off.
+    - a key whose rule (`core.config.table.Rule`) the change broke is set to its `off`
+      value: a data set with two classes sets data.n_classes to 2; a split without
+      validation points switches early stopping off;
+    - a new number of hidden layers resizes a per-layer keep-prob list (`resized_keep_probs`).
     """
-    data, train = config.data, config.train
-    if key == "data.kind" and data.kind not in (*MULTICLASS_KINDS, "csv"):
-        config = with_value(config, "data.n_classes", 2)
-    if key == "model.hidden" and isinstance(train.keep_prob, tuple):
-        keep = resized_keep_probs(train.keep_prob, len(config.model.hidden))
+    for setting in RULED:
+        if setting.key != key and setting.rule.broken(value_of(config, setting.key), config):
+            config = with_value(config, setting.key, setting.rule.off)
+    keep_prob = config.train.keep_prob
+    if key == "model.hidden" and isinstance(keep_prob, tuple):
+        keep = resized_keep_probs(keep_prob, len(config.model.hidden))
         config = with_value(config, "train.keep_prob", keep)
-    if key == "data.split" and data.split[1] == 0 and data.kind != "csv":
-        config = with_value(config, "train.patience", 0)
     return config
 
 

@@ -2,10 +2,13 @@
 
 A row holds the key's allowed values and default, whether it is hot (applies to the
 running network at its next step) or structural (starts a new run), the label and
-tooltip of its control (what it does, and its formula), how the control looks, and when
-the control is shown or enabled. The config dataclasses, validation, `needs_new_run`,
-the controls classroom mode may hide, the control panel and the README's config tables
-are all made from these rows; nothing else types a key's range or default again.
+tooltip of its control (what it does, and its formula), how the control looks, when the
+control is shown or applies, and the rule that ties the key to others (`Rule`: early
+stopping needs a validation split; more than two classes need a kind that has them).
+The config dataclasses, validation, the keys that follow a change, `needs_new_run`, the
+controls classroom mode may hide and enable, the control panel and the README's config
+tables are all made from these rows and from the data kinds' traits
+(`core.data.kinds`); nothing else types a key's range, default or rule again.
 
 The rows are in the order of the control panel; the JSON file lists each section's keys
 in the same order. `python -m core.config.table` prints the README's config tables.
@@ -18,34 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.config import controls as c
-from core.config.values import Choice, FilePath, Flag, Items, Kind, Num, NumOrItems
-from core.data.datasets import KINDS, MULTICLASS_KINDS
+from core.config.values import Choice, FilePath, Flag, Items, Kind, Name, Num, NumOrItems
 from core.data.features import FEATURES
+from core.data.kinds import CHOSEN_CLASSES, DATA_KINDS, MAX_CLASSES
 from core.engine.activations import ACTIVATIONS
 from core.engine.initializers import INITIALIZERS
 from core.engine.optimizers import OPTIMIZERS
 
 SECTIONS = ("data", "model", "train", "classroom", "lesson")
-# the window's playback speeds, by name: epochs a second (None: as fast as it trains)
-SPEEDS: dict[str, float | None] = {
-    "max speed": None,
-    "200 epochs/s": 200.0,
-    "50 epochs/s": 50.0,
-    "10 epochs/s": 10.0,
-    "1 epoch/s": 1.0,
-}
-# the window's views, by the names `--view` and lesson.view use
-VIEWS = (
-    "curves",
-    "bias_variance",
-    "layers",
-    "depth",
-    "network",
-    "chain",
-    "sweeps",
-    "gradient_check",
-    "normalization",
-)
 GROUPS = ("Data", "Network", "Regularization", "Optimization")
 MAX_POINTS = 20_000
 MAX_LAYERS = 50
@@ -54,7 +37,6 @@ MAX_SEED = 2**32 - 1
 MAX_EPOCHS = 1_000_000
 MIN_NOISE = 0.01  # smaller noise makes the Bayes error slow to compute, and is 0 in effect
 MIN_MISMATCH = 0.05
-DATA_KINDS = (*KINDS, "csv")
 PROB = Num(float, 0.0, 1.0, open_lo=True)
 
 
@@ -75,8 +57,9 @@ class Setting:
     note: str = ""  # added to the README's "allowed" column
     # of the current Config and the current run's Data (or None): is the control shown?
     shown: Callable[[Any, Any], bool] = _always
-    enabled: Callable[[Any, Any], bool] = _always  # … and can it be changed?
-    disabled_tip: str = ""  # why not, when it cannot
+    applies: Callable[[Any, Any], bool] = _always  # … and does it apply?
+    why_not: str = ""  # the tooltip's first line when it does not
+    rule: Rule | None = None  # the rule that ties this key to others
 
     @property
     def section(self) -> str:
@@ -91,24 +74,77 @@ class Setting:
         """Classroom mode may hide every key that has a control."""
         return self.control is not None
 
+    def enabled(self, config, data) -> bool:
+        """Whether the control can be changed: it applies and its rule holds."""
+        return self.applies(config, data) and (self.rule is None or self.rule.holds(config, data))
 
-def _multiclass(config, data) -> bool:
-    return config.data.kind in MULTICLASS_KINDS
+    @property
+    def disabled_tip(self) -> str:
+        """Why the control cannot be changed, when it cannot."""
+        return self.rule.tip if self.rule is not None else self.why_not
 
 
-def _has_validation(config, data) -> bool:
-    return config.data.split[1] > 0 or config.data.kind == "csv"
+@dataclass(frozen=True)
+class Rule:
+    """A rule between keys, for the key of the row that holds it: the key may differ from
+    `off` only while `holds(config, data)` (data: the run's Data, None for a config on its
+    own). Validation refuses a config that breaks it, with `message` ("{kind}" stands for
+    data.kind); a change of another key that breaks it sets the key to `off`; and the
+    key's control is enabled only while it holds, `tip` saying why not."""
+
+    off: Any
+    holds: Callable[[Any, Any], bool]
+    message: str
+    tip: str
+
+    def broken(self, value: Any, config, data=None) -> bool:
+        """Whether the key's `value` breaks the rule in `config` (with the run's `data`)."""
+        return value != self.off and not self.holds(config, data)
+
+    def why(self, config) -> str:
+        return self.message.format(kind=config.data.kind)
+
+
+def has_validation(config, data=None) -> bool:
+    """Whether a run of `config` has validation points: drawn points when data.split[1] >
+    0; points of one's own when the run's data hold some (before a run: they may)."""
+    if DATA_KINDS[config.data.kind].drawn:
+        return config.data.split[1] > 0
+    return data is None or len(data.val.y) > 0
+
+
+def _more_classes_possible(config, data=None) -> bool:
+    return DATA_KINDS[config.data.kind].classes != "two"
+
+
+def _classes_chosen(config, data) -> bool:
+    return DATA_KINDS[config.data.kind].classes == "chosen"
 
 
 def _split_applies(config, data) -> bool:
-    return not (config.data.kind == "csv" and data is not None and data.own_split)
+    return DATA_KINDS[config.data.kind].drawn or data is None or not data.own_split
+
+
+_CHOSEN = " and ".join(CHOSEN_CLASSES)
+NEEDS_VALIDATION = Rule(
+    0,
+    has_validation,
+    "early stopping needs a validation split (data.split[1] > 0)",
+    "Early stopping needs a validation split.",
+)
+TWO_CLASSES = Rule(
+    2,
+    _more_classes_possible,
+    f"{{kind}} has 2 classes; more are possible for {_CHOSEN}",
+    f"This data set has two classes; {_CHOSEN} can have up to {MAX_CLASSES}.",
+)
 
 
 SETTINGS: tuple[Setting, ...] = (
     # ----- Data -----
     Setting(
         "data.kind",
-        Choice(DATA_KINDS),
+        Choice(tuple(DATA_KINDS)),
         "circles",
         hot=False,
         label="Data set",
@@ -117,7 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
         "known, so the Bayes error (the best any classifier can do) is computed.",
         control=c.Combo(
             c.options_for(
-                DATA_KINDS,
+                tuple(DATA_KINDS),
                 {
                     "circles": ("Circles", "an inner ring of one class inside an outer ring"),
                     "moons": ("Moons", "two interleaving half circles"),
@@ -140,17 +176,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "data.n_classes",
-        Num(int, 2, 5),
+        Num(int, 2, MAX_CLASSES),
         2,
         hot=False,
         label="Classes",
         group="Data",
-        note="more than 2 only for `spiral` and `blobs`",
+        note="more than 2 only for " + " and ".join(f"`{k}`" for k in CHOSEN_CLASSES),
         tip="Number of classes K (spiral arms, blobs). K > 2 uses a softmax output: "
         "p_k = e^{z_k} / Σ_j e^{z_j}.",
         control=c.Spin(),
-        enabled=_multiclass,
-        disabled_tip="This data set has two classes; spiral and blobs can have up to five.",
+        applies=_classes_chosen,
+        rule=TWO_CLASSES,
     ),
     Setting(
         "data.noise",
@@ -186,8 +222,8 @@ SETTINGS: tuple[Setting, ...] = (
         "what λ, keep-prob and early stopping are tuned on; test: an unbiased estimate of "
         "the final model, looked at last.",
         control=c.SplitSliders(c.linear_values(0, 0.45, 0.05)),
-        enabled=_split_applies,
-        disabled_tip="These points carry their own split (a split column, or drawn into one).",
+        applies=_split_applies,
+        why_not="These points carry their own split (a split column, or drawn into one).",
     ),
     Setting(
         "data.seed",
@@ -325,8 +361,8 @@ SETTINGS: tuple[Setting, ...] = (
         group="Network",
         tip="Multiplies the initial weights of every scheme: W ← scale · W.",
         control=c.Slider(c.log_values(0.001, 100, 6)),
-        enabled=lambda config, data: config.model.init != "zeros",
-        disabled_tip="Zeros stay zeros at any scale.",
+        applies=lambda config, data: config.model.init != "zeros",
+        why_not="Zeros stay zeros at any scale.",
     ),
     Setting(
         "data.normalize",
@@ -386,8 +422,7 @@ SETTINGS: tuple[Setting, ...] = (
         tip="Early stopping: stop when the validation loss has not improved for this many "
         "epochs, and restore the parameters of the best epoch.",
         control=c.Patience("Early stopping", default_on=20),
-        enabled=_has_validation,
-        disabled_tip="Early stopping needs a validation split.",
+        rule=NEEDS_VALIDATION,
     ),
     # ----- Optimization -----
     Setting(
@@ -479,14 +514,14 @@ SETTINGS += (
     ),
     Setting(
         "lesson.view",
-        Choice(VIEWS, optional=True),
+        Name("a view's name (`deepdials --list-views`)"),
         None,
         hot=True,
         tip="The view that tells the lesson's story: shown when the config is loaded.",
     ),
     Setting(
         "lesson.speed",
-        Choice(tuple(SPEEDS), optional=True),
+        Name("a playback speed as the toolbar names it, e.g. `10 epochs/s`"),
         None,
         hot=True,
         tip="The playback speed the lesson is loaded with (null: 50 epochs/s).",

@@ -85,6 +85,26 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A name the window gives meaning to (one of its views, one of its playback speeds),
+    or null. The engine does not know the window's names: it checks the form (one line of
+    at most SHOWN_CHARS printable characters); the window says so of a name it lacks.
+    `what` says which names, for `describe`."""
+
+    what: str
+
+    def describe(self) -> str:
+        return f"{self.what}, or null"
+
+    def check(self, path: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not (isinstance(value, str) and value.isprintable() and 0 < len(value) <= SHOWN_CHARS):
+            raise InputError(f"{path}: {show(value)} is not {self.describe()}")
+        return value
+
+
+@dataclass(frozen=True)
 class Flag:
     def describe(self) -> str:
         return "true or false"
@@ -147,4 +167,4 @@ class NumOrItems:
         return self.num.check(path, value)
 
 
-Kind = Num | Choice | Flag | FilePath | Items | NumOrItems
+Kind = Num | Choice | Name | Flag | FilePath | Items | NumOrItems

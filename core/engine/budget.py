@@ -7,11 +7,13 @@ config (bytes; P parameters, float32 training, d inputs, K outputs, r rows in al
 
     BASE                                             the interpreter, NumPy and OpenBLAS
     + r · (25 + 16 d + 12 K)                         the data (see `data_bytes`)
-    + 4 P · (10.25 + optimizer + summed)             θ, gradient, best θ, penalty,
-                                                     optimizer state, chunk sums, the
-                                                     last finite epoch's θ, gradient, step
+    + θ-sized vectors                                θ, gradient, best θ, the last finite
+                                                     epoch's θ, gradient and step, the
+                                                     optimizer's, the penalty's, the
+                                                     gradient sums (`core.engine.buffers`)
     + workspaces                                     training chunk, scoring chunk, layer
-                                                     statistics probe, diagram grid, surface
+                                                     statistics probe (sized as the run
+                                                     sizes them), diagram grid, surface
     + max(layer statistics, gradient check)          the larger of the two passes that
                                                      come and go (never both at once)
 
@@ -27,18 +29,23 @@ import math
 
 from core.config.table import BY_KEY, MAX_LAYERS, MAX_POINTS, MAX_UNITS
 from core.data.features import FEATURES
-from core.data.points import MAX_CSV_CLASSES, MAX_CSV_ROWS
+from core.data.kinds import DATA_KINDS
+from core.engine.buffers import (
+    gradient_sums,
+    parameter_bytes,
+    probe_rows,
+    scoring_rows,
+    training_rows,
+)
 from core.engine.losses import n_outputs
 from core.engine.network import block_columns, chunk_rows, workspace_bytes_per_row
 from core.errors import InputError
 from core.probes.gradcheck import DEFAULT_ROWS as GRADCHECK_ROWS
-from core.probes.layerstats import PROBE_ROWS
 from core.probes.neurons import GRID
 
 MEMORY_BUDGET = 768 << 20  # bytes: the peak of one run of any config the limits allow
 BASE = 48 << 20
 DISPLAY_RESOLUTION = 100  # the window's decision surface, R × R
-OPTIMIZER_VECTORS = {"sgd": 1, "momentum": 2, "adam": 4}  # step, v, s, scratch
 
 
 def data_bytes(rows: int, train_rows: int, d: int, K: int) -> int:
@@ -49,13 +56,14 @@ def data_bytes(rows: int, train_rows: int, d: int, K: int) -> int:
 
 
 def _rows(data) -> tuple[int, int]:
-    """(training rows with their augmented copies, all rows); for CSV data the most a
-    file may hold, all of it in the training split."""
-    if data.kind == "csv":
-        n, train = MAX_CSV_ROWS, MAX_CSV_ROWS
-    else:
+    """(training rows with their augmented copies, all rows); for points of one's own the
+    most they may hold, all of them in the training split."""
+    kind = DATA_KINDS[data.kind]
+    if kind.drawn:
         n = data.n_points
         train = math.ceil(data.split[0] * n)
+    else:
+        n, train = kind.max_rows, kind.max_rows
     train_rows = train * (1 + data.augment)
     return train_rows, train_rows + n - train
 
@@ -63,15 +71,16 @@ def _rows(data) -> tuple[int, int]:
 def estimate(config, resolution: int = DISPLAY_RESOLUTION) -> dict[str, int]:
     """Bytes at the peak of a run of `config`, by part (the module docstring), and 'total'."""
     data, train = config.data, config.train
-    classes = MAX_CSV_CLASSES if data.kind == "csv" else data.n_classes
+    kind = DATA_KINDS[data.kind]
+    classes = data.n_classes if kind.classes == "chosen" else kind.max_classes
     d, K = len(data.features), n_outputs(classes)
     sizes = (d, *config.model.hidden, K)
     P = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     chunk = chunk_rows(sizes)
     train_rows, rows = _rows(data)
     batch = min(train.batch_size or train_rows, train_rows)
-    dropout = train.keep_prob != 1.0
-    summed = (batch > chunk) + (batch > chunk or (batch == train_rows and not dropout))
+    keep = train.keep_prob if isinstance(train.keep_prob, tuple) else (train.keep_prob,)
+    sums = gradient_sums(batch, chunk, train_rows, dropout=min(keep) < 1.0)
     bpr, bpr_forward = workspace_bytes_per_row(sizes, 4), workspace_bytes_per_row(sizes, 4, False)
     grid = resolution**2
     block = block_columns(sizes, grid, 4)
@@ -80,10 +89,10 @@ def estimate(config, resolution: int = DISPLAY_RESOLUTION) -> dict[str, int]:
     parts = {
         "base": BASE,
         "data": data_bytes(rows, train_rows, d, K),
-        "parameters": int(4 * P * (10.25 + OPTIMIZER_VECTORS[train.optimizer] + summed)),
-        "workspaces": min(chunk, batch) * bpr
-        + min(chunk, rows) * bpr_forward
-        + min(PROBE_ROWS, train_rows) * bpr
+        "parameters": parameter_bytes(P, 4, train.optimizer, sums),
+        "workspaces": training_rows(chunk, batch) * bpr
+        + scoring_rows(chunk, max(train_rows, rows - train_rows)) * bpr_forward
+        + probe_rows(train_rows) * bpr
         + GRID * GRID * bpr_forward
         + surface,
         "passes": max(12 * 4 * P, 49 * P + 2 * GRADCHECK_ROWS * workspace_bytes_per_row(sizes, 8)),

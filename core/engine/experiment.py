@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.config.schema import Config, needs_new_run
+from core.data.kinds import DATA_KINDS
 from core.data.points import Points
 from core.engine.state import RunState, new_run
 
@@ -28,6 +29,7 @@ class Experiment:
         if self.points is not other.points:
             return True
         in_memory = self.points is not None
-        if not in_memory and self.config.data.kind == "csv" and self.base_dir != other.base_dir:
+        from_file = not in_memory and not DATA_KINDS[self.config.data.kind].drawn
+        if from_file and self.base_dir != other.base_dir:
             return True
         return needs_new_run(self.config, other.config, points_in_memory=in_memory)

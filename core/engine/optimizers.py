@@ -19,6 +19,8 @@ BETA1 = 0.9
 BETA2 = 0.999
 EPSILON = 1e-8
 OPTIMIZERS = ("sgd", "momentum", "adam")
+# the θ-sized vectors each keeps: the step it took, momentum's v, Adam's v, s and a scratch
+STATE_VECTORS = {"sgd": ("step",), "momentum": ("step", "v"), "adam": ("step", "v", "s", "scratch")}
 
 
 class Optimizer:
@@ -28,11 +30,12 @@ class Optimizer:
     def __init__(self, kind: str, n_params: int, dtype, beta: float = BETA1):
         self.kind = kind
         self.beta = beta
-        self.step = np.zeros(n_params, dtype)
+        vectors = {name: np.zeros(n_params, dtype) for name in STATE_VECTORS[kind]}
+        self.step = vectors["step"]
         self.t = 0
-        self._v = np.zeros(n_params, dtype) if kind in ("momentum", "adam") else None
-        self._s = np.zeros(n_params, dtype) if kind == "adam" else None
-        self._scratch = np.empty(n_params, dtype) if kind == "adam" else None
+        self._v = vectors.get("v")
+        self._s = vectors.get("s")
+        self._scratch = vectors.get("scratch")
 
     def apply(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> None:
         """θ ← θ − step for gradient `grad` : (P,) and learning rate α = `lr`."""

@@ -30,6 +30,12 @@ class Penalty:
         self._l1_coef = self._mask * (l1 / (2 * m))
         self._scratch = np.empty_like(self._mask)
 
+    @staticmethod
+    def nbytes(n_params: int, itemsize: int) -> int:
+        """What one holds over θ : (P,): the bool weight mask, and as floats the mask, the
+        λ₂ and λ₁ coefficients and a scratch."""
+        return n_params * (1 + 4 * itemsize)
+
     @property
     def active(self) -> bool:
         return self.l2 > 0 or self.l1 > 0

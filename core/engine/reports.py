@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from core.engine.buffers import probe_rows
 from core.engine.losses import output_gradient
 from core.engine.network import Workspace, backward, forward
 from core.engine.params import Params
 from core.engine.snapshot import Snapshot, Status
 from core.engine.state import FiniteEpoch, RunState
 from core.probes.gradcheck import DEFAULT_EPSILON, DEFAULT_ROWS, GradCheck, GradientCheck
-from core.probes.layerstats import PROBE_ROWS, LayerStats, layer_statistics
+from core.probes.layerstats import LayerStats, layer_statistics
 from core.probes.neurons import NeuronEvaluator, Neurons
 from core.probes.surface import Surface, SurfaceEvaluator
 
@@ -38,11 +39,11 @@ def shown_epoch(state: RunState) -> FiniteEpoch:
 
 
 def layer_stats(state: RunState) -> LayerStats:
-    """Statistics of a forward/backward pass (no dropout) over ≤ PROBE_ROWS train rows,
+    """Statistics of a forward/backward pass (no dropout) over the first `probe_rows` train rows,
     with `grad_norm` the history's figure at the last recorded epoch."""
     shown = shown_epoch(state)
-    X = state.inputs["train"][:PROBE_ROWS]
-    T = state.targets["train"][:PROBE_ROWS]
+    rows = probe_rows(state.n_train)
+    X, T = state.inputs["train"][:rows], state.targets["train"][:rows]
     buffers = state.buffers
     if buffers.probe is None:
         buffers.probe = Workspace(state.sizes, len(X), state.dtype)

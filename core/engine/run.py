@@ -50,6 +50,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from core.engine.buffers import fuses_scoring, scoring_rows, training_rows
 from core.engine.losses import mean_loss, output_gradient, predictions
 from core.engine.network import Workspace, backward, forward
 from core.engine.params import Params
@@ -101,7 +102,7 @@ def _epoch(state: RunState) -> Iterator[None]:
     to the same epoch) when the batch settings changed under a batch half summed."""
     N = state.n_train
     rows = state.config.train.batch_size or N
-    if rows >= N and not state.dropout:
+    if fuses_scoring(rows, N, state.dropout):
         yield from _full_batch_epoch(state)
         return
     yield from _record_pending(state)
@@ -177,10 +178,13 @@ def _add_signal(state: RunState, ws: Workspace, batch: int) -> None:
 
 
 def _train_view(state: RunState, rows: int) -> Workspace:
-    """The training workspace for a pass of `rows` ≤ chunk rows."""
+    """The training workspace for a pass of `rows` ≤ chunk rows, made for the batch."""
     ws = state.buffers.train
     if ws is None or ws.capacity < rows:
-        ws = state.buffers.train = Workspace(state.sizes, rows, state.dtype)
+        N = state.n_train
+        batch = min(state.config.train.batch_size or N, N)
+        capacity = max(rows, training_rows(state.chunk, batch))
+        ws = state.buffers.train = Workspace(state.sizes, capacity, state.dtype)
     return ws.view(rows)
 
 
@@ -274,7 +278,7 @@ def _logits_buffer(state: RunState, split: str) -> np.ndarray:
 def _scoring_view(state: RunState) -> Workspace:
     buffers = state.buffers
     if buffers.scoring is None:
-        rows = min(state.chunk, max(len(y) for y in state.labels.values()))
+        rows = scoring_rows(state.chunk, max(len(y) for y in state.labels.values()))
         buffers.scoring = Workspace(state.sizes, rows, state.dtype, backward=False)
     return buffers.scoring
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from core.config.schema import Config, keep_probs, needs_new_run
+from core.config.schema import RULED, Config, keep_probs, needs_new_run, value_of
 from core.data.dataprep import Data, build_data
 from core.data.features import InputPipeline
 from core.data.points import SPLITS, Points
 from core.engine.activations import ACTIVATIONS, Activation
+from core.engine.buffers import Buffers
 from core.engine.history import History
 from core.engine.losses import n_outputs, targets
 from core.engine.network import Workspace, chunk_rows, flops_per_row, init_params
@@ -27,8 +28,6 @@ from core.engine.params import Params
 from core.engine.regularization import Penalty
 from core.engine.snapshot import RunInfo, Status
 from core.errors import InputError
-from core.probes.neurons import NeuronEvaluator
-from core.probes.surface import SurfaceEvaluator
 from core.streams import train_stream
 
 # Training yields after a step once the steps since its last yield hold this many rows, or
@@ -64,23 +63,6 @@ class GradientFigure:
     def of(cls, sizes: tuple[int, ...]) -> GradientFigure:
         L = len(sizes) - 1
         return cls(np.array(sizes[1:], dtype=np.float64), [0.0] * L, 0, np.full(L, np.nan))
-
-
-@dataclass
-class Buffers:
-    """What the passes work in, each made on first use and kept: the training workspace (of
-    the largest batch so far, ≤ chunk rows), the forward-only scoring workspace, the layer
-    statistics probe's, a batch's gradient summed over its chunks and one chunk's share,
-    each split's logits (n, K), and the surface and diagram evaluators."""
-
-    train: Workspace | None = None
-    scoring: Workspace | None = None
-    probe: Workspace | None = None
-    summed: Params | None = None
-    chunk_grads: Params | None = None
-    logits: dict[str, np.ndarray] = field(default_factory=dict)
-    surfaces: dict[int, SurfaceEvaluator] = field(default_factory=dict)
-    neurons: NeuronEvaluator | None = None
 
 
 @dataclass(eq=False)
@@ -207,8 +189,12 @@ def empty_metrics() -> dict[str, float]:
 
 
 def _check_train(state: RunState, config: Config) -> None:
-    if config.train.patience and not len(state.labels["val"]):
-        raise InputError("train.patience: early stopping needs a validation split")
+    """The train section's rules between keys, on the run's own data (points of one's own
+    may bring no validation split)."""
+    for setting in RULED:
+        value = value_of(config, setting.key)
+        if setting.section == "train" and setting.rule.broken(value, config, state.data):
+            raise InputError(f"{setting.key}: {setting.rule.why(config)}")
 
 
 def _apply_train(state: RunState) -> None:
