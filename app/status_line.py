@@ -29,6 +29,10 @@ class StatusLine:
         self._color = ""
         self._notice = ""  # the message that holds while it is true, as shown
         self._updates: deque[tuple[float, int]] = deque(maxlen=30)
+        # Qt hides the figures under a message only if they are visible at that moment: a
+        # message given before the window shows (a lesson's unknown view) would be drawn
+        # over them. Hidden while any message is shown, whenever it came.
+        bar.messageChanged.connect(lambda text: self.figures.setVisible(not text))
 
     def updates_per_second(self) -> float:
         if len(self._updates) < 2:

@@ -352,3 +352,17 @@ def test_a_lesson_naming_a_view_or_speed_the_window_lacks_says_so_and_plays_at_t
     message = window.statusBar().currentMessage()
     assert "lesson.view: no view 'histogram'; lesson.speed: no speed '5 epochs/s'" in message
     assert window.views.currentIndex() == view and window.speed.currentText() == FIRST_SPEED
+
+
+def test_a_message_given_before_the_window_shows_is_not_drawn_over_the_figures(qtbot, tmp_path):
+    raw = json.loads((PRESETS / "l2.json").read_text(encoding="utf-8"))
+    raw["lesson"] = {"view": "histogram"}
+    path = tmp_path / "typo.json"
+    path.write_text(json.dumps(raw))
+    w = MainWindow(load_config(path), config_path=path, remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    assert "no view 'histogram'" in w.statusBar().currentMessage()
+    assert not w.status.figures.isVisible()
+    w.statusBar().clearMessage()
+    assert w.status.figures.isVisible()

@@ -64,7 +64,9 @@ def train(state: RunState, epochs: int | None = None) -> Iterator[None]:
     """Train `state` until train.epochs (read at every epoch: a hot change counts), or
     `epochs` more epochs, or the run ends; yields between chunks (module docstring). A run
     it leaves running is scored at its epoch and between two steps. The seconds spent
-    inside are added to `state.train_seconds`."""
+    inside are added to `state.train_seconds`. One generator drives a run until it ends:
+    where the epoch stands is its own, so another started mid-epoch would begin the epoch
+    again (a finished run given more epochs takes a new one)."""
     work = _train(state, epochs)
     while True:
         start = time.perf_counter()
