@@ -269,6 +269,7 @@ class TrainingWorker(QObject):
     def loop(self) -> None:
         last_emit = 0.0
         dirty = False  # trained since the last frame
+        ended_shown = 0  # runs that had ended when the last frame was emitted
         last_tick = time.perf_counter()
         while not self._stop.is_set():
             try:
@@ -297,10 +298,13 @@ class TrainingWorker(QObject):
             self._tell_state()
             dirty = dirty or trained
             due = time.perf_counter() - last_emit >= self._frame_interval
-            ended = any(lane.run.status != Status.RUNNING for lane in self._lanes.values())
-            if self._lanes and (changed or (dirty and not self._quiet and (due or ended))):
+            # a run that has just ended is shown at once; one that ended before waits its turn
+            ended = sum(lane.run.status != Status.RUNNING for lane in self._lanes.values())
+            newly_ended = ended != ended_shown
+            if self._lanes and (changed or (dirty and not self._quiet and (due or newly_ended))):
                 last_emit = time.perf_counter()
                 dirty = False
+                ended_shown = ended
                 self._drawn.clear()
                 try:
                     cost = self._emit()

@@ -325,9 +325,9 @@ class BoundaryView(QWidget):
         it shows. Sized by its ticks, it widened when the range brought a minus sign,
         the equal scale then changed the range, and a cell at the edge of two ranges
         laid itself out again and again for ever (the window stopped answering)."""
-        ticks = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("−00.0")
+        ticks = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("−0.5")
         axis = self.plot.getAxis("left")
-        axis.setWidth(ticks + QFontMetrics(font).height() + round(10 * self.scale))
+        axis.setWidth(ticks + QFontMetrics(font).height() + round(8 * self.scale))
 
     # ----- the diverged banner -----
 
