@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.notices import shown_notices
-from core import __version__
+from deepdials.app.notices import shown_notices
+from deepdials.core import __version__
 
 SIZE = (980, 620)  # within the classroom's 1280×800
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from core.engine.snapshot import RunInfo, Snapshot, Status
-from core.probes.surface import Surface
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.core.probes.surface import Surface
 
 
 @dataclass(frozen=True)

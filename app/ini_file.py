@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from core.errors import InputError
+from deepdials.core.errors import InputError
 
 MAX_LINES = 1000
 MAX_MARKS = 100_000

@@ -26,13 +26,13 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QToolButton, QWidget
 
-from app.lesson_markup import lesson_html, paragraph_margin
-from app.session import Session
-from app.style.elided_label import ElidedLabel
-from core.config.files import MAX_CONFIG_BYTES
-from core.errors import InputError
-from core.safe_files import read_text
-from resources import PRESETS, lesson_names
+from deepdials.app.lesson_markup import lesson_html, paragraph_margin
+from deepdials.app.session import Session
+from deepdials.app.style.elided_label import ElidedLabel
+from deepdials.core.config.files import MAX_CONFIG_BYTES
+from deepdials.core.errors import InputError
+from deepdials.core.safe_files import read_text
+from deepdials.resources import PRESETS, lesson_names
 
 MAX_TEXT_BYTES = 32_000  # over twenty times the longest lesson
 MAX_IMAGES = 4

@@ -5,7 +5,7 @@ deepdials CONFIG.json          open the window with that config
 deepdials --config C --epochs N --screenshot out.png
                                train N epochs offscreen, save the window as a PNG, exit
 deepdials --self-test          offscreen: train a few epochs, draw a frame, exit 0
-deepdials run …, deepdials compare …, deepdials gradcheck …   headless, see `core.cli`
+deepdials run …, deepdials compare …, deepdials gradcheck …   headless, see `deepdials.core.cli`
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from app.names import VIEWS
-from core import __version__
-from core.cli import OneLineParser
+from deepdials.app.names import VIEWS
+from deepdials.core import __version__
+from deepdials.core.cli import OneLineParser
 
 STARTED = time.perf_counter()
 
@@ -109,8 +109,8 @@ def run_window(argv: list[str]) -> int:
         )
         return 2
 
-    from core.config.files import load_experiment
-    from core.errors import InputError
+    from deepdials.core.config.files import load_experiment
+    from deepdials.core.errors import InputError
 
     config = None
     if path:
@@ -125,7 +125,7 @@ def run_window(argv: list[str]) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.window import MainWindow, configure_pyqtgraph
+    from deepdials.app.window import MainWindow, configure_pyqtgraph
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("DeepDials")
@@ -168,7 +168,7 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtGui import QFontDatabase, QFontInfo
 
-    from core.engine.snapshot import Status
+    from deepdials.core.engine.snapshot import Status
 
     outcome = {"code": 1, "message": "timed out before a frame was drawn"}
     first_frame = []
@@ -224,8 +224,8 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
 
 def _write_screenshot(image, png: str) -> str:
     """Write the window's image to `png` as every user file is written; "" or the problem."""
-    from app.tools.png import write_png
-    from core.errors import InputError
+    from deepdials.app.tools.png import write_png
+    from deepdials.core.errors import InputError
 
     try:
         write_png(image, png)
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("run", "compare", "gradcheck"):
-        from core import cli
+        from deepdials.core import cli
 
         return cli.main(argv)
     return run_window(argv)

@@ -28,12 +28,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray
 
-from app.ini_file import IniValue, ini_text, parse_ini
-from core.config.files import MAX_CONFIG_BYTES
-from core.config.schema import Config, config_from_dict, config_to_dict
-from core.data.points import Points, points_from_text, points_text
-from core.errors import InputError, one_line
-from core.safe_files import parse_json, read_text, write_atomically
+from deepdials.app.ini_file import IniValue, ini_text, parse_ini
+from deepdials.core.config.files import MAX_CONFIG_BYTES
+from deepdials.core.config.schema import Config, config_from_dict, config_to_dict
+from deepdials.core.data.points import Points, points_from_text, points_text
+from deepdials.core.errors import InputError, one_line
+from deepdials.core.safe_files import parse_json, read_text, write_atomically
 
 ENVIRONMENT = "DEEPDIALS_SETTINGS"
 MAX_RECENT = 8

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-from app.frames import Frame
-from app.session import Session
+from deepdials.app.frames import Frame
+from deepdials.app.session import Session
 
 
 class Renderer(QObject):

@@ -47,18 +47,18 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from app.frames import Frame, Products, ShownRun, WorkerState
-from app.style.palette import run_color
-from app.throttle import Throttle
-from app.worker import TrainingWorker
-from core.config.compare import MAX_VARIANTS, Comparison, Variant, label_of
-from core.config.schema import Config, edit, value_of, with_value
-from core.config.table import MAX_EPOCHS, SETTINGS
-from core.data.points import Points
-from core.engine.experiment import Experiment
-from core.engine.snapshot import RunInfo, Snapshot, Status
-from core.errors import InputError
-from core.probes.surface import Surface
+from deepdials.app.frames import Frame, Products, ShownRun, WorkerState
+from deepdials.app.style.palette import run_color
+from deepdials.app.throttle import Throttle
+from deepdials.app.worker import TrainingWorker
+from deepdials.core.config.compare import MAX_VARIANTS, Comparison, Variant, label_of
+from deepdials.core.config.schema import Config, edit, value_of, with_value
+from deepdials.core.config.table import MAX_EPOCHS, SETTINGS
+from deepdials.core.data.points import Points
+from deepdials.core.engine.experiment import Experiment
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.core.errors import InputError
+from deepdials.core.probes.surface import Surface
 
 THROTTLE_MS = 80
 CLOSE_WAIT_MS = 2000

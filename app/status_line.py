@@ -7,8 +7,8 @@ from collections import deque
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from app.style.elided_label import ElidedLabel
-from core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.app.style.elided_label import ElidedLabel
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 STATE_COLORS = {
     Status.DIVERGED: "#b01515",

@@ -17,10 +17,10 @@ from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from app.frames import Frame, Products
-from app.session import Session
-from app.views.protocol import LiveView, Page
-from core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.app.frames import Frame, Products
+from deepdials.app.session import Session
+from deepdials.app.views.protocol import LiveView, Page
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 SETTLE_MS = 150
 

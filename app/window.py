@@ -32,34 +32,34 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from app import preferences
-from app.controls.classroom_dialog import HiddenControlsDialog
-from app.controls.panel import ControlPanel
-from app.frames import Frame
-from app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
-from app.names import SPEEDS
-from app.pages.chain_page import ChainPage
-from app.pages.gradcheck_page import GradCheckPage
-from app.pages.normalization_page import NormalizationPage
-from app.pages.sweep_page import SweepPage
-from app.renderer import Renderer
-from app.session import Session
-from app.status_line import StatusLine
-from app.tools.animation import BoundaryRecording
-from app.tools.files import FileTool
-from app.tools.own_data import OwnDataTool
-from app.view_stack import ViewStack
-from app.views.bias_variance import BiasVarianceView
-from app.views.boundary_grid import BoundaryGrid
-from app.views.curves import CurvesView
-from app.views.layer_views import DepthView, LayersView
-from app.views.network_diagram import DiagramView
-from app.wheel_guard import WheelGuard
-from core.config.compare import MAX_VARIANTS, Comparison
-from core.config.schema import Config, with_value
-from core.engine.snapshot import RunInfo
-from core.probes.diagnosis import remedy_edit
-from resources import PRESETS, ROOT
+from deepdials.app import preferences
+from deepdials.app.controls.classroom_dialog import HiddenControlsDialog
+from deepdials.app.controls.panel import ControlPanel
+from deepdials.app.frames import Frame
+from deepdials.app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
+from deepdials.app.names import SPEEDS
+from deepdials.app.pages.chain_page import ChainPage
+from deepdials.app.pages.gradcheck_page import GradCheckPage
+from deepdials.app.pages.normalization_page import NormalizationPage
+from deepdials.app.pages.sweep_page import SweepPage
+from deepdials.app.renderer import Renderer
+from deepdials.app.session import Session
+from deepdials.app.status_line import StatusLine
+from deepdials.app.tools.animation import BoundaryRecording
+from deepdials.app.tools.files import FileTool
+from deepdials.app.tools.own_data import OwnDataTool
+from deepdials.app.view_stack import ViewStack
+from deepdials.app.views.bias_variance import BiasVarianceView
+from deepdials.app.views.boundary_grid import BoundaryGrid
+from deepdials.app.views.curves import CurvesView
+from deepdials.app.views.layer_views import DepthView, LayersView
+from deepdials.app.views.network_diagram import DiagramView
+from deepdials.app.wheel_guard import WheelGuard
+from deepdials.core.config.compare import MAX_VARIANTS, Comparison
+from deepdials.core.config.schema import Config, with_value
+from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.probes.diagnosis import remedy_edit
+from deepdials.resources import PRESETS, ROOT
 
 DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers its own
 LARGE_SCALE = 1.6
@@ -510,7 +510,7 @@ class MainWindow(QMainWindow):
             self.set_hidden_controls(dialog.chosen())
 
     def _show_about(self) -> None:
-        from app.about import AboutDialog  # on demand: it reads the packages' metadata
+        from deepdials.app.about import AboutDialog  # on demand: it reads the packages' metadata
 
         path = self.settings.path if self.settings is not None else None
         dialog = AboutDialog(str(path or preferences.settings_path()), self)

@@ -64,15 +64,15 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.frames import CheckProgress, CheckStopped, Products, WorkerState
-from core.engine import reports
-from core.engine.experiment import Experiment
-from core.engine.run import train
-from core.engine.snapshot import Status
-from core.engine.state import RunState, run_info, set_config
-from core.errors import CancelledError, InputError
-from core.probes.gradcheck import GradientCheck, compare
-from core.probes.layerstats import LayerStats
+from deepdials.app.frames import CheckProgress, CheckStopped, Products, WorkerState
+from deepdials.core.engine import reports
+from deepdials.core.engine.experiment import Experiment
+from deepdials.core.engine.run import train
+from deepdials.core.engine.snapshot import Status
+from deepdials.core.engine.state import RunState, run_info, set_config
+from deepdials.core.errors import CancelledError, InputError
+from deepdials.core.probes.gradcheck import GradientCheck, compare
+from deepdials.core.probes.layerstats import LayerStats
 
 SLICE_SECONDS = 0.015  # longest stretch of training between looks at the mailbox
 MIN_SLICE_SECONDS = 0.002

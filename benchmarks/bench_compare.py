@@ -33,10 +33,10 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
 from benchmarks.bench_window import PROBE_MS, spin, wait  # noqa: E402
-from core.config.compare import comparison_from_dict  # noqa: E402
-from core.config.schema import config_from_dict  # noqa: E402
+from deepdials.app.window import MainWindow, configure_pyqtgraph  # noqa: E402
+from deepdials.core.config.compare import comparison_from_dict  # noqa: E402
+from deepdials.core.config.schema import config_from_dict  # noqa: E402
 
 W1 = {
     "data": {"kind": "circles", "n_points": 250, "split": [1.0, 0.0, 0.0]},

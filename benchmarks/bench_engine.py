@@ -43,18 +43,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.blas import openblas_threads  # noqa: E402
-from core.engine.activations import ACTIVATIONS  # noqa: E402
-from core.engine.losses import output_gradient, probabilities, targets  # noqa: E402
-from core.engine.network import (  # noqa: E402
+from deepdials.core.blas import openblas_threads  # noqa: E402
+from deepdials.core.engine.activations import ACTIVATIONS  # noqa: E402
+from deepdials.core.engine.losses import output_gradient, probabilities, targets  # noqa: E402
+from deepdials.core.engine.network import (  # noqa: E402
     BlockedForward,
     Workspace,
     backward,
     forward,
     init_params,
 )
-from core.engine.optimizers import Optimizer  # noqa: E402
-from core.engine.params import Params  # noqa: E402
+from deepdials.core.engine.optimizers import Optimizer  # noqa: E402
+from deepdials.core.engine.params import Params  # noqa: E402
 
 DTYPE = np.float32
 GRID = 100
@@ -162,8 +162,8 @@ class EngineGridForward:
 
 def make_run(name: str):
     """A run on the workload (split [1, 0, 0], so it does torch's work plus recording)."""
-    from core.config.schema import Config, DataConfig, ModelConfig, TrainConfig
-    from core.engine.state import new_run
+    from deepdials.core.config.schema import Config, DataConfig, ModelConfig, TrainConfig
+    from deepdials.core.engine.state import new_run
 
     n, hidden, activation, batch, lr, _ = WORKLOADS[name]
     config = Config(
@@ -175,13 +175,13 @@ def make_run(name: str):
 
 
 def run_epochs(run) -> Callable[[int], None]:
-    from core.engine.run import advance
+    from deepdials.core.engine.run import advance
 
     return lambda epochs: advance(run, epochs)
 
 
 def run_frames(run) -> Callable[[int], None]:
-    from core.engine.reports import surface
+    from deepdials.core.engine.reports import surface
 
     def frames(count: int) -> None:
         for _ in range(count):

@@ -31,16 +31,16 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.tools.animation import MAX_FRAMES, BoundaryRecording  # noqa: E402
-from app.tools.files import GifWriter  # noqa: E402
-from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
 from benchmarks.bench_window import spin, wait  # noqa: E402
-from core.config.compare import comparison_from_dict  # noqa: E402
-from core.config.schema import config_from_dict  # noqa: E402
-from core.config.table import MAX_POINTS  # noqa: E402
-from core.engine.budget import DISPLAY_RESOLUTION  # noqa: E402
-from core.engine.reports import snapshot, surface  # noqa: E402
-from core.engine.state import new_run, run_info  # noqa: E402
+from deepdials.app.tools.animation import MAX_FRAMES, BoundaryRecording  # noqa: E402
+from deepdials.app.tools.files import GifWriter  # noqa: E402
+from deepdials.app.window import MainWindow, configure_pyqtgraph  # noqa: E402
+from deepdials.core.config.compare import comparison_from_dict  # noqa: E402
+from deepdials.core.config.schema import config_from_dict  # noqa: E402
+from deepdials.core.config.table import MAX_POINTS  # noqa: E402
+from deepdials.core.engine.budget import DISPLAY_RESOLUTION  # noqa: E402
+from deepdials.core.engine.reports import snapshot, surface  # noqa: E402
+from deepdials.core.engine.state import new_run, run_info  # noqa: E402
 
 
 def four_configs() -> list[dict]:

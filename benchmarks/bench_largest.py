@@ -68,10 +68,10 @@ def _peak_mb() -> float:
 
 
 def child_memory(raw: dict, seconds: float) -> dict:
-    from core.config.schema import config_from_dict
-    from core.engine.reports import snapshot
-    from core.engine.run import train
-    from core.engine.state import new_run
+    from deepdials.core.config.schema import config_from_dict
+    from deepdials.core.engine.reports import snapshot
+    from deepdials.core.engine.run import train
+    from deepdials.core.engine.state import new_run
 
     out: dict = {}
     start = time.perf_counter()
@@ -98,8 +98,8 @@ def child_window(raw: dict, seconds: float, view: str | None) -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.window import MainWindow, configure_pyqtgraph
-    from core.config.schema import config_from_dict
+    from deepdials.app.window import MainWindow, configure_pyqtgraph
+    from deepdials.core.config.schema import config_from_dict
 
     app = QApplication([])
     configure_pyqtgraph()
@@ -158,7 +158,7 @@ def main() -> None:
         print(json.dumps(out))
         return
     sys.path.insert(0, str(ROOT))
-    from core.engine.budget import MEMORY_BUDGET, largest_configs
+    from deepdials.core.engine.budget import MEMORY_BUDGET, largest_configs
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("memory", "window"))

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
-from core.config.files import load_config  # noqa: E402
+from deepdials.app.window import MainWindow, configure_pyqtgraph  # noqa: E402
+from deepdials.core.config.files import load_config  # noqa: E402
 
 
 def rss_mb() -> float:

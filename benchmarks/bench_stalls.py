@@ -40,9 +40,9 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
-from core.config.compare import comparison_from_dict  # noqa: E402
-from core.config.schema import config_from_dict  # noqa: E402
+from deepdials.app.window import MainWindow, configure_pyqtgraph  # noqa: E402
+from deepdials.core.config.compare import comparison_from_dict  # noqa: E402
+from deepdials.core.config.schema import config_from_dict  # noqa: E402
 
 PROBE_MS = 5
 CHANGES = 500

@@ -43,10 +43,10 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.window import MainWindow, configure_pyqtgraph  # noqa: E402
-from core.config.files import load_config  # noqa: E402
-from core.engine.run import train  # noqa: E402
-from core.engine.state import new_run  # noqa: E402
+from deepdials.app.window import MainWindow, configure_pyqtgraph  # noqa: E402
+from deepdials.core.config.files import load_config  # noqa: E402
+from deepdials.core.engine.run import train  # noqa: E402
+from deepdials.core.engine.state import new_run  # noqa: E402
 
 PROBE_MS = 5
 
@@ -149,7 +149,7 @@ def headless_updates_per_second(config, seconds: float) -> float:
 def start_to_first_frame(config_path: Path) -> float:
     """A fresh `deepdials --self-test` process: seconds from its start to its first frame."""
     result = subprocess.run(
-        [sys.executable, "-m", "app.main", "--config", str(config_path), "--self-test"],
+        [sys.executable, "-m", "deepdials", "--config", str(config_path), "--self-test"],
         cwd=ROOT,
         capture_output=True,
         text=True,

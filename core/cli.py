@@ -24,19 +24,19 @@ from typing import Any
 
 import numpy as np
 
-from core.config.compare import Comparison
-from core.config.files import load_config, load_experiment
-from core.config.schema import Config, config_to_dict
-from core.config.table import BY_KEY
-from core.data.kinds import points_file
-from core.engine import run as training
-from core.engine.reports import gradient_checker, layer_stats
-from core.engine.snapshot import Status
-from core.engine.state import RunState, new_run
-from core.errors import InputError, one_line
-from core.probes.diagnosis import diagnose_run
-from core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck, finish
-from core.safe_files import writable_target, write_atomically
+from deepdials.core.config.compare import Comparison
+from deepdials.core.config.files import load_config, load_experiment
+from deepdials.core.config.schema import Config, config_to_dict
+from deepdials.core.config.table import BY_KEY
+from deepdials.core.data.kinds import points_file
+from deepdials.core.engine import run as training
+from deepdials.core.engine.reports import gradient_checker, layer_stats
+from deepdials.core.engine.snapshot import Status
+from deepdials.core.engine.state import RunState, new_run
+from deepdials.core.errors import InputError, one_line
+from deepdials.core.probes.diagnosis import diagnose_run
+from deepdials.core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck, finish
+from deepdials.core.safe_files import writable_target, write_atomically
 
 TIME_LIMIT = "time_limit"  # the status of a run that --max-seconds stopped
 PROGRESS_SECONDS = 1.0  # a gradient check's progress on a terminal, this often

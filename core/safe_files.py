@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from core.errors import InputError
+from deepdials.core.errors import InputError
 
 MAX_DEPTH = 32  # a config nests three deep; a list of widths four
 # bytes of the target's name a temporary name keeps: with the dot, the random part and

@@ -22,8 +22,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-from app.notices import DISTRIBUTIONS, FOLDER  # noqa: E402
+from deepdials.app.notices import DISTRIBUTIONS, FOLDER  # noqa: E402
 
 SPEC = REPO / "packaging" / "deepdials.spec"
 DIST = REPO / "dist"

@@ -91,7 +91,7 @@ SYSTEM_LIBRARIES = (
 def licence_files(repo: Path, workdir: Path) -> list[tuple[str, str]]:
     """(source file, destination folder): LICENSE at the top, and the third-party notices,
     written now into `workdir` from the installed distributions' metadata."""
-    from app.notices import FOLDER, write_notices
+    from deepdials.app.notices import FOLDER, write_notices
 
     notices = write_notices(workdir / FOLDER)
     return [(str(repo / "LICENSE"), "."), *((str(path), FOLDER) for path in notices)]
@@ -101,7 +101,7 @@ def data_files(repo: Path) -> list[tuple[str, str]]:
     """(source file, destination folder) for every resource file, Python files aside."""
     resources = repo / "resources"
     return [
-        (str(path), str(path.parent.relative_to(repo)))
+        (str(path), str(Path("deepdials") / path.parent.relative_to(repo)))
         for path in sorted(resources.rglob("*"))
         if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
     ]

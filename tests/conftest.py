@@ -17,7 +17,7 @@ def _private_settings(tmp_path_factory):
 @pytest.fixture
 def session(qtbot):
     """A session with no window: paused, every frame handed straight back to the worker."""
-    from app.session import Session
+    from deepdials.app.session import Session
 
     s = Session(playing=False)
     s.frame_ready.connect(s.frame_done)
@@ -28,7 +28,7 @@ def session(qtbot):
 @pytest.fixture
 def window(qtbot):
     """The window at the classroom's size on a small config, its first run started."""
-    from app.window import MainWindow, configure_pyqtgraph
+    from deepdials.app.window import MainWindow, configure_pyqtgraph
     from tests.helpers import small_config, wait_for_run
 
     configure_pyqtgraph()

@@ -21,7 +21,7 @@ SMALL = {
 
 def small_config(**sections):
     """A config that trains fast and long: SMALL with the given sections' keys changed."""
-    from core.config.schema import config_from_dict
+    from deepdials.core.config.schema import config_from_dict
 
     raw = json.loads(json.dumps(SMALL))
     for name, values in sections.items():

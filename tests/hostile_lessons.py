@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.lessons import MAX_IMAGE_PIXELS, MAX_IMAGES, MAX_TEXT_BYTES
+from deepdials.app.lessons import MAX_IMAGE_PIXELS, MAX_IMAGES, MAX_TEXT_BYTES
 
 BIG_IMAGE = (800, 625)  # the most pixels an image may have
 
@@ -170,7 +170,7 @@ def open_each(folder: Path, names: list[str]) -> None:
     from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QApplication
 
-    from app.lessons import LessonText
+    from deepdials.app.lessons import LessonText
 
     class Source(QObject):
         source_changed = Signal(object)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.style.elided_label import ElidedLabel
+from deepdials.app.style.elided_label import ElidedLabel
 
 SLACK = 2  # pixels of rounding
 # containers whose minimum size hint is the room their content needs

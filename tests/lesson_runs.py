@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from core.config.files import load_config, load_experiment
-from core.config.schema import ClassroomConfig, Config, LessonConfig, check_consistency
-from core.engine.run import advance
-from core.engine.state import RunState, new_run
-from resources import PRESETS
+from deepdials.core.config.files import load_config, load_experiment
+from deepdials.core.config.schema import ClassroomConfig, Config, LessonConfig, check_consistency
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import RunState, new_run
+from deepdials.resources import PRESETS
 
 SEEDS = (0, 1, 2, 3, 4)  # a claim holds for each of these data.seed = train.seed
 

@@ -9,9 +9,9 @@ import sys
 import numpy
 from PySide6.QtCore import qVersion
 
-from app import notices
-from app.about import AboutDialog
-from core import __version__
+from deepdials.app import notices
+from deepdials.app.about import AboutDialog
+from deepdials.core import __version__
 
 
 def open_about(window):

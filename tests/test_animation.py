@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops
 
-from app.tools.animation import BoundaryRecording, write_gif
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.schema import config_from_dict
-from core.engine.reports import snapshot
-from core.engine.run import advance
-from core.engine.snapshot import RunInfo
-from core.engine.state import new_run
+from deepdials.app.tools.animation import BoundaryRecording, write_gif
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.engine.state import new_run
 
 CONFIG = {
     "schema": 1,
@@ -113,7 +113,7 @@ def test_compared_runs_are_recorded_and_drawn_side_by_side_at_equal_scale(tmp_pa
     width, height = frames[0].size
     assert width == 2 * 360 and len(frames) == 5
     x0, x1, y0, y1 = infos[0].data.extent  # moons: wider than tall, drawn so
-    from app.tools.animation import panel_size
+    from deepdials.app.tools.animation import panel_size
 
     w, h = panel_size(infos[0].data.extent, 360)
     assert w == 360 and h == round(360 * (y1 - y0) / (x1 - x0)) < 360
@@ -159,7 +159,7 @@ def test_the_window_exports_the_animation_of_its_run(qtbot, tmp_path):
 def test_a_long_caption_is_set_smaller_until_it_fits_its_cell():
     from PIL import ImageDraw
 
-    from app.tools.animation import fitting_font
+    from deepdials.app.tools.animation import fitting_font
 
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     text = "random × 10, λ = 0.3: train error 100.0%    val error 100.0%"
@@ -176,8 +176,8 @@ def test_closing_during_an_export_cancels_it_and_keeps_the_earlier_file(
 ):
     """The window closes while the GIF's first frame is being drawn: the export stops
     there, and the file it would have replaced is as it was, with nothing beside it."""
-    from app.tools.animation import Renderer
-    from app.tools.files import GifWriter
+    from deepdials.app.tools.animation import Renderer
+    from deepdials.app.tools.files import GifWriter
 
     drawing, cancelled = threading.Event(), threading.Event()
     render, cancel = Renderer.__call__, GifWriter.cancel

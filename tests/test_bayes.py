@@ -3,8 +3,13 @@ import math
 import numpy as np
 import pytest
 
-from core.data.bayes import bayes_error, closed_form_bayes_error, monte_carlo_bayes_error, posterior
-from core.data.datasets import sample
+from deepdials.core.data.bayes import (
+    bayes_error,
+    closed_form_bayes_error,
+    monte_carlo_bayes_error,
+    posterior,
+)
+from deepdials.core.data.datasets import sample
 
 EVERY_KIND = [
     ("circles", 2),

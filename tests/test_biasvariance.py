@@ -7,16 +7,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.views.bias_variance import BiasVarianceView
-from app.views.curves import CurvesView
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.schema import Config, config_from_dict, with_value
-from core.data.dataprep import build_data
-from core.engine.reports import snapshot
-from core.engine.run import advance
-from core.engine.snapshot import RunInfo
-from core.engine.state import new_run, run_info
-from core.probes.diagnosis import THRESHOLD, remedy_edit
+from deepdials.app.views.bias_variance import BiasVarianceView
+from deepdials.app.views.curves import CurvesView
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.schema import Config, config_from_dict, with_value
+from deepdials.core.data.dataprep import build_data
+from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.engine.state import new_run, run_info
+from deepdials.core.probes.diagnosis import THRESHOLD, remedy_edit
 
 DATA = build_data(Config().data)
 

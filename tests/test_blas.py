@@ -16,7 +16,7 @@ def history_with_threads(tmp_path, raw: dict, threads: str) -> dict:
     out = tmp_path / f"out_{threads}.json"
     env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, PYTHONPATH=os.getcwd())
     subprocess.run(
-        [sys.executable, "-m", "app.main", "run", str(config), "--out", str(out)],
+        [sys.executable, "-m", "deepdials", "run", str(config), "--out", str(out)],
         env=env,
         check=True,
         capture_output=True,

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from app.style.palette import CLASS_COLORS, class_color
-from app.views.boundary import AUGMENTED_ALPHA, BoundaryView
-from app.views.point_cloud import PointCloud
+from deepdials.app.style.palette import CLASS_COLORS, class_color
+from deepdials.app.views.boundary import AUGMENTED_ALPHA, BoundaryView
+from deepdials.app.views.point_cloud import PointCloud
 
 FAST = settings(
     max_examples=30,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.lessons.linear_chain import identity_chain, random_chain
+from deepdials.core.lessons.linear_chain import identity_chain, random_chain
 
 
 def test_identity_chain_gives_the_lectures_numbers():

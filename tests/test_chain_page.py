@@ -6,8 +6,8 @@ import itertools
 import pytest
 from PySide6.QtGui import QFont
 
-from app.pages.chain_page import ChainPage
-from core.lessons.linear_chain import LAYERS
+from deepdials.app.pages.chain_page import ChainPage
+from deepdials.core.lessons.linear_chain import LAYERS
 
 
 @pytest.fixture(params=[1.0, 1.45], ids=["normal", "projector"])

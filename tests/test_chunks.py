@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.config.schema import config_from_dict, with_value
-from core.engine.activations import ACTIVATIONS
-from core.engine.losses import output_gradient, targets
-from core.engine.network import (
+from deepdials.core.config.schema import config_from_dict, with_value
+from deepdials.core.engine.activations import ACTIVATIONS
+from deepdials.core.engine.losses import output_gradient, targets
+from deepdials.core.engine.network import (
     CHUNK_BYTES,
     CHUNK_FLOPS,
     MIN_CHUNK_ROWS,
@@ -26,12 +26,12 @@ from core.engine.network import (
     init_params,
     workspace_bytes_per_row,
 )
-from core.engine.params import Params
-from core.engine.reports import gradient_checker, snapshot
-from core.engine.run import advance, train
-from core.engine.state import new_run, set_config
-from core.errors import CancelledError
-from core.streams import train_stream
+from deepdials.core.engine.params import Params
+from deepdials.core.engine.reports import gradient_checker, snapshot
+from deepdials.core.engine.run import advance, train
+from deepdials.core.engine.state import new_run, set_config
+from deepdials.core.errors import CancelledError
+from deepdials.core.streams import train_stream
 
 SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

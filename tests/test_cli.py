@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from core.cli import main
+from deepdials.core.cli import main
 
 KEYS = {
     "config",
@@ -64,7 +64,7 @@ def test_a_diverged_run_is_a_result_with_exit_zero(tmp_path, capsys):
 
 
 def test_a_diverged_runs_layers_hold_its_last_finite_epoch(capsys):
-    from resources import PRESETS
+    from deepdials.resources import PRESETS
 
     assert main(["run", str(PRESETS / "exploding_gradients.json")]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -131,8 +131,8 @@ def test_gradcheck_says_what_it_compared_and_a_budget_stops_it_with_an_even_samp
 def test_gradcheck_reports_progress_on_stderr_and_prints_the_same_json(
     tmp_path, capsys, monkeypatch
 ):
-    monkeypatch.setattr("core.cli.PROGRESS_SECONDS", 0.0)
-    monkeypatch.setattr("core.cli.PROGRESS_LINE_SECONDS", 0.0)
+    monkeypatch.setattr("deepdials.core.cli.PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr("deepdials.core.cli.PROGRESS_LINE_SECONDS", 0.0)
     path = write(tmp_path, {"schema": 1, "model": {"hidden": [5]}})
     assert main(["gradcheck", path]) == 0
     captured = capsys.readouterr()

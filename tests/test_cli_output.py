@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import main
+from deepdials.core.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "app.main"]
+CLI = [sys.executable, "-m", "deepdials"]
 QUICK = {"schema": 1, "train": {"epochs": 2}}
 LONG = {  # minutes of training: only a signal ends it
     "schema": 1,

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from core.cli import main
-from core.config.compare import comparison_from_dict, comparison_to_dict
-from core.config.files import load_experiment
-from core.errors import InputError
+from deepdials.core.cli import main
+from deepdials.core.config.compare import comparison_from_dict, comparison_to_dict
+from deepdials.core.config.files import load_experiment
+from deepdials.core.errors import InputError
 
 BASE = {
     "data": {"kind": "circles", "n_points": 80},

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.compare import comparison_from_dict
-from resources import PRESETS
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.compare import comparison_from_dict
+from deepdials.resources import PRESETS
 from tests.helpers import answer_seconds, choose, small_config, wait_for_run
 from tests.test_compare_window import BASE, compared, latests
 
@@ -243,7 +243,7 @@ def test_two_runs_in_projector_mode_come_to_rest(tmp_path):
     config.write_text(json.dumps({"schema": 1, "base": base, "variants": variants}))
     png = tmp_path / "two.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    command = [sys.executable, "-m", "app.main", str(config), "--epochs", "100"]
+    command = [sys.executable, "-m", "deepdials", str(config), "--epochs", "100"]
     command += ["--screenshot", str(png), "--large-fonts", "--settings", str(tmp_path / "s.ini")]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-500:]

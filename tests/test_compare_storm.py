@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.exceptions import TimeoutError
 
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.table import BY_KEY
-from resources import PRESETS
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.table import BY_KEY
+from deepdials.resources import PRESETS
 from tests.helpers import answer_seconds, choose, small_config, wait_for_run
 from tests.test_compare_behaviour import ANSWER_SECONDS, assert_cells_equal, click_boundary
 

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QFontMetrics
 
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.compare import Comparison, comparison_from_dict
-from core.config.files import load_experiment
-from core.engine.run import advance
-from core.engine.state import new_run
-from resources import PRESETS, lesson_names
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.compare import Comparison, comparison_from_dict
+from deepdials.core.config.files import load_experiment
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
+from deepdials.resources import PRESETS, lesson_names
 from tests.helpers import small_config, wait_for_run
 from tests.layout_checks import clipped
 

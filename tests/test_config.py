@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from core.config.files import load_config, save_config
-from core.config.schema import Config, config_from_dict, config_to_dict, needs_new_run
-from core.errors import InputError
+from deepdials.core.config.files import load_config, save_config
+from deepdials.core.config.schema import Config, config_from_dict, config_to_dict, needs_new_run
+from deepdials.core.errors import InputError
 
 
 def test_an_empty_config_takes_every_default():

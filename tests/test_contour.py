@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from app.views.contour import contour_segments
+from deepdials.app.views.contour import contour_segments
 
 
 def test_the_contour_of_a_cone_is_a_circle_of_the_right_radius():

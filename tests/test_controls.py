@@ -3,8 +3,8 @@ values from a file are held exactly, and no control can reach a state it then re
 
 import json
 
-from app.preferences import open_settings
-from app.window import MainWindow, configure_pyqtgraph
+from deepdials.app.preferences import open_settings
+from deepdials.app.window import MainWindow, configure_pyqtgraph
 from tests.helpers import small_config, wait_for_run
 
 

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.cli import main, run_report
-from core.config.schema import config_from_dict
-from core.data.points import (
+from deepdials.core.cli import main, run_report
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.data.points import (
     MAX_COORDINATE,
     MAX_CSV_BYTES,
     MAX_CSV_LINE_CHARS,
@@ -28,10 +28,10 @@ from core.data.points import (
     load_points,
     points_from_text,
 )
-from core.engine.reports import snapshot, surface
-from core.engine.run import advance
-from core.engine.state import new_run
-from core.errors import MAX_MESSAGE_CHARS, InputError
+from deepdials.core.engine.reports import snapshot, surface
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
+from deepdials.core.errors import MAX_MESSAGE_CHARS, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(
@@ -199,7 +199,7 @@ def test_a_csv_that_is_a_fifo_is_refused_at_once(tmp_path):
         json.dumps({"schema": 1, "data": {"kind": "csv", "csv": "p.csv"}})
     )
     result = subprocess.run(
-        [sys.executable, "-m", "app.main", "run", str(tmp_path / "c.json")],
+        [sys.executable, "-m", "deepdials", "run", str(tmp_path / "c.json")],
         cwd=ROOT,
         capture_output=True,
         text=True,

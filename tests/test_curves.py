@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.views.curves import CurvesView
-from app.window import configure_pyqtgraph
-from core.config.schema import Config
-from core.engine.reports import snapshot
-from core.engine.state import new_run
+from deepdials.app.views.curves import CurvesView
+from deepdials.app.window import configure_pyqtgraph
+from deepdials.core.config.schema import Config
+from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.state import new_run
 
 
 def long_snapshot(rows=2048, empty_splits=("val", "test")):

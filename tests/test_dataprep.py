@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.config.schema import DataConfig
-from core.data.bayes import bayes_error, posterior
-from core.data.dataprep import build_data, split_sizes
-from core.data.points import MAX_CSV_ROWS, load_points
-from core.errors import InputError
+from deepdials.core.config.schema import DataConfig
+from deepdials.core.data.bayes import bayes_error, posterior
+from deepdials.core.data.dataprep import build_data, split_sizes
+from deepdials.core.data.points import MAX_CSV_ROWS, load_points
+from deepdials.core.errors import InputError
 
 SPLITS = ("train", "val", "test")
 

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from core.data import datasets
-from core.data.datasets import KINDS, class_count, log_density, sample, symmetries
+from deepdials.core.data import datasets
+from deepdials.core.data.datasets import KINDS, class_count, log_density, sample, symmetries
 
 CASES = [("circles", 2), ("moons", 2), ("xor", 2), ("spiral", 3), ("blobs", 3), ("linear", 2)]
 ALL_CASES = CASES + [("spiral", 2), ("spiral", 5), ("blobs", 2), ("blobs", 5)]

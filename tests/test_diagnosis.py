@@ -1,6 +1,6 @@
 import pytest
 
-from core.probes.diagnosis import diagnose
+from deepdials.core.probes.diagnosis import diagnose
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,11 @@ depth and width, the 16 most active units of a wide layer, and zero init's symme
 import numpy as np
 import pytest
 
-from core.config.schema import config_from_dict
-from core.engine.reports import neuron_maps, snapshot
-from core.engine.run import advance
-from core.engine.state import new_run
-from core.probes.neurons import MAX_SHOWN_UNITS, shown_units
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.engine.reports import neuron_maps, snapshot
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
+from deepdials.core.probes.neurons import MAX_SHOWN_UNITS, shown_units
 
 
 def make_run(hidden, init="xavier", activation="tanh", epochs=3, lr=0.3):
@@ -56,7 +56,7 @@ def test_zero_init_keeps_every_unit_of_a_layer_identical():
 
 @pytest.fixture
 def diagram(qtbot):
-    from app.views.network_diagram import DiagramView
+    from deepdials.app.views.network_diagram import DiagramView
 
     view = DiagramView()
     qtbot.addWidget(view)
@@ -66,7 +66,7 @@ def diagram(qtbot):
 
 
 def draw(view, run):
-    from core.engine.snapshot import RunInfo
+    from deepdials.core.engine.snapshot import RunInfo
 
     view.set_run(RunInfo(run.run_id, run.config, run.data, run.sizes))
     view.show_snapshot(snapshot(run, layers=False, neurons=True))
@@ -90,8 +90,8 @@ def test_edges_and_thumbnails_follow_depth_and_width(diagram):
 
 
 def test_a_positive_output_is_drawn_in_the_colour_of_class_1_as_on_the_boundary(diagram):
-    from app.style.palette import CLASS_COLORS
-    from app.views.network_diagram import diverging_lut
+    from deepdials.app.style.palette import CLASS_COLORS
+    from deepdials.app.views.network_diagram import diverging_lut
 
     lut = diverging_lut()
     assert tuple(lut[254, :3]) == tuple(CLASS_COLORS[1].astype(int))  # +1: class 1, orange
@@ -108,7 +108,7 @@ def test_a_positive_output_is_drawn_in_the_colour_of_class_1_as_on_the_boundary(
 def test_every_allowed_size_is_drawn_legibly_in_projector_mode(qtbot, depth, width):
     from PySide6.QtGui import QFont
 
-    from app.views.network_diagram import THUMB_PX, DiagramView
+    from deepdials.app.views.network_diagram import THUMB_PX, DiagramView
 
     view = DiagramView()
     qtbot.addWidget(view)

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from core.config.schema import DataConfig
-from core.data.dataprep import build_data
-from core.data.features import FEATURES, InputPipeline, feature_map
+from deepdials.core.config.schema import DataConfig
+from deepdials.core.data.dataprep import build_data
+from deepdials.core.data.features import FEATURES, InputPipeline, feature_map
 
 X = np.array([[0.5, -2.0], [1.5, 3.0], [-1.0, 0.25]])
 

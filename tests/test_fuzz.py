@@ -5,15 +5,15 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.config.schema import config_from_dict
-from core.data.datasets import KINDS, MULTICLASS_KINDS
-from core.data.features import FEATURES
-from core.engine.activations import ACTIVATIONS
-from core.engine.initializers import INITIALIZERS
-from core.engine.optimizers import OPTIMIZERS
-from core.engine.reports import snapshot
-from core.engine.run import advance
-from core.engine.state import new_run
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.data.datasets import KINDS, MULTICLASS_KINDS
+from deepdials.core.data.features import FEATURES
+from deepdials.core.engine.activations import ACTIVATIONS
+from deepdials.core.engine.initializers import INITIALIZERS
+from deepdials.core.engine.optimizers import OPTIMIZERS
+from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
 
 
 @st.composite

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.engine.activations import ACTIVATIONS
-from core.engine.losses import mean_loss, targets
-from core.engine.network import Workspace, forward, init_params
-from core.engine.params import Layout, Params
-from core.engine.regularization import Penalty
-from core.errors import CancelledError
-from core.probes.gradcheck import (
+from deepdials.core.engine.activations import ACTIVATIONS
+from deepdials.core.engine.losses import mean_loss, targets
+from deepdials.core.engine.network import Workspace, forward, init_params
+from deepdials.core.engine.params import Layout, Params
+from deepdials.core.engine.regularization import Penalty
+from deepdials.core.errors import CancelledError
+from deepdials.core.probes.gradcheck import (
     NOT_FINITE,
     GradientCheck,
     compare,

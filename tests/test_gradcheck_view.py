@@ -5,10 +5,10 @@ diverged network; the scalar demo shows the two estimates of the lecture."""
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from app.frames import CheckStopped
-from app.pages.gradcheck_page import GradCheckPage
-from core.config.schema import config_from_dict
-from core.probes.gradcheck import NOT_FINITE, GradCheck
+from deepdials.app.frames import CheckStopped
+from deepdials.app.pages.gradcheck_page import GradCheckPage
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.probes.gradcheck import NOT_FINITE, GradCheck
 from tests.helpers import wait_for_run
 
 HEALTHY = config_from_dict({"schema": 1, "data": {"n_points": 100}, "model": {"hidden": [6, 5]}})
@@ -147,7 +147,7 @@ def test_training_waits_for_a_check_and_controls_stay_live(qtbot, panel):
 
 
 def test_a_check_cut_by_its_budget_says_how_much_it_compared(qtbot, panel, monkeypatch):
-    monkeypatch.setattr("app.pages.gradcheck_page.BUDGET_SECONDS", 1e-9)
+    monkeypatch.setattr("deepdials.app.pages.gradcheck_page.BUDGET_SECONDS", 1e-9)
     start(qtbot, panel, HEALTHY)
     result = check(qtbot, panel)
     assert result.checked == 1 and not result.complete

@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.engine.history import History
+from deepdials.core.engine.history import History
 
 
 def test_history_keeps_every_epoch_until_full():
@@ -63,9 +63,9 @@ def test_the_last_row_is_the_last_epoch_for_any_length_capacity_and_spacing(
 
 
 def test_a_run_of_any_length_reports_its_last_epoch():
-    from core.config.schema import config_from_dict
-    from core.engine.run import advance
-    from core.engine.state import new_run
+    from deepdials.core.config.schema import config_from_dict
+    from deepdials.core.engine.run import advance
+    from deepdials.core.engine.state import new_run
 
     for epochs in (2049, 2050, 4097):
         config = config_from_dict(

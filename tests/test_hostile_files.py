@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.cli import main
-from core.config.files import load_config
-from core.config.schema import config_from_dict
-from core.errors import MAX_MESSAGE_CHARS, InputError
-from core.safe_files import MAX_DEPTH, write_atomically
+from deepdials.core.cli import main
+from deepdials.core.config.files import load_config
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.errors import MAX_MESSAGE_CHARS, InputError
+from deepdials.core.safe_files import MAX_DEPTH, write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,7 +159,7 @@ def test_gradcheck_checks_its_epochs(tmp_path, capsys, epochs):
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     path = write(tmp_path, '{"schema": 1, "train": {"epochs": 2}}')
-    cli = f"{sys.executable} -m app.main run {path} | head -c 5"
+    cli = f"{sys.executable} -m deepdials run {path} | head -c 5"
     result = subprocess.run(cli, shell=True, cwd=ROOT, capture_output=True, text=True)
     assert result.stdout == '{\n "c' and result.stderr == ""
 

@@ -4,11 +4,11 @@ the status line says when an epoch is still being scored."""
 
 from PySide6.QtWidgets import QStatusBar
 
-from app.status_line import StatusLine
-from core.config.schema import config_from_dict
-from core.engine.reports import snapshot
-from core.engine.run import train
-from core.engine.state import new_run, run_info
+from deepdials.app.status_line import StatusLine
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.run import train
+from deepdials.core.engine.state import new_run, run_info
 from tests.helpers import wait_for_run
 
 

@@ -6,13 +6,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.config.schema import config_from_dict
-from core.engine.activations import ACTIVATIONS
-from core.engine.losses import output_gradient, targets
-from core.engine.reports import layer_stats, snapshot
-from core.engine.run import advance
-from core.engine.state import RunState, new_run
-from core.probes.layerstats import PROBE_ROWS
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.engine.activations import ACTIVATIONS
+from deepdials.core.engine.losses import output_gradient, targets
+from deepdials.core.engine.reports import layer_stats, snapshot
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import RunState, new_run
+from deepdials.core.probes.layerstats import PROBE_ROWS
 
 
 def make_config(hidden, activation="relu", init="he", scale=1.0, epochs=10):
@@ -139,13 +139,13 @@ def snapshot_of():
 
 
 def info_of(run):
-    from core.engine.snapshot import RunInfo
+    from deepdials.core.engine.snapshot import RunInfo
 
     return RunInfo(run.run_id, run.config, run.data, run.sizes)
 
 
 def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbot, snapshot_of):
-    from app.views.layer_views import LayersView
+    from deepdials.app.views.layer_views import LayersView
 
     view = LayersView()
     qtbot.addWidget(view)
@@ -167,7 +167,7 @@ def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbo
 
 
 def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, snapshot_of):
-    from app.views.layer_views import DepthView
+    from deepdials.app.views.layer_views import DepthView
 
     view = DepthView()
     qtbot.addWidget(view)
@@ -183,7 +183,7 @@ def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, sn
 
 
 def test_chain_view_shows_the_lectures_numbers(qtbot, session):
-    from app.pages.chain_page import ChainPage
+    from deepdials.app.pages.chain_page import ChainPage
 
     view = ChainPage(session)
     qtbot.addWidget(view)
@@ -200,7 +200,7 @@ def test_chain_view_shows_the_lectures_numbers(qtbot, session):
 def test_histograms_of_values_near_the_float32_limit_stay_in_range():
     import numpy as np
 
-    from core.probes.layerstats import BINS, _histograms
+    from deepdials.core.probes.layerstats import BINS, _histograms
 
     big = np.array([[-3.3e38, 3.3e38, 1.0, np.inf]], dtype=np.float32)
     hist, edges = _histograms([big])
@@ -209,7 +209,7 @@ def test_histograms_of_values_near_the_float32_limit_stay_in_range():
 
 
 def test_after_a_divergence_both_views_keep_drawing_the_last_finite_epoch(qtbot):
-    from app.views.layer_views import DepthView, LayersView
+    from deepdials.app.views.layer_views import DepthView, LayersView
 
     config = make_config([16] * 6, init="he", epochs=50)
     run = new_run(replace(config, train=replace(config.train, lr=10.0)))

@@ -8,15 +8,15 @@ epochs: about 10 s a seed) are measured at the epoch the text names instead."""
 import numpy as np
 import pytest
 
-from core.engine.reports import (
+from deepdials.core.engine.reports import (
     gradient_check,
     gradient_checker,
     layer_stats,
     neuron_maps,
     surface,
 )
-from core.probes.gradcheck import relative_difference
-from core.probes.layerstats import BINS
+from deepdials.core.probes.gradcheck import relative_difference
+from deepdials.core.probes.layerstats import BINS
 from tests.lesson_runs import SEEDS, column, error, trained
 
 

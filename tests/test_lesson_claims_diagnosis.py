@@ -5,11 +5,11 @@ slider X", on the run trained with that override)."""
 import numpy as np
 import pytest
 
-from core.data import bayes, datasets
-from core.engine.losses import predictions
-from core.engine.network import Workspace, forward
-from core.engine.reports import surface
-from core.probes.diagnosis import diagnose_run
+from deepdials.core.data import bayes, datasets
+from deepdials.core.engine.losses import predictions
+from deepdials.core.engine.network import Workspace, forward
+from deepdials.core.engine.reports import surface
+from deepdials.core.probes.diagnosis import diagnose_run
 from tests.lesson_runs import SEEDS, column, error, gap, trained
 
 FRESH_POINTS = 4000

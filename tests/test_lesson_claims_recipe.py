@@ -7,10 +7,10 @@ import functools
 import numpy as np
 import pytest
 
-from core.engine.snapshot import Status
-from core.lessons.cost_landscape import landscape
-from core.lessons.sweep import PARAMETERS, run_point, sweep_points
-from resources import PRESETS
+from deepdials.core.engine.snapshot import Status
+from deepdials.core.lessons.cost_landscape import landscape
+from deepdials.core.lessons.sweep import PARAMETERS, run_point, sweep_points
+from deepdials.resources import PRESETS
 from tests.lesson_runs import SEEDS, at_epoch, column, error, gap, lesson_config, trained
 
 

@@ -4,7 +4,7 @@ a checkout's `resources/presets/` beside an installed package is the same lesson
 import json
 import shutil
 
-from resources import PRESETS, lesson_names
+from deepdials.resources import PRESETS, lesson_names
 
 
 def copy_preset(name, folder):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtWidgets import QTextBrowser
 
-from app.lesson_markup import (
+from deepdials.app.lesson_markup import (
     MAX_BLOCKS,
     MAX_LIST_DEPTH,
     MAX_SPANS,
@@ -21,8 +21,8 @@ from app.lesson_markup import (
     lesson_html,
     paragraph_margin,
 )
-from app.lessons import MAX_IMAGES
-from resources import PRESETS, lesson_names
+from deepdials.app.lessons import MAX_IMAGES
+from deepdials.resources import PRESETS, lesson_names
 from tests.hostile_lessons import CASES, write_cases
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,12 +3,12 @@ the notes' four bias/variance cases come out of real runs near the notes' number
 
 import pytest
 
-from app.names import SPEEDS, VIEWS
-from core.config.compare import Comparison
-from core.config.files import load_experiment
-from core.engine.run import advance
-from core.engine.state import new_run
-from resources import PRESETS, lesson_names
+from deepdials.app.names import SPEEDS, VIEWS
+from deepdials.core.config.compare import Comparison
+from deepdials.core.config.files import load_experiment
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
+from deepdials.resources import PRESETS, lesson_names
 from tests.lesson_runs import trained
 
 NOTES_CASES = {  # lesson: (train error, val error) from the lecture's table

@@ -4,7 +4,7 @@ the selected run only."""
 
 import multiprocessing
 
-from resources import lesson_names
+from deepdials.resources import lesson_names
 
 
 def open_lesson(window, name: str) -> None:

@@ -13,23 +13,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config.schema import Config, config_from_dict, config_to_dict
-from core.config.table import MAX_LAYERS, MAX_POINTS, MAX_UNITS
-from core.data.features import FEATURES
-from core.engine import budget
-from core.engine.budget import MEMORY_BUDGET, estimate, largest_configs
-from core.engine.buffers import (
+from deepdials.core.config.schema import Config, config_from_dict, config_to_dict
+from deepdials.core.config.table import MAX_LAYERS, MAX_POINTS, MAX_UNITS
+from deepdials.core.data.features import FEATURES
+from deepdials.core.engine import budget
+from deepdials.core.engine.budget import MEMORY_BUDGET, estimate, largest_configs
+from deepdials.core.engine.buffers import (
     gradient_sums,
     parameter_bytes,
     probe_rows,
     scoring_rows,
     training_rows,
 )
-from core.engine.reports import snapshot, surface
-from core.engine.run import advance
-from core.engine.state import new_run
-from core.errors import InputError
-from core.probes.surface import surface_bytes
+from deepdials.core.engine.reports import snapshot, surface
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
+from deepdials.core.errors import InputError
+from deepdials.core.probes.surface import surface_bytes
 
 # Every kind of pass, once: scoring (a few chunks of epoch 0), a training step of the
 # largest batch (its first chunks: every chunk is alike, so the peak is reached), the
@@ -39,11 +39,11 @@ from core.probes.surface import surface_bytes
 # on to training at once.
 CHILD = r"""
 import json, sys, time
-from core.config.schema import config_from_dict
-from core.engine.run import keep_finite, train
-from core.engine.reports import gradient_check, snapshot
-from core.engine.state import new_run
-from core.errors import CancelledError
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.engine.run import keep_finite, train
+from deepdials.core.engine.reports import gradient_check, snapshot
+from deepdials.core.engine.state import new_run
+from deepdials.core.errors import CancelledError
 def for_a_while(steps, seconds=0.5):
     end = time.perf_counter() + seconds
     for _ in steps:
@@ -148,7 +148,7 @@ def test_a_config_over_the_budget_is_refused_in_one_line_naming_the_largest_part
 def test_the_command_line_refuses_a_config_over_the_budget_with_exit_2(
     monkeypatch, tmp_path, capsys
 ):
-    from core.cli import main
+    from deepdials.core.cli import main
 
     path = tmp_path / "big.json"
     path.write_text(json.dumps(largest_configs()["batch10"]))

@@ -5,10 +5,10 @@ import itertools
 import numpy as np
 import pytest
 
-from core.engine.activations import ACTIVATIONS
-from core.engine.losses import mean_loss, output_gradient, targets
-from core.engine.network import Workspace, _draw_mask, forward, init_params
-from core.probes.gradcheck import gradient_check, scalar_demo
+from deepdials.core.engine.activations import ACTIVATIONS
+from deepdials.core.engine.losses import mean_loss, output_gradient, targets
+from deepdials.core.engine.network import Workspace, _draw_mask, forward, init_params
+from deepdials.core.probes.gradcheck import gradient_check, scalar_demo
 
 
 def _problem(activation, n_classes, seed=0, rows=16, sizes=(3, 5, 4)):
@@ -180,7 +180,7 @@ def test_the_feature_major_forward_pass_equals_the_textbook_one(activation, seed
     [((2, 32, 32, 32, 1), 1000, None), ((3, 5, 4, 3), 97, 7), ((2, 8, 3), 50, 50), ((2, 1), 9, 4)],
 )
 def test_the_blocked_pass_gives_forwards_logits(activation, sizes, rows, block):
-    from core.engine.network import BlockedForward
+    from deepdials.core.engine.network import BlockedForward
 
     rng = np.random.default_rng(5)
     params = init_params(sizes, "he", 1.0, rng, np.float32)
@@ -203,8 +203,8 @@ def test_the_blocked_pass_gives_forwards_logits(activation, sizes, rows, block):
 
 
 def test_the_blocked_pass_is_bit_for_bit_forwards_on_the_32_unit_grid():
-    from core.engine.network import BlockedForward
-    from core.probes.surface import grid_points
+    from deepdials.core.engine.network import BlockedForward
+    from deepdials.core.probes.surface import grid_points
 
     rng = np.random.default_rng(2)
     sizes = (2, *(32,) * 20, 1)

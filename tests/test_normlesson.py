@@ -6,11 +6,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.pages.normalization_page import NormalizationPage
-from core.config.schema import Config, DataConfig
-from core.data.dataprep import build_data
-from core.engine.snapshot import RunInfo
-from core.lessons.cost_landscape import contour_levels, cost, gradient, landscape
+from deepdials.app.pages.normalization_page import NormalizationPage
+from deepdials.core.config.schema import Config, DataConfig
+from deepdials.core.data.dataprep import build_data
+from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.lessons.cost_landscape import contour_levels, cost, gradient, landscape
 
 DATA = build_data(DataConfig(kind="circles", scale_x1=10))
 

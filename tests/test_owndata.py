@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from app.tools.own_data import points_of, problem
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.schema import DataConfig, config_from_dict
-from core.data.dataprep import build_data
-from core.data.points import load_points, write_points
-from core.engine.snapshot import Status
+from deepdials.app.tools.own_data import points_of, problem
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.schema import DataConfig, config_from_dict
+from deepdials.core.data.dataprep import build_data
+from deepdials.core.data.points import load_points, write_points
+from deepdials.core.engine.snapshot import Status
 
 SMALL = {
     "schema": 1,
@@ -109,7 +109,7 @@ def test_a_bad_csv_is_refused_with_its_line_and_nothing_is_lost(
 ):
     warnings = []
     monkeypatch.setattr(
-        "app.tools.own_data.QMessageBox.warning",
+        "deepdials.app.tools.own_data.QMessageBox.warning",
         lambda _parent, _title, text: warnings.append(text),
     )
     bad = tmp_path / "bad.csv"

@@ -33,7 +33,7 @@ def test_every_resource_file_is_bundled_at_its_relative_path():
     ]
     assert any(p.suffix == ".json" for p in files) and any(p.suffix == ".png" for p in files)
     bundled_files = {Path(dest) / Path(src).name for src, dest in bundled.data_files(ROOT)}
-    assert bundled_files == {p.relative_to(ROOT) for p in files}
+    assert bundled_files == {Path("deepdials") / p.relative_to(ROOT) for p in files}
 
 
 def test_the_spec_takes_its_data_and_exclusions_from_bundled():
@@ -45,7 +45,7 @@ def test_the_spec_takes_its_data_and_exclusions_from_bundled():
 
 
 def test_no_qt_module_the_window_imports_is_excluded_but_those_pyqtgraph_can_do_without():
-    import app.window  # noqa: F401  (pyqtgraph loads QtOpenGL, QtSvg, QtTest with it)
+    import deepdials.app.window  # noqa: F401  (pyqtgraph loads QtOpenGL, QtSvg, QtTest with it)
 
     loaded = {name for name in sys.modules if name.startswith("PySide6.Qt")}
     optional = {f"PySide6.{m}" for m in bundled.QT_MODULES_OPTIONAL}
@@ -119,7 +119,7 @@ def test_python_pillow_and_icu_are_stripped_numpy_never():
 
 
 def test_the_build_carries_the_licence_and_notices_written_from_metadata(tmp_path):
-    from app.notices import DISTRIBUTIONS, FOLDER
+    from deepdials.app.notices import DISTRIBUTIONS, FOLDER
 
     files = bundled.licence_files(ROOT, tmp_path)
     assert files[0] == (str(ROOT / "LICENSE"), ".") and (ROOT / "LICENSE").is_file()

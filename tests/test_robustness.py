@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QThread
 
-from app.window import MainWindow, configure_pyqtgraph, preset_files
-from core.config.compare import Comparison
-from core.config.files import load_experiment
-from core.config.schema import config_from_dict
-from core.engine.optimizers import Optimizer
-from core.engine.reports import snapshot
-from core.engine.run import advance
-from core.engine.state import new_run
+from deepdials.app.window import MainWindow, configure_pyqtgraph, preset_files
+from deepdials.core.config.compare import Comparison
+from deepdials.core.config.files import load_experiment
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.engine.optimizers import Optimizer
+from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
 
 STORM_CHANGES = 500
 

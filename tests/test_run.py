@@ -3,13 +3,19 @@
 import numpy as np
 import pytest
 
-from core.config.schema import config_from_dict
-from core.engine.losses import mean_loss, targets
-from core.engine.network import Workspace, forward
-from core.engine.reports import gradient_check, layer_stats, neuron_maps, snapshot, surface
-from core.engine.run import advance, train
-from core.engine.state import new_run, set_config
-from core.probes.layerstats import PROBE_ROWS
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.engine.losses import mean_loss, targets
+from deepdials.core.engine.network import Workspace, forward
+from deepdials.core.engine.reports import (
+    gradient_check,
+    layer_stats,
+    neuron_maps,
+    snapshot,
+    surface,
+)
+from deepdials.core.engine.run import advance, train
+from deepdials.core.engine.state import new_run, set_config
+from deepdials.core.probes.layerstats import PROBE_ROWS
 
 
 def make(data=None, model=None, train=None):

@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import safe_files
-from core.config.files import load_config, save_experiment
-from core.config.schema import config_from_dict
-from core.data.points import load_points
-from core.errors import InputError
-from core.safe_files import write_atomically, write_together
+from deepdials.core import safe_files
+from deepdials.core.config.files import load_config, save_experiment
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.data.points import load_points
+from deepdials.core.errors import InputError
+from deepdials.core.safe_files import write_atomically, write_together
 from tests.user_file_writers import WRITERS, comparable, points, prepare_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +94,7 @@ def test_a_target_that_is_not_a_regular_file_is_refused_and_left_as_it_was(
 
 
 def test_the_sweep_export_refuses_a_pipe_and_writes_a_regular_file(qtbot, session, tmp_path):
-    from app.pages.sweep_page import SweepPage
+    from deepdials.app.pages.sweep_page import SweepPage
 
     page = SweepPage(session)
     qtbot.addWidget(page)
@@ -117,7 +117,7 @@ def test_the_command_line_refuses_to_write_over_its_own_input(tmp_path, capsys, 
         os.symlink(config, out)
     elif self_target == "hard link":
         os.link(config, out)
-    from core.cli import main
+    from deepdials.core.cli import main
 
     assert main(["run", str(config), "--out", str(out)]) == 2
     assert "writing would replace it" in capsys.readouterr().err
@@ -248,7 +248,7 @@ def test_an_interruption_at_any_step_leaves_the_whole_old_pair(
 def test_the_screenshot_refuses_a_pipe_in_one_line_and_leaves_it(tmp_path):
     fifo = make_special(tmp_path, "shot.png", "fifo")
     result = subprocess.run(
-        [sys.executable, "-m", "app.main", "--epochs", "1", "--screenshot", str(fifo)],
+        [sys.executable, "-m", "deepdials", "--epochs", "1", "--screenshot", str(fifo)],
         cwd=ROOT,
         capture_output=True,
         text=True,

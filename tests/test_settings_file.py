@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
 
-from app import preferences
-from app.ini_file import IniError, ini_text, parse_ini
-from core.config.schema import Config
+from deepdials.app import preferences
+from deepdials.app.ini_file import IniError, ini_text, parse_ini
+from deepdials.core.config.schema import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD_TIMEOUT = 120  # seconds; a start that hangs fails instead of waiting for ever
@@ -56,7 +56,7 @@ def start_window(tmp_path: Path, *args: str, env: dict | None = None) -> dict:
         "import json, sys\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "from app import main\n"
+        "from deepdials.app import main\n"
         "app = QApplication(sys.argv[:1])\n"
         "seen = {}\n"
         "def close():\n"
@@ -269,7 +269,7 @@ def test_a_write_that_fails_half_way_leaves_the_earlier_file_and_says_so(tmp_pat
     before = path.read_bytes()
     script = (
         "import resource, signal\n"
-        "from app import preferences\n"
+        "from deepdials.app import preferences\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "settings = preferences.open_settings()\n"
         "settings.set_value('last_points', 'x1,x2,label\\n' * 100_000)\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.config import controls
-from core.config.schema import (
+from deepdials.core.config import controls
+from deepdials.core.config.schema import (
     SECTION_CLASSES,
     Config,
     DataConfig,
@@ -19,15 +19,22 @@ from core.config.schema import (
     value_of,
     with_value,
 )
-from core.config.table import BY_KEY, HIDEABLE, SECTIONS, SETTINGS, markdown_table, section_rows
-from core.config.values import Choice, Flag, Items, Num, NumOrItems
-from core.data.datasets import KINDS, MULTICLASS_KINDS
-from core.data.features import FEATURES
-from core.data.kinds import DATA_KINDS
-from core.engine.activations import ACTIVATIONS
-from core.engine.initializers import INITIALIZERS
-from core.engine.optimizers import OPTIMIZERS
-from core.errors import InputError
+from deepdials.core.config.table import (
+    BY_KEY,
+    HIDEABLE,
+    SECTIONS,
+    SETTINGS,
+    markdown_table,
+    section_rows,
+)
+from deepdials.core.config.values import Choice, Flag, Items, Num, NumOrItems
+from deepdials.core.data.datasets import KINDS, MULTICLASS_KINDS
+from deepdials.core.data.features import FEATURES
+from deepdials.core.data.kinds import DATA_KINDS
+from deepdials.core.engine.activations import ACTIVATIONS
+from deepdials.core.engine.initializers import INITIALIZERS
+from deepdials.core.engine.optimizers import OPTIMIZERS
+from deepdials.core.errors import InputError
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -140,18 +147,18 @@ def test_more_than_two_classes_need_a_kind_that_has_them_in_validation_following
 
 
 def test_the_engine_knows_none_of_the_window_s_names_and_imports_no_circle():
-    import core.config.table as table
+    import deepdials.core.config.table as table
 
     assert not hasattr(table, "VIEWS") and not hasattr(table, "SPEEDS")
-    code = "import sys, core.engine.budget; print('core.config.schema' in sys.modules)"
+    code = "import sys, core.engine.budget; print('deepdials.core.config.schema' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"  # the estimate needs no config module: no circle
 
 
 def test_data_csv_is_read_by_a_kind_of_given_points_only(tmp_path):
-    from core.cli import input_files
-    from core.data.dataprep import build_data
-    from core.data.kinds import points_file, points_in_memory
+    from deepdials.core.cli import input_files
+    from deepdials.core.data.dataprep import build_data
+    from deepdials.core.data.kinds import points_file, points_in_memory
 
     toy = DataConfig(kind="moons", csv="points.csv")
     own = DataConfig(kind="csv", csv="points.csv")

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from core.config.files import load_config
-from core.config.schema import config_from_dict
-from core.data.dataprep import build_data
-from core.errors import InputError
-from core.lessons.sweep import run_point, subset_train, sweep_points
-from resources import PRESETS
+from deepdials.core.config.files import load_config
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.data.dataprep import build_data
+from deepdials.core.errors import InputError
+from deepdials.core.lessons.sweep import run_point, subset_train, sweep_points
+from deepdials.resources import PRESETS
 
 LEARNING = config_from_dict(
     {

@@ -7,11 +7,11 @@ import multiprocessing
 import pytest
 from PySide6.QtGui import QImage
 
-from app.pages.sweep_page import SweepPage
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.files import load_config
-from core.config.schema import config_from_dict
-from resources import PRESETS
+from deepdials.app.pages.sweep_page import SweepPage
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.files import load_config
+from deepdials.core.config.schema import config_from_dict
+from deepdials.resources import PRESETS
 
 TINY = config_from_dict(
     {

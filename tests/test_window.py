@@ -10,10 +10,10 @@ import numpy as np
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
-from app.window import FIRST_SPEED, MainWindow, configure_pyqtgraph
-from core.config.files import load_config
-from core.config.schema import config_from_dict
-from resources import PRESETS, lesson_names
+from deepdials.app.window import FIRST_SPEED, MainWindow, configure_pyqtgraph
+from deepdials.core.config.files import load_config
+from deepdials.core.config.schema import config_from_dict
+from deepdials.resources import PRESETS, lesson_names
 from tests.helpers import SMALL, small_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,7 +152,7 @@ def test_screenshot_writes_a_png_of_the_window(tmp_path):
         [
             sys.executable,
             "-m",
-            "app.main",
+            "deepdials",
             "--config",
             str(config),
             "--epochs",
@@ -179,7 +179,7 @@ def test_a_screenshot_trains_its_epochs_at_full_speed_whatever_the_lessons_speed
         [
             sys.executable,
             "-m",
-            "app.main",
+            "deepdials",
             str(config),
             "--epochs",
             "400",
@@ -198,7 +198,7 @@ def test_a_screenshot_trains_its_epochs_at_full_speed_whatever_the_lessons_speed
 
 def test_self_test_trains_draws_and_exits_zero():
     result = subprocess.run(
-        [sys.executable, "-m", "app.main", "--self-test"],
+        [sys.executable, "-m", "deepdials", "--self-test"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -253,7 +253,7 @@ def test_the_last_config_and_geometry_come_back_next_session(qtbot):
 
 
 def test_a_corrupted_settings_entry_falls_back_to_defaults_with_a_message(qtbot):
-    from app.preferences import open_settings
+    from deepdials.app.preferences import open_settings
 
     settings = open_settings()
     settings.set_value("last_config", '{"schema": 1, "train": {"lr": "fast"}}')
@@ -283,7 +283,7 @@ def test_keyboard_shortcuts_pause_step_and_reset(qtbot, window):
 
 
 def test_classroom_mode_hides_the_chosen_controls_and_saves_the_choice(qtbot, window, tmp_path):
-    from app.controls.classroom_dialog import HiddenControlsDialog
+    from deepdials.app.controls.classroom_dialog import HiddenControlsDialog
 
     dialog = HiddenControlsDialog(window.controls.labels(), (), window)
     dialog.boxes["data.noise"].setChecked(True)

@@ -11,11 +11,11 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from app.lessons import lesson_paths
-from app.names import VIEWS
-from app.window import MainWindow, configure_pyqtgraph
-from core.config.files import load_config
-from resources import PRESETS
+from deepdials.app.lessons import lesson_paths
+from deepdials.app.names import VIEWS
+from deepdials.app.window import MainWindow, configure_pyqtgraph
+from deepdials.core.config.files import load_config
+from deepdials.resources import PRESETS
 from tests.helpers import small_config, wait_for_run
 from tests.layout_checks import clipped
 
@@ -171,7 +171,7 @@ def test_regularizing_an_ended_run_starts_a_new_run_with_the_new_lambda(qtbot):
 def test_the_first_start_opens_the_first_lesson_slowly_enough_to_watch(
     qtbot, tmp_path, monkeypatch
 ):
-    from app import preferences
+    from deepdials.app import preferences
 
     monkeypatch.setenv(preferences.ENVIRONMENT, str(tmp_path / "fresh.ini"))
     configure_pyqtgraph()
@@ -211,7 +211,7 @@ def test_every_preset_has_a_description_with_a_title():
 
 def test_the_command_line_lists_the_views_and_says_its_version():
     listed = subprocess.run(
-        [sys.executable, "-m", "app.main", "--list-views"],
+        [sys.executable, "-m", "deepdials", "--list-views"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -219,11 +219,11 @@ def test_the_command_line_lists_the_views_and_says_its_version():
     )
     assert listed.stdout.split() == list(VIEWS)
     version = subprocess.run(
-        [sys.executable, "-m", "app.main", "--version"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "deepdials", "--version"], cwd=ROOT, capture_output=True, text=True
     )
     assert version.returncode == 0 and version.stdout.startswith("deepdials ")
     bad = subprocess.run(
-        [sys.executable, "-m", "app.main", "--view", "About"],
+        [sys.executable, "-m", "deepdials", "--view", "About"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -232,6 +232,6 @@ def test_the_command_line_lists_the_views_and_says_its_version():
 
 
 def test_the_default_preset_is_the_defaults():
-    from core.config.schema import Config
+    from deepdials.core.config.schema import Config
 
     assert load_config(PRESETS / "default.json") == Config()

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from core.config.compare import comparison_from_dict
-from core.config.files import save_comparison, save_config, save_experiment
-from core.config.schema import config_from_dict
-from core.data.points import Points, write_points
+from deepdials.core.config.compare import comparison_from_dict
+from deepdials.core.config.files import save_comparison, save_config, save_experiment
+from deepdials.core.config.schema import config_from_dict
+from deepdials.core.data.points import Points, write_points
 
 CONFIG = {"schema": 1, "data": {"kind": "moons", "n_points": 60}, "train": {"epochs": 2}}
 
@@ -51,10 +51,10 @@ def points_export(folder: Path) -> list[str]:
 
 
 def gif(folder: Path) -> list[str]:
-    from app.tools.animation import BoundaryRecording, write_gif
-    from core.engine.reports import snapshot
-    from core.engine.run import advance
-    from core.engine.state import new_run, run_info
+    from deepdials.app.tools.animation import BoundaryRecording, write_gif
+    from deepdials.core.engine.reports import snapshot
+    from deepdials.core.engine.run import advance
+    from deepdials.core.engine.state import new_run, run_info
 
     run = new_run(config_from_dict({**CONFIG, "train": {"epochs": 50}}), run_id=1)
     info = run_info(run)
@@ -69,7 +69,7 @@ def gif(folder: Path) -> list[str]:
 def png(folder: Path) -> list[str]:
     from PySide6.QtGui import QColor, QImage
 
-    from app.tools.png import write_png
+    from deepdials.app.tools.png import write_png
 
     image = QImage(160, 120, QImage.Format_RGB32)
     image.fill(QColor(250, 250, 250))
@@ -83,7 +83,7 @@ def png(folder: Path) -> list[str]:
 
 
 def cli_out(folder: Path) -> list[str]:
-    from core.cli import main
+    from deepdials.core.cli import main
 
     if main(["run", str(folder / "run.json"), "--out", str(folder / "r.json")]) != 0:
         raise OSError("deepdials run --out failed")

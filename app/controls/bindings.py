@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.controls.widgets import ValueSlider
-from core.config import controls as c
-from core.config.table import Setting
-from core.errors import InputError
+from deepdials.app.controls.widgets import ValueSlider
+from deepdials.core.config import controls as c
+from deepdials.core.config.table import Setting
+from deepdials.core.errors import InputError
 
 
 class Binding(QObject):

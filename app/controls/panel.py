@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from app.controls.bindings import Binding, bind
-from app.session import Session
-from core.config.schema import Config, value_of
-from core.config.table import GROUPS, SETTINGS
-from core.engine.snapshot import RunInfo
+from deepdials.app.controls.bindings import Binding, bind
+from deepdials.app.session import Session
+from deepdials.core.config.schema import Config, value_of
+from deepdials.core.config.table import GROUPS, SETTINGS
+from deepdials.core.engine.snapshot import RunInfo
 
 MARKED_STYLE = "color: #0072B2; font-weight: bold;"  # a control the lesson is about
 

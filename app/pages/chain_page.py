@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.session import Session
-from app.style.palette import SPLIT_COLORS
-from app.style.plot_style import apply_font, cache_axes, scaled
-from app.views.layer_views import log_axis
-from core.engine.snapshot import RunInfo
-from core.lessons.linear_chain import LAYERS, UNITS, identity_chain, random_chain
+from deepdials.app.session import Session
+from deepdials.app.style.palette import SPLIT_COLORS
+from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.app.views.layer_views import log_axis
+from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.lessons.linear_chain import LAYERS, UNITS, identity_chain, random_chain
 
 SCHEMES = ("xavier", "he", "normal")
 SLIDER_STEPS = 100  # a = slider / 50: 0.02 … 2.0

@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.frames import CheckProgress, CheckStopped
-from app.session import Session
-from app.style.palette import GRADCHECK_COLORS, class_color
-from app.style.plot_style import apply_font
-from core.engine.snapshot import RunInfo
-from core.probes.gradcheck import (
+from deepdials.app.frames import CheckProgress, CheckStopped
+from deepdials.app.session import Session
+from deepdials.app.style.palette import GRADCHECK_COLORS, class_color
+from deepdials.app.style.plot_style import apply_font
+from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.probes.gradcheck import (
     BANDS,
     DEFAULT_EPSILON,
     DEFAULT_ROWS,

@@ -16,12 +16,12 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
-from app.session import Session
-from app.style.palette import SPLIT_COLORS
-from app.style.plot_style import apply_font, cache_axes
-from app.views.contour import contour_segments
-from core.engine.snapshot import RunInfo
-from core.lessons.cost_landscape import STEPS, Landscape, contour_levels, landscape
+from deepdials.app.session import Session
+from deepdials.app.style.palette import SPLIT_COLORS
+from deepdials.app.style.plot_style import apply_font, cache_axes
+from deepdials.app.views.contour import contour_segments
+from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.lessons.cost_landscape import STEPS, Landscape, contour_levels, landscape
 
 CONTOUR_COLOR = (110, 110, 140)
 PATH_COLOR = SPLIT_COLORS["val"]  # vermillion: stands out on grey contours

@@ -39,14 +39,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.session import Session
-from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
-from app.style.plot_style import apply_font, scaled
-from app.tools.png import write_png
-from core.engine.snapshot import RunInfo, Status
-from core.errors import InputError
-from core.lessons.sweep import PARAMETERS, Point, PointResult, run_point, sweep_points
-from core.safe_files import write_atomically
+from deepdials.app.session import Session
+from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
+from deepdials.app.style.plot_style import apply_font, scaled
+from deepdials.app.tools.png import write_png
+from deepdials.core.engine.snapshot import RunInfo, Status
+from deepdials.core.errors import InputError
+from deepdials.core.lessons.sweep import PARAMETERS, Point, PointResult, run_point, sweep_points
+from deepdials.core.safe_files import write_atomically
 
 WORKERS = 2
 POLL_MS = 50

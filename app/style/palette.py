@@ -21,8 +21,8 @@ BAYES_COLOR = (90, 90, 90)
 # compared runs: Okabe–Ito black, sky blue, reddish purple, bluish green (apart from the
 # classes' blue and orange); a run's curves are in its colour, the splits told by dash
 RUN_COLORS = ((0, 0, 0), (86, 180, 233), (204, 121, 167), (0, 158, 115))
-# gradient-check verdicts, from core.probes.gradcheck.BANDS: Okabe–Ito bluish green, yellow,
-# orange, vermillion
+# gradient-check verdicts, from deepdials.core.probes.gradcheck.BANDS: Okabe–Ito bluish
+# green, yellow, orange, vermillion
 GRADCHECK_COLORS = {
     "great": (0, 158, 115),
     "fine, but look closer": (240, 228, 66),

@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from app.style.palette import class_color, run_color, surface_rgb
-from app.views.contour import boundary_segments
-from core.engine.snapshot import RunInfo, Snapshot
-from core.errors import CancelledError
-from core.safe_files import replacing
+from deepdials.app.style.palette import class_color, run_color, surface_rgb
+from deepdials.app.views.contour import boundary_segments
+from deepdials.core.engine.snapshot import RunInfo, Snapshot
+from deepdials.core.errors import CancelledError
+from deepdials.core.safe_files import replacing
 
 MAX_FRAMES = 120
 PLOT_SIZE = 480  # pixels of one run's square plot; compared runs get COMPARED_SIZE each

@@ -8,15 +8,15 @@ from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from app import preferences
-from app.session import Session
-from app.tools.animation import BoundaryRecording, write_gif
-from app.tools.png import write_png
-from core.config.compare import Comparison
-from core.config.files import load_experiment, save_comparison, save_experiment
-from core.errors import CancelledError, InputError
-from core.safe_files import writable_target
-from resources import PRESETS
+from deepdials.app import preferences
+from deepdials.app.session import Session
+from deepdials.app.tools.animation import BoundaryRecording, write_gif
+from deepdials.app.tools.png import write_png
+from deepdials.core.config.compare import Comparison
+from deepdials.core.config.files import load_experiment, save_comparison, save_experiment
+from deepdials.core.errors import CancelledError, InputError
+from deepdials.core.safe_files import writable_target
+from deepdials.resources import PRESETS
 
 
 class FileTool(QObject):

@@ -26,12 +26,12 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QToolBar, QWidget
 
-from app.session import Session
-from app.style.palette import class_color
-from app.views.boundary_grid import BoundaryGrid
-from core.config.schema import with_value
-from core.data.dataprep import Data
-from core.data.points import (
+from deepdials.app.session import Session
+from deepdials.app.style.palette import class_color
+from deepdials.app.views.boundary_grid import BoundaryGrid
+from deepdials.core.config.schema import with_value
+from deepdials.core.data.dataprep import Data
+from deepdials.core.data.points import (
     MAX_CSV_CLASSES,
     MAX_CSV_ROWS,
     SPLITS,
@@ -39,7 +39,7 @@ from core.data.points import (
     load_points,
     write_points,
 )
-from core.errors import InputError
+from deepdials.core.errors import InputError
 
 PICK_RADIUS_PX = 12  # a right click deletes the nearest point within this many pixels
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage, QPixmap
 
-from core.safe_files import write_atomically
+from deepdials.core.safe_files import write_atomically
 
 
 def write_png(image: QImage | QPixmap, path: str | Path) -> None:

@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.frames import Frame, Products, ShownRun
-from app.style.palette import BAYES_COLOR, SPLIT_COLORS
-from app.style.plot_style import apply_font, cache_axes, scaled
-from core.data.kinds import DATA_KINDS
-from core.engine.snapshot import RunInfo, Snapshot, Status
-from core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
+from deepdials.app.frames import Frame, Products, ShownRun
+from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS
+from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.core.data.kinds import DATA_KINDS
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
 
 TRAIN_DEV_COLOR = (86, 180, 233)  # Okabe–Ito sky blue: the training distribution, unseen
 # (row label, colour) of the errors, then the gaps' labels

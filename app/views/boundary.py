@@ -26,13 +26,13 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
-from app.frames import Frame
-from app.style.palette import CLASS_COLORS, class_color, surface_rgb
-from app.style.plot_style import apply_font, cache_axes, scaled
-from app.views.contour import boundary_segments
-from app.views.point_cloud import PointCloud
-from core.engine.snapshot import RunInfo, Snapshot, Status
-from core.probes.surface import Surface
+from deepdials.app.frames import Frame
+from deepdials.app.style.palette import CLASS_COLORS, class_color, surface_rgb
+from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.app.views.contour import boundary_segments
+from deepdials.app.views.point_cloud import PointCloud
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.core.probes.surface import Surface
 
 SPLIT_STYLE = {  # symbol, filled
     "train": ("o", True),

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.frames import Frame
-from app.session import Session
-from app.style.palette import run_color
-from app.views.boundary import BoundaryView
+from deepdials.app.frames import Frame
+from deepdials.app.session import Session
+from deepdials.app.style.palette import run_color
+from deepdials.app.views.boundary import BoundaryView
 
 COMPARED_POINTS = 0.6  # the size of the points when runs share the space
 FRAME_STYLE = "#boundaryFrame {{ border: {width}px solid {color}; border-radius: 4px; }}"

@@ -19,12 +19,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.frames import Frame, Products, ShownRun
-from app.style.legend import legend_html
-from app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
-from app.style.plot_style import apply_font, cache_axes, scaled
-from core.data.points import SPLITS
-from core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.app.frames import Frame, Products, ShownRun
+from deepdials.app.style.legend import legend_html
+from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
+from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.core.data.points import SPLITS
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 
 class CurvesView(QWidget):

@@ -30,11 +30,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
-from app.frames import Frame, Products
-from app.style.palette import SPLIT_COLORS
-from app.style.plot_style import apply_font, cache_axes, scaled
-from app.views.ridges import Ridges, occupied_range
-from core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.app.frames import Frame, Products
+from deepdials.app.style.palette import SPLIT_COLORS
+from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.app.views.ridges import Ridges, occupied_range
+from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 DEPTH_MAP = pg.colormap.get("viridis")
 MAX_CURVE_POINTS = 400

@@ -29,11 +29,11 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.frames import Frame, Products
-from app.style.palette import CLASS_COLORS
-from app.style.plot_style import scaled
-from core.engine.snapshot import RunInfo, Snapshot
-from core.probes.neurons import MAX_SHOWN_UNITS, Neurons
+from deepdials.app.frames import Frame, Products
+from deepdials.app.style.palette import CLASS_COLORS
+from deepdials.app.style.plot_style import scaled
+from deepdials.core.engine.snapshot import RunInfo, Snapshot
+from deepdials.core.probes.neurons import MAX_SHOWN_UNITS, Neurons
 
 PITCH_X = 2.4  # column pitch, in thumbnail widths
 PITCH_Y = 1.25  # row pitch

@@ -15,8 +15,8 @@ from typing import Protocol, runtime_checkable
 
 from PySide6.QtGui import QFont
 
-from app.frames import Frame, Products
-from core.engine.snapshot import RunInfo
+from deepdials.app.frames import Frame, Products
+from deepdials.core.engine.snapshot import RunInfo
 
 
 @runtime_checkable

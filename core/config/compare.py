@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.config import controls
-from core.config.schema import SCHEMA, Config, config_from_dict, config_to_dict, value_of
-from core.config.table import SECTIONS, SETTINGS
-from core.config.values import show, show_key
-from core.errors import InputError
+from deepdials.core.config import controls
+from deepdials.core.config.schema import SCHEMA, Config, config_from_dict, config_to_dict, value_of
+from deepdials.core.config.table import SECTIONS, SETTINGS
+from deepdials.core.config.values import show, show_key
+from deepdials.core.errors import InputError
 
 MIN_VARIANTS = 2
 MAX_VARIANTS = 4

@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.config.compare import (
+from deepdials.core.config.compare import (
     Comparison,
     comparison_from_dict,
     comparison_to_dict,
     is_comparison,
 )
-from core.config.schema import Config, config_from_dict, config_to_dict, with_value
-from core.data.kinds import points_in_memory
-from core.data.points import Points, points_text
-from core.errors import InputError
-from core.safe_files import (
+from deepdials.core.config.schema import Config, config_from_dict, config_to_dict, with_value
+from deepdials.core.data.kinds import points_in_memory
+from deepdials.core.data.points import Points, points_text
+from deepdials.core.errors import InputError
+from deepdials.core.safe_files import (
     parse_json,
     read_text,
     writable_target,

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, make_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from core.config.table import (
+from deepdials.core.config.table import (
     BY_KEY,
     MIN_MISMATCH,
     MIN_NOISE,
@@ -23,10 +23,10 @@ from core.config.table import (
     SETTINGS,
     section_rows,
 )
-from core.config.values import show, show_key
-from core.data.kinds import DATA_KINDS
-from core.engine.budget import check_memory
-from core.errors import InputError
+from deepdials.core.config.values import show, show_key
+from deepdials.core.data.kinds import DATA_KINDS
+from deepdials.core.engine.budget import check_memory
+from deepdials.core.errors import InputError
 
 SCHEMA = 1
 RULED = tuple(s for s in SETTINGS if s.rule is not None)  # the rows with a rule between keys

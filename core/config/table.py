@@ -11,7 +11,7 @@ tables are all made from these rows and from the data kinds' traits
 (`core.data.kinds`); nothing else types a key's range, default or rule again.
 
 The rows are in the order of the control panel; the JSON file lists each section's keys
-in the same order. `python -m core.config.table` prints the README's config tables.
+in the same order. `python -m deepdials.core.config.table` prints the README's config tables.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.config import controls as c
-from core.config.values import Choice, FilePath, Flag, Items, Kind, Name, Num, NumOrItems
-from core.data.features import FEATURES
-from core.data.kinds import CHOSEN_CLASSES, DATA_KINDS, MAX_CLASSES
-from core.engine.activations import ACTIVATIONS
-from core.engine.initializers import INITIALIZERS
-from core.engine.optimizers import OPTIMIZERS
+from deepdials.core.config import controls as c
+from deepdials.core.config.values import Choice, FilePath, Flag, Items, Kind, Name, Num, NumOrItems
+from deepdials.core.data.features import FEATURES
+from deepdials.core.data.kinds import CHOSEN_CLASSES, DATA_KINDS, MAX_CLASSES
+from deepdials.core.engine.activations import ACTIVATIONS
+from deepdials.core.engine.initializers import INITIALIZERS
+from deepdials.core.engine.optimizers import OPTIMIZERS
 
 SECTIONS = ("data", "model", "train", "classroom", "lesson")
 GROUPS = ("Data", "Network", "Regularization", "Optimization")

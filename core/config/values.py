@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import InputError
+from deepdials.core.errors import InputError
 
 SHOWN_CHARS = 40
 

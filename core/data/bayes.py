@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from core.data import datasets
+from deepdials.core.data import datasets
 
 MC_SEED = 20_240_601
 PILOT = 2100  # divisible by every K in 2..5, so the pilot holds the classes in equal numbers

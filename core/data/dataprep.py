@@ -40,13 +40,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.config.schema import DataConfig
-from core.data.bayes import bayes_error
-from core.data.datasets import class_count, sample, sample_for_labels, symmetries
-from core.data.kinds import DATA_KINDS, points_file
-from core.data.points import SPLITS, Points, load_points
-from core.errors import InputError
-from core.streams import data_stream
+from deepdials.core.config.schema import DataConfig
+from deepdials.core.data.bayes import bayes_error
+from deepdials.core.data.datasets import class_count, sample, sample_for_labels, symmetries
+from deepdials.core.data.kinds import DATA_KINDS, points_file
+from deepdials.core.data.points import SPLITS, Points, load_points
+from deepdials.core.errors import InputError
+from deepdials.core.streams import data_stream
 
 MISMATCH_SHIFT = 0.5  # × m, along x1
 MISMATCH_NOISE = 0.3  # × m, added in quadrature

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.data.datasets import KINDS, MULTICLASS_KINDS
-from core.data.points import MAX_CSV_CLASSES, MAX_CSV_ROWS
+from deepdials.core.data.datasets import KINDS, MULTICLASS_KINDS
+from deepdials.core.data.points import MAX_CSV_CLASSES, MAX_CSV_ROWS
 
 if TYPE_CHECKING:
-    from core.config.schema import DataConfig
+    from deepdials.core.config.schema import DataConfig
 
 MAX_CLASSES = 5  # of a kind whose classes are chosen (data.n_classes)
 

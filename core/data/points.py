@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import InputError
-from core.safe_files import read_file, write_atomically
+from deepdials.core.errors import InputError
+from deepdials.core.safe_files import read_file, write_atomically
 
 MAX_CSV_ROWS = 20_000
 MAX_CSV_BYTES = 4 * 1024 * 1024  # 4 MiB; 20,000 rows of x1,x2,label,split take about 1 MB

@@ -28,22 +28,22 @@ from __future__ import annotations
 
 import math
 
-from core.config.table import BY_KEY, MAX_LAYERS, MAX_POINTS, MAX_UNITS
-from core.data.features import FEATURES
-from core.data.kinds import DATA_KINDS
-from core.engine.buffers import (
+from deepdials.core.config.table import BY_KEY, MAX_LAYERS, MAX_POINTS, MAX_UNITS
+from deepdials.core.data.features import FEATURES
+from deepdials.core.data.kinds import DATA_KINDS
+from deepdials.core.engine.buffers import (
     gradient_sums,
     parameter_bytes,
     probe_rows,
     scoring_rows,
     training_rows,
 )
-from core.engine.losses import n_outputs
-from core.engine.network import chunk_rows, workspace_bytes_per_row
-from core.errors import InputError
-from core.probes.gradcheck import DEFAULT_ROWS as GRADCHECK_ROWS
-from core.probes.neurons import GRID
-from core.probes.surface import surface_bytes
+from deepdials.core.engine.losses import n_outputs
+from deepdials.core.engine.network import chunk_rows, workspace_bytes_per_row
+from deepdials.core.errors import InputError
+from deepdials.core.probes.gradcheck import DEFAULT_ROWS as GRADCHECK_ROWS
+from deepdials.core.probes.neurons import GRID
+from deepdials.core.probes.surface import surface_bytes
 
 MEMORY_BUDGET = 768 << 20  # bytes: the peak of one run of any config the limits allow
 BASE = 48 << 20

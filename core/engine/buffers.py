@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.engine.network import Workspace
-from core.engine.optimizers import STATE_VECTORS
-from core.engine.params import Params
-from core.engine.regularization import Penalty
-from core.probes.layerstats import PROBE_ROWS
-from core.probes.neurons import NeuronEvaluator
-from core.probes.surface import SurfaceEvaluator
+from deepdials.core.engine.network import Workspace
+from deepdials.core.engine.optimizers import STATE_VECTORS
+from deepdials.core.engine.params import Params
+from deepdials.core.engine.regularization import Penalty
+from deepdials.core.probes.layerstats import PROBE_ROWS
+from deepdials.core.probes.neurons import NeuronEvaluator
+from deepdials.core.probes.surface import SurfaceEvaluator
 
 # θ, its gradient, the best θ (early stopping), the last finite epoch's θ, gradient, step
 THETA_VECTORS = 6

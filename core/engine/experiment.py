@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config.schema import Config, needs_new_run
-from core.data.kinds import DATA_KINDS
-from core.data.points import Points
-from core.engine.state import RunState, new_run
+from deepdials.core.config.schema import Config, needs_new_run
+from deepdials.core.data.kinds import DATA_KINDS
+from deepdials.core.data.points import Points
+from deepdials.core.engine.state import RunState, new_run
 
 
 @dataclass(frozen=True)

@@ -12,22 +12,22 @@ from collections.abc import Callable
 
 import numpy as np
 
-from core.engine.buffers import probe_rows
-from core.engine.losses import output_gradient
-from core.engine.network import Workspace, backward, forward
-from core.engine.params import Params
-from core.engine.snapshot import Snapshot, Status
-from core.engine.state import FiniteEpoch, RunState
-from core.probes.gradcheck import (
+from deepdials.core.engine.buffers import probe_rows
+from deepdials.core.engine.losses import output_gradient
+from deepdials.core.engine.network import Workspace, backward, forward
+from deepdials.core.engine.params import Params
+from deepdials.core.engine.snapshot import Snapshot, Status
+from deepdials.core.engine.state import FiniteEpoch, RunState
+from deepdials.core.probes.gradcheck import (
     DEFAULT_EPSILON,
     DEFAULT_ROWS,
     GradCheck,
     GradientCheck,
     finish,
 )
-from core.probes.layerstats import LayerStats, layer_statistics
-from core.probes.neurons import NeuronEvaluator, Neurons
-from core.probes.surface import Surface, SurfaceEvaluator
+from deepdials.core.probes.layerstats import LayerStats, layer_statistics
+from deepdials.core.probes.neurons import NeuronEvaluator, Neurons
+from deepdials.core.probes.surface import Surface, SurfaceEvaluator
 
 
 def shown_epoch(state: RunState) -> FiniteEpoch:

@@ -50,12 +50,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from core.engine.buffers import fuses_scoring, scoring_rows, training_rows
-from core.engine.losses import mean_loss, output_gradient, predictions
-from core.engine.network import Workspace, backward, forward
-from core.engine.params import Params
-from core.engine.snapshot import Status
-from core.engine.state import FiniteEpoch, RunState
+from deepdials.core.engine.buffers import fuses_scoring, scoring_rows, training_rows
+from deepdials.core.engine.losses import mean_loss, output_gradient, predictions
+from deepdials.core.engine.network import Workspace, backward, forward
+from deepdials.core.engine.params import Params
+from deepdials.core.engine.snapshot import Status
+from deepdials.core.engine.state import FiniteEpoch, RunState
 
 _DONE = object()
 

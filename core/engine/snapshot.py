@@ -7,11 +7,11 @@ from enum import Enum
 
 import numpy as np
 
-from core.config.schema import Config
-from core.data.dataprep import Data
-from core.probes.layerstats import LayerStats
-from core.probes.neurons import Neurons
-from core.probes.surface import Surface
+from deepdials.core.config.schema import Config
+from deepdials.core.data.dataprep import Data
+from deepdials.core.probes.layerstats import LayerStats
+from deepdials.core.probes.neurons import Neurons
+from deepdials.core.probes.surface import Surface
 
 
 class Status(str, Enum):

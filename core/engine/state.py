@@ -14,21 +14,21 @@ from pathlib import Path
 
 import numpy as np
 
-from core.config.schema import RULED, Config, keep_probs, needs_new_run, value_of
-from core.data.dataprep import Data, build_data
-from core.data.features import InputPipeline
-from core.data.points import SPLITS, Points
-from core.engine.activations import ACTIVATIONS, Activation
-from core.engine.buffers import Buffers
-from core.engine.history import History
-from core.engine.losses import n_outputs, targets
-from core.engine.network import Workspace, chunk_rows, flops_per_row, init_params
-from core.engine.optimizers import Optimizer
-from core.engine.params import Params
-from core.engine.regularization import Penalty
-from core.engine.snapshot import RunInfo, Status
-from core.errors import InputError
-from core.streams import train_stream
+from deepdials.core.config.schema import RULED, Config, keep_probs, needs_new_run, value_of
+from deepdials.core.data.dataprep import Data, build_data
+from deepdials.core.data.features import InputPipeline
+from deepdials.core.data.points import SPLITS, Points
+from deepdials.core.engine.activations import ACTIVATIONS, Activation
+from deepdials.core.engine.buffers import Buffers
+from deepdials.core.engine.history import History
+from deepdials.core.engine.losses import n_outputs, targets
+from deepdials.core.engine.network import Workspace, chunk_rows, flops_per_row, init_params
+from deepdials.core.engine.optimizers import Optimizer
+from deepdials.core.engine.params import Params
+from deepdials.core.engine.regularization import Penalty
+from deepdials.core.engine.snapshot import RunInfo, Status
+from deepdials.core.errors import InputError
+from deepdials.core.streams import train_stream
 
 # Training yields after a step once the steps since its last yield hold this many rows, or
 # their work reaches YIELD_FLOPS (a few milliseconds at most): small steps are many to a

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.engine.initializers import init_weights
+from deepdials.core.engine.initializers import init_weights
 
 LAYERS = 10
 UNITS = 2

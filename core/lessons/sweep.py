@@ -30,15 +30,15 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from core.config.schema import Config, check_consistency
-from core.config.table import MAX_LAYERS, MAX_UNITS, PROB
-from core.config.values import Num
-from core.data.dataprep import Data, Split, build_data
-from core.data.points import Points
-from core.engine.run import advance
-from core.engine.state import new_run
-from core.errors import InputError
-from core.streams import data_stream
+from deepdials.core.config.schema import Config, check_consistency
+from deepdials.core.config.table import MAX_LAYERS, MAX_UNITS, PROB
+from deepdials.core.config.values import Num
+from deepdials.core.data.dataprep import Data, Split, build_data
+from deepdials.core.data.points import Points
+from deepdials.core.engine.run import advance
+from deepdials.core.engine.state import new_run
+from deepdials.core.errors import InputError
+from deepdials.core.streams import data_stream
 
 
 @dataclass(frozen=True)

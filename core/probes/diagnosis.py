@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.config.table import BY_KEY, MAX_POINTS
+from deepdials.core.config.table import BY_KEY, MAX_POINTS
 
 THRESHOLD = 0.03
 CHANCE_MARGIN = 0.005  # a train error this far below the Bayes error gets CHANCE_NOTE

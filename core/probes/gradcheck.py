@@ -34,12 +34,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.engine.activations import Activation
-from core.engine.losses import mean_loss, output_gradient
-from core.engine.network import Workspace, backward, forward
-from core.engine.params import Params
-from core.engine.regularization import Penalty
-from core.errors import CancelledError, InputError
+from deepdials.core.engine.activations import Activation
+from deepdials.core.engine.losses import mean_loss, output_gradient
+from deepdials.core.engine.network import Workspace, backward, forward
+from deepdials.core.engine.params import Params
+from deepdials.core.engine.regularization import Penalty
+from deepdials.core.errors import CancelledError, InputError
 
 DEFAULT_EPSILON = 1e-7
 DEFAULT_ROWS = 64

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.engine.activations import Activation
-from core.engine.network import Workspace
-from core.engine.params import Params
+from deepdials.core.engine.activations import Activation
+from deepdials.core.engine.network import Workspace
+from deepdials.core.engine.params import Params
 
 PROBE_ROWS = 128  # the training rows of a run's probe pass (`core.engine.reports`)
 BINS = 40

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.data.features import InputPipeline
-from core.engine.activations import Activation
-from core.engine.network import Workspace, forward
-from core.engine.params import Params
-from core.probes.surface import grid_points
+from deepdials.core.data.features import InputPipeline
+from deepdials.core.engine.activations import Activation
+from deepdials.core.engine.network import Workspace, forward
+from deepdials.core.engine.params import Params
+from deepdials.core.probes.surface import grid_points
 
 GRID = 24
 MAX_SHOWN_UNITS = 16

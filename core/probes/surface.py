@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.data.features import InputPipeline
-from core.engine.activations import Activation
-from core.engine.losses import probabilities
-from core.engine.network import BlockedForward, blocked_forward_bytes
-from core.engine.params import Params
+from deepdials.core.data.features import InputPipeline
+from deepdials.core.engine.activations import Activation
+from deepdials.core.engine.losses import probabilities
+from deepdials.core.engine.network import BlockedForward, blocked_forward_bytes
+from deepdials.core.engine.params import Params
 
 MAX_RESOLUTION = 256
 
