@@ -190,6 +190,7 @@ def test_every_run_appears_in_every_view(qtbot):
     w.close()
 
 
+@pytest.mark.usefixtures("window_work_only")
 def test_the_l2_lecture_sequence_keeps_the_window_answering_and_trains_four_runs(qtbot):
     """Lesson L2, Compare, λ off, init Xavier, Compare, activation tanh, Compare (refused:
     four runs), activation sigmoid: the window answers throughout, in projector mode."""

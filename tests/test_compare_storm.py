@@ -105,6 +105,7 @@ def mismatch(window) -> str:
     return ""
 
 
+@pytest.mark.usefixtures("window_work_only")
 def test_a_storm_of_user_actions_leaves_the_window_showing_the_workers_runs(qtbot, tmp_path):
     configure_pyqtgraph()
     short = tmp_path / "short.json"
