@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QFrame
 
 from deepdials.app.window import MainWindow, configure_pyqtgraph
 from deepdials.core.config.compare import comparison_from_dict
@@ -249,3 +250,18 @@ def test_two_runs_in_projector_mode_come_to_rest(tmp_path):
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-500:]
     assert png.stat().st_size > 0
+
+
+def test_a_removed_run_leaves_no_cell_on_screen(qtbot):
+    w = compared(qtbot, 4, projector=False)
+    qtbot.waitUntil(lambda: all(latests(w.session)), timeout=10_000)
+    w.remove_run_action.trigger()  # the cell goes at once, not when the loop deletes it
+    assert len(w.session.lanes) == 3
+    shown = [f for f in w.findChildren(QFrame, "boundaryFrame") if f.isVisible()]
+    assert len(shown) == 3
+    w.only_run_action.trigger()
+    assert len(w.session.lanes) == 1
+    assert [f for f in w.findChildren(QFrame, "boundaryFrame") if f.isVisible()] == [
+        w.boundaries.frames[0]
+    ]
+    w.close()

@@ -87,6 +87,7 @@ class BoundaryGrid(QWidget):
         for key, (view, frame) in cells.items():
             if key not in kept:
                 self.grid.removeWidget(frame)
+                frame.hide()  # gone from the screen now, whenever the event loop deletes it
                 frame.deleteLater()
                 view.setParent(None)
         self.views = [cells[lane.key][0] for lane in lanes]
