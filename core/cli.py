@@ -297,12 +297,13 @@ def _main(argv: list[str] | None) -> int:
         if args.out is not None:
             if not Path(args.out).name:
                 raise InputError(f"--out: {args.out!r} names no file")
-            writable_target(args.out, input_files(args.config))
+            inputs = input_files(args.config)
+            writable_target(args.out, inputs)
         report = args.handler(args)
         text = json.dumps(jsonable(report), indent=1) + "\n"
         if args.out is not None:
             try:
-                write_atomically(args.out, text, input_files(args.config))
+                write_atomically(args.out, text, inputs)
             except OSError as exc:
                 return refuse(f"{args.out}: cannot write ({exc.strerror or exc})")
             return 0

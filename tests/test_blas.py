@@ -14,7 +14,7 @@ def history_with_threads(tmp_path, raw: dict, threads: str) -> dict:
     config = tmp_path / "config.json"
     config.write_text(json.dumps(raw))
     out = tmp_path / f"out_{threads}.json"
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, PYTHONPATH=os.getcwd())
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=threads)
     subprocess.run(
         [sys.executable, "-m", "deepdials", "run", str(config), "--out", str(out)],
         env=env,
@@ -48,7 +48,7 @@ def test_a_full_batch_history_is_bit_identical_with_one_or_two_blas_threads(
 
 
 def test_numpy_imported_first_still_gets_one_thread():
-    code = "import numpy, core.blas as b; print(b.openblas_threads())"
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="2", PYTHONPATH=os.getcwd())
+    code = "import numpy, deepdials.core.blas as b; print(b.openblas_threads())"
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="2")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "[1]", done.stderr

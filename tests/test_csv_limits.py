@@ -204,7 +204,6 @@ def test_a_csv_that_is_a_fifo_is_refused_at_once(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 2 and result.stdout == ""
     assert "cannot read (not a regular file)" in result.stderr and result.stderr.count("\n") == 1

@@ -3,7 +3,6 @@ subprocess; every allowed config's estimate does; a config over it is refused in
 by the command line and by the window's controls alike."""
 
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -79,7 +78,6 @@ def peak_of_child(raw: dict) -> int:
         preexec_fn=limit,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=dict(os.environ, PYTHONPATH=os.getcwd()),
     )
     stdout, stderr = proc.communicate()
     assert proc.returncode == 0, stderr.decode()[-2000:]

@@ -150,7 +150,10 @@ def test_the_engine_knows_none_of_the_window_s_names_and_imports_no_circle():
     import deepdials.core.config.table as table
 
     assert not hasattr(table, "VIEWS") and not hasattr(table, "SPEEDS")
-    code = "import sys, core.engine.budget; print('deepdials.core.config.schema' in sys.modules)"
+    code = (
+        "import sys, deepdials.core.engine.budget; "
+        "print('deepdials.core.config.schema' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"  # the estimate needs no config module: no circle
 

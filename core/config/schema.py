@@ -122,6 +122,16 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
     return check_consistency(config)
 
 
+def check_rules(config: Config, data=None, section: str | None = None) -> None:
+    """The rules between keys (`core.config.table.Rule`), of `section`'s keys or all, for
+    `config` with the run's `data` (None: a config on its own); `InputError` for one broken."""
+    for setting in RULED:
+        if section not in (None, setting.section):
+            continue
+        if setting.rule.broken(value_of(config, setting.key), config, data):
+            raise InputError(f"{setting.key}: {setting.rule.why(config)}")
+
+
 def check_consistency(config: Config) -> Config:
     """Rules that tie keys together; returns `config` unchanged when it passes."""
     data, model, train = config.data, config.model, config.train
@@ -135,9 +145,7 @@ def check_consistency(config: Config) -> Config:
         raise InputError(
             f"data.mismatch: {data.mismatch:g} is below {MIN_MISMATCH} (0 means no mismatch)"
         )
-    for setting in RULED:
-        if setting.rule.broken(value_of(config, setting.key), config):
-            raise InputError(f"{setting.key}: {setting.rule.why(config)}")
+    check_rules(config)
     if isinstance(train.keep_prob, tuple) and len(train.keep_prob) != len(model.hidden) + 1:
         raise InputError(
             f"train.keep_prob: has {len(train.keep_prob)} entries; with "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from deepdials.core.config.schema import RULED, Config, keep_probs, needs_new_run, value_of
+from deepdials.core.config.schema import Config, check_rules, keep_probs, needs_new_run
 from deepdials.core.data.dataprep import Data, build_data
 from deepdials.core.data.features import InputPipeline
 from deepdials.core.data.points import SPLITS, Points
@@ -27,7 +27,6 @@ from deepdials.core.engine.optimizers import Optimizer
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.regularization import Penalty
 from deepdials.core.engine.snapshot import RunInfo, Status
-from deepdials.core.errors import InputError
 from deepdials.core.streams import train_stream
 
 # Training yields after a step once the steps since its last yield hold this many rows, or
@@ -191,10 +190,7 @@ def empty_metrics() -> dict[str, float]:
 def _check_train(state: RunState, config: Config) -> None:
     """The train section's rules between keys, on the run's own data (points of one's own
     may bring no validation split)."""
-    for setting in RULED:
-        value = value_of(config, setting.key)
-        if setting.section == "train" and setting.rule.broken(value, config, state.data):
-            raise InputError(f"{setting.key}: {setting.rule.why(config)}")
+    check_rules(config, state.data, section="train")
 
 
 def _apply_train(state: RunState) -> None:
