@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
@@ -31,7 +30,7 @@ from deepdials.app.session import Session
 from deepdials.app.style.elided_label import ElidedLabel
 from deepdials.core.config.files import MAX_CONFIG_BYTES
 from deepdials.core.errors import InputError
-from deepdials.core.safe_files import read_text
+from deepdials.core.safe_files import read_file, read_text
 from deepdials.resources import PRESETS, lesson_names
 
 MAX_TEXT_BYTES = 32_000  # over twenty times the longest lesson
@@ -52,26 +51,21 @@ def lesson_paths() -> list[Path]:
 
 
 def read_small_file(path: Path, limit: int) -> bytes | None:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None."""
+    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None
+    (`core.safe_files.read_file`, its refusal as None)."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except (OSError, ValueError):
+        return read_file(path, limit)
+    except InputError:
         return None
-    return data if len(data) <= limit else None
 
 
 def description(config_path: Path | None) -> str | None:
     """The Markdown text beside a config, or None."""
     if config_path is None:
         return None
-    data = read_small_file(description_path(config_path), MAX_TEXT_BYTES)
     try:
-        return data.decode("utf-8") if data is not None else None
-    except UnicodeDecodeError:
+        return read_text(description_path(config_path), MAX_TEXT_BYTES)
+    except InputError:
         return None
 
 
