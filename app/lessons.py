@@ -141,7 +141,8 @@ class LessonText(QTextBrowser):
         self.anchorClicked.connect(self._open_link)
         self._folder: Path | None = None
         self._text = NO_TEXT
-        self._images: dict[str, QImage] = {}
+        self._images: dict[str, QImage] = {}  # by URL, in the document shown
+        self._read: dict[str, QImage | None] = {}  # by name, for the config shown
         self._nothing = QImage(1, 1, QImage.Format_ARGB32)
         self._nothing.fill(0)
         session.source_changed.connect(self.show_config)
@@ -150,6 +151,7 @@ class LessonText(QTextBrowser):
     def show_config(self, config_path: Path | None) -> None:
         """The description without its `# Title` (the lesson navigator shows that)."""
         self._folder = Path(config_path).resolve().parent if config_path else None
+        self._read = {}
         self._text = _shown_text(config_path)
         if self._text.startswith("# "):
             self._text = self._text.partition("\n")[2].lstrip("\n")
@@ -163,7 +165,9 @@ class LessonText(QTextBrowser):
     def _image(self, name: str) -> str | None:
         if self._folder is None or len(self._images) >= MAX_IMAGES:
             return None
-        image = lesson_image(self._folder, name)
+        if name not in self._read:  # read once: a new font draws the text again, not them
+            self._read[name] = lesson_image(self._folder, name)
+        image = self._read[name]
         if image is None:
             return None
         url = IMAGE_URL.format(len(self._images))
