@@ -33,6 +33,8 @@ _INSIDE = re.compile(rf'[^\\"]+|{_ESCAPE}|"', re.S)
 _WRITE_ESCAPES = {"\a": "a", "\b": "b", "\t": "t", "\n": "n", "\v": "v", "\f": "f", "\r": "r"}
 _WRITE_ESCAPES.update({'"': '"', "\\": "\\"})
 _TO_ESCAPE = re.compile(r'([\x00-\x06\x0e-\x1f])([0-9A-Fa-f]*)|[\x07-\x0d"\\]')
+# a byte array's bytes over 126 too, as QSettings writes them
+_BYTES_TO_ESCAPE = re.compile(r'([\x00-\x06\x0e-\x1f\x7f-\xff])([0-9A-Fa-f]*)|[\x07-\x0d"\\]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -180,13 +182,7 @@ def _escaped_text(text: str) -> str:
 
 def _escaped_bytes(data: bytes) -> str:
     body = data.decode("latin-1")
-    out = _TO_ESCAPE.sub(_escaped_match, body)
-    out = re.sub(
-        r"([\x7f-\xff])([0-9A-Fa-f]*)",
-        lambda m: "".join(f"\\x{ord(c):x}" for c in m.group(1) + m.group(2)),
-        out,
-    )
-    text = f"@ByteArray({out})"
+    text = f"@ByteArray({_BYTES_TO_ESCAPE.sub(_escaped_match, body)})"
     return f'"{text}"' if any(c in body for c in ";,=") else text
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
@@ -31,7 +30,7 @@ from deepdials.app.session import Session
 from deepdials.app.style.elided_label import ElidedLabel
 from deepdials.core.config.files import MAX_CONFIG_BYTES
 from deepdials.core.errors import InputError
-from deepdials.core.safe_files import read_text
+from deepdials.core.safe_files import read_file, read_text
 from deepdials.resources import PRESETS, lesson_names
 
 MAX_TEXT_BYTES = 32_000  # over twenty times the longest lesson
@@ -52,26 +51,21 @@ def lesson_paths() -> list[Path]:
 
 
 def read_small_file(path: Path, limit: int) -> bytes | None:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None."""
+    """The bytes of `path` if it is a regular file of at most `limit` bytes, else None
+    (`core.safe_files.read_file`, its refusal as None)."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except (OSError, ValueError):
+        return read_file(path, limit)
+    except InputError:
         return None
-    return data if len(data) <= limit else None
 
 
 def description(config_path: Path | None) -> str | None:
     """The Markdown text beside a config, or None."""
     if config_path is None:
         return None
-    data = read_small_file(description_path(config_path), MAX_TEXT_BYTES)
     try:
-        return data.decode("utf-8") if data is not None else None
-    except UnicodeDecodeError:
+        return read_text(description_path(config_path), MAX_TEXT_BYTES)
+    except InputError:
         return None
 
 
@@ -147,7 +141,8 @@ class LessonText(QTextBrowser):
         self.anchorClicked.connect(self._open_link)
         self._folder: Path | None = None
         self._text = NO_TEXT
-        self._images: dict[str, QImage] = {}
+        self._images: dict[str, QImage] = {}  # by URL, in the document shown
+        self._read: dict[str, QImage | None] = {}  # by name, for the config shown
         self._nothing = QImage(1, 1, QImage.Format_ARGB32)
         self._nothing.fill(0)
         session.source_changed.connect(self.show_config)
@@ -156,6 +151,7 @@ class LessonText(QTextBrowser):
     def show_config(self, config_path: Path | None) -> None:
         """The description without its `# Title` (the lesson navigator shows that)."""
         self._folder = Path(config_path).resolve().parent if config_path else None
+        self._read = {}
         self._text = _shown_text(config_path)
         if self._text.startswith("# "):
             self._text = self._text.partition("\n")[2].lstrip("\n")
@@ -169,7 +165,9 @@ class LessonText(QTextBrowser):
     def _image(self, name: str) -> str | None:
         if self._folder is None or len(self._images) >= MAX_IMAGES:
             return None
-        image = lesson_image(self._folder, name)
+        if name not in self._read:  # read once: a new font draws the text again, not them
+            self._read[name] = lesson_image(self._folder, name)
+        image = self._read[name]
         if image is None:
             return None
         url = IMAGE_URL.format(len(self._images))

@@ -206,3 +206,19 @@ def test_closing_during_an_export_cancels_it_and_keeps_the_earlier_file(
     assert writer.isFinished() and cancelled.is_set()
     assert path.read_bytes() == b"GIF89a the earlier export"
     assert [p.name for p in tmp_path.iterdir()] == ["earlier.gif"]
+
+
+def test_an_animation_that_cannot_be_written_names_its_file_once(
+    run, tmp_path, window, monkeypatch
+):
+    from deepdials.app.tools import files
+
+    warnings = []
+    monkeypatch.setattr(files.QMessageBox, "warning", lambda _w, _t, text: warnings.append(text))
+    recording = record(run, 3)
+    folder = tmp_path / "folder.gif"
+    folder.mkdir()
+    writer = files.GifWriter(recording.frames(), recording, folder)
+    writer.done.connect(window.files._animation_written)
+    writer.run()  # here, not on its thread: its answer comes at once
+    assert warnings == [f"{folder}: cannot write (a folder, not a regular file)"]

@@ -173,3 +173,36 @@ def test_hostile_lesson_texts_open_in_a_child_without_a_crash_a_hang_or_a_stray_
     assert records["tables_2000"]["start"].startswith("<table><tr><td><table>")
     assert records["too_large"]["start"].startswith("The description is not shown: ")
     assert records["too_large"]["chars"] < 200
+
+
+def test_a_new_font_draws_the_text_again_without_reading_its_images_again(
+    qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtGui import QFont
+
+    from deepdials.app import lessons
+    from tests.hostile_lessons import _picture, _shown_images
+
+    class Source(QObject):
+        source_changed = Signal(object)
+
+    config = tmp_path / "lesson.json"
+    config.write_text("{}")
+    (tmp_path / "lesson.md").write_text("Text ![a](a.png) and ![a again](a.png)\n")
+    _picture(tmp_path / "a.png", 8, 8)
+    reads, read = [], lessons.lesson_image
+    monkeypatch.setattr(
+        lessons, "lesson_image", lambda folder, name: reads.append(name) or read(folder, name)
+    )
+    text = lessons.LessonText(Source())
+    qtbot.addWidget(text)
+    text.show_config(config)
+    assert reads == ["a.png"] and len(_shown_images(text.document())) == 2
+    large = QFont(text.font())
+    large.setPointSizeF(large.pointSizeF() * 1.6)
+    text.set_scale(1.6, large)
+    assert reads == ["a.png"]
+    assert _shown_images(text.document()) == ["lesson-image:0 8x8", "lesson-image:1 8x8"]
+    text.show_config(config)  # a config shown anew: its images are read anew
+    assert reads == ["a.png", "a.png"]

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from deepdials.app.session import Session
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from deepdials.app.style.plot_style import apply_font, scaled
+from deepdials.app.tools.files import file_problem
 from deepdials.app.tools.png import write_png
 from deepdials.core.engine.snapshot import RunInfo, Status
 from deepdials.core.errors import InputError
@@ -440,7 +441,5 @@ class SweepPage(QWidget):
             return
         try:
             export(path)
-        except InputError as exc:
-            QMessageBox.warning(self, "Could not export", str(exc))
-        except OSError as exc:
-            QMessageBox.warning(self, "Could not export", f"{path}: {exc.strerror or exc}")
+        except (InputError, OSError) as exc:
+            QMessageBox.warning(self, "Could not export", file_problem(path, exc))

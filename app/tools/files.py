@@ -19,6 +19,14 @@ from deepdials.core.safe_files import writable_target
 from deepdials.resources import PRESETS
 
 
+def file_problem(path: str | Path, exc: InputError | OSError) -> str:
+    """Why `path` could not be written, for the user: an InputError names the file itself
+    (`core.safe_files`), an OSError is given the path and the system's reason."""
+    if isinstance(exc, InputError):
+        return str(exc)
+    return f"{path}: {exc.strerror or exc}"
+
+
 class FileTool(QObject):
     """The File menu's actions, on the session; `settings` may be None (remember nothing)."""
 
@@ -150,11 +158,8 @@ class FileTool(QObject):
         """Write the widget as it is drawn to `path`; on failure say why."""
         try:
             write_png(widget.grab(), path)
-        except InputError as exc:
-            QMessageBox.warning(self.window, "Could not export", str(exc))
-            return False
-        except OSError as exc:
-            QMessageBox.warning(self.window, "Could not export", f"{path}: {exc.strerror or exc}")
+        except (InputError, OSError) as exc:
+            QMessageBox.warning(self.window, "Could not export", file_problem(path, exc))
             return False
         return True
 
@@ -189,7 +194,7 @@ class FileTool(QObject):
     def _animation_written(self, path: str, problem: str) -> None:
         self.writers = [w for w in self.writers if not w.isFinished()]
         if problem:
-            QMessageBox.warning(self.window, "Could not export", f"{path}: {problem}")
+            QMessageBox.warning(self.window, "Could not export", problem)
         else:
             self.session.say(f"Wrote {path}")
 
@@ -207,7 +212,7 @@ class GifWriter(QThread):
     `cancel` stops it between two frames (or once Pillow has encoded them), unwritten."""
 
     progress = Signal(int, int)
-    done = Signal(str, str)  # the path, and "" or what went wrong; not sent when cancelled
+    done = Signal(str, str)  # the path, and "" or why it was not written; not sent when cancelled
 
     def __init__(self, frames, recording: BoundaryRecording, path: Path, parent=None):
         super().__init__(parent)
@@ -231,11 +236,8 @@ class GifWriter(QThread):
             )
         except CancelledError:
             return
-        except InputError as exc:
-            self.done.emit(str(self.path), str(exc))
-            return
-        except OSError as exc:
-            self.done.emit(str(self.path), str(exc.strerror or exc))
+        except (InputError, OSError) as exc:
+            self.done.emit(str(self.path), file_problem(self.path, exc))
             return
         self.done.emit(str(self.path), "")
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QTool
 
 from deepdials.app.session import Session
 from deepdials.app.style.palette import class_color
+from deepdials.app.tools.files import file_problem
 from deepdials.app.views.boundary_grid import BoundaryGrid
 from deepdials.core.config.schema import with_value
 from deepdials.core.data.dataprep import Data
@@ -266,13 +267,8 @@ class OwnDataTool(QObject):
             points = points_of(self.session.info.data)
         try:
             write_points(path, points)
-        except InputError as exc:
-            QMessageBox.warning(self.parent_widget, "Could not export", str(exc))
-            return False
-        except OSError as exc:
-            QMessageBox.warning(
-                self.parent_widget, "Could not export", f"{path}: {exc.strerror or exc}"
-            )
+        except (InputError, OSError) as exc:
+            QMessageBox.warning(self.parent_widget, "Could not export", file_problem(path, exc))
             return False
         return True
 
