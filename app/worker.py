@@ -248,9 +248,9 @@ class TrainingWorker(QObject):
         self._wake.set()
 
     def cancel_gradient_check(self) -> None:
-        """Stop the check under way (answered by a `CheckStopped`)."""
+        """Stop the check under way, or the one asked for and not yet begun: either is
+        answered by a `CheckStopped`."""
         with self._lock:
-            self._mail.gradient_check = None
             self._mail.cancel_check = True
         self._wake.set()
 
@@ -386,7 +386,9 @@ class TrainingWorker(QObject):
             self._set_lanes(mail.lanes)
         if mail.cancel_check:
             self._stop_check("cancelled")
-        if mail.gradient_check is not None:
+            if mail.gradient_check is not None:  # asked and withdrawn before it began
+                self.gradient_checked.emit(-1, CheckStopped("cancelled", 0, 0))
+        elif mail.gradient_check is not None:
             self._gradient_check(*mail.gradient_check)
         if mail.steps and self._lanes:
             # a step is training to a target epoch, in the same time slices as playing
