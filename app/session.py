@@ -175,10 +175,6 @@ class Session(QObject):
         return self._state.playing
 
     @property
-    def worker_state(self) -> WorkerState:
-        return self._state
-
-    @property
     def status(self) -> Status | None:
         """The selected run's status as last drawn, or None before its first snapshot."""
         return self.latest.status if self.latest is not None else None
