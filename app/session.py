@@ -244,16 +244,11 @@ class Session(QObject):
     def is_current(self, frame: Frame) -> bool:
         """Whether `frame` shows the lanes as they are: every run in its place and current
         (a frame handed over before a change of the runs is not drawn)."""
-        return (
-            len(frame.runs)
-            == sum(
-                1
-                for run in frame.runs
-                if run.index < len(self.lanes)
-                and self.lanes[run.index].key == run.key
-                and self.worker.run_id(run.key) == run.info.run_id
-            )
-            and frame.comparing == self.comparing
+        return frame.comparing == self.comparing and all(
+            run.index < len(self.lanes)
+            and self.lanes[run.index].key == run.key
+            and self.worker.run_id(run.key) == run.info.run_id
+            for run in frame.runs
         )
 
     # ----- changing the experiment -----
