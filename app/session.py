@@ -550,12 +550,9 @@ class Session(QObject):
                 self.lanes_changed.emit()
 
     def _on_state(self, state: WorkerState) -> None:
-        key = self.lane.key
-        told = state.playing != self._state.playing or state.runs.get(key) != self._state.runs.get(
-            key
-        )
+        key, before = self.lane.key, self._state
         self._state = state
-        if told:
+        if state.playing != before.playing or state.runs.get(key) != before.runs.get(key):
             self.playback_changed.emit()
 
     def _on_frame(self, snapshots: dict[int, Snapshot]) -> None:
