@@ -396,13 +396,7 @@ class Session(QObject):
         if index == self.selected or not 0 <= index < len(self.lanes):
             return
         self.selected = index
-        self._end_comparing_moves()
-        self.config_changed.emit(self.config)
-        if self.info is not None:
-            self.run_started.emit(self.info)
-        self.lanes_changed.emit()
-        self._submit()  # the views' products come from the new focus
-        self.playback_changed.emit()
+        self._after_lanes_changed()  # the views' products come from the new focus
 
     def remove(self, index: int) -> None:
         """Stop lane `index` and drop it (the last lane cannot go)."""
@@ -421,6 +415,8 @@ class Session(QObject):
         self._after_lanes_changed()
 
     def _after_lanes_changed(self) -> None:
+        """The lanes or the selected one changed: the controls, the views and the worker
+        follow; a pin ends, and with one run left so does growing."""
         self._end_comparing_moves()
         self.growing = self.growing and self.comparing
         self.config_changed.emit(self.config)
