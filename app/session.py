@@ -175,10 +175,6 @@ class Session(QObject):
         return self._state.playing
 
     @property
-    def worker_state(self) -> WorkerState:
-        return self._state
-
-    @property
     def status(self) -> Status | None:
         """The selected run's status as last drawn, or None before its first snapshot."""
         return self.latest.status if self.latest is not None else None
@@ -248,16 +244,11 @@ class Session(QObject):
     def is_current(self, frame: Frame) -> bool:
         """Whether `frame` shows the lanes as they are: every run in its place and current
         (a frame handed over before a change of the runs is not drawn)."""
-        return (
-            len(frame.runs)
-            == sum(
-                1
-                for run in frame.runs
-                if run.index < len(self.lanes)
-                and self.lanes[run.index].key == run.key
-                and self.worker.run_id(run.key) == run.info.run_id
-            )
-            and frame.comparing == self.comparing
+        return frame.comparing == self.comparing and all(
+            run.index < len(self.lanes)
+            and self.lanes[run.index].key == run.key
+            and self.worker.run_id(run.key) == run.info.run_id
+            for run in frame.runs
         )
 
     # ----- changing the experiment -----
@@ -405,13 +396,7 @@ class Session(QObject):
         if index == self.selected or not 0 <= index < len(self.lanes):
             return
         self.selected = index
-        self._end_comparing_moves()
-        self.config_changed.emit(self.config)
-        if self.info is not None:
-            self.run_started.emit(self.info)
-        self.lanes_changed.emit()
-        self._submit()  # the views' products come from the new focus
-        self.playback_changed.emit()
+        self._after_lanes_changed()  # the views' products come from the new focus
 
     def remove(self, index: int) -> None:
         """Stop lane `index` and drop it (the last lane cannot go)."""
@@ -430,6 +415,8 @@ class Session(QObject):
         self._after_lanes_changed()
 
     def _after_lanes_changed(self) -> None:
+        """The lanes or the selected one changed: the controls, the views and the worker
+        follow; a pin ends, and with one run left so does growing."""
         self._end_comparing_moves()
         self.growing = self.growing and self.comparing
         self.config_changed.emit(self.config)
@@ -559,12 +546,9 @@ class Session(QObject):
                 self.lanes_changed.emit()
 
     def _on_state(self, state: WorkerState) -> None:
-        key = self.lane.key
-        told = state.playing != self._state.playing or state.runs.get(key) != self._state.runs.get(
-            key
-        )
+        key, before = self.lane.key, self._state
         self._state = state
-        if told:
+        if state.playing != before.playing or state.runs.get(key) != before.runs.get(key):
             self.playback_changed.emit()
 
     def _on_frame(self, snapshots: dict[int, Snapshot]) -> None:

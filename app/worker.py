@@ -31,8 +31,8 @@ for when training goes on.
 It trains one run, or the 2 to 4 runs of a comparison: each is a lane with a key the
 session gives it, and the lanes take turns, one time slice each, so that every run gets
 its share and every frame shows all of them. Run ids are handed out by `submit` in the
-calling thread, so the caller knows at once which runs it is waiting for and drops
-snapshots of older ones. Whether a change needs a new run is the caller's to say
+calling thread, so the caller knows at once (`run_id`) which runs it is waiting for and
+drops snapshots of older ones. Whether a change needs a new run is the caller's to say
 (`new_runs`): the worker does not ask again.
 
 Frames are handed over, not raced for: after emitting a frame the worker waits until the
@@ -165,8 +165,8 @@ class TrainingWorker(QObject):
         lanes: list[tuple[int, Experiment]],
         new_runs: frozenset[int] = frozenset(),
         focus: int | None = None,
-    ) -> dict[int, int]:
-        """Send the experiments to train, by lane key; returns each lane's run id.
+    ) -> None:
+        """Send the experiments to train, by lane key (`run_id` then gives each one's id).
 
         A lane in `new_runs`, or one not trained before, starts a fresh run with a new id;
         any other keeps its run and id and takes the experiment's (hot) settings at its
@@ -185,7 +185,6 @@ class TrainingWorker(QObject):
             self._mail.lanes = tuple((key, e, ids[key]) for key, e in lanes)
             self._mail.focus = focus if focus is not None else lanes[0][0]
         self._wake.set()
-        return ids
 
     def run_id(self, key: int) -> int | None:
         """The id of the run the lane `key` trains (or is about to), None if none."""

@@ -19,7 +19,7 @@ from deepdials.app.window import MainWindow, configure_pyqtgraph
 from deepdials.core.config.compare import comparison_from_dict
 from deepdials.resources import PRESETS
 from tests.helpers import answer_seconds, choose, small_config, wait_for_run
-from tests.test_compare_window import BASE, compared, latests
+from tests.test_compare_window import BASE, compared, infos, latests, run_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,13 +133,13 @@ def test_every_structural_change_after_compare_adds_a_run_until_four_then_change
     choose(window, "model.init", "uniform")
     window.controls.bindings["model.hidden"].depth.setValue(3)
     assert len(session.lanes) == 4 and session.selected == 3
-    qtbot.waitUntil(lambda: all(session.info_of(i) for i in range(4)), timeout=10_000)
-    ids = [session.run_id_of(i) for i in range(4)]
+    qtbot.waitUntil(lambda: all(infos(session)), timeout=10_000)
+    ids = run_ids(session)
     choose(window, "model.init", "normal")
     assert len(session.lanes) == 4 and session.selected == 3
     assert session.lanes[3].experiment.config.model.init == "normal"
-    assert [session.run_id_of(i) for i in range(3)] == ids[:3]
-    assert session.run_id_of(3) != ids[3]
+    now = run_ids(session)
+    assert now[:3] == ids[:3] and now[3] != ids[3]
     models = [lane.experiment.config.model for lane in session.lanes]
     assert [(m.activation, m.init, len(m.hidden)) for m in models] == [
         ("tanh", "xavier", 2),

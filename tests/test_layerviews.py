@@ -11,7 +11,7 @@ from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.losses import output_gradient, targets
 from deepdials.core.engine.reports import layer_stats, snapshot
 from deepdials.core.engine.run import advance
-from deepdials.core.engine.state import RunState, new_run
+from deepdials.core.engine.state import RunState, new_run, run_info
 from deepdials.core.probes.layerstats import PROBE_ROWS
 
 
@@ -138,12 +138,6 @@ def snapshot_of():
     return make
 
 
-def info_of(run):
-    from deepdials.core.engine.snapshot import RunInfo
-
-    return RunInfo(run.run_id, run.config, run.data, run.sizes)
-
-
 def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbot, snapshot_of):
     from deepdials.app.views.layer_views import LayersView
 
@@ -152,7 +146,7 @@ def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbo
     view.resize(400, 500)
     view.show()
     run, snap = snapshot_of([8] * 50, activation="tanh", init="xavier")
-    view.set_run(info_of(run))
+    view.set_run(run_info(run))
     view.show_snapshot(snap)
     assert len(view.act_ridges) == 51
     left, right, grads = view.labels
@@ -172,7 +166,7 @@ def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, sn
     view = DepthView()
     qtbot.addWidget(view)
     run, snap = snapshot_of([6] * 4)
-    view.set_run(info_of(run))
+    view.set_run(run_info(run))
     view.show_snapshot(snap)
     assert len(view.norm_curves) == 5
     assert view.heat.image.shape == (5, len(snap.history["epoch"]))
@@ -219,7 +213,7 @@ def test_after_a_divergence_both_views_keep_drawing_the_last_finite_epoch(qtbot)
     layers, depth = LayersView(), DepthView()
     for view in (layers, depth):
         qtbot.addWidget(view)
-        view.set_run(info_of(run))
+        view.set_run(run_info(run))
         view.show_snapshot(snap)
     title = f"Diverged at {snap.diverged_at},<br>epoch {snap.layers.epoch} shown"
     assert layers.act_plot.titleLabel.text == title

@@ -144,27 +144,22 @@ def test_the_lesson_browser_steps_through_the_lessons(qtbot, window):
     next_frame(qtbot, window)
 
 
-def test_screenshot_writes_a_png_of_the_window(tmp_path):
-    config = tmp_path / "c.json"
-    config.write_text(json.dumps(SMALL))
-    png = tmp_path / "shot.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deepdials",
-            "--config",
-            str(config),
-            "--epochs",
-            "5",
-            "--screenshot",
-            str(png),
-        ],
+def deepdials(*args: str) -> subprocess.CompletedProcess:
+    """`python -m deepdials` with these arguments, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "deepdials", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_screenshot_writes_a_png_of_the_window(tmp_path):
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps(SMALL))
+    png = tmp_path / "shot.png"
+    result = deepdials("--config", str(config), "--epochs", "5", "--screenshot", str(png))
     assert result.returncode == 0, result.stderr
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1280, 800)
@@ -175,35 +170,14 @@ def test_a_screenshot_trains_its_epochs_at_full_speed_whatever_the_lessons_speed
     config = tmp_path / "slow.json"
     config.write_text(json.dumps({**SMALL, "lesson": {"speed": "1 epoch/s"}}))
     png = tmp_path / "shot.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deepdials",
-            str(config),
-            "--epochs",
-            "400",
-            "--screenshot",
-            str(png),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deepdials(str(config), "--epochs", "400", "--screenshot", str(png))
     assert result.returncode == 0, result.stderr  # at 1 epoch/s it gives up after 120 s
     assert "screenshot: ok: epoch 400," in result.stdout
     assert not QImage(str(png)).isNull()
 
 
 def test_self_test_trains_draws_and_exits_zero():
-    result = subprocess.run(
-        [sys.executable, "-m", "deepdials", "--self-test"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deepdials("--self-test")
     assert result.returncode == 0, result.stderr
     assert "self-test: ok" in result.stdout
 

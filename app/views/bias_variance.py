@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deepdials.app.frames import Frame, Products, ShownRun
+from deepdials.app.frames import Products, ShownRun
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS
 from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.kinds import DATA_KINDS
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 from deepdials.core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
@@ -85,7 +86,7 @@ MISMATCH_TIP = (
 )
 
 
-class BiasVarianceView(QWidget):
+class BiasVarianceView(DrawsComparedRuns, QWidget):
     name = "bias_variance"
     title = "Bias / variance"
     needs = Products()
@@ -186,13 +187,6 @@ class BiasVarianceView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.runs.hide()
         self._show_errors(snapshot)
-
-    def draw(self, frame: Frame) -> None:
-        """Every compared run, or the one run."""
-        if frame.comparing:
-            self.show_lanes(list(frame.runs), frame.snapshot)
-        else:
-            self.show_snapshot(frame.snapshot)
 
     def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
         """Per compared run a row with its label across the table, in its colour, and a row

@@ -19,15 +19,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from deepdials.app.frames import Frame, Products, ShownRun
+from deepdials.app.frames import Products, ShownRun
 from deepdials.app.style.legend import legend_html
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.points import SPLITS
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 
-class CurvesView(QWidget):
+class CurvesView(DrawsComparedRuns, QWidget):
     name = "curves"
     title = "Curves"
     needs = Products()
@@ -178,13 +179,6 @@ class CurvesView(QWidget):
                 loss = np.where(loss > 0, loss, np.nan)
             show_column(curves[split, "loss"], epochs, loss)
             show_column(curves[split, "error"], epochs, h[f"{split}_error"])
-
-    def draw(self, frame: Frame) -> None:
-        """Every compared run, or the one run."""
-        if frame.comparing:
-            self.show_lanes(list(frame.runs), frame.snapshot)
-        else:
-            self.show_snapshot(frame.snapshot)
 
     def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
         """Compared runs on the same axes, each in its colour; the selected run's

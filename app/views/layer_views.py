@@ -30,9 +30,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
-from deepdials.app.frames import Frame, Products
+from deepdials.app.frames import Products
 from deepdials.app.style.palette import SPLIT_COLORS
 from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.app.views.protocol import DrawsSelectedRun
 from deepdials.app.views.ridges import Ridges, occupied_range
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
@@ -115,7 +116,7 @@ SIGNAL_NAME = "RMS δ[l]"  # the run's per-layer gradient figure, history['grad_
 SIGNAL_TITLE = f"{SIGNAL_NAME}, δ = ∂ℓ/∂Z per example"
 
 
-class LayersView(QWidget):
+class LayersView(DrawsSelectedRun, QWidget):
     name = "layers"
     title = "Layers"
     needs = Products(layers=True)
@@ -218,10 +219,6 @@ class LayersView(QWidget):
             return f"{stats.dw_std[row]:.0e}"
         return f"{stats.grad_std[row]:.0e}"
 
-    def draw(self, frame: Frame) -> None:
-        """The selected run."""
-        self.show_snapshot(frame.snapshot)
-
     def show_snapshot(self, snapshot: Snapshot) -> None:
         stats = snapshot.layers
         if stats is None or len(stats.act_std) != self.L:
@@ -266,7 +263,7 @@ def diverged_title(snapshot: Snapshot, last: Snapshot | None) -> str:
     return f"Diverged at {snapshot.diverged_at},<br>epoch {last.layers.epoch} shown"
 
 
-class DepthView(QWidget):
+class DepthView(DrawsSelectedRun, QWidget):
     name = "depth"
     title = "Depth"
     needs = Products(layers=True)
@@ -356,10 +353,6 @@ class DepthView(QWidget):
         self.grad_curve.setData([], [])
         self.heat.clear()
         self._last = None
-
-    def draw(self, frame: Frame) -> None:
-        """The selected run."""
-        self.show_snapshot(frame.snapshot)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         stats = snapshot.layers

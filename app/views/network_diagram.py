@@ -29,9 +29,10 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from deepdials.app.frames import Frame, Products
+from deepdials.app.frames import Products
 from deepdials.app.style.palette import CLASS_COLORS
 from deepdials.app.style.plot_style import scaled
+from deepdials.app.views.protocol import DrawsSelectedRun
 from deepdials.core.engine.snapshot import RunInfo, Snapshot
 from deepdials.core.probes.neurons import MAX_SHOWN_UNITS, Neurons
 
@@ -183,7 +184,7 @@ def edge_buckets(values: np.ndarray) -> np.ndarray:
     return np.minimum((size / top * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
 
 
-class DiagramView(QWidget):
+class DiagramView(DrawsSelectedRun, QWidget):
     name = "network"
     title = "Network"
     needs = Products(neurons=True)
@@ -339,10 +340,6 @@ class DiagramView(QWidget):
         return self.lut
 
     # ----- drawing -----
-
-    def draw(self, frame: Frame) -> None:
-        """The selected run."""
-        self.show_snapshot(frame.snapshot)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         neurons = snapshot.neurons

@@ -33,6 +33,24 @@ class LiveView(Protocol):
     def set_scale(self, scale: float, font: QFont) -> None: ...
 
 
+class DrawsSelectedRun:
+    """`draw` for a live view that shows the selected run only (`show_snapshot`)."""
+
+    def draw(self, frame: Frame) -> None:
+        self.show_snapshot(frame.snapshot)
+
+
+class DrawsComparedRuns:
+    """`draw` for a live view that shows every compared run at once (`show_lanes`, with
+    the selected run's snapshot), or else the one run (`show_snapshot`)."""
+
+    def draw(self, frame: Frame) -> None:
+        if frame.comparing:
+            self.show_lanes(list(frame.runs), frame.snapshot)
+        else:
+            self.show_snapshot(frame.snapshot)
+
+
 class Page(Protocol):
     name: str
     title: str
