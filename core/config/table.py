@@ -27,6 +27,7 @@ from deepdials.core.data.kinds import CHOSEN_CLASSES, DATA_KINDS, MAX_CLASSES
 from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.initializers import INITIALIZERS
 from deepdials.core.engine.optimizers import OPTIMIZERS
+from deepdials.core.lessons.steps import StepList, settable
 
 SECTIONS = ("data", "model", "train", "classroom", "lesson")
 GROUPS = ("Data", "Network", "Regularization", "Optimization")
@@ -532,6 +533,14 @@ SETTINGS += (
         (),
         hot=True,
         tip="The controls the lesson is about: marked in the control panel.",
+    ),
+    Setting(
+        "lesson.steps",
+        StepList(settable({s.key: s for s in SETTINGS})),
+        (),
+        hot=True,
+        tip="The steps a lecturer plays one at a time (Next step, Back): each with its text "
+        "and what it does (see Lesson steps). Loading the lesson plays step 1.",
     ),
 )
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
