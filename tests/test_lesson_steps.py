@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from lesson_runs import at_step, column, seeded
 
+from deepdials.core.cli import main
 from deepdials.core.config.files import load_experiment
 from deepdials.core.config.schema import config_from_dict, config_to_dict, with_value
 from deepdials.core.engine.run import advance
@@ -273,3 +274,38 @@ def test_steps_are_the_base_s_not_a_variant_s():
 
 def test_the_readme_lists_the_step_fields_exactly_as_their_table():
     assert f"{markdown_table()}\n" in README.read_text(encoding="utf-8")
+
+
+# ----- the command line -----
+
+
+def test_run_step_prints_the_run_of_that_step_as_run_prints_one(capsys):
+    assert main(["run", ONE, "--step", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (run,) = at_step(ONE, 2).values()
+    assert out["epochs_run"] == 80 and out["config"]["train"]["lr"] == 0.05
+    assert out["history"]["val_error"] == column(run, "val_error")[1].tolist()
+
+
+def test_compare_step_prints_every_run_on_screen_by_label(capsys):
+    assert main(["compare", COMPARED, "--step", "4"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    runs = at_step(COMPARED, 4)
+    assert [r["label"] for r in out["runs"]] == list(runs)
+    assert [r["epochs_run"] for r in out["runs"]] == [r.epoch for r in runs.values()]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["run", ONE, "--step", "3"], "--step: step 3 shows 2 runs side by side: use deepdials"),
+        (["run", ONE, "--step", "6"], "--step: 6 is not a step of this lesson (it has 5)"),
+        (["run", ONE, "--step", "0"], "--step: 0 is not a step of this lesson (it has 5)"),
+        (["run", ONE, "--step", "1", "--epochs", "9"], "--epochs: a lesson step trains to its"),
+    ],
+)
+def test_a_step_the_command_line_cannot_print_is_one_line(capsys, argv, message):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err and captured.err.count("\n") == 1
