@@ -2,9 +2,12 @@
 error (two ways), the gradient check, the noise floor σ² that no fit beats, determinism,
 CSV targets, and the settings a regression set refuses."""
 
+import json
+
 import numpy as np
 import pytest
 
+from deepdials.core.cli import main
 from deepdials.core.config.schema import config_from_dict, edit
 from deepdials.core.data import laws
 from deepdials.core.data.dataprep import build_data
@@ -18,6 +21,8 @@ from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run, run_info
 from deepdials.core.engine.tasks import TASKS
 from deepdials.core.errors import InputError
+from deepdials.core.lessons.sweep import run_point, sweep_points
+from deepdials.core.probes.diagnosis import diagnose_run, regression_scale
 from deepdials.core.probes.gradcheck import GradientCheck, finish
 
 
@@ -268,3 +273,62 @@ def test_choosing_a_curve_in_the_window_keeps_only_the_features_of_x1():
     )
     config = edit(config, "data.kind", "sine")
     assert config.data.features == ("x1",) and config.data.n_classes == 2
+
+
+# ----- diagnosis, sweeps and the command line -----
+
+
+def test_the_gaps_of_a_regression_are_read_against_sigma_squared():
+    data = build_data(regression(data={"noise": 0.3}).data)
+    threshold, margin = regression_scale(data)
+    assert threshold == pytest.approx(0.045) and margin == pytest.approx(0.009)
+    line = diagnose_run(
+        {"train": {"error": 0.29}, "val": {"error": 0.30}}, data, diverged=False, scored_epoch=9
+    )
+    assert line.verdict == "high bias" and line.task == "regression"
+    assert line.avoidable_bias == pytest.approx(0.29 - 0.09)
+    assert line.advice[0].startswith("bigger network")
+    wiggle = diagnose_run(
+        {"train": {"error": 0.03}, "val": {"error": 0.2}}, data, diverged=False, scored_epoch=9
+    )
+    assert wiggle.verdict == "high variance" and "noise" in wiggle.notes[0]
+    fit = diagnose_run(
+        {"train": {"error": 0.10}, "val": {"error": 0.12}}, data, diverged=False, scored_epoch=9
+    )
+    assert fit.verdict == "fine" and fit.notes == ()
+
+
+def test_own_targets_read_their_gaps_against_the_targets_spread(tmp_path):
+    path = tmp_path / "own.csv"
+    x = np.linspace(-1, 1, 50)
+    path.write_text("x1,y\n" + "\n".join(f"{a},{3 * a}" for a in x) + "\n")
+    config = config_from_dict({"schema": 1, "data": {"kind": "csv", "csv": str(path)}})
+    data = build_data(config.data)
+    threshold, _ = regression_scale(data)
+    assert threshold == pytest.approx(0.03 * data.train.y.var())
+
+
+def test_a_lambda_sweep_reports_mean_squared_errors():
+    base = regression(data={"n_points": 40})
+    results = [run_point(p) for p in sweep_points(base, "l2", [0.01, 30.0], epochs=60)]
+    assert all(r.val_error == pytest.approx(2 * r.val_loss) for r in results)
+    assert results[1].train_error > results[0].train_error  # a heavy penalty flattens the fit
+
+
+def test_the_command_line_prints_a_regression_run_in_the_same_shape(tmp_path, capsys):
+    path = tmp_path / "sine.json"
+    path.write_text(json.dumps({"schema": 1, "data": {"kind": "sine"}, "train": {"epochs": 5}}))
+    assert main(["run", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["task"] == "regression" and out["status"] == "finished"
+    assert set(out["final"]["val"]) == {"loss", "error"}
+    assert out["final"]["val"]["error"] == pytest.approx(2 * out["final"]["val"]["loss"])
+    assert out["history"]["val_error"][-1] == pytest.approx(out["final"]["val"]["error"])
+    assert out["bayes_error"] == pytest.approx(0.01)
+    assert out["diagnosis"]["task"] == "regression"
+    assert out["diagnosis"]["threshold"] == pytest.approx(0.005)
+    assert out["config"]["data"]["features"] == ["x1"]
+    assert main(["gradcheck", str(path), "--epochs", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "great"
+    assert main(["gradcheck", str(path), "--plant-bug", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "bug"
