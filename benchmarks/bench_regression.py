@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> dict:
     rounds = args.rounds or (1 if args.quick else 7)
     seconds = args.seconds or (0.05 if args.quick else 0.5)
 
-    works = {name: (lambda n, r=make_run(kind): advance(r, n)) for name, kind in KINDS.items()}
+    runs = {name: make_run(kind) for name, kind in KINDS.items()}
+    works = {name: (lambda n, r=run: advance(r, n)) for name, run in runs.items()}
     fit = make_run("sine")
     advance(fit, 20)
     works["G_W1_sine"] = lambda n: [surface(fit, GRID) for _ in range(n)]
