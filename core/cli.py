@@ -67,6 +67,7 @@ def run_report(run: RunState, stopped_by_time: bool = False) -> dict:
     seconds = run.train_seconds
     return {
         "config": config_to_dict(run.config),
+        "task": run.task.name,
         "status": TIME_LIMIT if stopped_by_time else str(run.status),
         "epochs_run": run.epoch,
         "diverged_at_epoch": run.diverged_at,

@@ -1,11 +1,13 @@
 """Experiment configuration: what the window saves, what presets are, what the CLI runs.
 
 A config is JSON: {"schema": 1, "data": {…}, "model": {…}, "train": {…}}, and the optional
-"classroom" and "lesson" sections for how the window presents it. Every key is a row of the settings
-table (`core.config.table`): the section dataclasses below are made from those rows, so
-a key's default lives there and nowhere else. A missing section or key takes its
-default; unknown keys, wrong types and out-of-range values raise `InputError` naming the
-key path and what is allowed, e.g. `train.keep_prob[2]: 1.5 is not in (0, 1]`.
+"classroom" and "lesson" sections for how the window presents it. Every key is a row of
+the settings table (`core.config.table`): the section dataclasses below are made from
+those rows, so a key's default lives there and nowhere else. A missing
+section or key takes its default (or, where the default breaks a rule between keys, the
+rule's `off` value: a sine set's features are x1 alone); unknown keys, wrong types and
+out-of-range values raise `InputError` naming the key path and what is allowed, e.g.
+`train.keep_prob[2]: 1.5 is not in (0, 1]`.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
             )
         values = {k: rows[k].allowed.check(f"{name}.{k}", v) for k, v in given.items()}
         sections[name] = cls(**values)
-    config = Config(**sections)
+    config = _defaults_that_fit(Config(**sections), raw)
     if base_dir is not None and config.data.csv and not os.path.isabs(config.data.csv):
         named = show(config.data.csv)
         try:
@@ -120,6 +122,16 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
             raise InputError(f"data.csv: {named}: its links loop") from None
         config = with_value(config, "data.csv", csv)
     return check_consistency(config)
+
+
+def _defaults_that_fit(config: Config, raw: dict) -> Config:
+    """`config` with each key the file left out set to its rule's `off` value where its
+    default breaks that rule."""
+    for setting in RULED:
+        given = raw.get(setting.section, {})
+        if setting.name not in given and setting.rule.broken(value_of(config, setting.key), config):
+            config = with_value(config, setting.key, setting.rule.off)
+    return config
 
 
 def check_rules(config: Config, data=None, section: str | None = None) -> None:

@@ -22,12 +22,12 @@ from deepdials.core.data.points import SPLITS, Points
 from deepdials.core.engine.activations import ACTIVATIONS, Activation
 from deepdials.core.engine.buffers import Buffers
 from deepdials.core.engine.history import History
-from deepdials.core.engine.losses import n_outputs, targets
 from deepdials.core.engine.network import Workspace, chunk_rows, flops_per_row, init_params
 from deepdials.core.engine.optimizers import Optimizer
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.regularization import Penalty
 from deepdials.core.engine.snapshot import RunInfo, Status
+from deepdials.core.engine.tasks import TASKS, Task
 from deepdials.core.streams import train_stream
 
 # Training yields after a step once the steps since its last yield hold this many rows, or
@@ -75,12 +75,13 @@ class RunState:
     points_in_memory: bool  # the data came as points or Data, not from the config's file
     pipeline: InputPipeline
     act: Activation
+    task: Task  # the data's: classes or regression (`core.engine.tasks`)
     sizes: tuple[int, ...]  # (n_0, …, n_L)
     dtype: type
     splits: tuple[str, ...]  # train, val, test (and train_dev when the data has it)
     inputs: dict[str, np.ndarray]  # (n, n_0) per split, through the pipeline
-    targets: dict[str, np.ndarray]  # (n, K) per split
-    labels: dict[str, np.ndarray]  # (n,) per split
+    targets: dict[str, np.ndarray]  # (n, K) per split: the task's (one-hot, 0/1, or y)
+    labels: dict[str, np.ndarray]  # (n,) per split: class labels, or real targets
     n_train: int
     chunk: int  # rows per pass over many rows (`core.engine.network.chunk_rows`)
     yield_rows: int  # rows of steps between two yields of training (YIELD_ROWS)
@@ -88,7 +89,7 @@ class RunState:
     grads: Params  # the gradient of the last step taken, penalty included
     rng: np.random.Generator  # shuffles and dropout masks
     history: History
-    metrics: dict[str, dict[str, float]]  # loss, error, accuracy per split at `recorded`
+    metrics: dict[str, dict[str, float]]  # the task's metrics per split at `recorded`
     best_theta: np.ndarray
     figure: GradientFigure
     config: Config
@@ -127,9 +128,10 @@ def new_run(
     (kind "csv": from `points` held in memory, else the file, relative to `base_dir`)."""
     data = build_data(config.data, base_dir, points) if data is None else data
     K = data.n_classes
+    task = TASKS[data.task]
     features = config.data.features
     pipeline = InputPipeline.fit(data.train.X, features, config.data.normalize)
-    sizes = (len(features), *config.model.hidden, n_outputs(K))
+    sizes = (len(features), *config.model.hidden, task.n_outputs(K))
     seed = config.train.seed
     params = init_params(
         sizes, config.model.init, config.model.init_scale, train_stream(seed, "init"), dtype
@@ -146,11 +148,12 @@ def new_run(
         points_in_memory=points is not None or data is not None,
         pipeline=pipeline,
         act=ACTIVATIONS[config.model.activation],
+        task=task,
         sizes=sizes,
         dtype=dtype,
         splits=splits,
         inputs={name: pipeline(s.X, dtype) for name, s in parts.items()},
-        targets={name: targets(s.y, K, dtype) for name, s in parts.items()},
+        targets={name: task.targets(s.y, K, dtype) for name, s in parts.items()},
         labels={name: s.y for name, s in parts.items()},
         n_train=len(data.train.y),
         chunk=chunk_rows(sizes, np.dtype(dtype).itemsize),
@@ -159,7 +162,7 @@ def new_run(
         grads=Params(params.layout, np.zeros_like(params.theta)),
         rng=train_stream(seed, "training"),
         history=history,
-        metrics={name: empty_metrics() for name in splits},
+        metrics={name: task.empty_metrics() for name in splits},
         best_theta=np.empty_like(params.theta),
         figure=GradientFigure.of(sizes),
         config=config,
@@ -204,10 +207,6 @@ def copied(state: RunState) -> RunState:
 
 def run_info(state: RunState) -> RunInfo:
     return RunInfo(state.run_id, state.config, state.data, state.sizes)
-
-
-def empty_metrics() -> dict[str, float]:
-    return {"loss": float("nan"), "error": float("nan"), "accuracy": float("nan")}
 
 
 def _check_train(state: RunState, config: Config) -> None:
