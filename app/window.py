@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QSplitter,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -394,8 +396,16 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.speed)
         toolbar.addAction(self.full_speed_action)
         toolbar.addAction(self.compare_action)
+        # the compared runs' actions in one menu, so the lesson's title keeps its room
+        runs = QToolButton()
+        runs.setText("Runs")
+        runs.setToolTip("Remove the selected run, keep it alone, or send hot changes to all")
+        runs.setPopupMode(QToolButton.InstantPopup)
+        runs_menu = QMenu(runs)
         for a in (self.remove_run_action, self.only_run_action, self.to_all_action):
-            toolbar.addAction(a)
+            runs_menu.addAction(a)
+        runs.setMenu(runs_menu)
+        self.runs_button = toolbar.addWidget(runs)
         toolbar.addSeparator()
         toolbar.addWidget(self.navigator)
         self.addToolBarBreak()
@@ -466,6 +476,7 @@ class MainWindow(QMainWindow):
 
     def _on_lanes_changed(self) -> None:
         comparing = self.session.comparing
+        self.runs_button.setVisible(comparing)
         for action in (self.remove_run_action, self.only_run_action, self.to_all_action):
             action.setVisible(comparing)
         self.compare_action.setEnabled(len(self.session.lanes) < MAX_VARIANTS)

@@ -10,9 +10,11 @@ import pytest
 from lesson_runs import at_step
 from PySide6.QtCore import Qt
 
+from deepdials.app.lessons import markdown_title
 from deepdials.app.window import MainWindow, configure_pyqtgraph
 from deepdials.core.config.files import load_experiment
 from deepdials.core.engine.snapshot import Status
+from deepdials.resources import PRESETS, lesson_names
 
 LESSON = Path(__file__).parent / "lessons" / "stepped.json"
 COMPARED = Path(__file__).parent / "lessons" / "stepped_compare.json"
@@ -130,3 +132,18 @@ def test_a_change_between_steps_is_set_aside_by_the_next_step(qtbot, lesson_wind
         "Step 2 goes on from where step 1 ended, as the lesson says: the changes made since "
         "are set aside."
     ]
+
+
+def test_a_comparison_lesson_s_title_shows_in_projector_mode(qtbot, lesson_window):
+    window = lesson_window(LESSON)
+    index = lesson_names().index("compare_regularization")
+    window.files.open_config(PRESETS / "compare_regularization.json")
+    window.large_fonts_action.setChecked(True)
+    label = window.navigator.position
+    title = markdown_title(PRESETS / "compare_regularization.json")
+    qtbot.waitUntil(lambda: label.text().endswith(title) and window.session.comparing)
+    qtbot.waitUntil(lambda: label.font().pointSizeF() > 12)
+    shown = label.fontMetrics().elidedText(
+        label.text(), Qt.ElideRight, label.contentsRect().width()
+    )
+    assert shown.startswith(f"Lesson {index + 1} of {len(lesson_names())}: {title[:20]}")
