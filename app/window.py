@@ -77,7 +77,7 @@ from deepdials.resources import PRESETS, ROOT
 DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers its own
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
-STEPS_SHARE = 0.34  # … for the step bar and the lesson's text, when the lesson has steps
+STEPS_SHARE = 0.36  # … for the step bar and the lesson's text, when the lesson has steps
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
 FIRST_SPEED = "50 epochs/s"  # slow enough to watch the boundary form; a lesson may name another
 
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         panel_layout = QVBoxLayout(lesson_panel)
         panel_layout.setContentsMargins(0, 0, 0, 0)
         panel_layout.setSpacing(0)
-        panel_layout.addWidget(self.step_bar)
+        panel_layout.addWidget(self.step_bar, 2)  # the step's text before the explanation
         panel_layout.addWidget(self.lesson, 1)
         column = self.boundary_column = QSplitter(Qt.Vertical)
         column.addWidget(self.boundaries)
