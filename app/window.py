@@ -135,6 +135,9 @@ class MainWindow(QMainWindow):
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.timeout.connect(self.fit_columns)
+        self._marked_timer = QTimer(self)  # once the panel is laid out anew
+        self._marked_timer.setSingleShot(True)
+        self._marked_timer.timeout.connect(self._show_marked)
 
         self.status = StatusLine(self.statusBar())
         self.recording = BoundaryRecording()
@@ -391,7 +394,15 @@ class MainWindow(QMainWindow):
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
-        self.controls.set_marked(config.lesson.controls)
+        if frozenset(config.lesson.controls) != self.controls.marked():
+            self.controls.set_marked(config.lesson.controls)
+            self._marked_timer.start(0)
+
+    def _show_marked(self) -> None:
+        """The control panel scrolled to the first control the lesson is about."""
+        first = self.controls.first_marked()
+        if first is not None:
+            self.controls_scroll.ensureWidgetVisible(first)
 
     def _on_run_started(self, info: RunInfo) -> None:
         self.views.set_run(info)
@@ -497,6 +508,7 @@ class MainWindow(QMainWindow):
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)
+        self._marked_timer.start(0)
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""

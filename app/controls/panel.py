@@ -89,22 +89,41 @@ class ControlPanel(QWidget):
     def set_marked(self, keys: tuple[str, ...]) -> None:
         """Mark the controls the loaded lesson is about (its lesson.controls)."""
         self._marked = frozenset(keys)
-        for key, labels in self._labels.items():
+        self._style_marked()
+
+    def _style_marked(self) -> None:
+        """A label with a style sheet keeps the font it was polished with until its sheet is
+        set again: every sheet is cleared and set anew, so a marked label follows the
+        window's font into and out of projector mode as the others do."""
+        for key in self._labels:
             style = MARKED_STYLE if key in self._marked else ""
-            for label in labels:
-                label.setStyleSheet(style)
-            for widget in self.bindings[key].widgets():
-                if isinstance(widget, QCheckBox):  # its text is its label
-                    widget.setStyleSheet(style)
+            for widget in self._label_widgets(key):
+                widget.setStyleSheet("")
+                widget.setStyleSheet(style)
+
+    def _label_widgets(self, key: str) -> list[QWidget]:
+        """What shows a control's name: its labels, or a check box's own text."""
+        boxes = [w for w in self.bindings[key].widgets() if isinstance(w, QCheckBox)]
+        return self._labels[key] + boxes
 
     def marked(self) -> frozenset[str]:
         return self._marked
+
+    def first_marked(self) -> QWidget | None:
+        """The name of the first marked control shown, in the panel's order."""
+        for key in self.bindings:
+            if key in self._marked:
+                for widget in self._label_widgets(key):
+                    if widget.isVisibleTo(self):
+                        return widget
+        return None
 
     def set_scale(self, scale: float) -> None:
         """Large fonts put each label above its control, so the panel stays narrow."""
         policy = QFormLayout.WrapAllRows if scale > 1 else QFormLayout.DontWrapRows
         for box in self.groups.values():
             box.layout().setRowWrapPolicy(policy)
+        self._style_marked()
         self.adjustSize()
 
     def labels(self) -> dict[str, str]:
