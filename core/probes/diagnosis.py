@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from deepdials.core.config.table import BY_KEY, MAX_POINTS
 
 THRESHOLD = 0.03
-CHANCE_MARGIN = 0.005  # a train error this far below the Bayes error gets CHANCE_NOTE
+CHANCE_MARGIN = 0.005  # a train error this far below the Bayes error gets a note
 
 ADVICE = {
     "high bias": ["bigger network (more layers or units)", "train longer", "other architecture"],
@@ -64,10 +64,25 @@ ADVICE = {
 }
 VERDICTS = tuple(ADVICE)
 NO_READING = ("diverged", "not trained yet")  # verdicts that read no gap
-CHANCE_NOTE = (
-    "train error below the Bayes error: chance on a finite training set, "
-    "not a network better than the best possible classifier"
-)
+# a train error below the Bayes error, by what it is (`below_bayes`): the note said with it
+BELOW_BAYES = {
+    "chance": "train error a little below the Bayes error: chance on a finite training set "
+    "(it may hold fewer noisy points than the average), "
+    "not a network better than the best possible classifier",
+    "memorised noise": f"train error more than {THRESHOLD * 100:.0f} points below the Bayes "
+    "error: memorised noise, the network fits training points that the noise put on the "
+    "wrong side of the best possible boundary; on new points that costs error, as the "
+    "validation error shows",
+}
+
+
+def below_bayes(avoidable_bias: float) -> str | None:
+    """What a train error below the Bayes error is: "chance" within THRESHOLD of it,
+    "memorised noise" further below; None for a train error at or above it (within
+    CHANCE_MARGIN) or unknown (NaN)."""
+    if not avoidable_bias < -CHANCE_MARGIN:
+        return None
+    return "chance" if avoidable_bias >= -THRESHOLD else "memorised noise"
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,7 @@ def diagnose(
         verdict = "data mismatch"
     else:
         verdict = "fine"
+    below = below_bayes(bias) if verdict not in NO_READING else None
     return Diagnosis(
         bayes_error=bayes,
         bayes_known=bayes_error is not None,
@@ -137,7 +153,7 @@ def diagnose(
         advice=list(ADVICE[verdict]),
         mismatch=mismatch,
         bayes_error_shifted=bayes_error_shifted,
-        notes=(CHANCE_NOTE,) if verdict not in NO_READING and bias < -CHANCE_MARGIN else (),
+        notes=(BELOW_BAYES[below],) if below else (),
     )
 
 
