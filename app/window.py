@@ -376,10 +376,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
 
     def _on_loaded(self, _path: Path | None) -> None:
-        """What was loaded sets the view, the speed (its lesson's, or the first one) and
-        the runs a hot change goes to (the selected one)."""
+        """What was loaded sets the view, the speed (its lesson's, or the first one), the
+        Curves view's error zoom and the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
         unknown = []
+        self.curves.set_zoom_errors(lesson.zoom_errors)
         if lesson.view is not None and not self.views.show_page(lesson.view):
             unknown.append(f"lesson.view: no view {lesson.view!r}")
         speed = lesson.speed
