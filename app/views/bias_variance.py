@@ -294,7 +294,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)
         if d.reads_gaps:
-            heading = f"<b>Basic recipe</b> (a gap counts as high above {THRESHOLD:.0%}):"
+            points = f"{100 * THRESHOLD:.0f} points"
+            heading = f"<b>Basic recipe</b> (a gap counts as high above {points}):"
         else:
             heading = "<b>What to do</b>:"
         notes = [*d.notes] + (
