@@ -400,10 +400,13 @@ class MainWindow(QMainWindow):
             self._marked_timer.start(0)
 
     def _show_marked(self) -> None:
-        """The control panel scrolled to the first control the lesson is about."""
-        first = self.controls.first_marked()
-        if first is not None:
-            self.controls_scroll.ensureWidgetVisible(first)
+        """The control panel scrolled to the controls the lesson is about: all of them if
+        they fit, else from the first one down."""
+        span = self.controls.marked_span()
+        if span is not None:
+            margin = 8
+            self.controls_scroll.ensureVisible(span.left(), span.bottom(), 0, margin)
+            self.controls_scroll.ensureVisible(span.left(), span.top(), 0, margin)
 
     def _on_run_started(self, info: RunInfo) -> None:
         self.views.set_run(info)

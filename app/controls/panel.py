@@ -9,6 +9,7 @@ holds a value of its own.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from deepdials.app.controls.bindings import Binding, bind
@@ -109,14 +110,16 @@ class ControlPanel(QWidget):
     def marked(self) -> frozenset[str]:
         return self._marked
 
-    def first_marked(self) -> QWidget | None:
-        """The name of the first marked control shown, in the panel's order."""
-        for key in self.bindings:
-            if key in self._marked:
-                for widget in self._label_widgets(key):
-                    if widget.isVisibleTo(self):
-                        return widget
-        return None
+    def marked_span(self) -> QRect | None:
+        """Where the marked controls shown are, labels and inputs, in the panel's
+        coordinates (None when none is shown)."""
+        span = None
+        for key in self._marked & self.bindings.keys():
+            for widget in self._label_widgets(key) + self.bindings[key].widgets():
+                if widget.isVisibleTo(self):
+                    place = QRect(widget.mapTo(self, QPoint(0, 0)), widget.size())
+                    span = place if span is None else span.united(place)
+        return span
 
     def set_scale(self, scale: float) -> None:
         """Large fonts put each label above its control, so the panel stays narrow."""
