@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.timeout.connect(self.fit_columns)
+        self._marked_timer = QTimer(self)  # once the panel is laid out anew
+        self._marked_timer.setSingleShot(True)
+        self._marked_timer.timeout.connect(self._show_marked)
 
         self.status = StatusLine(self.statusBar())
         self.recording = BoundaryRecording()
@@ -424,10 +427,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
 
     def _on_loaded(self, _path: Path | None) -> None:
-        """What was loaded sets the view, the speed (its lesson's, or the first one) and
-        the runs a hot change goes to (the selected one)."""
+        """What was loaded sets the view, the speed (its lesson's, or the first one), the
+        Curves view's error zoom and the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
         unknown = []
+        self.curves.set_zoom_errors(lesson.zoom_errors)
         if lesson.view is not None and not self.views.show_page(lesson.view):
             unknown.append(f"lesson.view: no view {lesson.view!r}")
         speed = lesson.speed
@@ -469,7 +473,18 @@ class MainWindow(QMainWindow):
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
-        self.controls.set_marked(config.lesson.controls)
+        if frozenset(config.lesson.controls) != self.controls.marked():
+            self.controls.set_marked(config.lesson.controls)
+            self._marked_timer.start(0)
+
+    def _show_marked(self) -> None:
+        """The control panel scrolled to the controls the lesson is about: all of them if
+        they fit, else from the first one down."""
+        span = self.controls.marked_span()
+        if span is not None:
+            margin = 8
+            self.controls_scroll.ensureVisible(span.left(), span.bottom(), 0, margin)
+            self.controls_scroll.ensureVisible(span.left(), span.top(), 0, margin)
 
     def _on_run_started(self, info: RunInfo) -> None:
         self.views.set_run(info)
@@ -578,6 +593,7 @@ class MainWindow(QMainWindow):
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)
+        self._marked_timer.start(0)
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""
