@@ -13,7 +13,7 @@ out-of-range values raise `InputError` naming the key path and what is allowed, 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field, make_dataclass, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -172,12 +172,19 @@ def config_to_dict(config: Config, relative_to: Path | None = None) -> dict:
     """The JSON form, schema first; `data.csv` made relative to `relative_to` when given."""
     out: dict[str, Any] = {"schema": SCHEMA}
     for name in SECTIONS:
-        section = asdict(getattr(config, name))
-        out[name] = {k: list(v) if isinstance(v, tuple) else v for k, v in section.items()}
+        section = getattr(config, name)
+        out[name] = {s.name: _json_value(getattr(section, s.name)) for s in section_rows(name)}
     csv = config.data.csv
     if csv and relative_to is not None and os.path.isabs(csv):
         out["data"]["csv"] = os.path.relpath(csv, relative_to)
     return out
+
+
+def _json_value(value: Any) -> Any:
+    """A config value as JSON writes it: a tuple as a list, a lesson step as its object."""
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value.as_json() if hasattr(value, "as_json") else value
 
 
 # ----- a change made by the user -----

@@ -27,6 +27,7 @@ from deepdials.core.data.kinds import CHOSEN_CLASSES, DATA_KINDS, MAX_CLASSES, i
 from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.initializers import INITIALIZERS
 from deepdials.core.engine.optimizers import OPTIMIZERS
+from deepdials.core.lessons.steps import StepList, settable
 
 SECTIONS = ("data", "model", "train", "classroom", "lesson")
 GROUPS = ("Data", "Network", "Regularization", "Optimization")
@@ -384,8 +385,9 @@ SETTINGS: tuple[Setting, ...] = (
         hot=False,
         label="Init",
         group="Network",
-        tip="How the weights start; biases start at 0. Var(W) ≈ 1/n_in keeps the signal's "
-        "scale layer after layer.",
+        tip="How the weights start; biases start at 0. Var(W) = 1/n_in (Xavier) keeps the "
+        "scale of z layer after layer through tanh, which is near-linear about 0; ReLU "
+        "sets the negative half of z to 0, halving E[a²], so it needs Var(W) = 2/n_in (He).",
         control=c.Combo(
             c.options_for(
                 INITIALIZERS,
@@ -443,7 +445,8 @@ SETTINGS: tuple[Setting, ...] = (
         label="L1 λ",
         group="Regularization",
         tip="L1 (sparse weights): J + λ/(2m)·Σ|W|, so each step adds λ/(2m)·sign(W) to the "
-        "gradient and drives small weights to exactly 0; weights only. 0 = off.",
+        "gradient: weights the cost does not need are pushed to 0 and then flicker in a "
+        "narrow band about it (a step jumps over 0, not onto it); weights only. 0 = off.",
         control=c.Slider(c.log_values(0.0001, 10, 3, off=True), fmt=c.off_or_plain),
     ),
     Setting(
@@ -580,6 +583,14 @@ SETTINGS += (
         (),
         hot=True,
         tip="The controls the lesson is about: marked in the control panel.",
+    ),
+    Setting(
+        "lesson.steps",
+        StepList(settable({s.key: s for s in SETTINGS})),
+        (),
+        hot=True,
+        tip="The steps a lecturer plays one at a time (Next step, Back): each with its text "
+        "and what it does (see Lesson steps). Loading the lesson plays step 1.",
     ),
 )
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

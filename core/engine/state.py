@@ -9,6 +9,7 @@ statistics, surface, diagram, gradient check) is `core.engine.reports`.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,6 +181,28 @@ def set_config(state: RunState, config: Config) -> None:
     _check_train(state, config)
     state.config = config
     _apply_train(state)
+
+
+def copied(state: RunState) -> RunState:
+    """A run that goes on from where `state` stands, training on its own: θ, gradient,
+    optimizer, RNG stream, history and best and finite epochs copied; its data, inputs and
+    targets (never written) shared; buffers made afresh on first use. Taken between two
+    `train` generators (at an epoch's end), training it gives the bits training `state`
+    would."""
+    shared = [state.data, state.pipeline, state.act]
+    for arrays in (state.inputs, state.targets, state.labels):
+        shared += arrays.values()
+    memo = {id(obj): obj for obj in shared}
+    memo[id(state.buffers)] = Buffers()
+    memo[id(state.figure.views)] = {}
+    run = deepcopy(state, memo)
+    # a Params' W and b are views into its θ: made again over the copied θ
+    run.params = Params(run.params.layout, run.params.theta)
+    run.grads = Params(run.grads.layout, run.grads.theta)
+    if run.finite is not None:
+        run.finite.params = Params(run.finite.params.layout, run.finite.params.theta)
+        run.finite.grads = Params(run.finite.grads.layout, run.finite.grads.theta)
+    return run
 
 
 def run_info(state: RunState) -> RunInfo:
