@@ -1,5 +1,7 @@
 """The Curves view draws no more than the pixels can show: a long history is peak-
-downsampled to about one point per pixel column, and an empty split is no curve at all."""
+downsampled to about one point per pixel column, and an empty split is no curve at all.
+Dropout's own cost is a curve of its own, named in the legend, only for a run with
+dropout; a hidden test set draws no test curve and the legend says so."""
 
 from dataclasses import replace
 
@@ -7,8 +9,9 @@ import numpy as np
 
 from deepdials.app.views.curves import CurvesView
 from deepdials.app.window import configure_pyqtgraph
-from deepdials.core.config.schema import Config
+from deepdials.core.config.schema import Config, config_from_dict
 from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run
 
 
@@ -16,7 +19,7 @@ def long_snapshot(rows=2048, empty_splits=("val", "test")):
     """A snapshot with `rows` noisy history rows; the empty splits' columns all NaN."""
     s = snapshot(new_run(Config()))
     rng = np.random.default_rng(0)
-    history = {"epoch": np.arange(rows) * 5}
+    history = {"epoch": np.arange(rows) * 5, "dropout_loss": np.full(rows, np.nan)}
     for split in ("train", "val", "test"):
         for name in ("loss", "error"):
             column = rng.random(rows)
@@ -54,3 +57,40 @@ def test_an_empty_split_is_no_curve(qtbot):
 def rows(curve) -> int:
     x, _ = curve.getOriginalDataset()
     return 0 if x is None else len(x)
+
+
+def trained_snapshot(**train):
+    run = new_run(
+        config_from_dict({"schema": 1, "data": {"n_points": 60}, "train": {"epochs": 30, **train}})
+    )
+    advance(run)
+    return snapshot(run, layers=False)
+
+
+def test_the_cost_dropout_optimizes_is_drawn_and_named_only_for_a_run_with_dropout(qtbot):
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.show_snapshot(trained_snapshot(keep_prob=0.5))
+    assert rows(view.curves["dropout", "loss"]) == 31
+    assert "dropout on (J optimized)" in legend(view)
+    view.show_snapshot(trained_snapshot())
+    assert rows(view.curves["dropout", "loss"]) == 0
+    assert "dropout" not in legend(view)
+
+
+def test_a_hidden_test_set_draws_no_test_curve_and_the_legend_says_so(qtbot):
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.show_snapshot(trained_snapshot())
+    view.set_test_hidden(True)
+    assert not view.curves["test", "error"].isVisible()
+    assert not view.curves["test", "loss"].isVisible()
+    assert view.curves["val", "error"].isVisible()
+    assert "test: hidden until revealed" in legend(view)
+    view.set_test_hidden(False)
+    assert view.curves["test", "error"].isVisible()
+    assert "hidden" not in legend(view)
+
+
+def legend(view) -> str:
+    return view.legend.text().replace("&nbsp;", " ")
