@@ -319,6 +319,14 @@ class MainWindow(QMainWindow):
             )
             action.setChecked(True)
             self.split_actions[split] = action
+        self.hide_test_action = self._action(
+            "&Hide the test set until revealed",
+            "Ctrl+T",
+            self.set_test_hidden,
+            checkable=True,
+            tip="Look at the test set last, once: its curve, error and points stay hidden "
+            "until this is unticked (Ctrl+T reveals it)",
+        )
         for a in (
             self.fullscreen_action,
             self.large_fonts_action,
@@ -326,6 +334,7 @@ class MainWindow(QMainWindow):
             self.choose_hidden_action,
             self.discretize_action,
             *self.split_actions.values(),
+            self.hide_test_action,
         ):
             view.addAction(a)
         for a in (*self.split_actions.values(), self.discretize_action):
@@ -388,6 +397,17 @@ class MainWindow(QMainWindow):
         self.to_all_action.setChecked(False)
         if unknown:
             self.status.message("; ".join(unknown))  # the names: --list-views, the toolbar
+
+    def set_test_hidden(self, hidden: bool) -> None:
+        """Hide the test set (its curves, its error in the status line, its points on the
+        boundary) until it is revealed, or reveal it."""
+        self.hide_test_action.setChecked(hidden)
+        self.curves.set_test_hidden(hidden)
+        self.status.test_hidden = hidden
+        test_points = self.split_actions["test"]
+        test_points.setEnabled(not hidden)
+        test_points.setChecked(not hidden)
+        self._show_playback()
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
