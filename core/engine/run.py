@@ -9,13 +9,15 @@ it (`core.engine.reports`) or change its hot settings (`core.engine.state.set_co
 between two calls. Where it stands inside an epoch lives in the generator alone, so a run
 trained in slices of any size is bit-identical to one trained in one go.
 
-Metrics are recorded for θ after every epoch e (epoch 0 = the initial θ): cross-entropy
-loss (without the penalty term) and error on train, val and test (and on train-dev when
-the data has that split: mismatch, `core.data.dataprep`), and `grad_norm`, the
-per-layer gradient figure: the size of the error signal δ[l] = ∂J/∂Z[l] that backprop
-passes to layer l, per example, over every row of the steps that led to θ (epoch e − 1's;
-NaN at epoch 0, before any step). For a batch of B rows J is the batch mean, so row i's
-own signal is δᵢ[l] = B·∂J/∂Z[l]ᵢ = ∂ℓᵢ/∂Z[l]ᵢ : (n_l,), and over the epoch's m rows
+Metrics are recorded for θ after every epoch e (epoch 0 = the initial θ): the task's loss
+(`core.engine.tasks`: cross-entropy, or ½ the mean squared error; without the penalty
+term) and error (the fraction misclassified, or the mean squared error) on train, val and
+test (and on train-dev when the data has that split: mismatch, `core.data.dataprep`), and
+`grad_norm`, the per-layer gradient figure: the size of the error signal δ[l] = ∂J/∂Z[l]
+that backprop passes to layer l, per example, over every row of the steps that led to θ
+(epoch e − 1's; NaN at epoch 0, before any step). For a batch of B rows J is the batch
+mean, so row i's own signal is δᵢ[l] = B·∂J/∂Z[l]ᵢ = ∂ℓᵢ/∂Z[l]ᵢ : (n_l,), and over the
+epoch's m rows
 
     grad_norm[l] = sqrt( Σᵢ ‖δᵢ[l]‖² / (m · n_l) )      the RMS of one example's signal
                                                         at one unit of layer l
@@ -23,7 +25,7 @@ own signal is δᵢ[l] = B·∂J/∂Z[l]ᵢ = ∂ℓᵢ/∂Z[l]ᵢ : (n_l,), and
 (under dropout, of the thinned network the steps trained). It does not cancel over
 balanced classes as the batch-mean ‖dW[l]‖ can, and it shrinks or grows layer by layer as
 the lecture's vanishing and exploding gradients do. `dropout_loss` is the cost dropout
-optimizes: the mean cross-entropy of epoch e − 1's batches, each through its own thinned
+optimizes: the task's mean loss over epoch e − 1's batches, each through its own thinned
 network (the masks its step drew), without the penalty; NaN when no step of that epoch had
 dropout. It is noisy and need not fall epoch by epoch; `train_loss`, with dropout off, is
 the cost to watch decrease. Full-batch training without dropout
@@ -55,7 +57,6 @@ from collections.abc import Iterator
 import numpy as np
 
 from deepdials.core.engine.buffers import fuses_scoring, scoring_rows, training_rows
-from deepdials.core.engine.losses import mean_loss, output_gradient, predictions
 from deepdials.core.engine.network import Workspace, backward, forward
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.snapshot import Status
@@ -203,7 +204,7 @@ def _forward_train(state: RunState, X: np.ndarray, T: np.ndarray, ws: Workspace)
         return forward(state.params, X, state.act, ws)
     z = forward(state.params, X, state.act, ws, state.keep, state.rng)
     cost = state.dropout_cost
-    cost.total += mean_loss(z, T) * len(z)
+    cost.total += state.task.mean_loss(z, T) * len(z)
     cost.rows += len(z)
     return z
 
@@ -233,7 +234,7 @@ def _gradient(
         z = _forward_train(state, X, T, ws)
         if logits is not None:
             logits[:] = z
-        output_gradient(z, T, ws.dZ[-1])
+        state.task.output_gradient(z, T, ws.dZ[-1])
         backward(state.params, state.act, ws, into)
         _add_signal(state, ws, B)
         return True
@@ -248,7 +249,7 @@ def _gradient(
         z = _forward_train(state, X[row:stop], T[row:stop], ws)
         if logits is not None:
             logits[row:stop] = z
-        output_gradient(z, T[row:stop], ws.dZ[-1], rows=B)
+        state.task.output_gradient(z, T[row:stop], ws.dZ[-1], rows=B)
         if row == 0:
             backward(state.params, state.act, ws, summed)
         else:
@@ -297,11 +298,6 @@ def _scoring_view(state: RunState) -> Workspace:
     return buffers.scoring
 
 
-def _score(state: RunState, split: str, z: np.ndarray) -> dict[str, float]:
-    error = float(np.mean(predictions(z) != state.labels[split]))
-    return {"loss": mean_loss(z, state.targets[split]), "error": error, "accuracy": 1 - error}
-
-
 def _record(state: RunState, train_scored: bool = False) -> Iterator[None]:
     """Score θ at the current epoch chunk by chunk (yielding between chunks; θ does not
     change meanwhile), append to the history, check the stop rules, and yield. With
@@ -322,7 +318,10 @@ def _record(state: RunState, train_scored: bool = False) -> Iterator[None]:
             out[row:stop] = forward(state.params, X[row:stop], state.act, ws.view(stop - row))
     for split in state.splits:
         if len(state.labels[split]):  # an empty split stays NaN: it has no loss
-            state.metrics[split] = _score(state, split, state.buffers.logits[split])
+            logits = state.buffers.logits[split]
+            state.metrics[split] = state.task.scores(
+                logits, state.targets[split], state.labels[split]
+            )
     state.history.append(
         e,
         {f"{s}_{m}": state.metrics[s][m] for s in state.splits for m in ("loss", "error")}
