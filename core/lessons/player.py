@@ -13,6 +13,9 @@ edits (`core.config.schema.edit`), in order, then `epochs` becomes train.epochs:
 - `pin`: the runs on screen stay, and each target's new run is added beside them (at
   most MAX_VARIANTS on screen); without it the new run replaces its target.
 
+A step after the first that only changes what is shown (`Step.only_shows`: it reveals the
+test set and sets, continues, pins and trains nothing) has no targets: every run stays.
+
 A run's label says what it is: its variant's label (none for a lesson of one config:
 "base") with what differs from that variant's config, train.epochs aside, as a
 comparison labels its runs (`core.config.compare.label_of`), e.g. "He, l2 = 0.1".
@@ -104,7 +107,8 @@ def plan(lesson: Lesson) -> tuple[Stage, ...]:
     stages = []
     for i, step in enumerate(steps_of(lesson)):
         where = f"{prefix}lesson.steps[{i}]"
-        targets = _targets(step, shown, selected, comparison, where)
+        shows = i > 0 and step.only_shows
+        targets = [] if shows else _targets(step, shown, selected, comparison, where)
         if i == 0 and (step.continues or step.pin):
             field = "continue" if step.continues else "pin"
             raise InputError(f"{where}.{field}: the first step has no run before it")
@@ -131,7 +135,7 @@ def plan(lesson: Lesson) -> tuple[Stage, ...]:
             others = [r.label for j, r in enumerate(after) if j != t]
             own = label(after[t].origin, after[t].config)
             after[t] = replace(after[t], label=_unique(own, others))
-        selected = made[-1]
+        selected = made[-1] if made else selected
         stages.append(Stage(i + 1, step, tuple(after), selected))
         shown = after
     return tuple(stages)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deepdials.core.config.values import Flag, Kind, Name, show, show_key
+from deepdials.core.config.values import Choice, Flag, Kind, Name, show, show_key
 from deepdials.core.errors import InputError
 
 MAX_TEXT_CHARS = 800
@@ -157,6 +157,13 @@ STEP_FIELDS: tuple[StepField, ...] = (
         "The playback speed while this step trains (default: the lesson's).",
     ),
     StepField(
+        "reveal",
+        Choice(("test",)),
+        '`"test"` reveals the test set: a lesson with such a step starts with the test '
+        "set hidden (its curves, error and points) until this step. A step that only "
+        "reveals keeps the runs as they are.",
+    ),
+    StepField(
         "run",
         Label(),
         "The run this step changes, by its label (default: in a comparison every run "
@@ -177,7 +184,14 @@ class Step:
     pin: bool = False
     view: str | None = None
     speed: str | None = None
+    reveal: str | None = None
     run: str | None = None
+
+    @property
+    def only_shows(self) -> bool:
+        """Whether the step changes what is shown and no run (it reveals, sets nothing)."""
+        changes_runs = self.changes or self.continues or self.pin or self.epochs is not None
+        return self.reveal is not None and not changes_runs
 
     def as_json(self) -> dict[str, Any]:
         """The step as its file writes it: the fields that differ from their defaults."""
@@ -222,6 +236,14 @@ class StepList:
                 continue
             values[f.attribute] = f.kind(self.rows).check(f"{path}.{f.name}", raw[f.name])
         return Step(**values)
+
+
+def keeps_test_hidden(steps: tuple[Step, ...], number: int) -> bool:
+    """Whether the test set is hidden after step `number` (from 1; 0: before the first):
+    the lesson reveals it at a later step."""
+    return any(step.reveal == "test" for step in steps[number:]) and not any(
+        step.reveal == "test" for step in steps[:number]
+    )
 
 
 def settable(rows: Mapping[str, Any]) -> dict[str, Any]:
