@@ -11,10 +11,9 @@ edits (`core.config.schema.edit`), in order, then `epochs` becomes train.epochs:
 - `continue`: the target's run goes on from its epoch with the hot changes; a key that
   needs a new run is refused, and `epochs` must be past the run's train.epochs;
 - `pin`: the runs on screen stay, and each target's new run is added beside them (at
-  most MAX_VARIANTS on screen); without it the new run replaces its target.
-
-A step after the first that only changes what is shown (`Step.only_shows`: it reveals the
-test set and sets, continues, pins and trains nothing) has no targets: every run stays.
+  most MAX_VARIANTS on screen); without it the new run replaces its target;
+- a step after the first that sets, trains and pins nothing (a new view, a new text)
+  keeps every run as it is.
 
 A run's label says what it is: its variant's label (none for a lesson of one config:
 "base") with what differs from that variant's config, train.epochs aside, as a
@@ -107,8 +106,9 @@ def plan(lesson: Lesson) -> tuple[Stage, ...]:
     stages = []
     for i, step in enumerate(steps_of(lesson)):
         where = f"{prefix}lesson.steps[{i}]"
-        shows = i > 0 and step.only_shows
-        targets = [] if shows else _targets(step, shown, selected, comparison, where)
+        targets = _targets(step, shown, selected, comparison, where)
+        if i > 0 and not (step.changes or step.continues or step.pin or step.epochs):
+            targets = []  # nothing to change (a view, a text): the runs stay as they are
         if i == 0 and (step.continues or step.pin):
             field = "continue" if step.continues else "pin"
             raise InputError(f"{where}.{field}: the first step has no run before it")

@@ -4,7 +4,7 @@ A lesson preset's `lesson.steps` is a list of steps; the lecturer plays them in 
 
     "steps": [
       {"text": "λ = 2: validation error 16–22%.", "epochs": 3000},
-      {"text": "Slide λ to 0: the gap opens.", "set": {"train.l2": 0}, "view": "boundary"},
+      {"text": "Slide λ to 0: the gap opens.", "set": {"train.l2": 0}, "view": "bias_variance"},
       {"text": "Keep it, and push λ to 10.", "pin": true, "set": {"train.l2": 10}}]
 
 Loading a lesson plays step 1; step k + 1 starts from the runs step k ended with. Each
@@ -186,12 +186,6 @@ class Step:
     speed: str | None = None
     reveal: str | None = None
     run: str | None = None
-
-    @property
-    def only_shows(self) -> bool:
-        """Whether the step changes what is shown and no run (it reveals, sets nothing)."""
-        changes_runs = self.changes or self.continues or self.pin or self.epochs is not None
-        return self.reveal is not None and not changes_runs
 
     def as_json(self) -> dict[str, Any]:
         """The step as its file writes it: the fields that differ from their defaults."""
