@@ -71,6 +71,7 @@ from deepdials.core.config.compare import MAX_VARIANTS, Comparison
 from deepdials.core.config.schema import Config, with_value
 from deepdials.core.engine.snapshot import RunInfo
 from deepdials.core.lessons.player import Stage
+from deepdials.core.lessons.steps import keeps_test_hidden
 from deepdials.core.probes.diagnosis import remedy_edit
 from deepdials.resources import PRESETS, ROOT
 
@@ -461,8 +462,11 @@ class MainWindow(QMainWindow):
 
     def _on_step_shown(self, stage: Stage | None) -> None:
         """The lesson's step on screen: its view (the last a step up to it named), its
-        speed (or the lesson's), its text in the step bar and marked in the list."""
+        speed (or the lesson's), its text in the step bar and marked in the list, and the
+        test set hidden while a later step is to reveal it."""
         count = self.steps.count
+        steps = tuple(s.step for s in self.steps.stages)
+        self.set_test_hidden(keeps_test_hidden(steps, stage.number if stage else 0))
         self.step_bar.show_step(stage, count)
         texts = [s.step.text for s in self.steps.stages]
         self.lesson.show_step(stage, texts)
