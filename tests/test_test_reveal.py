@@ -25,9 +25,7 @@ def test_ctrl_t_hides_the_test_set_everywhere_and_again_reveals_it(qtbot, window
     assert window.split_actions["test"].isChecked()
 
 
-def test_a_lesson_hides_the_test_set_until_its_reveal_step_and_back_hides_it_again(
-    qtbot, tmp_path
-):
+def test_a_lesson_hides_the_test_set_until_its_reveal_step_and_back_hides_it_again(qtbot, tmp_path):
     path = tmp_path / "revealed.json"
     path.write_text(
         json.dumps(
