@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import Qt
 
-from deepdials.app.views.curves import CurvesView
+from deepdials.app.views.curves import LEGEND_LABEL_CHARS, CurvesView, elided
 from deepdials.app.window import configure_pyqtgraph
 from deepdials.core.config.schema import Config, config_from_dict
 from deepdials.core.engine.reports import snapshot
@@ -123,3 +123,10 @@ def test_a_lesson_that_asks_for_it_is_loaded_with_its_errors_zoomed(window):
     assert window.curves.zoom.isChecked()
     window.files.open_config(PRESETS / "high_bias.json")
     assert not window.curves.zoom.isChecked()
+
+
+def test_a_long_run_label_is_cut_in_the_legend_so_the_view_stays_narrow():
+    long = "48 units, points = 20000, split = [0.98, 0.02, 0]"
+    assert elided(long) == "48 units, points = 20000, spl…"
+    assert len(elided(long)) == LEGEND_LABEL_CHARS
+    assert elided("48 units, l2 = 2") == "48 units, l2 = 2"

@@ -3,9 +3,10 @@ early-stopping marks; under dropout, also the cost dropout optimizes; the test c
 hidden while the test set is.
 
 Dropout: the history's `dropout_loss`, the mean cost of each epoch's thinned networks
-(`core.engine.run`), is drawn on the loss plot in the training colour, dash-dotted, for
-every run that trained with dropout (no curve, no legend entry otherwise): noisy and not
-falling epoch by epoch, beside the training loss with dropout off, which does.
+(`core.engine.run`), is drawn on the loss plot, dash-dotted (reddish purple; a compared
+run's in its colour), for every run that trained with dropout (no curve, no legend entry
+otherwise): noisy and not falling epoch by epoch, beside the training loss with dropout
+off.
 
 The test set hidden (`set_test_hidden`): no test curve is drawn and the legend says the
 test set is hidden, until it is revealed.
@@ -38,6 +39,7 @@ from deepdials.app.frames import Products, ShownRun
 from deepdials.app.style.legend import legend_html
 from deepdials.app.style.palette import (
     BAYES_COLOR,
+    DROPOUT_COST_COLOR,
     DROPOUT_COST_DASH,
     SPLIT_COLORS,
     SPLIT_DASH,
@@ -51,6 +53,9 @@ from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 ZOOM_FROM = 0.25  # the zoomed error axis fits the errors from this share of the epochs on
 ZOOM_ROOM = 1.3  # and leaves this much head room above the highest of them
 ZOOM_LEAST = 0.02  # its top at least 2%, so that 0% errors still draw on a scale
+
+
+LEGEND_LABEL_CHARS = 30
 
 
 class CurvesView(DrawsComparedRuns, QWidget):
@@ -222,12 +227,12 @@ class CurvesView(DrawsComparedRuns, QWidget):
         grey = (90, 90, 90)
         shown = [s for s in SPLITS if not (s == "test" and self.test_hidden)]
         if self._compared:
-            entries = [(label, color, Qt.SolidLine) for label, color in self._compared]
+            entries = [(elided(label), color, Qt.SolidLine) for label, color in self._compared]
             entries += [(SPLIT_LABEL[s], grey, SPLIT_DASH[s]) for s in shown]
         else:
             entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in shown]
         if self._dropout_drawn:
-            color = grey if self._compared else SPLIT_COLORS["train"]
+            color = grey if self._compared else DROPOUT_COST_COLOR
             entries.append(("train, dropout on (J optimized)", color, DROPOUT_COST_DASH))
         if self.test_hidden:
             entries.append(("test: hidden until revealed", grey, None))
@@ -238,7 +243,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
     def _pen_curves(self) -> None:
         for (split, _), curve in self.curves.items():
             color = self._compared[0][1] if self._compared else SPLIT_COLORS.get(split)
-            curve.setPen(self._pen(color or SPLIT_COLORS["train"], split))
+            curve.setPen(self._pen(color or DROPOUT_COST_COLOR, split))
         for (run, split, _), curve in self.run_curves.items():
             color = self._compared[run][1] if run < len(self._compared) else (0, 0, 0)
             curve.setPen(self._pen(color, split))
@@ -349,6 +354,15 @@ def late_error_top(history: dict[str, np.ndarray]) -> float:
     values = np.concatenate([history[f"{split}_error"][late] for split in SPLITS])
     values = values[np.isfinite(values)]
     return float(values.max()) if len(values) else math.nan
+
+
+def elided(label: str) -> str:
+    """A compared run's label cut to LEGEND_LABEL_CHARS with "…", so that a long one (a
+    lesson step's run on 20,000 points, split …) does not widen the view past the window;
+    the boundary's caption tooltip has it whole."""
+    if len(label) <= LEGEND_LABEL_CHARS:
+        return label
+    return label[: LEGEND_LABEL_CHARS - 1].rstrip(" ,") + "…"
 
 
 def show_column(curve: pg.PlotDataItem, epochs: np.ndarray, values: np.ndarray) -> None:
