@@ -341,3 +341,39 @@ def test_a_curves_few_training_points_spread_over_the_whole_range_of_x1(seed):
     x = np.sort(build_data(config.data).train.X[:, 0])
     assert len(x) == 20
     assert np.diff(np.concatenate([[-1.0], x, [1.0]])).max() < 0.3
+
+
+@pytest.mark.parametrize("kind", ["plane", "gauss"])
+def test_augmented_copies_of_a_surface_lie_on_its_law(kind):
+    data = build_data(regression(kind, data={"augment": 3, "noise": 0.0}).data)
+    train = data.train
+    np.testing.assert_allclose(train.y, laws.LAWS[kind].f(train.X), atol=1e-12)
+    assert np.abs(train.X).max() <= 1.0  # the square's symmetries keep [−1, 1]²
+    originals = train.X[~train.augmented]
+    moved = train.X[train.augmented]
+    assert not np.isin(moved[:, 0], originals[:, 0]).all()  # some copies are moved
+
+
+@pytest.mark.parametrize(
+    "train",
+    [
+        {"keep_prob": 0.8},
+        {"patience": 5, "epochs": 400},
+        {"optimizer": "momentum", "l1": 0.01},
+        {"batch_size": 0, "l2": 0.1},
+    ],
+    ids=["dropout", "early stopping", "momentum and L1", "full batch and L2"],
+)
+def test_every_training_control_works_for_a_regression(train):
+    state = new_run(regression(train=train, data={"normalize": False}))
+    advance(state)
+    assert state.status in ("finished", "early_stopped")
+    assert np.isfinite(state.metrics["val"]["error"])
+    if state.status == "early_stopped":
+        assert state.metrics["val"]["loss"] == state.best_val
+
+
+def test_a_regression_that_diverges_is_a_result():
+    state = new_run(regression(train={"lr": 10, "epochs": 200}, model={"hidden": [32] * 6}))
+    advance(state)
+    assert state.status == "diverged" and state.diverged_at is not None
