@@ -11,7 +11,7 @@ from deepdials.core.cli import main
 from deepdials.core.config.schema import config_from_dict, edit
 from deepdials.core.data import laws
 from deepdials.core.data.dataprep import build_data
-from deepdials.core.data.points import load_points
+from deepdials.core.data.points import Points, load_points, write_points
 from deepdials.core.engine import squared_error
 from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.network import Workspace, forward, init_params
@@ -377,3 +377,18 @@ def test_a_regression_that_diverges_is_a_result():
     state = new_run(regression(train={"lr": 10, "epochs": 200}, model={"hidden": [32] * 6}))
     advance(state)
     assert state.status == "diverged" and state.diverged_at is not None
+
+
+@pytest.mark.parametrize("inputs", [1, 2])
+def test_real_targets_are_written_as_a_y_column_and_read_back_to_the_bit(tmp_path, inputs):
+    rng = np.random.default_rng(5)
+    X, y = rng.uniform(-1, 1, (25, inputs)), rng.standard_normal(25)
+    split = np.array(["train", "val", "test", "train", "train"] * 5)
+    path = tmp_path / "points.csv"
+    write_points(path, Points(X, y, split))
+    header = path.read_text().splitlines()[0]
+    assert header == ",".join([f"x{j + 1}" for j in range(inputs)] + ["y", "split"])
+    back = load_points(path)
+    assert back.task == "regression"
+    assert np.array_equal(back.X, X) and np.array_equal(back.y, y)
+    assert list(back.split) == list(split)
