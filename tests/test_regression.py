@@ -21,6 +21,7 @@ from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run, run_info
 from deepdials.core.engine.tasks import TASKS
 from deepdials.core.errors import InputError
+from deepdials.core.lessons.cost_landscape import landscape, squared_cost, squared_gradient
 from deepdials.core.lessons.sweep import run_point, sweep_points
 from deepdials.core.probes.diagnosis import diagnose_run, regression_scale
 from deepdials.core.probes.gradcheck import GradientCheck, finish
@@ -392,3 +393,24 @@ def test_real_targets_are_written_as_a_y_column_and_read_back_to_the_bit(tmp_pat
     assert back.task == "regression"
     assert np.array_equal(back.X, X) and np.array_equal(back.y, y)
     assert list(back.split) == list(split)
+
+
+@pytest.mark.parametrize("kind", ["sine", "plane"])
+def test_the_normalization_lesson_draws_a_regressions_squared_error_bowl(kind):
+    """Linear regression's J is a quadratic: normalized inputs make its bowl round (κ = 1),
+    a badly scaled x₁ a narrow valley; gradient descent goes down either way."""
+    scaled = build_data(regression(kind, data={"scale_x1": 10, "n_points": 400}).data).train
+    raw = landscape(scaled.X, scaled.y, normalize=False)
+    norm = landscape(scaled.X, scaled.y, normalize=True)
+    assert raw.model == norm.model == "linear"
+    assert raw.inputs == (("x1", "1") if kind == "sine" else ("x1", "x2"))
+    assert norm.condition < 1.2 < 30 < raw.condition
+    assert norm.path_cost[-1] < norm.path_cost[0] and raw.path_cost[-1] < raw.path_cost[0]
+    w = np.array([0.3, -0.2])
+    X = np.column_stack([scaled.X[:, 0], np.ones(len(scaled.X))]) if kind == "sine" else scaled.X
+    eps = 1e-6
+    numeric = [
+        (squared_cost(w + e, X, scaled.y) - squared_cost(w - e, X, scaled.y)) / (2 * eps)
+        for e in np.eye(2) * eps
+    ]
+    np.testing.assert_allclose(squared_gradient(w, X, scaled.y), numeric, rtol=1e-6)
