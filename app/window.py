@@ -71,6 +71,7 @@ from deepdials.core.config.compare import MAX_VARIANTS, Comparison
 from deepdials.core.config.schema import Config, with_value
 from deepdials.core.engine.snapshot import RunInfo
 from deepdials.core.lessons.player import Stage
+from deepdials.core.lessons.steps import keeps_test_hidden
 from deepdials.core.probes.diagnosis import remedy_edit
 from deepdials.resources import PRESETS, ROOT
 
@@ -158,6 +159,9 @@ class MainWindow(QMainWindow):
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.timeout.connect(self.fit_columns)
+        self._marked_timer = QTimer(self)  # once the panel is laid out anew
+        self._marked_timer.setSingleShot(True)
+        self._marked_timer.timeout.connect(self._show_marked)
 
         self.status = StatusLine(self.statusBar())
         self.recording = BoundaryRecording()
@@ -362,6 +366,14 @@ class MainWindow(QMainWindow):
             )
             action.setChecked(True)
             self.split_actions[split] = action
+        self.hide_test_action = self._action(
+            "&Hide the test set until revealed",
+            "Ctrl+T",
+            self.set_test_hidden,
+            checkable=True,
+            tip="Look at the test set last, once: its curve, error and points stay hidden "
+            "until this is unticked (Ctrl+T reveals it)",
+        )
         for a in (
             self.fullscreen_action,
             self.large_fonts_action,
@@ -369,6 +381,7 @@ class MainWindow(QMainWindow):
             self.choose_hidden_action,
             self.discretize_action,
             *self.split_actions.values(),
+            self.hide_test_action,
         ):
             view.addAction(a)
         for a in (*self.split_actions.values(), self.discretize_action):
@@ -424,10 +437,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
 
     def _on_loaded(self, _path: Path | None) -> None:
-        """What was loaded sets the view, the speed (its lesson's, or the first one) and
-        the runs a hot change goes to (the selected one)."""
+        """What was loaded sets the view, the speed (its lesson's, or the first one), the
+        Curves view's error zoom and the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
         unknown = []
+        self.curves.set_zoom_errors(lesson.zoom_errors)
         if lesson.view is not None and not self.views.show_page(lesson.view):
             unknown.append(f"lesson.view: no view {lesson.view!r}")
         speed = lesson.speed
@@ -448,8 +462,11 @@ class MainWindow(QMainWindow):
 
     def _on_step_shown(self, stage: Stage | None) -> None:
         """The lesson's step on screen: its view (the last a step up to it named), its
-        speed (or the lesson's), its text in the step bar and marked in the list."""
+        speed (or the lesson's), its text in the step bar and marked in the list, and the
+        test set hidden while a later step is to reveal it."""
         count = self.steps.count
+        steps = tuple(s.step for s in self.steps.stages)
+        self.set_test_hidden(keeps_test_hidden(steps, stage.number if stage else 0))
         self.step_bar.show_step(stage, count)
         texts = [s.step.text for s in self.steps.stages]
         self.lesson.show_step(stage, texts)
@@ -467,9 +484,31 @@ class MainWindow(QMainWindow):
         self.full_speed_action.setChecked(False)
         self.speed.setCurrentIndex(self.speed.findText(speed if speed in SPEEDS else FIRST_SPEED))
 
+    def set_test_hidden(self, hidden: bool) -> None:
+        """Hide the test set (its curves, its error in the status line, its points on the
+        boundary) until it is revealed, or reveal it."""
+        self.hide_test_action.setChecked(hidden)
+        self.curves.set_test_hidden(hidden)
+        self.status.test_hidden = hidden
+        test_points = self.split_actions["test"]
+        test_points.setEnabled(not hidden)
+        test_points.setChecked(not hidden)
+        self._show_playback()
+
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
-        self.controls.set_marked(config.lesson.controls)
+        if frozenset(config.lesson.controls) != self.controls.marked():
+            self.controls.set_marked(config.lesson.controls)
+            self._marked_timer.start(0)
+
+    def _show_marked(self) -> None:
+        """The control panel scrolled to the controls the lesson is about: all of them if
+        they fit, else from the first one down."""
+        span = self.controls.marked_span()
+        if span is not None:
+            margin = 8
+            self.controls_scroll.ensureVisible(span.left(), span.bottom(), 0, margin)
+            self.controls_scroll.ensureVisible(span.left(), span.top(), 0, margin)
 
     def _on_run_started(self, info: RunInfo) -> None:
         self.views.set_run(info)
@@ -578,6 +617,7 @@ class MainWindow(QMainWindow):
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)
+        self._marked_timer.start(0)
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""
