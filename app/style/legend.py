@@ -2,10 +2,7 @@
 
 Each entry is a short sample of the line in its colour and dash, then its label:
 `legend_html([("train", (0, 114, 178), Qt.SolidLine), …])`. An entry never breaks
-across lines, but for a label longer than LONG_LABEL characters after its commas
-("learning rate = 0.5, optimizer = gradient descent", a lesson step's run), so that one
-long label does not widen the plot's column; a label (a compared run's, from a file) is
-text, never markup.
+across lines, and a label (a compared run's, from a file) is text, never markup.
 """
 
 from __future__ import annotations
@@ -14,8 +11,13 @@ import html
 
 from PySide6.QtCore import Qt
 
-LONG_LABEL = 24
-SAMPLES = {Qt.SolidLine: "━━", Qt.DashLine: "╸╸╸", Qt.DotLine: "┅┅", None: "●"}
+SAMPLES = {
+    Qt.SolidLine: "━━",
+    Qt.DashLine: "╸╸╸",
+    Qt.DotLine: "┅┅",
+    Qt.DashDotLine: "━·━",
+    None: "●",
+}
 
 
 def legend_html(entries: list[tuple[str, tuple[int, int, int], object]]) -> str:
@@ -23,7 +25,5 @@ def legend_html(entries: list[tuple[str, tuple[int, int, int], object]]) -> str:
     for label, (r, g, b), dash in entries:
         sample = SAMPLES.get(dash, "━━")
         text = html.escape(label).replace(" ", "&nbsp;")
-        if len(label) > LONG_LABEL:
-            text = text.replace(",&nbsp;", ", ")
         parts.append(f"<span style='color:rgb({r},{g},{b})'>{sample}</span>&nbsp;{text}")
     return "&nbsp;&nbsp;&nbsp; ".join(parts)
