@@ -1,4 +1,5 @@
-"""Lessons: every one is a preset with a title, an explanation and what to look for, and
+"""Lessons: every one is a preset with a title, an explanation and what to look for (its
+steps, or a "What to look for" list), and
 the notes' four bias/variance cases come out of real runs near the notes' numbers."""
 
 import pytest
@@ -8,6 +9,7 @@ from deepdials.core.config.compare import Comparison
 from deepdials.core.config.files import load_experiment
 from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run
+from deepdials.core.lessons.player import steps_of
 from deepdials.resources import PRESETS, lesson_names
 from tests.lesson_runs import trained
 
@@ -28,10 +30,10 @@ def test_there_is_a_lesson_for_every_part_of_the_notes():
 
 @pytest.mark.parametrize("name", lesson_names())
 def test_every_lesson_has_a_config_a_title_and_what_to_look_for(name):
-    load_experiment(PRESETS / f"{name}.json")
+    experiment = load_experiment(PRESETS / f"{name}.json")
     text = (PRESETS / f"{name}.md").read_text(encoding="utf-8")
     assert text.startswith("# ")
-    assert "## What to look for" in text
+    assert steps_of(experiment) or "## What to look for" in text
     assert "\\frac" not in text and "$" not in text  # formulas are written out, not TeX
 
 
