@@ -4,7 +4,8 @@ Bars for the Bayes, train and validation errors and for the two gaps between the
 avoidable bias = train − Bayes and variance = val − train (`core.probes.diagnosis`), a gap bar
 red when it is over the threshold (the dashed line); the verdict and the basic recipe's
 advice. With mismatched data, both Bayes errors, the train-dev error and a third gap, data
-mismatch. A gap below zero is drawn as no bar, its label saying it is chance. Where the
+mismatch. A gap below zero is drawn as no bar, its label saying it is chance (or, for a
+train error far below the Bayes error, memorised noise: `below_bayes`). Where the
 advice is more data or regularization, a button asks for it (`remedy(str)`;
 `core.probes.diagnosis.remedy_edit` says what it changes) so the effect is seen: twice the
 points (a new run), or a larger λ (the running network). A diverged run and a network not
@@ -36,7 +37,7 @@ from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
 from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.kinds import DATA_KINDS
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
-from deepdials.core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
+from deepdials.core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, below_bayes, diagnose_run
 
 TRAIN_DEV_COLOR = (86, 180, 233)  # Okabe–Ito sky blue: the training distribution, unseen
 # (row label, colour) of the errors, then the gaps' labels
@@ -55,7 +56,8 @@ MISMATCH_ERROR_ROWS = (
 GAP_ROWS = ("avoidable bias", "variance")
 MISMATCH_GAP_ROWS = (*GAP_ROWS, "data mismatch")
 MAX_ROWS = len(MISMATCH_ERROR_ROWS) + len(MISMATCH_GAP_ROWS)
-RUN_COLUMNS = ("train", "val", "bias", "variance", "verdict")  # under a row of its label
+# under a row of its label and Bayes error; "var." (variance) fits its column in projector mode
+RUN_COLUMNS = ("train", "val", "bias", "var.", "verdict")
 HIGH_COLOR = (213, 94, 0)  # vermillion: a gap over the threshold
 LOW_COLOR = (0, 158, 115)  # bluish green: a gap under it
 DIAGNOSIS_COLORS = {
@@ -128,7 +130,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         )
         self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.runs.setToolTip(
-            "Each compared run's errors and gaps; the bars below: the selected run"
+            "Each compared run's Bayes error, errors, gaps (bias = train − Bayes, var. = "
+            "val − train) and verdict; the bars below: the selected run"
         )
         self.runs.hide()
         layout = QVBoxLayout(self)
@@ -189,14 +192,17 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         self._show_errors(snapshot)
 
     def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
-        """Per compared run a row with its label across the table, in its colour, and a row
+        """Per compared run a row with its label and Bayes error (when known: the same
+        errors read otherwise against another) across the table, in its colour, and a row
         of its errors, gaps and verdict; then the selected run's bars and advice as for one
         run. The label has the whole width: in projector mode a column of its own would
         leave it a few letters."""
         self.runs.clearSpans()
         self.runs.setRowCount(2 * len(lanes))
         for index, lane in enumerate(lanes):
-            label = QTableWidgetItem(lane.label)
+            d = _diagnosis(lane.snapshot, lane.info.data)
+            bayes = f" · Bayes error {pct(d.bayes_error)}" if d.bayes_known else ""
+            label = QTableWidgetItem(lane.label + bayes)
             label.setForeground(QBrush(QColor(*lane.color)))
             label.setToolTip(lane.label)
             font = label.font()
@@ -206,7 +212,6 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
             self.runs.setSpan(2 * index, 0, 1, len(RUN_COLUMNS))
             m = lane.snapshot.metrics
             train, val = m["train"]["error"], m["val"]["error"]
-            d = _diagnosis(lane.snapshot, lane.info.data)
             verdict = d.verdict if train == train and val == val else "—"
             cells = [pct(train), pct(val), pct(d.avoidable_bias), pct(d.variance)]
             cells.append(SHORT_VERDICTS.get(verdict, verdict))
@@ -266,7 +271,9 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         for i, value in enumerate(values):
             label, gap = self.labels[i], i >= self.first_gap
             text = pct(value)
-            if gap and value < -CHANCE_MARGIN:
+            if i == self.first_gap and below_bayes(value):  # avoidable bias
+                text += f" ({below_bayes(value)})"
+            elif gap and value < -CHANCE_MARGIN:
                 text += " (chance)"
             label.setText(text)
             start = max(widths[i], 100 * THRESHOLD) if gap else widths[i]
@@ -291,7 +298,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)
         if d.reads_gaps:
-            heading = f"<b>Basic recipe</b> (a gap counts as high above {THRESHOLD:.0%}):"
+            points = f"{100 * THRESHOLD:.0f} points"
+            heading = f"<b>Basic recipe</b> (a gap counts as high above {points}):"
         else:
             heading = "<b>What to do</b>:"
         notes = [*d.notes] + (

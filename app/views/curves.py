@@ -1,9 +1,23 @@
 """Loss and error against epochs for the three splits, with the Bayes error and the
-early-stopping marks.
+early-stopping marks; under dropout, also the cost dropout optimizes; the test curves
+hidden while the test set is.
+
+Dropout: the history's `dropout_loss`, the mean cost of each epoch's thinned networks
+(`core.engine.run`), is drawn on the loss plot, dash-dotted (reddish purple; a compared
+run's in its colour), for every run that trained with dropout (no curve, no legend entry
+otherwise): noisy and not falling epoch by epoch, beside the training loss with dropout
+off.
+
+The test set hidden (`set_test_hidden`): no test curve is drawn and the legend says the
+test set is hidden, until it is revealed.
 
 Early stopping: a solid line at the best epoch (lowest validation loss), a dashed one
 where the patience ran out, markers on the error curves at the best epoch and a line of
 text with the restored parameters' errors.
+
+"zoom errors" fits the error axis to the later epochs (`late_error_top`), where a rise of
+the validation error by a point or two would be a sliver on an axis that holds the first
+epochs' 50%; a lesson ticks it with `lesson.zoom_errors`.
 
 One curve item per split and plot, created once and fed with `setData` (`skipFiniteCheck`:
 NaN marks an empty split or a diverged epoch and is simply not drawn). Curves change
@@ -13,6 +27,8 @@ slowly, so the window refreshes them every few frames; there is no grid, whose r
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -21,11 +37,25 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from deepdials.app.frames import Products, ShownRun
 from deepdials.app.style.legend import legend_html
-from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
+from deepdials.app.style.palette import (
+    BAYES_COLOR,
+    DROPOUT_COST_COLOR,
+    DROPOUT_COST_DASH,
+    SPLIT_COLORS,
+    SPLIT_DASH,
+    SPLIT_LABEL,
+)
 from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
 from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.points import SPLITS
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+
+ZOOM_FROM = 0.25  # the zoomed error axis fits the errors from this share of the epochs on
+ZOOM_ROOM = 1.3  # and leaves this much head room above the highest of them
+ZOOM_LEAST = 0.02  # its top at least 2%, so that 0% errors still draw on a scale
+
+
+LEGEND_LABEL_CHARS = 30
 
 
 class CurvesView(DrawsComparedRuns, QWidget):
@@ -44,9 +74,17 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.log_loss = QCheckBox("log loss")
         self.log_loss.setToolTip("The loss on a logarithmic axis")
         self.log_loss.toggled.connect(self.set_log_scale)
+        self.zoom = QCheckBox("zoom errors")
+        self.zoom.setToolTip(
+            f"The error axis from 0 to {ZOOM_ROOM:g} × the highest error after the first "
+            f"{ZOOM_FROM:.0%} of the epochs: a rise of a point or two shows"
+        )
+        self.zoom.toggled.connect(self.set_zoom_errors)
+        self._late_top = 1.0  # the zoomed error axis's top for the runs drawn last
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 0)
         top.addWidget(self.legend, 1)
+        top.addWidget(self.zoom)
         top.addWidget(self.log_loss)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -67,13 +105,12 @@ class CurvesView(DrawsComparedRuns, QWidget):
             plot.setClipToView(True)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-        self.curves = {}
-        for split in SPLITS:
-            for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
-                self.curves[split, name] = history_curve(plot)
+        self.curves = self._history_curves()
         self.run_curves: dict[tuple[int, str, str], pg.PlotDataItem] = {}  # compared runs
         self._compared: list[tuple[str, tuple[int, int, int]]] = []  # (label, colour) per run
         self._bayes: float | None = None
+        self._dropout_drawn = False  # a run's dropout cost is on the loss plot
+        self.test_hidden = False
         self.bayes_line = pg.InfiniteLine(angle=0, movable=False)
         self.error_plot.addItem(self.bayes_line)
         self.best_lines = [
@@ -114,7 +151,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
             apply_font(self.error_plot, font)
             for line in (*self.best_lines, *self.stop_lines):
                 line.label.setFont(scaled(font, 0.9))
-            for label in (self.legend, self.log_loss, self.restored):
+            for label in (self.legend, self.zoom, self.log_loss, self.restored):
                 label.setFont(font)
         self._pen_curves()
         self.bayes_line.setPen(pg.mkPen(BAYES_COLOR, width=1.5 * scale, style=SPLIT_DASH["val"]))
@@ -125,9 +162,44 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.restored_marks.setSize(10 * scale)
         self.restored_marks.setPen(pg.mkPen((30, 30, 30), width=1.2 * scale))
 
+    def _history_curves(self) -> dict[tuple[str, str], pg.PlotDataItem]:
+        """One run's curves: (split, "loss" | "error") and ("dropout", "loss")."""
+        curves = {}
+        for split in SPLITS:
+            for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
+                curves[split, name] = history_curve(plot)
+        curves["dropout", "loss"] = history_curve(self.loss_plot)
+        return curves
+
+    def set_test_hidden(self, hidden: bool) -> None:
+        """Hide the test curves (the test set is looked at last), or show them again."""
+        self.test_hidden = hidden
+        for (run, split, _), curve in self.run_curves.items():
+            if split == "test":
+                curve.setVisible(not hidden and run < len(self._compared))
+        for (split, _), curve in self.curves.items():
+            if split == "test":
+                curve.setVisible(not hidden)
+        self._show_legend()
+
     def set_log_scale(self, on: bool) -> None:
         self.log_loss.setChecked(on)
         self.loss_plot.setLogMode(y=on)
+
+    def set_zoom_errors(self, on: bool) -> None:
+        """The error axis zoomed on the later epochs (`late_error_top`), or fitted to all."""
+        self.zoom.setChecked(on)
+        if on:
+            self.error_plot.setYRange(0.0, self._late_top, padding=0)
+        else:
+            self.error_plot.enableAutoRange(y=True)
+
+    def _fit_zoom(self, snapshots: list[Snapshot]) -> None:
+        tops = [late_error_top(s.history) for s in snapshots]
+        top = max((t for t in tops if t == t), default=math.nan)
+        self._late_top = max(ZOOM_ROOM * top, ZOOM_LEAST) if top == top else 1.0
+        if self.zoom.isChecked():
+            self.error_plot.setYRange(0.0, self._late_top, padding=0)
 
     def clear(self) -> None:
         for curve in self.curves.values():
@@ -150,35 +222,57 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self._show_legend()
 
     def _show_legend(self) -> None:
-        """Splits by colour and dash; compared runs by colour, then the splits by dash."""
+        """Splits by colour and dash; compared runs by colour, then the splits by dash; the
+        dropout cost when drawn; "test hidden" in place of the test curve's entry."""
+        grey = (90, 90, 90)
+        shown = [s for s in SPLITS if not (s == "test" and self.test_hidden)]
         if self._compared:
-            entries = [(label, color, Qt.SolidLine) for label, color in self._compared]
-            grey = (90, 90, 90)
-            entries += [(SPLIT_LABEL[s], grey, SPLIT_DASH[s]) for s in SPLITS]
+            entries = [(elided(label), color, Qt.SolidLine) for label, color in self._compared]
+            entries += [(SPLIT_LABEL[s], grey, SPLIT_DASH[s]) for s in shown]
         else:
-            entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in SPLITS]
+            entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in shown]
+        if self._dropout_drawn:
+            color = grey if self._compared else DROPOUT_COST_COLOR
+            entries.append(("train, dropout on (J optimized)", color, DROPOUT_COST_DASH))
+        if self.test_hidden:
+            entries.append(("test: hidden until revealed", grey, None))
         if self._bayes is not None:
             entries.append((f"Bayes error {self._bayes:.1%}", BAYES_COLOR, SPLIT_DASH["val"]))
         self.legend.setText(legend_html(entries))
 
     def _pen_curves(self) -> None:
         for (split, _), curve in self.curves.items():
-            color = self._compared[0][1] if self._compared else SPLIT_COLORS[split]
-            curve.setPen(pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[split]))
+            color = self._compared[0][1] if self._compared else SPLIT_COLORS.get(split)
+            curve.setPen(self._pen(color or DROPOUT_COST_COLOR, split))
         for (run, split, _), curve in self.run_curves.items():
             color = self._compared[run][1] if run < len(self._compared) else (0, 0, 0)
-            curve.setPen(pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[split]))
+            curve.setPen(self._pen(color, split))
 
-    def _draw_history(self, curves, snapshot: Snapshot) -> None:
+    def _pen(self, color: tuple[int, int, int], curve: str):
+        """A split's pen, or the dropout cost's: thinner, so the noise stays behind."""
+        if curve == "dropout":
+            return pg.mkPen(color, width=1.4 * self.scale, style=DROPOUT_COST_DASH)
+        return pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[curve])
+
+    def _draw_history(self, curves, snapshot: Snapshot) -> bool:
+        """Draw one run's history; returns whether it has a dropout cost to show."""
         h = snapshot.history
         epochs = h["epoch"].astype(float)
         log_loss = self.loss_plot.ctrl.logYCheck.isChecked()
-        for split in SPLITS:
-            loss = h[f"{split}_loss"]
+        columns = {split: h[f"{split}_loss"] for split in SPLITS}
+        columns["dropout"] = h["dropout_loss"]
+        for split, loss in columns.items():
             if log_loss:
                 loss = np.where(loss > 0, loss, np.nan)
             show_column(curves[split, "loss"], epochs, loss)
+        for split in SPLITS:
             show_column(curves[split, "error"], epochs, h[f"{split}_error"])
+        return bool(np.isfinite(columns["dropout"]).any())
+
+    def _set_dropout_drawn(self, drawn: bool) -> None:
+        if drawn != self._dropout_drawn:
+            self._dropout_drawn = drawn
+            self._show_legend()
 
     def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
         """Compared runs on the same axes, each in its colour; the selected run's
@@ -188,22 +282,21 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self._compared = compared
             self._pen_curves()
             self._show_legend()
+        dropout = False
         for run, snapshot in enumerate(lane.snapshot for lane in lanes):
             if run == 0:
-                self._draw_history(self.curves, snapshot)
+                dropout |= self._draw_history(self.curves, snapshot)
                 continue
-            mine = {}
-            for split in SPLITS:
-                for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
-                    key = (run, split, name)
-                    if key not in self.run_curves:
-                        self.run_curves[key] = history_curve(plot)
-                        self._pen_curves()
-                    self.run_curves[key].setVisible(True)
-                    mine[split, name] = self.run_curves[key]
-            self._draw_history(mine, snapshot)
-        for (run, _, _), curve in self.run_curves.items():
-            curve.setVisible(run < len(lanes))
+            if (run, "train", "loss") not in self.run_curves:
+                for key, curve in self._history_curves().items():
+                    self.run_curves[(run, *key)] = curve
+                self._pen_curves()
+            mine = {key[1:]: c for key, c in self.run_curves.items() if key[0] == run}
+            dropout |= self._draw_history(mine, snapshot)
+        for (run, split, _), curve in self.run_curves.items():
+            curve.setVisible(run < len(lanes) and not (split == "test" and self.test_hidden))
+        self._set_dropout_drawn(dropout)
+        self._fit_zoom([lane.snapshot for lane in lanes])
         self._show_marks(selected)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -213,7 +306,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self._show_legend()
             for curve in self.run_curves.values():
                 curve.setVisible(False)
-        self._draw_history(self.curves, snapshot)
+        self._set_dropout_drawn(self._draw_history(self.curves, snapshot))
+        self._fit_zoom([snapshot])
         self._show_marks(snapshot)
 
     def _show_marks(self, snapshot: Snapshot) -> None:
@@ -235,7 +329,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self.restored_marks.setData([], [])
             return
         errors = {s: snapshot.metrics[s]["error"] for s in SPLITS}
-        shown = [s for s in SPLITS if errors[s] == errors[s]]
+        hidden = {"test"} if self.test_hidden else set()
+        shown = [s for s in SPLITS if errors[s] == errors[s] and s not in hidden]
         self.restored_marks.setData(
             [snapshot.best_epoch] * len(shown),
             [errors[s] for s in shown],
@@ -247,6 +342,27 @@ class CurvesView(DrawsComparedRuns, QWidget):
             f"{snapshot.stopped_epoch - snapshot.best_epoch} epochs.<br>"
             f"<b>Restored epoch {snapshot.best_epoch}</b>, error: {parts}"
         )
+
+
+def late_error_top(history: dict[str, np.ndarray]) -> float:
+    """The highest error of any split from ZOOM_FROM of the last recorded epoch on (NaN for
+    none): what the zoomed error axis must show."""
+    epochs = history["epoch"]
+    if len(epochs) == 0:
+        return math.nan
+    late = epochs >= ZOOM_FROM * epochs[-1]
+    values = np.concatenate([history[f"{split}_error"][late] for split in SPLITS])
+    values = values[np.isfinite(values)]
+    return float(values.max()) if len(values) else math.nan
+
+
+def elided(label: str) -> str:
+    """A compared run's label cut to LEGEND_LABEL_CHARS with "…", so that a long one (a
+    lesson step's run on 20,000 points, split …) does not widen the view past the window;
+    the boundary's caption tooltip has it whole."""
+    if len(label) <= LEGEND_LABEL_CHARS:
+        return label
+    return label[: LEGEND_LABEL_CHARS - 1].rstrip(" ,") + "…"
 
 
 def show_column(curve: pg.PlotDataItem, epochs: np.ndarray, values: np.ndarray) -> None:
