@@ -2,6 +2,7 @@
 scale, the surface of two on a colour map symmetric about 0, compared fits side by side,
 and the GIF of a fit."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -181,3 +182,25 @@ def test_the_gif_of_a_fit_draws_the_fitted_curve(tmp_path):
     # the fit's thick line in FIT_COLOR, and the training points' blue
     assert (np.abs(rgb - np.array(FIT_COLOR)).max(axis=-1) < 20).sum() > 300
     assert (np.abs(rgb - np.array((0, 114, 178))).max(axis=-1) < 20).sum() > 50
+
+
+def test_bias_and_variance_of_a_regression_read_in_mse_against_sigma_squared(qtbot):
+    from deepdials.app.views.bias_variance import BiasVarianceView
+
+    run, info, snap = trained(SINE, epochs=30)
+    panel = BiasVarianceView()
+    qtbot.addWidget(panel)
+    panel.set_run(info)
+    sigma2 = 0.2**2
+    assert info.data.bayes_error == sigma2
+    metrics = {k: dict(v) for k, v in snap.metrics.items()}
+    metrics["train"]["error"], metrics["val"]["error"] = sigma2 + 0.005, sigma2 + 0.05
+    panel.show_snapshot(dataclasses.replace(snap, metrics=metrics, scored_epoch=30))
+    assert panel.verdict.text() == "High variance"  # 0.045 over the threshold σ²/2 = 0.02
+    widths = panel.bars.opts["width"]
+    np.testing.assert_allclose(widths[:3], [sigma2, sigma2 + 0.005, sigma2 + 0.05])  # MSEs
+    x, _ = panel.threshold_line.getData()
+    assert np.allclose(x, sigma2 / 2)
+    assert panel.rows[:3] == ["Bayes MSE", "train MSE", "val MSE"]
+    assert panel.labels[4].toPlainText() == "0.045"  # the variance gap, not "4.5%"
+    assert "%" not in panel.plot.getAxis("bottom").labelText
