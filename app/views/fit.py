@@ -64,6 +64,8 @@ class FitView(RunPlot):
         for z, item in enumerate((self.band, self.truth, self.fit)):
             item.setZValue(z)
             self.plot.addItem(item)
+        for item in (self.band, self.truth):  # the law does not move during a run
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.points = {split: PointCloud() for split in SPLIT_STYLE}
         for item in self.points.values():
             item.setZValue(10)
