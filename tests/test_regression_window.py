@@ -204,3 +204,23 @@ def test_bias_and_variance_of_a_regression_read_in_mse_against_sigma_squared(qtb
     assert panel.rows[:3] == ["Bayes MSE", "train MSE", "val MSE"]
     assert panel.labels[4].toPlainText() == "0.045"  # the variance gap, not "4.5%"
     assert "%" not in panel.plot.getAxis("bottom").labelText
+
+
+def test_a_regression_exports_its_points_with_their_targets_and_is_not_drawn_on(qtbot, tmp_path):
+    from deepdials.core.data.points import load_points
+
+    configure_pyqtgraph()
+    w = MainWindow(config(SINE), remember=False, playing=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: isinstance(w.boundaries.selected_view(), FitView), timeout=10_000)
+    path = tmp_path / "sine.csv"
+    assert w.own_data.export_csv(path)
+    points = load_points(path)
+    data = w.session.info.data
+    assert points.task == "regression" and points.X.shape == (len(points.y), 1)
+    np.testing.assert_array_equal(points.y[points.split == "val"], data.val.y)
+    w.own_data.draw_action.trigger()  # Ctrl+D: drawing classes on a curve is refused
+    assert not w.own_data.drawing and not w.own_data.draw_action.isChecked()
+    assert "regression" in w.statusBar().currentMessage()
+    w.close()
