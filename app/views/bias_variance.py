@@ -4,7 +4,8 @@ Bars for the Bayes, train and validation errors and for the two gaps between the
 avoidable bias = train − Bayes and variance = val − train (`core.probes.diagnosis`), a gap bar
 red when it is over the threshold (the dashed line); the verdict and the basic recipe's
 advice. With mismatched data, both Bayes errors, the train-dev error and a third gap, data
-mismatch. A gap below zero is drawn as no bar, its label saying it is chance. Where the
+mismatch. A gap below zero is drawn as no bar, its label saying it is chance (or, for a
+train error far below the Bayes error, memorised noise: `below_bayes`). Where the
 advice is more data or regularization, a button asks for it (`remedy(str)`;
 `core.probes.diagnosis.remedy_edit` says what it changes) so the effect is seen: twice the
 points (a new run), or a larger λ (the running network). A diverged run and a network not
@@ -44,6 +45,7 @@ from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 from deepdials.core.probes.diagnosis import (
     CHANCE_MARGIN,
     THRESHOLD,
+    below_bayes,
     diagnose_run,
     regression_scale,
 )
@@ -290,7 +292,9 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         for i, value in enumerate(values):
             label, gap = self.labels[i], i >= self.first_gap
             text = look.text(value)
-            if gap and value < -self.chance_margin:
+            if i == self.first_gap and value < -self.chance_margin:  # avoidable bias
+                text += f" ({below_bayes(value) if look.percent else 'noise fitted'})"
+            elif gap and value < -self.chance_margin:
                 text += " (chance)"
             label.setText(text)
             start = max(widths[i], line) if gap else widths[i]
@@ -315,7 +319,10 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)
         if d.reads_gaps:
-            above = self.look.text(self.threshold)
+            if self.look.percent:
+                above = f"{100 * self.threshold:.0f} points"
+            else:
+                above = self.look.text(self.threshold)
             heading = f"<b>Basic recipe</b> (a gap counts as high above {above}):"
         else:
             heading = "<b>What to do</b>:"
