@@ -62,8 +62,10 @@ from deepdials.app.tools.files import FileTool
 from deepdials.app.tools.own_data import OwnDataTool
 from deepdials.app.view_stack import ViewStack
 from deepdials.app.views.bias_variance import BiasVarianceView
+from deepdials.app.views.boundary import BoundaryView
 from deepdials.app.views.boundary_grid import BoundaryGrid
 from deepdials.app.views.curves import CurvesView
+from deepdials.app.views.fit import FitView
 from deepdials.app.views.layer_views import DepthView, LayersView
 from deepdials.app.views.network_diagram import DiagramView
 from deepdials.app.wheel_guard import WheelGuard
@@ -355,6 +357,16 @@ class MainWindow(QMainWindow):
             checkable=True,
             tip="Colour each pixel by its predicted class only, not by the confidence (D)",
         )
+        self.truth_action = self._action(
+            "True &f(x)",
+            "T",
+            self.boundaries.set_truth_visible,
+            checkable=True,
+            tip="The law the points were drawn from: f(x) dashed and the band f ± σ (T)",
+        )
+        self.truth_action.setChecked(True)
+        self.boundaries.offer(self.discretize_action, BoundaryView)
+        self.boundaries.offer(self.truth_action, FitView)
         self.split_actions = {}
         for split, label in (("train", "Train"), ("val", "Val"), ("test", "Test")):
             action = self._action(
@@ -380,11 +392,12 @@ class MainWindow(QMainWindow):
             self.classroom_action,
             self.choose_hidden_action,
             self.discretize_action,
+            self.truth_action,
             *self.split_actions.values(),
             self.hide_test_action,
         ):
             view.addAction(a)
-        for a in (*self.split_actions.values(), self.discretize_action):
+        for a in (*self.split_actions.values(), self.discretize_action, self.truth_action):
             self.boundaries.toolbar.addAction(a)
 
         help_menu = bar.addMenu("&Help")
