@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
+from deepdials.app.lessons import markdown_title
 from deepdials.app.window import FIRST_SPEED, MainWindow, configure_pyqtgraph
 from deepdials.core.config.files import load_config
 from deepdials.core.config.schema import config_from_dict
@@ -141,7 +142,7 @@ def test_the_lesson_browser_steps_through_the_lessons(qtbot, window):
     assert explanation_start(names[0]) in window.lesson.toPlainText()
     window.navigator.next.click()
     assert window.session.path == PRESETS / f"{names[1]}.json"
-    assert window.navigator.position.text().endswith("Mismatched distributions")
+    assert window.navigator.position.text().endswith(markdown_title(PRESETS / f"{names[1]}.json"))
     next_frame(qtbot, window)
 
 
