@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from deepdials.app.session import Session
+from deepdials.app.style.figures import error_look
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from deepdials.app.style.plot_style import apply_font, scaled
 from deepdials.app.tools.files import file_problem
@@ -168,6 +169,7 @@ class SweepPage(QWidget):
         self.before: list[PointResult] = []  # the sweep before, of the same setting
         self.parameter = "l2"
         self.scale = 1.0
+        self._look = error_look(None)
         self.runner = SweepRunner(self)
         self.runner.point_done.connect(self._on_point)
         self.runner.point_failed.connect(self._on_point_failed)
@@ -267,10 +269,15 @@ class SweepPage(QWidget):
     # ----- following the session -----
 
     def set_run(self, info: RunInfo) -> None:
+        """The Bayes line and the words of the run's task (error %, or MSE)."""
+        self._look = look = error_look(info)
+        self.plot.setLabel("left", look.name)
+        self.plot.titleLabel.setText(f"{look.title} at the end of each run")
         bayes = info.data.bayes_error
         self.bayes_line.setVisible(bayes is not None)
         if bayes is not None:
             self.bayes_line.setValue(bayes)
+            self.bayes_line.label.setFormat(f"{look.bayes} {look.text(bayes)}")
 
     def _on_loaded(self, _path) -> None:
         """A sweep belongs to the experiment it was run on: loading another one stops it
@@ -459,9 +466,10 @@ class SweepPage(QWidget):
         bx = math.log10(x[i]) if PARAMETERS[self.parameter].log_x else x[i]
         self.best.setData([bx], [val[i]])
         label = PARAMETERS[self.parameter].label
+        look = self._look
         self.best_label.setText(
-            f"★ lowest validation error {val[i]:.1%} at {label} = {x[i]:g} "
-            f"(train error there {errors['train'][i]:.1%})"
+            f"★ lowest validation {look.name} {look.text(val[i])} at {label} = {x[i]:g} "
+            f"(train {look.name} there {look.text(errors['train'][i])})"
         )
 
     # ----- export -----

@@ -36,6 +36,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from deepdials.app.frames import Products, ShownRun
+from deepdials.app.style.figures import error_look
 from deepdials.app.style.legend import legend_html
 from deepdials.app.style.palette import (
     BAYES_COLOR,
@@ -109,6 +110,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.run_curves: dict[tuple[int, str, str], pg.PlotDataItem] = {}  # compared runs
         self._compared: list[tuple[str, tuple[int, int, int]]] = []  # (label, colour) per run
         self._bayes: float | None = None
+        self._look = error_look(None)
         self._dropout_drawn = False  # a run's dropout cost is on the loss plot
         self.test_hidden = False
         self.bayes_line = pg.InfiniteLine(angle=0, movable=False)
@@ -212,7 +214,12 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.restored.hide()
 
     def set_run(self, info: RunInfo) -> None:
+        """Titles in the run's task's terms (error %, or MSE), then its Bayes line."""
         self.clear()
+        self._look = look = error_look(info)
+        for plot, title in ((self.loss_plot, f"Loss ({look.loss})"), (self.error_plot, look.title)):
+            if plot.titleLabel.text != title:
+                plot.titleLabel.setText(title)  # in the size the plot's font gave it
         self.set_bayes_error(info.data.bayes_error)
 
     def set_bayes_error(self, bayes: float | None) -> None:
@@ -238,7 +245,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
         if self.test_hidden:
             entries.append(("test: hidden until revealed", grey, None))
         if self._bayes is not None:
-            entries.append((f"Bayes error {self._bayes:.1%}", BAYES_COLOR, SPLIT_DASH["val"]))
+            bayes = f"{self._look.bayes} {self._look.text(self._bayes)}"
+            entries.append((bayes, BAYES_COLOR, SPLIT_DASH["val"]))
         self.legend.setText(legend_html(entries))
 
     def _pen_curves(self) -> None:
@@ -337,11 +345,11 @@ class CurvesView(DrawsComparedRuns, QWidget):
             [errors[s] for s in shown],
             brush=[pg.mkBrush(*SPLIT_COLORS[s]) for s in shown],
         )
-        parts = " · ".join(f"{s} {errors[s]:.1%}" for s in shown)
+        parts = " · ".join(f"{s} {self._look.text(errors[s])}" for s in shown)
         self.restored.setText(
             f"Stopped at epoch {snapshot.stopped_epoch}: no better val loss for "
             f"{snapshot.stopped_epoch - snapshot.best_epoch} epochs.<br>"
-            f"<b>Restored epoch {snapshot.best_epoch}</b>, error: {parts}"
+            f"<b>Restored epoch {snapshot.best_epoch}</b>, {self._look.name}: {parts}"
         )
 
 
