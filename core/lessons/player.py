@@ -79,10 +79,6 @@ class Stage:
     runs: tuple[PlannedRun, ...]
     selected: int
 
-    @property
-    def labels(self) -> list[str]:
-        return [run.label for run in self.runs]
-
 
 def steps_of(lesson: Lesson) -> tuple[Step, ...]:
     """The lesson's steps: its config's, or a comparison's first variant's."""
