@@ -130,17 +130,11 @@ def _check_step_options(args: argparse.Namespace) -> None:
             raise InputError(f"{option}: a lesson step trains to its own epochs (--step)")
 
 
-def _folder(path: str) -> Path:
-    """The folder of a config that has loaded (a path that cannot name a file, with a NUL
-    in it, is refused by loading it first, in one line)."""
-    return Path(path).resolve().parent
-
-
 def command_run(args: argparse.Namespace) -> dict:
     if args.step is not None:
         _check_step_options(args)
-        config = load_config(args.config)
-        runs = after_step(config, args.step, _folder(args.config))
+        lesson = load_config(args.config)
+        runs = after_step(lesson, args.step, Path(args.config).resolve().parent)
         if len(runs) > 1:
             raise InputError(
                 f"--step: step {args.step} shows {len(runs)} runs side by side: "
@@ -148,7 +142,7 @@ def command_run(args: argparse.Namespace) -> dict:
             )
         return run_report(runs[0][1])
     config = _with_epochs(load_config(args.config), args.epochs)
-    return train(config, _folder(args.config), _seconds(args.max_seconds))
+    return train(config, Path(args.config).resolve().parent, _seconds(args.max_seconds))
 
 
 def command_compare(args: argparse.Namespace) -> dict:
@@ -156,16 +150,17 @@ def command_compare(args: argparse.Namespace) -> dict:
     --step, the runs on screen after that step of a lesson (one config or a comparison)."""
     if args.step is not None:
         _check_step_options(args)
-        loaded = load_experiment(args.config)
-        runs = after_step(loaded, args.step, _folder(args.config))
+        lesson = load_experiment(args.config)
+        runs = after_step(lesson, args.step, Path(args.config).resolve().parent)
         return {"runs": [{"label": label, **run_report(run)} for label, run in runs]}
     loaded = load_experiment(args.config)
     if not isinstance(loaded, Comparison):
         raise InputError(f"{args.config}: one config, not a comparison: use deepdials run")
     seconds = _seconds(args.max_seconds)
+    base = Path(args.config).resolve().parent
     runs = []
     for variant in loaded.variants:
-        report = train(_with_epochs(variant.config, args.epochs), _folder(args.config), seconds)
+        report = train(_with_epochs(variant.config, args.epochs), base, seconds)
         runs.append({"label": variant.label, **report})
     return {"runs": runs}
 
