@@ -145,8 +145,9 @@ class MainWindow(QMainWindow):
         panel_layout = QVBoxLayout(lesson_panel)
         panel_layout.setContentsMargins(0, 0, 0, 0)
         panel_layout.setSpacing(0)
-        panel_layout.addWidget(self.step_bar, 2)  # the step's text before the explanation
+        panel_layout.addWidget(self.step_bar, 4)  # the step's text before the explanation
         panel_layout.addWidget(self.lesson, 1)
+        self.lesson.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)  # it scrolls
         column = self.boundary_column = QSplitter(Qt.Vertical)
         column.addWidget(self.boundaries)
         column.addWidget(lesson_panel)
