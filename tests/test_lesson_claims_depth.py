@@ -140,11 +140,11 @@ def test_he_keeps_twenty_relu_layers_at_one_scale_and_trains(seed):
     # other's."
     hidden = layer_stats(only("deep_relu_he", 1, seed)).act_std[:-1]
     assert hidden.max() / hidden.min() <= 4
-    # "Depth: the activation std stays between 0.1 and 3, the gradient std within 15
-    # times of the output's."
+    # "Depth: the activation std stays between 0.1 and 3, the gradient std within 11
+    # times of the output's." (the same run, at epoch 1)
     stats = layer_stats(only("deep_relu_he", 2, seed))
     assert stats.act_std[:-1].min() >= 0.1 and stats.act_std[:-1].max() <= 3
-    assert stats.grad_std.min() >= stats.grad_std[-1] / 15
+    assert stats.grad_std.min() >= stats.grad_std[-1] / 11
     # "Train on: by epoch 200 the train error is under 1%."
     assert error(only("deep_relu_he", 3, seed)) < 0.01
     # "Init → normal: every layer multiplies the scale by about 4 (3.6–4.0-fold), the
@@ -241,9 +241,9 @@ def test_zero_init_units_stay_identical_xavier_breaks_the_symmetry(seed):
     # "Init → Xavier: after one epoch the thumbnails of a layer already differ."
     at_once = neuron_maps(only("zero_init", 2, seed))
     assert all(spread_between_units(maps) > 0.1 for maps in at_once.maps[1:-1])
-    # "Train on: train error under 1% by epoch 2000."
+    # "Train on: train error under 1% by epoch 1000."
     trained = only("zero_init", 3, seed)
-    assert trained.epoch == 2000 and error(trained) < 0.01
+    assert trained.epoch == 1000 and error(trained) < 0.01
 
 
 # ----- linear_chain -----

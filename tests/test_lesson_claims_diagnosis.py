@@ -208,6 +208,8 @@ def test_high_bias_flattens_far_above_bayes_and_a_bigger_net_not_more_epochs_fix
 def test_high_bias_and_variance_is_fixed_bias_first_then_variance(seed):
     said("high_bias_and_variance", 1, "Avoidable bias 13–21 points, variance 9–15 points")
     (run,) = shown("high_bias_and_variance", 1, seed)
+    # the explanation: "15–22% training error", "its 125 training points"
+    assert run.n_train == 125 and 0.15 <= error(run) <= 0.22
     d = diagnosis(run)
     assert 0.13 <= d.avoidable_bias <= 0.21
     assert 0.09 <= d.variance <= 0.15

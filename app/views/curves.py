@@ -197,7 +197,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self.error_plot.enableAutoRange(y=True)
 
     def _fit_zoom(self, snapshots: list[Snapshot]) -> None:
-        tops = [late_error_top(s.history) for s in snapshots]
+        shown = tuple(s for s in SPLITS if not (s == "test" and self.test_hidden))
+        tops = [late_error_top(s.history, shown) for s in snapshots]
         top = max((t for t in tops if t == t), default=math.nan)
         self._late_top = max(ZOOM_ROOM * top, ZOOM_LEAST) if top == top else 1.0
         if self.zoom.isChecked():
@@ -352,14 +353,14 @@ class CurvesView(DrawsComparedRuns, QWidget):
         )
 
 
-def late_error_top(history: dict[str, np.ndarray]) -> float:
-    """The highest error of any split from ZOOM_FROM of the last recorded epoch on (NaN for
+def late_error_top(history: dict[str, np.ndarray], splits: tuple[str, ...] = SPLITS) -> float:
+    """The highest error of `splits` from ZOOM_FROM of the last recorded epoch on (NaN for
     none): what the zoomed error axis must show."""
     epochs = history["epoch"]
     if len(epochs) == 0:
         return math.nan
     late = epochs >= ZOOM_FROM * epochs[-1]
-    values = np.concatenate([history[f"{split}_error"][late] for split in SPLITS])
+    values = np.concatenate([history[f"{split}_error"][late] for split in splits])
     values = values[np.isfinite(values)]
     return float(values.max()) if len(values) else math.nan
 

@@ -3,11 +3,12 @@
 Drawn in the place of the boundary. The points as the boundary draws them, one colour per
 split (`SPLIT_COLORS`, as in the curves): training points filled (augmented copies
 faint, beneath), validation points as rings, test points as open squares; val and test
-from the shifted distribution (mismatch) as open diamonds and crosses. Over them the
+from the shifted distribution (mismatch) as open diamonds and crosses. Among them the
 net's fit ŷ(x₁), the engine's values on its fine grid (`Surface.probs` : (R,) over
 x₁ = extent[0] … extent[1], see `core.probes.surface`), redrawn each frame; beneath them
 the law the points were drawn from: the true f(x₁) dashed (a toggle) and the band f ± σ
-shaded, σ = data.noise, where about two thirds of fresh points fall.
+shaded, σ = data.noise, where about two thirds of fresh points fall. The fit lies over
+the validation and test points and under the training points.
 
 Equal scale where the units agree: a drawn kind (sine, abs) states x and y in one unit
 (f(x) = sin(πx) on x ∈ [−1, 1]), so one unit of x₁ is as many pixels as one of y; points
@@ -61,14 +62,17 @@ class FitView(RunPlot):
         self.band = pg.FillBetweenItem(*self.band_edges, brush=pg.mkBrush(*BAND_BRUSH))
         self.truth = pg.PlotCurveItem(skipFiniteCheck=True)
         self.fit = pg.PlotCurveItem(connect="finite")
-        for z, item in enumerate((self.band, self.truth, self.fit)):
+        # the band and f beneath everything; the fit over the validation and test rings (a
+        # validation set ten times the training set would hide it) and under the training
+        # points it was fitted to
+        for z, item in ((0, self.band), (1, self.truth), (8, self.fit)):
             item.setZValue(z)
             self.plot.addItem(item)
         for item in (self.band, self.truth):  # the law does not move during a run
             item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.points = {split: PointCloud() for split in SPLIT_STYLE}
-        for item in self.points.values():
-            item.setZValue(10)
+        for split, item in self.points.items():
+            item.setZValue(10 if split == "train" else 5)
             # the points do not move during a run: repaint them as one cached pixmap
             item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             self.plot.addItem(item)
@@ -146,9 +150,9 @@ class FitView(RunPlot):
             parts.append(f"<span style='color:rgb({r},{g},{b})'>{text}</span>")
         if augmented:
             parts.append("<span style='color:#999'>●</span> augmented")
-        parts.append("━ ŷ(x₁), the net")
+        parts.append("━ fit ŷ")  # short: three compared cells share one line of it
         if self._known:
-            parts.append("╸╸ f(x₁), the truth &nbsp;<span style='color:#aaa'>█</span> f ± σ")
+            parts.append("╸╸ true f <span style='color:#aaa'>█</span> ± σ")
         self.legend = "&nbsp;&nbsp; ".join(parts)
 
     # ----- per frame -----
