@@ -133,7 +133,7 @@ def test_l2_with_gradient_descent_decays_each_weight_by_a_factor(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_dropout_jumps_narrows_the_gap_and_too_little_keeps_bias(seed):
     (run,) = on_screen("dropout", 1, seed)
-    said("dropout", 1, "keep-prob 0.5", "3–12%", "13–21 points", "25–38% above")
+    said("dropout", 1, "keep-prob 0.5", "3–12%", "13–21 points", "dash-dot", "25–38% above")
     assert 0.03 <= error(run) <= 0.12 and 0.13 <= gap(run) <= 0.21
     epochs, off_loss = column(run, "train_loss")
     _, on_loss = column(run, "dropout_loss")
@@ -223,7 +223,7 @@ def test_l1_keeps_the_circle_inputs_and_leaves_the_rest_near_zero(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_l2_with_the_same_lambda_shrinks_without_zeroing(seed):
     (run,) = on_screen("l1", 2, seed)
-    said("l1", 2, "L2 with the same λ", "0.3–0.45", "0–12 of the 40 under 0.001")
+    said("l1", 2, "L2, same λ", "0.3–0.45", "0–12 of the 40 under 0.001")
     W = input_weights(run)
     assert run.config.train.l1 == 0 and run.config.train.l2 == 10
     kept = W[CIRCLE_INPUTS].max(axis=1)
