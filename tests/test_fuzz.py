@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from deepdials.core.config.schema import config_from_dict
 from deepdials.core.data.datasets import KINDS, MULTICLASS_KINDS
-from deepdials.core.data.features import FEATURES
+from deepdials.core.data.features import FEATURES, ONE_INPUT_FEATURES
+from deepdials.core.data.laws import LAWS, REGRESSION_KINDS
 from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.initializers import INITIALIZERS
 from deepdials.core.engine.optimizers import OPTIMIZERS
@@ -18,8 +19,10 @@ from deepdials.core.engine.state import new_run
 
 @st.composite
 def raw_configs(draw, max_depth=6):
-    """Valid configs of every key; `max_depth` hidden layers at most."""
-    kind = draw(st.sampled_from(KINDS))
+    """Valid configs of every key, classes and regression; `max_depth` hidden layers at most."""
+    kind = draw(st.sampled_from(KINDS + REGRESSION_KINDS))
+    one_input = kind in LAWS and LAWS[kind].inputs == 1
+    features = ONE_INPUT_FEATURES if one_input else FEATURES
     hidden = draw(st.lists(st.integers(1, 16), max_size=max_depth))
     val = draw(st.sampled_from([0.0, 0.1, 0.25, 0.4]))
     test = draw(st.sampled_from([0.0, 0.1, 0.2]))
@@ -40,7 +43,7 @@ def raw_configs(draw, max_depth=6):
             "augment": draw(st.integers(0, 3)),
             "scale_x1": draw(st.floats(1, 1000)),
             "features": draw(
-                st.lists(st.sampled_from(FEATURES), min_size=1, max_size=7, unique=True)
+                st.lists(st.sampled_from(features), min_size=1, max_size=7, unique=True)
             ),
             "normalize": draw(st.booleans()),
         },
@@ -72,7 +75,7 @@ def test_random_valid_configs_train_or_diverge_without_an_exception(raw):
     assert run.epoch == 3 or run.status != "running"  # trained on, or ended with a reason
     assert (run.status == "diverged") == (run.diverged_at is not None)
     snap = snapshot(run, resolution=8)
-    assert snap.surface.probs.shape[:2] == (8, 8)
+    assert snap.surface.probs.shape[:2] == ((8,) if run.data.n_inputs == 1 else (8, 8))
     if run.status != "diverged":
         assert np.isfinite(run.params.theta).all()
 

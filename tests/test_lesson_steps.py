@@ -324,7 +324,6 @@ def test_a_step_that_changes_nothing_keeps_every_run_as_it_is():
 # ----- the lessons -----
 
 
-@pytest.mark.xfail(strict=False, reason="the lessons are being written as steps")
 @pytest.mark.parametrize("name", lesson_names())
 def test_every_lesson_is_written_as_steps(name):
     lesson = load_experiment(PRESETS / f"{name}.json")

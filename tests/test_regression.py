@@ -414,3 +414,14 @@ def test_the_normalization_lesson_draws_a_regressions_squared_error_bowl(kind):
         for e in np.eye(2) * eps
     ]
     np.testing.assert_allclose(squared_gradient(w, X, scaled.y), numeric, rtol=1e-6)
+
+
+def test_a_feature_of_x2_is_refused_for_own_points_of_one_input(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("x1,y\n" + "\n".join(f"{a},{a * a}" for a in np.linspace(-1, 1, 12)) + "\n")
+    raw = {"schema": 1, "data": {"kind": "csv", "csv": str(path)}}
+    config = config_from_dict(raw)  # the file's inputs are not known before it is read
+    with pytest.raises(InputError, match=r"data.features: \['x1', 'x2'\] uses x2, but csv"):
+        new_run(config)
+    raw["data"]["features"] = ["x1", "x1^2"]
+    assert new_run(config_from_dict(raw)).sizes[0] == 2

@@ -143,6 +143,7 @@ def new_run(
     """A run of `config` at epoch 0. Its data: `data` as given, else built from the config
     (kind "csv": from `points` held in memory, else the file, relative to `base_dir`)."""
     data = build_data(config.data, base_dir, points) if data is None else data
+    check_rules(config, data, section="data")  # on the points' own inputs and targets
     K = data.n_classes
     task = TASKS[data.task]
     features = config.data.features
