@@ -52,6 +52,7 @@ from deepdials.app.view_stack import ViewStack
 from deepdials.app.views.bias_variance import BiasVarianceView
 from deepdials.app.views.boundary_grid import BoundaryGrid
 from deepdials.app.views.curves import CurvesView
+from deepdials.app.views.layer_space import LayerSpaceView
 from deepdials.app.views.layer_views import DepthView, LayersView
 from deepdials.app.views.network_diagram import DiagramView
 from deepdials.app.wheel_guard import WheelGuard
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
             LayersView(),
             DepthView(),
             DiagramView(),
+            LayerSpaceView(),
             ChainPage(session),
             self.sweeps,
             GradCheckPage(session),

@@ -577,7 +577,10 @@ class TrainingWorker(QObject):
                 if run.status == Status.RUNNING and not run.scored:
                     self._train_until(lane, SLICE_SECONDS, run.epoch)  # its record, if it can
                 snapshot = reports.snapshot(
-                    run, layers=wants_layers and not recent, neurons=mine and wanted.neurons
+                    run,
+                    layers=wants_layers and not recent,
+                    neurons=mine and wanted.neurons,
+                    space=wanted.layer_space if mine else None,
                 )
                 if wants_layers and snapshot.layers is None:
                     # recent statistics serve a running run; one that has ended, maybe in
