@@ -8,6 +8,7 @@ from collections import deque
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from deepdials.app.style.elided_label import ElidedLabel
+from deepdials.core.engine.edits import edits_text
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 STATE_COLORS = {
@@ -65,6 +66,8 @@ class StatusLine:
             parts.append(f"Bayes {info.data.bayes_error:.1%}")
         if info.data.bayes_error_shifted is not None:  # mismatch: val and test's own
             parts.append(f"val/test Bayes {info.data.bayes_error_shifted:.1%}")
+        if s.edits:
+            parts.append(edits_text(s.edits))
         self.figures.setText("   ".join(parts))
         color = STATE_COLORS.get(s.status, RUNNING_COLOR)
         if color != self._color:  # a style sheet re-polishes the label: only on change

@@ -110,12 +110,15 @@ class MainWindow(QMainWindow):
         self.bias_variance = BiasVarianceView()
         self.bias_variance.remedy.connect(self.apply_remedy)
         self.sweeps = SweepPage(session)
+        self.diagram = DiagramView()
+        self.diagram.edit_requested.connect(session.edit_parameter)
+        self.diagram.undo_requested.connect(session.undo_edit)
         for page in (
             self.curves,
             self.bias_variance,
             LayersView(),
             DepthView(),
-            DiagramView(),
+            self.diagram,
             LayerSpaceView(),
             ChainPage(session),
             self.sweeps,

@@ -20,6 +20,11 @@ and it tells every change as an event:
                            `core.probes.gradcheck.GradCheck`, a `CheckStopped` (cancelled,
                            or its network replaced), or a message saying why there is none
 
+A weight or bias set by hand (`edit_parameter`, `undo_edit`) is a message too, applied
+between slices in the order sent (`core.engine.edits`) to the run named, if the lane
+still trains it: training pauses, and the next frame shows the edited network, with a
+fresh surface and fresh layer statistics.
+
 A gradient check is driven the same way (`core.probes.gradcheck.compare`, next() until
 the slice is over), on a copy of θ as it was when asked, and has the worker to itself
 while it runs: training waits (a snapshot of a large net costs more than many
@@ -60,12 +65,13 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from deepdials.app.frames import CheckProgress, CheckStopped, Products, WorkerState
 from deepdials.core.engine import reports
+from deepdials.core.engine.edits import ParamRef, set_parameter, undo_edit
 from deepdials.core.engine.experiment import Experiment
 from deepdials.core.engine.run import train
 from deepdials.core.engine.snapshot import Status
@@ -119,6 +125,8 @@ class _Mailbox:
     gradient_check: tuple[float, int | None, float | None] | None = None
     cancel_check: bool = False
     products: Products | None = None
+    # hand edits in the order sent: (lane key, run id, parameter, value; None: undo)
+    edits: list[tuple[int, int, ParamRef | None, float]] = field(default_factory=list)
 
 
 class TrainingWorker(QObject):
@@ -251,6 +259,18 @@ class TrainingWorker(QObject):
         answered by a `CheckStopped`."""
         with self._lock:
             self._mail.cancel_check = True
+        self._wake.set()
+
+    def edit_parameter(self, key: int, run_id: int, ref: ParamRef, value: float) -> None:
+        """Give one weight or bias of lane `key`'s run `run_id` this value, and pause."""
+        with self._lock:
+            self._mail.edits.append((key, run_id, ref, value))
+        self._wake.set()
+
+    def undo_edit(self, key: int, run_id: int) -> None:
+        """Take the last hand edit of lane `key`'s run `run_id` back, and pause."""
+        with self._lock:
+            self._mail.edits.append((key, run_id, None, 0.0))
         self._wake.set()
 
     def frame_done(self) -> None:
@@ -389,6 +409,8 @@ class TrainingWorker(QObject):
                 self.gradient_checked.emit(-1, CheckStopped("cancelled", 0, 0))
         elif mail.gradient_check is not None:
             self._gradient_check(*mail.gradient_check)
+        if mail.edits:
+            changed = self._apply_edits(mail.edits) or changed
         if mail.steps and self._lanes:
             # a step is training to a target epoch, in the same time slices as playing
             start = (
@@ -399,6 +421,34 @@ class TrainingWorker(QObject):
             self._stop_at = start + mail.steps
             self._playing = True
         return changed
+
+    def _apply_edits(self, edits: list[tuple[int, int, ParamRef | None, float]]) -> bool:
+        """Hand edits of the runs named that are still trained; True when one applied (then
+        training pauses, and the lane's next frame is taken afresh)."""
+        applied = False
+        for key, run_id, ref, value in edits:
+            lane = self._lanes.get(key)
+            if lane is None or lane.run.run_id != run_id:
+                continue  # asked of a run that is gone
+            run = lane.run
+            ended = run.status != Status.RUNNING
+            try:
+                done = undo_edit(run) if ref is None else set_parameter(run, ref, value)
+            except InputError as exc:
+                self._fail(key, exc)
+                continue
+            if done is None:
+                continue
+            if ended and run.status == Status.RUNNING:  # an undone divergence runs again
+                lane.training = train(run)
+            lane.surface_of = None
+            applied = True
+        if applied:
+            self._playing = False
+            self._stop_at = None
+            self._quiet = False
+            self._layers = None
+        return applied
 
     def _set_lanes(self, lanes: tuple[tuple[int, Experiment, int], ...]) -> None:
         kept = {}

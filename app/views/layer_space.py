@@ -64,7 +64,7 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         for box in (self.layer_box, *self.unit_boxes):
             box.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         for axis, box in zip(("x", "y"), self.unit_boxes):
-            box.setToolTip(f"The unit on the {axis} axis")
+            box.setToolTip(f"The unit on the {axis} axis (across, then up)")
             box.activated.connect(self._on_units_chosen)
         self.layer_box.activated.connect(lambda index: self.show_layer(index))
         self.note = QLabel()
@@ -72,8 +72,7 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Layer"))
         bar.addWidget(self.layer_box)
-        for axis, box in zip(("x", "y"), self.unit_boxes):
-            bar.addWidget(QLabel(axis))
+        for box in self.unit_boxes:
             bar.addWidget(box)
         bar.addStretch(1)
         self.plot = pg.PlotWidget()

@@ -167,4 +167,5 @@ def snapshot(
         config=state.config,
         neurons=neuron_maps(state) if neurons else None,
         layer_space=layer_space(state, space) if space is not None else None,
+        edits=tuple(state.edits),
     )

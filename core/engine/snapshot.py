@@ -66,3 +66,4 @@ class Snapshot:
     config: Config  # as the run has it now, hot changes included
     neurons: Neurons | None = None
     layer_space: LayerSpace | None = None
+    edits: tuple = ()  # the hand edits of θ, oldest first (`core.engine.edits.ParamEdit`)
