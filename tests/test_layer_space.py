@@ -148,3 +148,28 @@ def test_one_chosen_unit_keeps_its_axis_and_the_other_is_the_most_active_of_the_
     ranked = list(np.argsort(-A.var(axis=0)))
     space = layer_space(run, LayerSpaceRequest(2, (None, ranked[0])))
     assert space.units == (ranked[1], ranked[0])
+
+
+def test_the_gif_of_a_run_recorded_with_the_view_shown_draws_its_layer_space_beside(tmp_path):
+    from PIL import Image
+
+    from deepdials.app.style.palette import CLASS_COLORS
+    from deepdials.app.tools.animation import BoundaryRecording, write_gif
+    from deepdials.core.engine.reports import snapshot
+    from deepdials.core.engine.state import run_info
+
+    run = make_run([4, 4], epochs=0)
+    info = run_info(run)
+    plain, shown = BoundaryRecording(), BoundaryRecording()
+    for _ in range(3):
+        advance(run, epochs=1)
+        plain.add([info], ["base"], [snapshot(run, 30, layers=False)])
+        shown.add([info], ["base"], [snapshot(run, 30, layers=False, space=LayerSpaceRequest())])
+    for recording, name in ((plain, "plain.gif"), (shown, "shown.gif")):
+        write_gif(recording.frames(), recording.infos, recording.labels, tmp_path / name)
+    with Image.open(tmp_path / "plain.gif") as a, Image.open(tmp_path / "shown.gif") as b:
+        assert b.width > a.width and b.height == a.height
+        right = np.asarray(b.convert("RGB"))[:, a.width :]
+    pixels = right.reshape(-1, 3).astype(int)
+    for k in range(2):  # the points of both classes (near their colour: 64 colours a frame)
+        assert (np.abs(pixels - CLASS_COLORS[k]).max(axis=1) <= 12).sum() > 50

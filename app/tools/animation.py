@@ -10,7 +10,9 @@ the window is. New runs (a reset, another config) start a new recording.
 
 `write_gif` renders each frame with Pillow — per run the heatmap in the window's colours
 (`app.style.palette.surface_rgb`) at equal scale, the decision contour, the points of the
-three splits, a caption with its label and errors; the epoch on top — reduces it to
+three splits, a caption with its label and errors; the epoch on top; beside one run's
+plot, its Layer space picture when that view was shown (`app.tools.layer_space_image`) —
+reduces it to
 GIF_COLORS colours and lets Pillow encode the GIF (about 50 kB a frame at 480 × 514) into
 a file beside the target, renamed over it once complete (`core.safe_files.replacing`). It
 reports its progress and asks between frames whether to stop, so that the window can run
@@ -29,9 +31,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from deepdials.app.style.palette import class_color, run_color, surface_rgb
+from deepdials.app.tools.layer_space_image import axes_caption, render_layer_space
 from deepdials.app.views.contour import boundary_segments
 from deepdials.core.engine.snapshot import RunInfo, Snapshot
 from deepdials.core.errors import CancelledError
+from deepdials.core.probes.layer_space import LayerSpace
 from deepdials.core.safe_files import replacing
 
 MAX_FRAMES = 120
@@ -54,6 +58,7 @@ class Panel:
     extent: tuple[float, float, float, float]
     train_error: float
     val_error: float
+    space: LayerSpace | None = None  # the Layer space view's, when it was shown
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ def make_frame(snapshots: list[Snapshot]) -> Frame:
                 s.surface.extent,
                 s.metrics["train"]["error"],
                 s.metrics["val"]["error"],
+                s.layer_space,
             )
             for s in snapshots
         ),
@@ -249,7 +255,9 @@ class Renderer:
         self.cols = 1 if n == 1 else 2
         self.rows = (n + self.cols - 1) // self.cols
         self.cell = (side, side + (CAPTION_HEIGHT if n > 1 else 0))
-        self.width = self.cols * self.cell[0]
+        # one run recorded with the Layer space view shown: its picture on the right
+        self.space_side = side if n == 1 and first.panels[0].space is not None else 0
+        self.width = self.cols * self.cell[0] + self.space_side
         self.height = CAPTION_HEIGHT + self.rows * self.cell[1]
 
     def __call__(self, frame: Frame) -> Image.Image:
@@ -273,7 +281,21 @@ class Renderer:
                 y += CAPTION_HEIGHT
             offset = ((self.cell[0] - size[0]) // 2, (self.cell[0] - size[1]) // 2)
             image.paste(render_panel(panel, points, size), (x + offset[0], y + offset[1]))
+        if self.space_side and frame.panels[0].space is not None:
+            self._paste_space(image, draw, frame.panels[0].space)
         return image
+
+    def _paste_space(self, image: Image.Image, draw: ImageDraw.ImageDraw, space) -> None:
+        """The layer space right of the plot, its axes named under the top caption."""
+        side = self.space_side
+        caption = axes_caption(space)
+        text = fitting_font(draw, caption, 15, side - 16)
+        left = self.width - side
+        image.paste(
+            render_layer_space(space, side - CAPTION_HEIGHT),
+            (left + CAPTION_HEIGHT // 2, CAPTION_HEIGHT * 2),
+        )
+        draw.text((left + 8, CAPTION_HEIGHT + 6), caption, fill=(30, 30, 30), font=text)
 
 
 def write_gif(

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 SLIDER_STEPS = 400  # positions of the slider over [−span, span]
-LIMIT = 1e6  # the value field's range
+LIMIT = 1000.0  # the value field's range: past it a weight only saturates what follows
 
 
 def span_for(largest: float) -> float:
@@ -49,6 +49,7 @@ class ParamEditor(QWidget):
         self.field.setRange(-LIMIT, LIMIT)
         self.field.setDecimals(4)
         self.field.setSingleStep(0.1)
+        self.field.setButtonSymbols(QDoubleSpinBox.NoButtons)  # room for the slider
         self.field.setKeyboardTracking(False)  # asked on Enter or leaving, not per key
         self.field.setToolTip("Type a value and press Enter: training pauses")
         self.field.valueChanged.connect(self._typed)
