@@ -190,3 +190,35 @@ def test_saving_an_edited_run_says_hand_edits_are_not_part_of_a_config(
     assert window.files.save_config(tmp_path / "edited.json")
     assert "not part of a config" in window.statusBar().currentMessage()
     assert "edit" not in (tmp_path / "edited.json").read_text()
+
+
+def test_in_a_comparison_the_edit_goes_to_the_selected_run_and_its_label_says_so(qtbot):
+    from PySide6.QtCore import Qt
+
+    from deepdials.app.window import MainWindow, configure_pyqtgraph
+    from deepdials.core.config.compare import comparison_from_dict
+
+    configure_pyqtgraph()
+    raw = {
+        "schema": 1,
+        "base": {"data": {"n_points": 120}, "model": {"hidden": [4]}},
+        "variants": [{"train": {"lr": 0.03}}, {"train": {"lr": 0.3}}],
+    }
+    w = MainWindow(comparison_from_dict(raw), remember=False, playing=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    session = w.session
+    qtbot.waitUntil(lambda: all(session.latest_of(i) is not None for i in range(2)))
+    session.select(1)
+    w.show_view("network")
+    view = w.diagram
+    qtbot.waitUntil(lambda: view.neurons is not None and view.run_id == session.run_id_of(1))
+    x, y, _, _ = view.layout_.bias_marks()[0]
+    click_view_point(qtbot, view, x, y)
+    qtbot.mouseClick(view.editor.zero, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(session.latest_of(1).edits))
+    assert session.latest_of(0).edits == ()
+    labels = [run.label for run in session.frame().runs]
+    assert "edited: b[1][" in labels[1] and "edited" not in labels[0]
+    w.close()
