@@ -34,6 +34,7 @@ from deepdials.core.engine.reports import gradient_checker, layer_stats
 from deepdials.core.engine.snapshot import Status
 from deepdials.core.engine.state import RunState, new_run
 from deepdials.core.errors import InputError, one_line
+from deepdials.core.lessons.player import plan, play
 from deepdials.core.probes.diagnosis import diagnose_run
 from deepdials.core.probes.gradcheck import DEFAULT_EPSILON, GradientCheck, finish
 from deepdials.core.safe_files import writable_target, write_atomically
@@ -66,6 +67,7 @@ def run_report(run: RunState, stopped_by_time: bool = False) -> dict:
     seconds = run.train_seconds
     return {
         "config": config_to_dict(run.config),
+        "task": run.task.name,
         "status": TIME_LIMIT if stopped_by_time else str(run.status),
         "epochs_run": run.epoch,
         "diverged_at_epoch": run.diverged_at,
@@ -108,13 +110,49 @@ def train(config: Config, base: Path, max_seconds: float | None) -> dict:
     return run_report(run, stopped_by_time=run.status == "running")
 
 
+def after_step(lesson: Config | Comparison, step: int, base: Path) -> list[tuple[str, RunState]]:
+    """The runs on screen after step `step` (from 1) of the lesson, by label, in the
+    window's order (`core.lessons.player.play`)."""
+    stages = plan(lesson)
+    if not 1 <= step <= len(stages):
+        raise InputError(f"--step: {step} is not a step of this lesson (it has {len(stages)})")
+    for number, runs in enumerate(play(lesson, base_dir=base), start=1):
+        if number == step:
+            return list(runs.items())
+    raise AssertionError("play yields a stage per step")
+
+
+def _check_step_options(args: argparse.Namespace) -> None:
+    """A step sets its own epochs and trains to them: --epochs and --max-seconds do not go
+    with --step."""
+    for option, value in (("--epochs", args.epochs), ("--max-seconds", args.max_seconds)):
+        if value is not None:
+            raise InputError(f"{option}: a lesson step trains to its own epochs (--step)")
+
+
 def command_run(args: argparse.Namespace) -> dict:
+    base = Path(args.config).resolve().parent
+    if args.step is not None:
+        _check_step_options(args)
+        runs = after_step(load_config(args.config), args.step, base)
+        if len(runs) > 1:
+            raise InputError(
+                f"--step: step {args.step} shows {len(runs)} runs side by side: "
+                "use deepdials compare"
+            )
+        return run_report(runs[0][1])
     config = _with_epochs(load_config(args.config), args.epochs)
-    return train(config, Path(args.config).resolve().parent, _seconds(args.max_seconds))
+    return train(config, base, _seconds(args.max_seconds))
 
 
 def command_compare(args: argparse.Namespace) -> dict:
-    """Every variant trained in turn, each exactly as `deepdials run` on its config."""
+    """Every variant trained in turn, each exactly as `deepdials run` on its config; with
+    --step, the runs on screen after that step of a lesson (one config or a comparison)."""
+    if args.step is not None:
+        _check_step_options(args)
+        base = Path(args.config).resolve().parent
+        runs = after_step(load_experiment(args.config), args.step, base)
+        return {"runs": [{"label": label, **run_report(run)} for label, run in runs]}
     loaded = load_experiment(args.config)
     if not isinstance(loaded, Comparison):
         raise InputError(f"{args.config}: one config, not a comparison: use deepdials run")
@@ -214,6 +252,12 @@ def parser() -> argparse.ArgumentParser:
             type=float,
             metavar="S",
             help="stop each run after S seconds of training (status time_limit)",
+        )
+        run.add_argument(
+            "--step",
+            type=int,
+            metavar="N",
+            help="a lesson's runs after its step N (lesson.steps), trained as the steps say",
         )
         run.add_argument("--out", help="write the JSON to this file instead of printing it")
         run.set_defaults(handler=handler)

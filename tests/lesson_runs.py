@@ -1,16 +1,21 @@
 """Lessons run headless, as the claim tests measure them: a preset with both seeds set to
 one of SEEDS (and any overrides), trained once per test session and shared by every claim
-that reads the same run. A comparison lesson trains each of its variants so."""
+that reads the same run. A comparison lesson trains each of its variants so; a lesson in
+steps is played step by step (`at_step`), each step trained once."""
 
 import functools
+from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
+from deepdials.core.config.compare import Comparison, Variant
 from deepdials.core.config.files import load_config, load_experiment
 from deepdials.core.config.schema import ClassroomConfig, Config, LessonConfig, check_consistency
 from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import RunState, new_run
+from deepdials.core.lessons.player import Lesson, play
 from deepdials.resources import PRESETS
 
 SEEDS = (0, 1, 2, 3, 4)  # a claim holds for each of these data.seed = train.seed
@@ -70,6 +75,41 @@ def compared(name: str, seed: int = 0) -> dict[str, RunState]:
         runs[variant.label] = new_run(config, base_dir=PRESETS)
         advance(runs[variant.label])
     return runs
+
+
+def at_step(name: str, step: int, seed: int = 0) -> dict[str, RunState]:
+    """The runs on screen after step `step` (from 1) of the lesson NAME (a preset's name,
+    or the path of a .json file), by label in the window's order, with data.seed =
+    train.seed = seed in every run at load. Each step is trained once per test session,
+    from where the step before left its runs; read the runs, never train them further."""
+    done, rest = _played(name, seed)
+    while len(done) < step:
+        stage = next(rest, None)
+        if stage is None:
+            raise ValueError(f"{name} has {len(done)} steps, not {step}")
+        done.append(stage)
+    return done[step - 1]
+
+
+@functools.cache
+def _played(name: str, seed: int) -> tuple[list[dict[str, RunState]], Iterator]:
+    """The steps of NAME played so far, and the player that plays the rest."""
+    path = Path(name) if name.endswith(".json") else PRESETS / f"{name}.json"
+    return [], play(seeded(load_experiment(path), seed), base_dir=path.parent)
+
+
+def seeded(lesson: Lesson, seed: int) -> Lesson:
+    """`lesson` with data.seed = train.seed = seed in its config, or in every variant's."""
+
+    def one(config: Config) -> Config:
+        data, train = config.data, config.train
+        return check_consistency(
+            replace(config, data=replace(data, seed=seed), train=replace(train, seed=seed))
+        )
+
+    if isinstance(lesson, Comparison):
+        return Comparison(tuple(Variant(v.label, one(v.config)) for v in lesson.variants))
+    return one(lesson)
 
 
 def error(run: RunState, split: str = "train") -> float:

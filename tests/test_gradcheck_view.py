@@ -61,6 +61,20 @@ def test_a_correct_backprop_passes_and_a_planted_bug_is_caught_in_its_layer(qtbo
     assert panel.worst.item(0, 0).text() in ("W2", "b2")
 
 
+def test_a_deep_sigmoid_nets_look_closer_is_explained_and_a_larger_epsilon_clears_it(qtbot, panel):
+    from deepdials.core.config.files import load_config
+    from deepdials.resources import PRESETS
+
+    start(qtbot, panel, load_config(PRESETS / "vanishing_gradients.json"))
+    closer = check(qtbot, panel)
+    assert closer.verdict == "fine, but look closer"
+    assert "Why look closer?" in panel.message.text() and "rounding" in panel.message.text()
+    assert closer.epsilon == 1e-7
+    panel.epsilon.setCurrentIndex(panel.epsilon.findText("1e-05"))
+    larger = check(qtbot, panel)
+    assert larger.verdict == "great" and "Why look closer?" not in panel.message.text()
+
+
 def test_the_panel_says_dropout_is_off_and_the_penalty_is_included(panel):
     labels = " ".join(label.text() for label in panel.findChildren(QLabel))
     assert "Dropout is off" in labels and "penalty term" in labels

@@ -81,6 +81,20 @@ def test_layer_statistics_match_a_direct_numpy_computation():
         np.testing.assert_allclose(stats.dw_hist[row], np.histogram(d, edges)[0] / d.size)
 
 
+@pytest.mark.parametrize("scale", [0.3, 1.0, 3.0])
+def test_near_linear_share_is_that_of_pre_activations_under_a_half(scale):
+    config = make_config([7, 5, 6], activation="tanh", init="xavier", scale=scale)
+    run = new_run(config, dtype=np.float64)
+    advance(run, epochs=3)
+    stats = layer_stats(run)
+    acts, *_ = direct_pass(run)
+    inputs = [run.pipeline(run.data.train.X[:PROBE_ROWS])] + acts[:-2]
+    zs = [a @ W + b for a, W, b in zip(inputs, run.params.W, run.params.b)]
+    shares = [float((np.abs(z) < 0.5).mean()) for z in zs] + [0.0]
+    np.testing.assert_allclose(stats.near_linear, shares)
+    assert 0 < stats.near_linear[0] < 1  # neither all nor nothing: the test can tell
+
+
 def hist_std(hist: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """The std each row of a histogram shows, from its bin centres: (L,)."""
     centres = (edges[:-1] + edges[1:]) / 2
@@ -152,8 +166,10 @@ def test_layers_view_draws_one_ridge_per_layer_and_never_overlapping_labels(qtbo
     left, right, grads = view.labels
     assert 1 < len(left) < 51  # thinned: 51 rows do not fit 500 px of text
     assert left[-1][1] == "out" and right[-1][1] == f"{snap.layers.act_std[-1]:.0e}"
-    assert right[0][1] == f"{snap.layers.act_std[0]:.0e} {snap.layers.saturated[0]:.0%}"
-    assert view.act_plot.getAxis("right").labelText == "σ · saturated"
+    layers = snap.layers
+    sat, linear = layers.saturated[0], layers.near_linear[0]
+    assert right[0][1] == f"{layers.act_std[0]:.0e} {sat:.0%} {linear:.0%}"
+    assert view.act_plot.getAxis("right").labelText == "σ · saturated · |z| &lt; ½"
     assert grads[0][1] == f"{snap.layers.grad_std[0]:.0e}"
     view.dW.setChecked(True)
     assert view.grad_plot.titleLabel.text == "∂J/∂W[l]"
@@ -174,6 +190,25 @@ def test_depth_view_has_a_curve_per_layer_and_a_layer_by_epoch_heatmap(qtbot, sn
     norms = snap.history["grad_norm"][1:]
     assert np.isnan(view.heat.image[:, 0]).all()
     np.testing.assert_allclose(view.heat.image[:, 1:], np.log10(norms).T, rtol=1e-6)
+
+
+def test_depth_view_draws_a_tiny_std_at_its_value_and_says_there_is_no_delta_at_epoch_0(qtbot):
+    from deepdials.app.views.layer_views import NO_STEP_YET, DepthView
+
+    view = DepthView()
+    qtbot.addWidget(view)
+    run = new_run(make_config([16] * 12, activation="tanh", init="normal", scale=0.01))
+    snap = snapshot(run, layers=True)
+    view.set_run(run_info(run))
+    view.show_snapshot(snap)
+    _, logs = view.act_curve.getData()
+    np.testing.assert_allclose(logs, np.log10(snap.layers.act_std), rtol=1e-6)
+    assert logs.min() < -15  # far below the 1e-12 a floor would have drawn
+    assert view.norm_plot.titleLabel.text == NO_STEP_YET
+    assert view.norm_plot.viewRange()[0] == [0.0, 1.0]
+    advance(run, epochs=2)
+    view.show_snapshot(snapshot(run, layers=True))
+    assert view.norm_plot.titleLabel.text != NO_STEP_YET
 
 
 def test_chain_view_shows_the_lectures_numbers(qtbot, session):

@@ -31,6 +31,7 @@ from deepdials.core.config.values import Choice, Flag, Items, Num, NumOrItems
 from deepdials.core.data.datasets import KINDS, MULTICLASS_KINDS
 from deepdials.core.data.features import FEATURES
 from deepdials.core.data.kinds import DATA_KINDS
+from deepdials.core.data.laws import REGRESSION_KINDS
 from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.initializers import INITIALIZERS
 from deepdials.core.engine.optimizers import OPTIMIZERS
@@ -57,7 +58,7 @@ def test_the_config_dataclasses_have_exactly_the_rows_with_their_defaults():
 
 
 def test_choices_list_exactly_the_engines_registries():
-    assert BY_KEY["data.kind"].allowed.options == (*KINDS, "csv")
+    assert BY_KEY["data.kind"].allowed.options == (*KINDS, *REGRESSION_KINDS, "csv")
     assert BY_KEY["model.activation"].allowed.options == tuple(ACTIVATIONS)
     assert BY_KEY["model.init"].allowed.options == tuple(INITIALIZERS)
     assert BY_KEY["train.optimizer"].allowed.options == OPTIMIZERS

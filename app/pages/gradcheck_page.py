@@ -8,7 +8,9 @@ live: hot changes apply to the run at once, a change that starts a new network s
 check, ε and the planted bug apply to the next check. The answer comes back on
 the session's `gradient_checked`. The panel shows the overall difference in its verdict's
 colour, the difference of every block (W1, b1, …), the components that differ most, and
-can plant a known bug (dW of layer k doubled) to watch the check catch it.
+can plant a known bug (dW of layer k doubled) to watch the check catch it. A difference in
+the "look closer" band is explained beside it: spread over every block it is float64's
+rounding of J over a small gradient (a deep sigmoid net), not a bug, and a larger ε shows it.
 
 Below, the lecture's scalar demo: f(θ) = θ³ at θ = 1, whose slope is 3; the two-sided
 estimate is off by ε², the one-sided by 3ε + ε² (3.0001 against 3.0301 at ε = 0.01).
@@ -73,6 +75,14 @@ INTRO = (
 DEMO_INTRO = (
     "f(θ) = θ³ at θ = 1, true slope 3. The two-sided difference is off by ε², the "
     "one-sided by 3ε + ε²: with the same ε, far closer. Move ε:"
+)
+LOOK_CLOSER = BANDS[1][1]
+ROUNDING_TEXT = (
+    " Why look closer? A bug sits in one block, above 1e-3. A difference spread evenly "
+    "over every block, as here, is rounding: each ĝᵢ carries float64's error in J, about "
+    "10⁻¹⁶·J / ε, and where backprop's gradient is small (a deep sigmoid net passes little "
+    "back) that is a visible share of it. Check again with a 100 times larger ε: rounding "
+    "falls 100-fold, a bug would not move."
 )
 BAND_TEXT = (
     "  ·  ".join(f"< {bound:.0e} {text}" for bound, text in BANDS)
@@ -343,6 +353,8 @@ class GradCheckPage(QWidget):
                 "float64 at this θ, so nothing can be compared. Reset the network (R) or "
                 "lower the learning rate."
             )
+        if r.verdict == LOOK_CLOSER:
+            text += ROUNDING_TEXT
         self.message.setText(text)
         self.verdict.setText(f"difference ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) = {r.difference:.2e}: {r.verdict}")
         red, green, blue = GRADCHECK_COLORS[r.verdict]

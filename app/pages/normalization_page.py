@@ -142,8 +142,9 @@ class NormalizationPage(QWidget):
         self.caption.setText(self._caption(lesson))
 
     def _caption(self, lesson: Landscape) -> str:
-        """What is measured: κ (1 is round), the rate, and J along the path, for the
-        inputs shown and, beside them, for the other choice."""
+        """What is measured: κ at w = 0 (1 is round there; farther out J is not a
+        quadratic, and on separable points its contours bend), the rate, and J along the
+        path, for the inputs shown and, beside them, for the other choice."""
         data = self._info.data
         normalized = self.normalize.isChecked()
         inputs, other = ("normalized", "raw") if normalized else ("raw", "normalized")
@@ -152,7 +153,8 @@ class NormalizationPage(QWidget):
         beside = self._landscape(not normalized)
         text = (
             f"<b>{inputs} inputs</b> (x₁ scaled ×{scale:g}): curvature ratio κ = "
-            f"{ratio(lesson.condition)} (1 is round); {STEPS} steps at α = {lesson.lr:.3g} "
+            f"{ratio(lesson.condition)} at w = 0 (1 is round there); {STEPS} steps at "
+            f"α = {lesson.lr:.3g} "
             f"take J from {J0:.3f} to {J1:.3f} (□ start, ★ end). With {other} inputs: "
             f"κ = {ratio(beside.condition)}, J to {beside.path_cost[-1]:.3f}."
         )

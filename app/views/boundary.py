@@ -17,32 +17,26 @@ open diamonds and crosses instead, so the shift is seen.
 
 from __future__ import annotations
 
-import html
-from dataclasses import replace
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from deepdials.app.frames import Frame
 from deepdials.app.style.palette import CLASS_COLORS, class_color, surface_rgb
-from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
+from deepdials.app.style.plot_style import apply_font, cache_axes
 from deepdials.app.views.contour import boundary_segments
 from deepdials.app.views.point_cloud import PointCloud
-from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.app.views.run_plot import (
+    AUGMENTED_ALPHA,
+    POINT_SIZE,
+    SHIFTED_SYMBOL,
+    SPLIT_STYLE,
+    RunPlot,
+    split_legend,
+)
+from deepdials.core.engine.snapshot import RunInfo, Snapshot
 from deepdials.core.probes.surface import Surface
-
-SPLIT_STYLE = {  # symbol, filled
-    "train": ("o", True),
-    "val": ("o", False),
-    "test": ("s", False),
-}
-SHIFTED_SYMBOL = {"val": "d", "test": "x"}  # open diamonds, crosses: told apart at a glance
-LEGEND_SYMBOL = {"o": "●", "ring": "○", "s": "□", "d": "◇", "x": "✕"}
-AUGMENTED_ALPHA = 70
-POINT_SIZE = 7
 
 
 def binary_colormap() -> pg.ColorMap:
@@ -53,34 +47,13 @@ def binary_colormap() -> pg.ColorMap:
     return pg.ColorMap(stops, rgb)
 
 
-class BoundaryView(QWidget):
+class BoundaryView(RunPlot):
     def __init__(self, key: int | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.key = key  # whose run of a frame it draws: a lane's key, or None for the selected
-        self.scale = 1.0
+        super().__init__(key, parent)
         self.discretize = False
-        self._font = QFont()
-        self._caption: tuple[str, tuple[int, int, int] | None] = ("", None)
-        self._title: tuple | None = None  # the title as drawn: (text, size, colour)
         self._binary = True
-        self._colorbar_wanted = True
-        self.point_factor = 1.0  # smaller points when the plot shares the space
         self._probs: np.ndarray | None = None
-        self._info: RunInfo | None = None
-        self._snapshot: Snapshot | None = None
         self._surface: Surface | None = None  # the surface drawn
-        self.legend = ""  # what the points' symbols mean, as rich text (shown by the grid)
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setMinimumSize(120, 120)  # shrinks with the window, never clips
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.graphics, 1)
-
-        self.plot = self.graphics.addPlot(row=0, col=0)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setAspectLocked(True, ratio=1.0)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
@@ -108,69 +81,18 @@ class BoundaryView(QWidget):
         cache_axes(self.plot)
         cache_axes(self.colorbar)
 
-        self.banner = QLabel(self)
-        self.banner.setObjectName("divergedBanner")
-        self.banner.setWordWrap(True)
-        self.banner.setAlignment(Qt.AlignCenter)
-        self.banner.setStyleSheet(
-            "#divergedBanner { background: rgba(170, 20, 20, 225); color: white;"
-            " border-radius: 6px; padding: 10px; font-weight: bold; }"
-        )
-        self.banner.hide()
-
-    def set_caption(self, text: str, color: tuple[int, int, int] | None = None) -> None:
-        """A title over the plot (a compared run's label), in its run's colour; "" for none.
-        A label longer than the plot is wide is cut with "…" (the tooltip has it whole)."""
-        self._caption = (text, color)
-        self.setToolTip(text)
-        title = None
-        if text:
-            font = QFont(self._font)
-            font.setBold(True)
-            room = max(self.width() - self.plot.getAxis("left").width() - 24, 40)  # over the box
-            shown = QFontMetrics(font).elidedText(text, Qt.ElideRight, room)
-            r, g, b = color or (30, 30, 30)
-            # a label from a file is text, never markup
-            title = (
-                html.escape(shown),
-                f"{self._font.pointSizeF():.1f}pt",
-                f"#{r:02x}{g:02x}{b:02x}",
-            )
-        if title == self._title:
-            return  # the same title: no new layout of the plot, no repaint
-        self._title = title
-        if title is None:
-            self.plot.setTitle(None)
-        else:
-            self.plot.setTitle(title[0], size=title[1], color=title[2], bold=True)
-
-    def set_point_factor(self, factor: float) -> None:
-        """Points drawn `factor` times their size (compared runs share the space)."""
-        if factor != self.point_factor:
-            self.point_factor = factor
-            snapshot = self._snapshot
-            if self._info is not None:
-                self.set_run(self._info)
-            if snapshot is not None:
-                self.show_snapshot(snapshot)
-
     def show_colorbar(self, on: bool) -> None:
         """The colour bar of p(class 1) (one per window is enough when runs are compared)."""
         self._colorbar_wanted = on
         self.colorbar.setVisible(on and self._binary)
 
-    def pixels_per_unit(self) -> tuple[float, float]:
-        """Screen pixels per data unit along x₁ and along x₂ (equal: the scale is equal)."""
-        dx, dy = self.plot.vb.viewPixelSize()
-        return 1.0 / dx, 1.0 / dy
-
     # ----- per run -----
 
     def set_run(self, info: RunInfo) -> None:
         """Draw the run's points and fit the view to its data extent."""
-        self._info = info
+        super().set_run(info)
         self._probs = None
-        self._snapshot = self._surface = None
+        self._surface = None
         self.image.clear()
         data = info.data
         for split, item in self.points.items():
@@ -183,7 +105,6 @@ class BoundaryView(QWidget):
         self._show_legend(data.n_classes, data.train.augmented.any(), data.val.shifted)
         self.contour.setPen(pg.mkPen((20, 20, 20), width=2 * self.scale))
         self.contour.setData([], [])
-        self.hide_banner()
 
     def show_draft(self, X: np.ndarray, y: np.ndarray, split: np.ndarray) -> None:
         """Points not (yet) trained on: X : (n, 2), labels y : (n,), split : (n,) of
@@ -228,13 +149,7 @@ class BoundaryView(QWidget):
 
     def _show_legend(self, n_classes: int, augmented: bool, shifted: bool) -> None:
         """One line of symbols as drawn, under the plot: splits, copies, classes."""
-        parts = []
-        for split, label in (("train", "train"), ("val", "validation"), ("test", "test")):
-            symbol, filled = SPLIT_STYLE[split]
-            key = "ring" if symbol == "o" and not filled else symbol
-            if shifted and split in SHIFTED_SYMBOL:
-                key, label = SHIFTED_SYMBOL[split], f"{label} (shifted)"
-            parts.append(f"{LEGEND_SYMBOL[key]} {label}")
+        parts = split_legend(shifted)
         if augmented:
             parts.append("<span style='color:#999'>●</span> augmented")
         if n_classes > 2:
@@ -245,32 +160,11 @@ class BoundaryView(QWidget):
 
     # ----- per frame -----
 
-    def shown(self) -> tuple[int, Status] | None:
-        """The id and status of the run whose boundary is drawn, None before one is."""
-        if self._snapshot is None:
-            return None
-        return self._snapshot.run_id, self._snapshot.status
-
-    def draw(self, frame: Frame) -> None:
-        """Its run's snapshot in `frame`; a new run's points first."""
-        if self.key is None:
-            run = frame.selected
-        else:
-            run = next((run for run in frame.runs if run.key == self.key), None)
-        if run is None:
-            return
-        if self._info is None or self._info.run_id != run.info.run_id:
-            self.set_run(run.info)
-        snapshot = run.snapshot
-        if snapshot.surface is None and run.surface is not None:
-            snapshot = replace(snapshot, surface=run.surface)  # the run's newest
-        self.show_snapshot(snapshot)
-
     def show_snapshot(self, snapshot: Snapshot) -> None:
         surface = snapshot.surface
         if surface is None:
             return
-        self._snapshot = snapshot
+        super().show_snapshot(snapshot)
         if surface is not self._surface:
             self._surface = surface
             self._probs = surface.probs
@@ -280,13 +174,6 @@ class BoundaryView(QWidget):
             dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
             self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, R * dx, R * dy))
             self._draw_contours(surface.probs)
-        if snapshot.status == Status.DIVERGED:
-            self.show_banner(
-                f"Diverged at epoch {snapshot.diverged_at}: the loss became inf or NaN.\n"
-                "Lower the learning rate or use a smaller init (He, Xavier), then press Reset."
-            )
-        else:
-            self.hide_banner()
 
     def _draw_image(self) -> None:
         if self._probs is not None:
@@ -306,49 +193,5 @@ class BoundaryView(QWidget):
         self._draw_image()
 
     def set_scale(self, scale: float, font: QFont) -> None:
-        """Point sizes, line widths and text for the projector mode; what was drawn stays."""
-        self.scale = scale
-        apply_font(self.plot, font)
         apply_font(self.colorbar, font)
-        self._fix_axis_width(font)
-        self.banner.setFont(font)
-        self._font = QFont(font)
-        self.set_caption(*self._caption)
-        snapshot = self._snapshot
-        if self._info is not None:
-            self.set_run(self._info)
-        if snapshot is not None:
-            self.show_snapshot(snapshot)
-
-    def _fix_axis_width(self, font: QFont) -> None:
-        """The left axis as wide as a tick like "−0.5" and its label need, whatever ticks
-        it shows. Sized by its ticks, it widened when the range brought a minus sign,
-        the equal scale then changed the range, and a cell at the edge of two ranges
-        laid itself out again and again for ever (the window stopped answering)."""
-        ticks = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("−0.5")
-        axis = self.plot.getAxis("left")
-        axis.setWidth(ticks + QFontMetrics(font).height() + round(8 * self.scale))
-
-    # ----- the diverged banner -----
-
-    def show_banner(self, text: str) -> None:
-        self.banner.setText(text)
-        self._place_banner()
-        self.banner.show()
-        self.banner.raise_()
-
-    def hide_banner(self) -> None:
-        self.banner.hide()
-
-    def _place_banner(self) -> None:
-        width = int(self.width() * 0.8)
-        self.banner.setFixedWidth(width)
-        self.banner.adjustSize()
-        self.banner.move((self.width() - width) // 2, int(self.height() * 0.12))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self._caption[0] and event.size().width() != event.oldSize().width():
-            self.set_caption(*self._caption)
-        if self.banner.isVisible():
-            self._place_banner()
+        super().set_scale(scale, font)

@@ -4,7 +4,8 @@
 toggle) of the probe pass as ridgelines (`app.views.ridges`), input side at the top, output at
 the bottom, each panel on one shared x axis; beside the activations, each layer's std σ
 and its fraction of saturated (tanh, sigmoid: g' < 0.05) or dead (relu: never positive)
-units. Row labels are thinned to every k-th layer when rows get too thin for text.
+units, and for tanh and sigmoid the share of its pre-activations in the near-linear
+middle |z| < 0.5. Row labels are thinned to every k-th layer when rows get too thin for text.
 
 `DepthView` draws, top to bottom: the std of A[l] and of ∂J/∂A[l] against l on a log axis
 with the scale a well-initialized net keeps (its input's, 1 after normalization, and the
@@ -12,7 +13,10 @@ output gradient's); the run's per-layer gradient figure (`history['grad_norm']`:
 per example and unit of the signal δ[l] = ∂ℓ/∂Z[l] backprop passes to layer l, see
 `core.engine.run`) against epochs on a log axis, one curve per layer coloured by depth;
 the same as a layer × epoch heatmap of its log10, where vanishing gradients are a dark
-band on the input side and exploding ones a bright band.
+band on the input side and exploding ones a bright band. A std or figure of exactly 0
+has no logarithm and is not drawn (the curve breaks there); tiny ones are drawn at their
+value, so a signal that dies over 30 decades shows all 30. Before the first step (epoch
+0) there is no δ yet: the panel of RMS δ says so, over an empty first epoch.
 
 Both read `Snapshot.layers` / `Snapshot.history['grad_norm']` only; items are created
 once per run and fed new arrays each frame, and log axes are drawn from pre-logged data.
@@ -39,7 +43,6 @@ from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 DEPTH_MAP = pg.colormap.get("viridis")
 MAX_CURVE_POINTS = 400
-TINY = 1e-12  # a zero norm or std is drawn at this
 
 
 class Log10Axis(pg.AxisItem):
@@ -111,9 +114,18 @@ SCALE_TITLE = (  # the legend is the title: no box over the points
     f"std of <span style='color:rgb{SPLIT_COLORS['train']}'>● A[l]</span> and "
     f"<span style='color:rgb{SPLIT_COLORS['val']}'>■ ∂J/∂A[l]</span>"
 )
+# what the activations' column gives after σ, by activation: its axis label (HTML) and
+# its widest text (saturated and |z| < ½ exclude each other: they sum to 100% at most)
+FRACTIONS = {
+    "relu": ("dead", "100%"),
+    "leaky_relu": ("dead", "100%"),
+    "tanh": ("saturated · |z| &lt; ½", "100% 0%"),
+    "sigmoid": ("saturated · |z| &lt; ½", "100% 0%"),
+}
 GRAD_TITLES = {False: "∂J/∂A[l]", True: "∂J/∂W[l]"}
 SIGNAL_NAME = "RMS δ[l]"  # the run's per-layer gradient figure, history['grad_norm']
 SIGNAL_TITLE = f"{SIGNAL_NAME}, δ = ∂ℓ/∂Z per example"
+NO_STEP_YET = f"{SIGNAL_NAME}: none until epoch 1"  # before the first step
 
 
 class LayersView(DrawsSelectedRun, QWidget):
@@ -168,15 +180,22 @@ class LayersView(DrawsSelectedRun, QWidget):
         self.font_ = QFont(font)
         for plot in (self.act_plot, self.grad_plot):
             apply_font(plot, font)
-        # fixed widths: a label set on the last frame of a run must show without a relayout
-        tick = QFontMetrics(scaled(font, 0.85))
-        label = QFontMetrics(font).height() + 8
-        self.act_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e-88 100%") + label)
-        self.grad_plot.getAxis("right").setWidth(tick.horizontalAdvance("8e+88 ") + label)
-        self.act_plot.getAxis("left").setWidth(tick.horizontalAdvance("out") + label)
+        self._fit_axes()
         self.labels = ()
         if self._last is not None:
             self.show_snapshot(self._last)
+
+    def _fit_axes(self) -> None:
+        """Fixed widths, for the font and the activation's fractions: a label set on the
+        last frame of a run must show without a relayout."""
+        tick = QFontMetrics(scaled(self.font_, 0.85))
+        label = QFontMetrics(self.font_).height() + 8
+        std = max(tick.horizontalAdvance(text) for text in ("8e+88", "8e-88"))
+        air = tick.horizontalAdvance("0") + 6  # the tick, and the gap to the text
+        _, widest = FRACTIONS.get(self.activation, ("", ""))
+        self.act_plot.getAxis("right").setWidth(std + tick.horizontalAdvance(f" {widest}") + label)
+        self.grad_plot.getAxis("right").setWidth(std + air + label)
+        self.act_plot.getAxis("left").setWidth(tick.horizontalAdvance("out") + label)
 
     def set_run(self, info: RunInfo) -> None:
         self.L = len(info.sizes) - 1
@@ -187,10 +206,9 @@ class LayersView(DrawsSelectedRun, QWidget):
         self.act_ridges.set_colors(colors)
         self.grad_ridges.set_colors(colors)
         self.act_plot.setYRange(0.0, self.L + 0.3, padding=0)
-        fraction = {"relu": "dead", "leaky_relu": "dead", "tanh": "saturated"}
-        fraction["sigmoid"] = "saturated"
-        extra = fraction.get(self.activation)
+        extra, _ = FRACTIONS.get(self.activation, ("", ""))
         self.act_plot.setLabel("right", f"σ · {extra}" if extra else "σ")
+        self._fit_axes()
         self.grad_plot.setLabel("right", "σ")
         self.labels = ()
         self._last = None
@@ -202,15 +220,16 @@ class LayersView(DrawsSelectedRun, QWidget):
             self.show_snapshot(self._last)
 
     def row_label(self, stats, row: int) -> str:
-        """'3e-02 12%': the layer's std σ, and its dead (relu) or saturated (tanh,
-        sigmoid) fraction, as the axis label says; the output row (the logits) has σ only."""
+        """'3e-02 12%': the layer's std σ, and its dead (relu) fraction, or (tanh,
+        sigmoid) '3e-02 12% 40%': its saturated fraction and its share of |z| < 0.5, as the
+        axis label says; the output row (the logits) has σ only."""
         std = f"{stats.act_std[row]:.0e}"
         if row == self.L - 1:
             return std
         if self.activation in ("relu", "leaky_relu"):
             return f"{std} {stats.dead[row]:.0%}"
         if self.activation in ("tanh", "sigmoid"):
-            return f"{std} {stats.saturated[row]:.0%}"
+            return f"{std} {stats.saturated[row]:.0%} {stats.near_linear[row]:.0%}"
         return std
 
     def grad_label(self, stats, row: int) -> str:
@@ -280,8 +299,8 @@ class DepthView(DrawsSelectedRun, QWidget):
 
         self.scale_plot = g.addPlot(row=0, col=0, title=SCALE_TITLE, axisItems=log_axis())
         self.scale_plot.setLabel("bottom", "layer (dotted: the input's and the output's scale)")
-        self.act_curve = self.scale_plot.plot(symbol="o")
-        self.grad_curve = self.scale_plot.plot(symbol="s")
+        self.act_curve = self.scale_plot.plot(symbol="o", connect="finite")
+        self.grad_curve = self.scale_plot.plot(symbol="s", connect="finite")
         self.act_ref = pg.InfiniteLine(angle=0, movable=False)
         self.grad_ref = pg.InfiniteLine(angle=0, movable=False)
         for line in (self.act_ref, self.grad_ref):
@@ -367,10 +386,18 @@ class DepthView(DrawsSelectedRun, QWidget):
             self.act_curve.setData(layers, _log10(stats.act_std))
             self.grad_curve.setData(layers, _log10(stats.grad_std))
             self.act_ref.setValue(0.0)
-            self.grad_ref.setValue(float(_log10(stats.grad_std[-1:])[0]))
+            output_grad = float(_log10(stats.grad_std[-1:])[0])
+            self.grad_ref.setVisible(math.isfinite(output_grad))
+            if math.isfinite(output_grad):
+                self.grad_ref.setValue(output_grad)
         norms = snapshot.history["grad_norm"]
-        if norms.shape[1] != self.L or not len(norms):
+        if norms.ndim != 2 or norms.shape[1] != self.L:
             return
+        if not np.isfinite(norms).any():
+            self._show_no_step_yet()
+            return
+        self.norm_plot.setTitle(SIGNAL_TITLE)
+        self.norm_plot.enableAutoRange()
         epochs = snapshot.history["epoch"].astype(float)
         step = max(1, len(epochs) // MAX_CURVE_POINTS)
         shown = norms[::step]
@@ -388,11 +415,25 @@ class DepthView(DrawsSelectedRun, QWidget):
         first, last = epochs[0], epochs[::step][-1]
         self.heat.setRect(QRectF(first, 0.5, max(last - first, 1.0), self.L))
 
+    def _show_no_step_yet(self) -> None:
+        """Epoch 0: no δ has been passed back yet; the lower panels say so, over the
+        first epoch, rather than draw empty axes over a range of nothing."""
+        self.norm_plot.setTitle(NO_STEP_YET)
+        for curve in self.norm_curves:
+            curve.setData([], [])
+        self.heat.clear()
+        self.norm_plot.setXRange(0.0, 1.0, padding=0)
+        self.norm_plot.setYRange(-1.0, 0.0, padding=0)
+        self.heat_plot.setYRange(0.5, self.L + 0.5, padding=0)
+
 
 def log_axis() -> dict[str, pg.AxisItem]:
     return {"left": Log10Axis("left")}
 
 
 def _log10(values: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return np.log10(np.maximum(np.asarray(values, dtype=float), TINY))
+    """log10 of the positive finite values; NaN (not drawn) for 0, inf and NaN."""
+    values = np.asarray(values, dtype=float)
+    logs = np.full(values.shape, np.nan)
+    np.log10(values, out=logs, where=np.isfinite(values) & (values > 0))
+    return logs

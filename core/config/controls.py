@@ -110,10 +110,13 @@ class Check:
 
 @dataclass(frozen=True)
 class CheckList:
-    """One check box per option (the input features); at least one stays checked."""
+    """One check box per option (the input features); at least one stays checked.
+    `offered(config, data)`, when given, names the options that can be chosen there (the
+    others are not offered: a set with one input has no x₂)."""
 
     options: dict[str, str]  # name → label
     columns: int = 4
+    offered: Callable[[object, object], tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from deepdials.core.config.schema import Config, config_from_dict, config_to_dic
 from deepdials.core.data.kinds import points_in_memory
 from deepdials.core.data.points import Points, points_text
 from deepdials.core.errors import InputError
+from deepdials.core.lessons.player import plan
 from deepdials.core.safe_files import (
     parse_json,
     read_text,
@@ -35,13 +36,17 @@ def _read(path: Path):
 
 
 def load_experiment(path: str | Path) -> Config | Comparison:
-    """A config file, or a comparison file (one with variants)."""
+    """A config file, or a comparison file (one with variants), whose lesson steps can be
+    played (`core.lessons.player.plan`)."""
     path = Path(path)
     raw = _read(path)
     try:
         if is_comparison(raw):
-            return comparison_from_dict(raw, base_dir=path.parent)
-        return config_from_dict(raw, base_dir=path.parent)
+            loaded = comparison_from_dict(raw, base_dir=path.parent)
+        else:
+            loaded = config_from_dict(raw, base_dir=path.parent)
+        plan(loaded)  # its lesson steps can be played
+        return loaded
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
 

@@ -1,17 +1,19 @@
 """Experiment configuration: what the window saves, what presets are, what the CLI runs.
 
 A config is JSON: {"schema": 1, "data": {…}, "model": {…}, "train": {…}}, and the optional
-"classroom" and "lesson" sections for how the window presents it. Every key is a row of the settings
-table (`core.config.table`): the section dataclasses below are made from those rows, so
-a key's default lives there and nowhere else. A missing section or key takes its
-default; unknown keys, wrong types and out-of-range values raise `InputError` naming the
-key path and what is allowed, e.g. `train.keep_prob[2]: 1.5 is not in (0, 1]`.
+"classroom" and "lesson" sections for how the window presents it. Every key is a row of
+the settings table (`core.config.table`): the section dataclasses below are made from
+those rows, so a key's default lives there and nowhere else. A missing
+section or key takes its default (or, where the default breaks a rule between keys, the
+rule's `off` value: a sine set's features are x1 alone); unknown keys, wrong types and
+out-of-range values raise `InputError` naming the key path and what is allowed, e.g.
+`train.keep_prob[2]: 1.5 is not in (0, 1]`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field, make_dataclass, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +111,7 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
             )
         values = {k: rows[k].allowed.check(f"{name}.{k}", v) for k, v in given.items()}
         sections[name] = cls(**values)
-    config = Config(**sections)
+    config = _defaults_that_fit(Config(**sections), raw)
     if base_dir is not None and config.data.csv and not os.path.isabs(config.data.csv):
         named = show(config.data.csv)
         try:
@@ -120,6 +122,16 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
             raise InputError(f"data.csv: {named}: its links loop") from None
         config = with_value(config, "data.csv", csv)
     return check_consistency(config)
+
+
+def _defaults_that_fit(config: Config, raw: dict) -> Config:
+    """`config` with each key the file left out set to its rule's `off` value where its
+    default breaks that rule."""
+    for setting in RULED:
+        given = raw.get(setting.section, {})
+        if setting.name not in given and setting.rule.broken(value_of(config, setting.key), config):
+            config = with_value(config, setting.key, setting.rule.off)
+    return config
 
 
 def check_rules(config: Config, data=None, section: str | None = None) -> None:
@@ -160,12 +172,19 @@ def config_to_dict(config: Config, relative_to: Path | None = None) -> dict:
     """The JSON form, schema first; `data.csv` made relative to `relative_to` when given."""
     out: dict[str, Any] = {"schema": SCHEMA}
     for name in SECTIONS:
-        section = asdict(getattr(config, name))
-        out[name] = {k: list(v) if isinstance(v, tuple) else v for k, v in section.items()}
+        section = getattr(config, name)
+        out[name] = {s.name: _json_value(getattr(section, s.name)) for s in section_rows(name)}
     csv = config.data.csv
     if csv and relative_to is not None and os.path.isabs(csv):
         out["data"]["csv"] = os.path.relpath(csv, relative_to)
     return out
+
+
+def _json_value(value: Any) -> Any:
+    """A config value as JSON writes it: a tuple as a list, a lesson step as its object."""
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value.as_json() if hasattr(value, "as_json") else value
 
 
 # ----- a change made by the user -----

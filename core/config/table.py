@@ -22,11 +22,12 @@ from typing import Any
 
 from deepdials.core.config import controls as c
 from deepdials.core.config.values import Choice, FilePath, Flag, Items, Kind, Name, Num, NumOrItems
-from deepdials.core.data.features import FEATURES
-from deepdials.core.data.kinds import CHOSEN_CLASSES, DATA_KINDS, MAX_CLASSES
+from deepdials.core.data.features import FEATURES, ONE_INPUT_FEATURES
+from deepdials.core.data.kinds import CHOSEN_CLASSES, DATA_KINDS, MAX_CLASSES, inputs_of, task_of
 from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.initializers import INITIALIZERS
 from deepdials.core.engine.optimizers import OPTIMIZERS
+from deepdials.core.lessons.steps import StepList, settable
 
 SECTIONS = ("data", "model", "train", "classroom", "lesson")
 GROUPS = ("Data", "Network", "Regularization", "Optimization")
@@ -86,15 +87,16 @@ class Setting:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule between keys, for the key of the row that holds it: the key may differ from
-    `off` only while `holds(config, data)` (data: the run's Data, None for a config on its
-    own). Validation refuses a config that breaks it, with `message` ("{kind}" stands for
-    data.kind); a change of another key that breaks it sets the key to `off`; and the
-    key's control is enabled only while it holds, `tip` saying why not."""
+    """A rule between keys, for the key of the row that holds it: the key may differ from `off`
+    only while `holds(config, data)` (data: the run's Data, None for a config on its own).
+    Validation refuses a config that breaks it, with `message` ("{kind}" stands for
+    data.kind; or a function of the config); a change of another key that breaks it sets the
+    key to `off`; and the key's control is enabled only while it holds, `tip` saying why
+    not."""
 
     off: Any
     holds: Callable[[Any, Any], bool]
-    message: str
+    message: str | Callable[[Any], str]
     tip: str
 
     def broken(self, value: Any, config, data=None) -> bool:
@@ -102,6 +104,8 @@ class Rule:
         return value != self.off and not self.holds(config, data)
 
     def why(self, config) -> str:
+        if callable(self.message):
+            return self.message(config)
         return self.message.format(kind=config.data.kind)
 
 
@@ -114,7 +118,33 @@ def has_validation(config, data=None) -> bool:
 
 
 def _more_classes_possible(config, data=None) -> bool:
-    return DATA_KINDS[config.data.kind].classes != "two"
+    return DATA_KINDS[config.data.kind].classes in ("chosen", "given") and (
+        task_of(config.data, data) == "classes"
+    )
+
+
+def _classes_message(config) -> str:
+    kind = config.data.kind
+    if task_of(config.data) == "regression":
+        return f"{kind} is a regression set (real targets): it has no classes; leave it at 2"
+    return f"{kind} has 2 classes; more are possible for {_CHOSEN}"
+
+
+def features_offered(config, data=None) -> tuple[str, ...]:
+    """The features a run of `config` can have: those of x₁ alone for a set with one input."""
+    return ONE_INPUT_FEATURES if inputs_of(config.data, data) == 1 else FEATURES
+
+
+def _features_fit(config, data=None) -> bool:
+    return set(config.data.features) <= set(features_offered(config, data))
+
+
+def _features_message(config) -> str:
+    offered = ", ".join(ONE_INPUT_FEATURES)
+    return (
+        f"{list(config.data.features)} uses x2, but {config.data.kind} has one input, x1; "
+        f"choose among {offered}"
+    )
 
 
 def _classes_chosen(config, data) -> bool:
@@ -135,8 +165,15 @@ NEEDS_VALIDATION = Rule(
 TWO_CLASSES = Rule(
     2,
     _more_classes_possible,
-    f"{{kind}} has 2 classes; more are possible for {_CHOSEN}",
-    f"This data set has two classes; {_CHOSEN} can have up to {MAX_CLASSES}.",
+    _classes_message,
+    f"This data set has two classes (a regression set, none); {_CHOSEN} can have up to "
+    f"{MAX_CLASSES}.",
+)
+ONE_INPUT = Rule(
+    ("x1",),
+    _features_fit,
+    _features_message,
+    "This data set has one input, x₁: only x₁, x₁², sin x₁.",
 )
 
 
@@ -150,7 +187,9 @@ SETTINGS: tuple[Setting, ...] = (
         label="Data set",
         group="Data",
         tip="The toy data set, or your own points (csv). Its generating distribution is "
-        "known, so the Bayes error (the best any classifier can do) is computed.",
+        "known, so the Bayes error (the best any classifier can do) is computed. sine, abs, "
+        "plane, gauss are regression sets, y = f(x) + ε: a linear output, the mean squared "
+        "error, Bayes error σ².",
         control=c.Combo(
             c.options_for(
                 tuple(DATA_KINDS),
@@ -161,6 +200,10 @@ SETTINGS: tuple[Setting, ...] = (
                     "spiral": ("Spiral", "K interleaved spiral arms, one per class"),
                     "blobs": ("Blobs", "K Gaussian clouds, one per class"),
                     "linear": ("Linear", "two classes on either side of a line"),
+                    "sine": ("Sine (regression)", "y = sin(πx) + noise: a curve, one input"),
+                    "abs": ("|x| (regression)", "y = |x| + noise: a sharp bend, one input"),
+                    "plane": ("Plane (regression)", "y = (x₁ + x₂)/2 + noise: a tilted plane"),
+                    "gauss": ("Bumps (regression)", "y = signed Gaussian bumps + noise"),
                     "csv": ("Your points", "points drawn or imported (Data menu)"),
                 },
             ),
@@ -197,7 +240,8 @@ SETTINGS: tuple[Setting, ...] = (
         group="Data",
         note=f"0, or at least {MIN_NOISE}",
         tip="Std σ of the Gaussian noise added to every point, in data units (the sets span "
-        "about ±1.5). More noise: the classes overlap and the Bayes error rises.",
+        "about ±1.5). More noise: the classes overlap and the Bayes error rises. Regression: "
+        "the noise of y, y = f(x) + ε, ε ~ N(0, σ²); the Bayes error is σ².",
         control=c.Slider(c.linear_values(0, 1, 0.01)),
     ),
     Setting(
@@ -245,7 +289,8 @@ SETTINGS: tuple[Setting, ...] = (
         note=f"0, or at least {MIN_MISMATCH}",
         tip="Mismatched distributions: val and test drawn afresh from a shifted, noisier "
         "distribution, shift (0.5·m, 0), noise √(σ² + (0.3·m)²) (train on sharp web photos, "
-        "test on blurry phone photos). 0 = the same distribution.",
+        "test on blurry phone photos). 0 = the same distribution. Regression: a shift of x, "
+        "the same f, y's noise √(σ² + (0.3·m)²).",
         control=c.Slider(c.linear_values(0, 1, 0.05)),
     ),
     Setting(
@@ -257,7 +302,8 @@ SETTINGS: tuple[Setting, ...] = (
         group="Data",
         tip="Data augmentation: add this many copies of every training point, each moved by "
         "a random symmetry of the data set (mirror, rotation, with its class mapping) plus "
-        "jitter of std 0.02. Never touches val or test.",
+        "jitter of std 0.02; for regression, (x, y) → (A x, ±y) by a symmetry of the law "
+        "(sine is odd, |x| even), no jitter. Never touches val or test.",
         control=c.Spin(),
     ),
     Setting(
@@ -278,9 +324,12 @@ SETTINGS: tuple[Setting, ...] = (
         hot=False,
         label="Features",
         group="Data",
-        tip="The network's inputs, derived from the point (x₁, x₂).",
+        tip="The network's inputs, derived from the point (x₁, x₂) (a set with one input: "
+        "of x₁ alone).",
+        rule=ONE_INPUT,
         control=c.CheckList(
-            c.labels_for(
+            offered=features_offered,
+            options=c.labels_for(
                 FEATURES,
                 {
                     "x1": "x₁",
@@ -291,7 +340,7 @@ SETTINGS: tuple[Setting, ...] = (
                     "sin(x1)": "sin x₁",
                     "sin(x2)": "sin x₂",
                 },
-            )
+            ),
         ),
     ),
     # ----- Network -----
@@ -303,7 +352,7 @@ SETTINGS: tuple[Setting, ...] = (
         label="Hidden layers",
         group="Network",
         tip=f"Units per hidden layer, 0 to {MAX_LAYERS} layers of 1 to {MAX_UNITS} units "
-        "(none: logistic or softmax regression). Deep nets multiply many weight matrices, "
+        "(none: logistic, softmax or linear regression). Deep nets multiply many weight matrices, "
         "ŷ ∝ W[L]···W[1]x, so the signal can vanish or explode.",
         control=c.LayerWidths(),
     ),
@@ -315,7 +364,7 @@ SETTINGS: tuple[Setting, ...] = (
         label="Activation",
         group="Network",
         tip="The hidden layers' activation g; the output is sigmoid (2 classes) or softmax, "
-        "with cross-entropy.",
+        "with cross-entropy; for regression, linear (ŷ = z) with J = 1/(2m) Σ (ŷ − y)².",
         control=c.Combo(
             c.options_for(
                 ACTIVATIONS,
@@ -336,8 +385,9 @@ SETTINGS: tuple[Setting, ...] = (
         hot=False,
         label="Init",
         group="Network",
-        tip="How the weights start; biases start at 0. Var(W) ≈ 1/n_in keeps the signal's "
-        "scale layer after layer.",
+        tip="How the weights start; biases start at 0. Var(W) = 1/n_in (Xavier) keeps the "
+        "scale of z layer after layer through tanh, which is near-linear about 0; ReLU "
+        "sets the negative half of z to 0, halving E[a²], so it needs Var(W) = 2/n_in (He).",
         control=c.Combo(
             c.options_for(
                 INITIALIZERS,
@@ -395,7 +445,8 @@ SETTINGS: tuple[Setting, ...] = (
         label="L1 λ",
         group="Regularization",
         tip="L1 (sparse weights): J + λ/(2m)·Σ|W|, so each step adds λ/(2m)·sign(W) to the "
-        "gradient and drives small weights to exactly 0; weights only. 0 = off.",
+        "gradient: weights the cost does not need are pushed to 0 and then flicker in a "
+        "narrow band about it (a step jumps over 0, not onto it); weights only. 0 = off.",
         control=c.Slider(c.log_values(0.0001, 10, 3, off=True), fmt=c.off_or_plain),
     ),
     Setting(
@@ -532,6 +583,14 @@ SETTINGS += (
         (),
         hot=True,
         tip="The controls the lesson is about: marked in the control panel.",
+    ),
+    Setting(
+        "lesson.steps",
+        StepList(settable({s.key: s for s in SETTINGS})),
+        (),
+        hot=True,
+        tip="The steps a lecturer plays one at a time (Next step, Back): each with its text "
+        "and what it does (see Lesson steps). Loading the lesson plays step 1.",
     ),
 )
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -21,15 +21,30 @@ For a generated kind (σ = noise, m = mismatch, a = augment; `core.data.datasets
    drawn uniformly from `datasets.symmetries` (data units: the toy sets span about ±1.5).
 5. scale_x1: x1 of every split is multiplied by it (the badly scaled input).
 
-For kind "csv" the points (`core.data.points`: read from the file, or given in memory)
-give the labels (K = largest label + 1) and, when they carry one, the split; otherwise
-step 2 splits them. Steps 3 and 4 work in units of s_j,
-the training split's standard deviation of column j: mismatch moves val and test by
-(0.5 m s_1, 0) and adds noise of std 0.3 m s_j; augmentation is jitter of std 0.02 s_j only.
-The Bayes error is unknown (None).
+For a regression kind (`core.data.laws`: y = f(x) + ε, 1 or 2 inputs):
+
+1. Sample n_points inputs x uniform on [−1, 1]^d and y = f(x) + σ ε.
+2. Split as above, stratified by y (the points ordered by y are dealt out in turn).
+3. Mismatch, m > 0: a shift of x. Val and test are drawn afresh at x + (0.5 m, 0) (the
+   same f there) with noise √(σ² + (0.3 m)²); train-dev as above.
+4. Augment, a > 0: a copies of every training point, each (A x, s y) for a symmetry
+   (A, s) of the law drawn uniformly (`core.data.laws`: sine is odd, |x| even; plane and
+   gauss: the mirrors and turns of the square that keep f or flip its sign); exact
+   copies, no jitter (jitter in x is no symmetry of y = f(x)).
+5. scale_x1 as above.
+The Bayes error (in mean squared error) is σ², and σ² + (0.3 m)² for val and test under
+mismatch.
+
+For kind "csv" the points (`core.data.points`: read from the file, or given in memory) give
+the labels (K = largest label + 1), or real targets (a column y: regression), and, when they
+carry one, the split; otherwise step 2 splits them. Steps 3 and 4 work in units of s_j, the
+training split's standard deviation of column j: mismatch moves val and test by (0.5 m s_1,
+0) and adds noise of std 0.3 m s_j; augmentation is jitter of std 0.02 s_j only. The Bayes
+error is unknown (None).
 
 `extent` is the bounding box of every point of every split, widened by 10% of its size on
-each side (by 0.5 on each side of an axis where all points coincide).
+each side (by 0.5 on each side of an axis where all points coincide); for one input, its
+x2 part is the range of the targets y, widened alike: (x1_min, x1_max, y_min, y_max).
 """
 
 from __future__ import annotations
@@ -41,6 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from deepdials.core.config.schema import DataConfig
+from deepdials.core.data import laws
 from deepdials.core.data.bayes import bayes_error
 from deepdials.core.data.datasets import class_count, sample, sample_for_labels, symmetries
 from deepdials.core.data.kinds import DATA_KINDS, points_file
@@ -56,8 +72,8 @@ MARGIN = 0.1
 
 @dataclass(frozen=True)
 class Split:
-    X: np.ndarray  # (n, 2) float64, in the user's coordinates (after scale_x1)
-    y: np.ndarray  # (n,) int64
+    X: np.ndarray  # (n, d) float64, d = 1 or 2 raw inputs, in the user's coordinates
+    y: np.ndarray  # (n,) int64 class labels, or float64 targets (regression)
     augmented: np.ndarray  # (n,) bool, True for points made by augmentation (train only)
     shifted: bool  # drawn from the mismatched distribution
 
@@ -67,19 +83,28 @@ class Data:
     train: Split
     val: Split
     test: Split
-    n_classes: int
+    n_classes: int  # 0 for regression
     bayes_error: float | None  # of the training distribution; None for CSV data
     bayes_error_shifted: float | None  # of the val/test distribution when mismatch > 0
     extent: tuple[float, float, float, float]  # (x1_min, x1_max, x2_min, x2_max) + margin
     own_split: bool = False  # the points came with their split (data.split did not apply)
     train_dev: Split | None = None  # training distribution, not trained on; mismatch > 0 only
+    task: str = "classes"  # or "regression"
+    noise: float | None = None  # σ of y's noise (regression kinds); None: unknown or classes
+
+    @property
+    def n_inputs(self) -> int:
+        """Raw inputs: 1 (x₁) or 2 (x₁, x₂)."""
+        return self.train.X.shape[1]
 
 
 def _split(cfg, X: np.ndarray, y: np.ndarray, augmented: int, shifted: bool) -> Split:
     """Points in the data's own units (x₁ times scale_x1), the last `augmented` of them
     augmented copies."""
     flags = np.arange(len(y)) >= len(y) - augmented
-    return Split(X * np.array([cfg.scale_x1, 1.0]), y.astype(np.int64), flags, shifted=shifted)
+    scale = np.array([cfg.scale_x1, 1.0])[: X.shape[1]]
+    y = y if y.dtype.kind == "f" else y.astype(np.int64)
+    return Split(X * scale, y, flags, shifted=shifted)
 
 
 def build_data(
@@ -88,7 +113,8 @@ def build_data(
     """All three splits of `cfg` (see the module docstring). For kind "csv", `points` held
     in memory, else the file `cfg.csv` (relative to `base_dir`). Same config and points →
     bit-identical data."""
-    drawn = DATA_KINDS[cfg.kind].drawn
+    kind = DATA_KINDS[cfg.kind]
+    drawn = kind.drawn
     if not drawn:
         if points is None:
             path = points_file(cfg)
@@ -96,15 +122,22 @@ def build_data(
                 raise InputError(f'data.csv: kind "{cfg.kind}" needs a file path')
             points = load_points(_csv_path(path, base_dir))
         X, y = points.X, points.y
-        K = int(y.max()) + 1
+        task = points.task
+        K = int(y.max()) + 1 if task == "classes" else 0
         which = point_splits(points, cfg.split, cfg.seed)
         _check_training_rows(cfg, points, which)
         unit = X[which == 0].std(axis=0)
     else:
-        K = class_count(cfg.kind, cfg.n_classes)
-        X, y = sample(cfg.kind, cfg.n_points, K, cfg.noise, data_stream(cfg.seed, "sample"))
+        task = kind.task
+        rng = data_stream(cfg.seed, "sample")
+        if task == "regression":
+            K = 0
+            X, y = laws.sample(cfg.kind, cfg.n_points, cfg.noise, rng)
+        else:
+            K = class_count(cfg.kind, cfg.n_classes)
+            X, y = sample(cfg.kind, cfg.n_points, K, cfg.noise, rng)
         which = split_indices(y, cfg.split, data_stream(cfg.seed, "split"))
-        unit = np.ones(2)
+        unit = np.ones(X.shape[1])
     parts = [(X[which == j], y[which == j]) for j in range(3)]
 
     m = cfg.mismatch
@@ -112,7 +145,7 @@ def build_data(
     if m > 0:
         train_dev = _split(cfg, *parts[1], augmented=0, shifted=False)
         rng = data_stream(cfg.seed, "mismatch")
-        parts[1:] = [(_mismatched(cfg, K, Xs, ys, unit, rng), ys) for Xs, ys in parts[1:]]
+        parts[1:] = [_mismatched(cfg, K, Xs, ys, unit, rng) for Xs, ys in parts[1:]]
     X_train, y_train = parts[0]
     n_train = len(y_train)
     if cfg.augment > 0:
@@ -127,19 +160,27 @@ def build_data(
     ]
 
     bayes = bayes_shifted = None
-    if drawn:
+    if drawn and task == "regression":
+        bayes = cfg.noise**2
+        if m > 0:
+            bayes_shifted = cfg.noise**2 + (MISMATCH_NOISE * m) ** 2
+    elif drawn:
         bayes = bayes_error(cfg.kind, K, cfg.noise)
         if m > 0:
             bayes_shifted = bayes_error(cfg.kind, K, cfg.noise, extra_noise=MISMATCH_NOISE * m)
-    extent = _extent(np.concatenate([s.X for s in splits]))
+    every = np.concatenate([s.X for s in splits])
+    if every.shape[1] == 1:
+        every = np.column_stack([every, np.concatenate([s.y for s in splits])])
     return Data(
         *splits,
         n_classes=K,
         bayes_error=bayes,
         bayes_error_shifted=bayes_shifted,
-        extent=extent,
+        extent=_extent(every),
         own_split=not drawn and points.split is not None,
         train_dev=train_dev,
+        task=task,
+        noise=cfg.noise if drawn and task == "regression" else None,
     )
 
 
@@ -199,21 +240,31 @@ def point_splits(points: Points, fractions: tuple[float, float, float], seed: in
     return split_indices(points.y, fractions, data_stream(seed, "split"))
 
 
-def _mismatched(cfg: DataConfig, K: int, X, y, unit, rng) -> np.ndarray:
-    """(n, 2) points of the mismatched distribution for the labels y (module docstring, 3)."""
+def _mismatched(cfg: DataConfig, K: int, X, y, unit, rng) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of the mismatched distribution in place of (X, y) (module docstring, 3)."""
     m = cfg.mismatch
-    shift = np.array([MISMATCH_SHIFT * m, 0.0]) * unit
-    if not DATA_KINDS[cfg.kind].drawn:
-        return X + shift + MISMATCH_NOISE * m * unit * rng.standard_normal(X.shape)
+    shift = np.array([MISMATCH_SHIFT * m, 0.0])[: X.shape[1]] * unit
+    kind = DATA_KINDS[cfg.kind]
+    if not kind.drawn:
+        return X + shift + MISMATCH_NOISE * m * unit * rng.standard_normal(X.shape), y
     noise = math.hypot(cfg.noise, MISMATCH_NOISE * m)
-    return sample_for_labels(cfg.kind, y, K, noise, rng) + shift
+    if kind.task == "regression":
+        X = laws.sample_inputs(cfg.kind, len(y), rng) + shift
+        return X, laws.targets_for(cfg.kind, X, noise, rng)
+    return sample_for_labels(cfg.kind, y, K, noise, rng) + shift, y
 
 
 def _augmented(cfg: DataConfig, K: int, X, y, unit, rng) -> tuple[np.ndarray, np.ndarray]:
-    """`augment` copies of (X, y) by random symmetries plus jitter (module docstring, 4)."""
+    """`augment` copies of (X, y) by random symmetries (plus jitter, for classes and for
+    points of one's own) (module docstring, 4)."""
     X = np.tile(X, (cfg.augment, 1))
     y = np.tile(y, cfg.augment)
-    if DATA_KINDS[cfg.kind].drawn:
+    kind = DATA_KINDS[cfg.kind]
+    if kind.drawn and kind.task == "regression":
+        A, s = (np.array(a) for a in zip(*laws.LAWS[cfg.kind].symmetries, strict=True))
+        g = rng.integers(len(A), size=len(y))
+        return np.einsum("nij,nj->ni", A[g], X), s[g] * y
+    if kind.drawn:
         A, t, perm = (np.array(a) for a in zip(*symmetries(cfg.kind, K), strict=True))
         g = rng.integers(len(A), size=len(y))
         X = np.einsum("nij,nj->ni", A[g], X) + t[g]

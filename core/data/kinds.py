@@ -1,9 +1,10 @@
 """The data kinds by name, and what each allows: the one place that says it.
 
-A kind is a toy set drawn from its known distribution (`core.data.datasets`: data.n_points,
-noise, seed and split make its points), or "csv", points of one's own (a CSV file, or
-drawn and imported in the window: `core.data.points`), which bring their own rows and
-classes and may bring their own split. Validation, the keys that follow a change, the
+A kind is a toy set drawn from its known distribution: classes (`core.data.datasets`) or
+a regression law y = f(x) + ε (`core.data.laws`), data.n_points, noise, seed and split
+making its points; or "csv", points of one's own (a CSV file, or drawn and imported in
+the window: `core.data.points`), which bring their own rows, classes or real targets, and
+may bring their own split. Validation, the keys that follow a change, the
 controls that are enabled and the memory estimate all read these traits; `points_file`
 says which file a data config reads.
 """
@@ -14,11 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from deepdials.core.data.datasets import KINDS, MULTICLASS_KINDS
+from deepdials.core.data.laws import LAWS
 from deepdials.core.data.points import MAX_CSV_CLASSES, MAX_CSV_ROWS
 
 if TYPE_CHECKING:
     from deepdials.core.config.schema import DataConfig
+    from deepdials.core.data.dataprep import Data
 
+TASKS = ("classes", "regression")
 MAX_CLASSES = 5  # of a kind whose classes are chosen (data.n_classes)
 
 
@@ -26,9 +30,12 @@ MAX_CLASSES = 5  # of a kind whose classes are chosen (data.n_classes)
 class DataKind:
     name: str
     drawn: bool  # drawn from a known distribution; False: points given (kind "csv")
-    classes: str  # "two"; "chosen" (data.n_classes, 2 to MAX_CLASSES); "given" (the points')
+    classes: str  # "two"; "chosen" (data.n_classes, 2 to MAX_CLASSES); "given" (the points');
+    # "none" (a regression set)
     max_classes: int
     max_rows: int | None  # the most rows its points may have; None: data.n_points says
+    task: str = "classes"  # one of TASKS; "given": the points' (a label column named y: regression)
+    inputs: int | None = 2  # raw inputs x₁ (, x₂); None: the points' (1 or 2)
 
 
 DATA_KINDS: dict[str, DataKind] = {
@@ -44,8 +51,26 @@ DATA_KINDS: dict[str, DataKind] = {
             )
             for name in KINDS
         ),
+        *(
+            DataKind(
+                name,
+                drawn=True,
+                classes="none",
+                max_classes=0,
+                max_rows=None,
+                task="regression",
+                inputs=law.inputs,
+            )
+            for name, law in LAWS.items()
+        ),
         DataKind(
-            "csv", drawn=False, classes="given", max_classes=MAX_CSV_CLASSES, max_rows=MAX_CSV_ROWS
+            "csv",
+            drawn=False,
+            classes="given",
+            max_classes=MAX_CSV_CLASSES,
+            max_rows=MAX_CSV_ROWS,
+            task="given",
+            inputs=None,
         ),
     )
 }
@@ -62,3 +87,20 @@ def points_file(data: DataConfig) -> str | None:
 def points_in_memory(data: DataConfig) -> bool:
     """Points given and no file to read them from: drawn or imported in the window."""
     return not DATA_KINDS[data.kind].drawn and points_file(data) is None
+
+
+def task_of(data_config: DataConfig, data: Data | None = None) -> str:
+    """ "classes" or "regression": the run's `data`'s when given, else the kind's; for
+    points of one's own without their data (not yet read), "classes"."""
+    if data is not None:
+        return data.task
+    task = DATA_KINDS[data_config.kind].task
+    return "classes" if task == "given" else task
+
+
+def inputs_of(data_config: DataConfig, data: Data | None = None) -> int:
+    """Raw inputs (1 or 2): the run's `data`'s when given, else the kind's (2 for points
+    of one's own not yet read)."""
+    if data is not None:
+        return data.train.X.shape[1]
+    return DATA_KINDS[data_config.kind].inputs or 2

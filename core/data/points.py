@@ -3,7 +3,9 @@
 A CSV file has a header naming the columns x1, x2, label and, optionally, split (train /
 val / test); other columns are ignored, and so are blank lines. Coordinates are numbers
 from −MAX_COORDINATE to MAX_COORDINATE (so that squares and products of features stay far
-from overflow); labels are whole numbers 0..K−1, K from 2 to 5, none missing. A quoted
+from overflow); labels are whole numbers 0..K−1, K from 2 to 5, none missing. A label
+column named y instead holds real targets, a regression set: y from −MAX_TARGET to
+MAX_TARGET, and x2 may be left out (one input, x1). A quoted
 cell holds no line break: each row is one line, and a message names its line. `Points`
 hold the same in memory, so drawn points train without any file; `write_points` writes
 them in the format `load_points` reads.
@@ -33,14 +35,16 @@ MAX_CSV_LINES = 2 * MAX_CSV_ROWS  # blank lines included
 MAX_CSV_LINE_CHARS = 4096
 MAX_CSV_CLASSES = 5
 MAX_COORDINATE = 1e6  # |x1|, |x2| at most this
+MAX_TARGET = 1e6  # |y| at most this (a squared error of 1e12 a row stays far from overflow)
 SPLITS = ("train", "val", "test")
 
 
 @dataclass(frozen=True, eq=False)
 class Points:
-    """X : (n, 2) float64, y : (n,) int64 in 0..K−1, split : (n,) of SPLITS or None
-    (then the config's data.split splits them). Compared by identity: a new set of points
-    is a new object."""
+    """X : (n, 2) float64 and y : (n,) int64 in 0..K−1 (classes), or X : (n, 1 or 2) and
+    y : (n,) float64 (regression: real targets); split : (n,) of SPLITS or None (then the
+    config's data.split splits them). Compared by identity: a new set of points is a new
+    object."""
 
     X: np.ndarray
     y: np.ndarray
@@ -48,6 +52,11 @@ class Points:
 
     def __len__(self) -> int:
         return len(self.y)
+
+    @property
+    def task(self) -> str:
+        """ "regression" for real targets, else "classes"."""
+        return "regression" if self.y.dtype.kind == "f" else "classes"
 
 
 def write_points(path, points: Points) -> None:
@@ -61,9 +70,12 @@ def points_text(points: Points) -> str:
     out = io.StringIO()
     rows = csv.writer(out, lineterminator="\n")
     split = points.split
-    rows.writerow(["x1", "x2", "label"] + (["split"] if split is not None else []))
-    for i, ((a, b), k) in enumerate(zip(points.X, points.y)):
-        row = [repr(float(a)), repr(float(b)), int(k)]
+    regression = points.task == "regression"
+    inputs = [f"x{j + 1}" for j in range(points.X.shape[1])]
+    label = "y" if regression else "label"
+    rows.writerow([*inputs, label] + (["split"] if split is not None else []))
+    for i, (x, k) in enumerate(zip(points.X, points.y)):
+        row = [*(repr(float(a)) for a in x), repr(float(k)) if regression else int(k)]
         rows.writerow(row + ([str(split[i])] if split is not None else []))
     return out.getvalue()
 
@@ -147,13 +159,22 @@ def _parse(path, reader) -> Points:
         raise InputError(f"{path}: the file is empty; expected a header x1,x2,label")
     names = [cell.strip().lower() for cell in header]
     at = f"{path}: line {reader.line_num}"
-    for name in set(names) & {"x1", "x2", "label", "split"}:
+    for name in set(names) & {"x1", "x2", "label", "y", "split"}:
         if names.count(name) > 1:
             raise InputError(f"{at}: the header names column {name} twice")
-    missing = [name for name in ("x1", "x2", "label") if name not in names]
+    if "label" in names and "y" in names:
+        raise InputError(f"{at}: columns label and y; name one (label: classes, y: real targets)")
+    regression = "y" in names
+    needed = ("x1", "y") if regression else ("x1", "x2", "label")
+    missing = [name for name in needed if name not in names]
     if missing:
-        raise InputError(f"{at}: no column {', '.join(missing)}; the header needs x1,x2,label")
-    col = {name: names.index(name) for name in ("x1", "x2", "label", "split") if name in names}
+        raise InputError(
+            f"{at}: no column {', '.join(missing)}; the header needs x1,x2,label "
+            "(or x1,y or x1,x2,y for real targets)"
+        )
+    label = "y" if regression else "label"
+    inputs = [name for name in ("x1", "x2") if name in names]
+    col = {name: names.index(name) for name in (*inputs, label, "split") if name in names}
     width = max(col.values()) + 1
 
     X, y, splits = [], [], []
@@ -163,12 +184,17 @@ def _parse(path, reader) -> Points:
             raise InputError(f"{at}: more than {MAX_CSV_ROWS} data rows")
         if len(row) < width:
             raise InputError(f"{at}: {len(row)} cells; column {names[width - 1]} is cell {width}")
-        X.append([_coordinate(at, "x1", row[col["x1"]]), _coordinate(at, "x2", row[col["x2"]])])
-        y.append(_label(at, row[col["label"]]))
+        X.append([_coordinate(at, name, row[col[name]]) for name in inputs])
+        y.append(_target(at, row[col["y"]]) if regression else _label(at, row[col["label"]]))
         if "split" in col:
             splits.append(_split_name(at, row[col["split"]]))
     if not X:
         raise InputError(f"{path}: no data rows under the header")
+    if splits and "train" not in splits:
+        raise InputError(f"{path}: column split: no row is in train; the training split is empty")
+    names_out = np.array(splits, dtype="<U5") if splits else None
+    if regression:
+        return Points(np.array(X, dtype=np.float64), np.array(y, dtype=np.float64), names_out)
     present = sorted(set(y))
     if len(present) < 2:
         raise InputError(f"{path}: column label: every row has label {present[0]}; need 2 classes")
@@ -178,9 +204,6 @@ def _parse(path, reader) -> Points:
             f"{path}: column label: no row has label {absent[0]}; labels must be 0..K−1 "
             f"with none missing (found {', '.join(map(str, present))})"
         )
-    if splits and "train" not in splits:
-        raise InputError(f"{path}: column split: no row is in train; the training split is empty")
-    names_out = np.array(splits, dtype="<U5") if splits else None
     return Points(np.array(X, dtype=np.float64), np.array(y, dtype=np.int64), names_out)
 
 
@@ -200,6 +223,16 @@ def _coordinate(at: str, column: str, cell: str) -> float:
         raise InputError(
             f"{at}, column {column}: {cell.strip()!r} is out of range; "
             f"coordinates are from −{MAX_COORDINATE:,.0f} to {MAX_COORDINATE:,.0f}"
+        )
+    return value
+
+
+def _target(at: str, cell: str) -> float:
+    value = _number(at, "y", cell)
+    if abs(value) > MAX_TARGET:
+        raise InputError(
+            f"{at}, column y: {cell.strip()!r} is out of range; "
+            f"targets are from −{MAX_TARGET:,.0f} to {MAX_TARGET:,.0f}"
         )
     return value
 

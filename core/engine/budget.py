@@ -75,7 +75,8 @@ def estimate(config, resolution: int = DISPLAY_RESOLUTION) -> dict[str, int]:
     data, train = config.data, config.train
     kind = DATA_KINDS[data.kind]
     classes = data.n_classes if kind.classes == "chosen" else kind.max_classes
-    d, K = len(data.features), n_outputs(classes)
+    d = len(data.features)
+    K = 1 if kind.task == "regression" else n_outputs(classes)  # a regression's one ŷ
     sizes = (d, *config.model.hidden, K)
     P = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     chunk = chunk_rows(sizes)

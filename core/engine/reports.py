@@ -13,7 +13,6 @@ from collections.abc import Callable
 import numpy as np
 
 from deepdials.core.engine.buffers import probe_rows
-from deepdials.core.engine.losses import output_gradient
 from deepdials.core.engine.network import Workspace, backward, forward
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.snapshot import Snapshot, Status
@@ -58,7 +57,7 @@ def layer_stats(state: RunState) -> LayerStats:
     probe = Params(state.params.layout, np.empty_like(state.params.theta))
     with np.errstate(all="ignore"):
         z = forward(shown.params, X, state.act, ws)
-        output_gradient(z, T, ws.dZ[-1])
+        state.task.output_gradient(z, T, ws.dZ[-1])
         backward(shown.params, state.act, ws, probe)
         return layer_statistics(
             shown.params, state.act, ws, probe, shown.step, shown.grad_norm, shown.epoch
@@ -68,14 +67,21 @@ def layer_stats(state: RunState) -> LayerStats:
 def surface(
     state: RunState, resolution: int, cancelled: Callable[[], bool] | None = None
 ) -> Surface:
-    """The decision surface on an R×R grid; `cancelled()`, asked between blocks of the
+    """The decision surface on an R×R grid (the fitted line over R points, for one input:
+    `core.probes.surface`); `cancelled()`, asked between blocks of the
     grid, stops it with `CancelledError`."""
     evaluators = state.buffers.surfaces
     evaluator = evaluators.get(resolution)
     if evaluator is None:
         evaluators.clear()
         evaluator = evaluators[resolution] = SurfaceEvaluator(
-            state.pipeline, state.data.extent, resolution, state.sizes, state.dtype
+            state.pipeline,
+            state.data.extent,
+            resolution,
+            state.sizes,
+            state.dtype,
+            state.task,
+            state.data.n_inputs,
         )
     return evaluator(shown_epoch(state).params, state.act, cancelled)
 
@@ -85,7 +91,11 @@ def neuron_maps(state: RunState) -> Neurons:
     buffers = state.buffers
     if buffers.neurons is None:
         buffers.neurons = NeuronEvaluator(
-            state.pipeline, state.data.extent, state.sizes, state.dtype
+            state.pipeline,
+            state.data.extent,
+            state.sizes,
+            state.dtype,
+            inputs=state.data.n_inputs,
         )
     shown = shown_epoch(state)
     return buffers.neurons(shown.params, shown.grads, state.act)
@@ -119,6 +129,7 @@ def gradient_checker(
         state.n_train,
         train.l2,
         train.l1,
+        task=state.task,
         epsilon=epsilon,
         plant_bug=plant_bug,
         budget=budget,

@@ -9,13 +9,15 @@ it (`core.engine.reports`) or change its hot settings (`core.engine.state.set_co
 between two calls. Where it stands inside an epoch lives in the generator alone, so a run
 trained in slices of any size is bit-identical to one trained in one go.
 
-Metrics are recorded for θ after every epoch e (epoch 0 = the initial θ): cross-entropy
-loss (without the penalty term) and error on train, val and test (and on train-dev when
-the data has that split: mismatch, `core.data.dataprep`), and `grad_norm`, the
-per-layer gradient figure: the size of the error signal δ[l] = ∂J/∂Z[l] that backprop
-passes to layer l, per example, over every row of the steps that led to θ (epoch e − 1's;
-NaN at epoch 0, before any step). For a batch of B rows J is the batch mean, so row i's
-own signal is δᵢ[l] = B·∂J/∂Z[l]ᵢ = ∂ℓᵢ/∂Z[l]ᵢ : (n_l,), and over the epoch's m rows
+Metrics are recorded for θ after every epoch e (epoch 0 = the initial θ): the task's loss
+(`core.engine.tasks`: cross-entropy, or ½ the mean squared error; without the penalty
+term) and error (the fraction misclassified, or the mean squared error) on train, val and
+test (and on train-dev when the data has that split: mismatch, `core.data.dataprep`), and
+`grad_norm`, the per-layer gradient figure: the size of the error signal δ[l] = ∂J/∂Z[l]
+that backprop passes to layer l, per example, over every row of the steps that led to θ
+(epoch e − 1's; NaN at epoch 0, before any step). For a batch of B rows J is the batch
+mean, so row i's own signal is δᵢ[l] = B·∂J/∂Z[l]ᵢ = ∂ℓᵢ/∂Z[l]ᵢ : (n_l,), and over the
+epoch's m rows
 
     grad_norm[l] = sqrt( Σᵢ ‖δᵢ[l]‖² / (m · n_l) )      the RMS of one example's signal
                                                         at one unit of layer l
@@ -51,7 +53,6 @@ from collections.abc import Iterator
 import numpy as np
 
 from deepdials.core.engine.buffers import fuses_scoring, scoring_rows, training_rows
-from deepdials.core.engine.losses import mean_loss, output_gradient, predictions
 from deepdials.core.engine.network import Workspace, backward, forward
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.snapshot import Status
@@ -221,7 +222,7 @@ def _gradient(
         z = _forward_train(state, X, ws)
         if logits is not None:
             logits[:] = z
-        output_gradient(z, T, ws.dZ[-1])
+        state.task.output_gradient(z, T, ws.dZ[-1])
         backward(state.params, state.act, ws, into)
         _add_signal(state, ws, B)
         return True
@@ -236,7 +237,7 @@ def _gradient(
         z = _forward_train(state, X[row:stop], ws)
         if logits is not None:
             logits[row:stop] = z
-        output_gradient(z, T[row:stop], ws.dZ[-1], rows=B)
+        state.task.output_gradient(z, T[row:stop], ws.dZ[-1], rows=B)
         if row == 0:
             backward(state.params, state.act, ws, summed)
         else:
@@ -285,11 +286,6 @@ def _scoring_view(state: RunState) -> Workspace:
     return buffers.scoring
 
 
-def _score(state: RunState, split: str, z: np.ndarray) -> dict[str, float]:
-    error = float(np.mean(predictions(z) != state.labels[split]))
-    return {"loss": mean_loss(z, state.targets[split]), "error": error, "accuracy": 1 - error}
-
-
 def _record(state: RunState, train_scored: bool = False) -> Iterator[None]:
     """Score θ at the current epoch chunk by chunk (yielding between chunks; θ does not
     change meanwhile), append to the history, check the stop rules, and yield. With
@@ -319,7 +315,10 @@ def _score_splits(state: RunState, train_scored: bool = False) -> Iterator[None]
             out[row:stop] = forward(state.params, X[row:stop], state.act, ws.view(stop - row))
     for split in state.splits:
         if len(state.labels[split]):  # an empty split stays NaN: it has no loss
-            state.metrics[split] = _score(state, split, state.buffers.logits[split])
+            logits = state.buffers.logits[split]
+            state.metrics[split] = state.task.scores(
+                logits, state.targets[split], state.labels[split]
+            )
 
 
 def _history_row(state: RunState) -> dict:

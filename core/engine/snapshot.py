@@ -36,18 +36,34 @@ class RunInfo:
     data: Data
     sizes: tuple[int, ...]  # (n_0, …, n_L): inputs, hidden layers, outputs
 
+    @property
+    def task(self) -> str:
+        """ "classes" or "regression" (`core.engine.tasks`)."""
+        return self.data.task
+
+    @property
+    def n_inputs(self) -> int:
+        """Raw inputs of the data: 1 (x₁) or 2 (x₁, x₂)."""
+        return self.data.n_inputs
+
+    @property
+    def noise_sigma(self) -> float | None:
+        """σ of y's noise for a regression kind (the f ± σ band); None for classes and for
+        points of one's own."""
+        return self.data.noise
+
 
 @dataclass(frozen=True)
 class Snapshot:
     """Everything the window draws, as fresh arrays the run will not touch again.
 
-    `metrics[split]` holds loss, error, accuracy of θ at `scored_epoch` (NaN for an empty
-    split): the last epoch scored, `epoch` itself unless it is still being scored (a large
-    network's split takes many chunks), None before epoch 0 is; `history` maps 'epoch' :
-    (n,) and each '<split>_loss' / '<split>_error' : (n,) and 'grad_norm' : (n, L) (the
-    per-layer gradient figure, see `core.engine.run`) to the recorded epochs. A diverged
-    run's `layers`, `surface`, `neurons` and `layer_space` are those of its last finite epoch
-    (`layers.epoch`).
+    `metrics[split]` holds loss, error, accuracy (no accuracy for regression) of θ at
+    `scored_epoch` (NaN for an empty split): the last epoch scored, `epoch` itself unless it
+    is still being scored (a large network's split takes many chunks), None before epoch 0
+    is; `history` maps 'epoch' : (n,) and each '<split>_loss' / '<split>_error' : (n,) and
+    'grad_norm' : (n, L) (the per-layer gradient figure, see `core.engine.run`) to the
+    recorded epochs. A diverged run's `layers`, `surface`, `neurons` and `layer_space` are
+    those of its last finite epoch (`layers.epoch`).
     """
 
     run_id: int

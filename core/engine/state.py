@@ -9,6 +9,7 @@ statistics, surface, diagram, gradient check) is `core.engine.reports`.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +22,12 @@ from deepdials.core.data.points import SPLITS, Points
 from deepdials.core.engine.activations import ACTIVATIONS, Activation
 from deepdials.core.engine.buffers import Buffers
 from deepdials.core.engine.history import History
-from deepdials.core.engine.losses import n_outputs, targets
 from deepdials.core.engine.network import Workspace, chunk_rows, flops_per_row, init_params
 from deepdials.core.engine.optimizers import Optimizer
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.regularization import Penalty
 from deepdials.core.engine.snapshot import RunInfo, Status
+from deepdials.core.engine.tasks import TASKS, Task
 from deepdials.core.streams import train_stream
 
 # Training yields after a step once the steps since its last yield hold this many rows, or
@@ -74,12 +75,13 @@ class RunState:
     points_in_memory: bool  # the data came as points or Data, not from the config's file
     pipeline: InputPipeline
     act: Activation
+    task: Task  # the data's: classes or regression (`core.engine.tasks`)
     sizes: tuple[int, ...]  # (n_0, …, n_L)
     dtype: type
     splits: tuple[str, ...]  # train, val, test (and train_dev when the data has it)
     inputs: dict[str, np.ndarray]  # (n, n_0) per split, through the pipeline
-    targets: dict[str, np.ndarray]  # (n, K) per split
-    labels: dict[str, np.ndarray]  # (n,) per split
+    targets: dict[str, np.ndarray]  # (n, K) per split: the task's (one-hot, 0/1, or y)
+    labels: dict[str, np.ndarray]  # (n,) per split: class labels, or real targets
     n_train: int
     chunk: int  # rows per pass over many rows (`core.engine.network.chunk_rows`)
     yield_rows: int  # rows of steps between two yields of training (YIELD_ROWS)
@@ -87,7 +89,7 @@ class RunState:
     grads: Params  # the gradient of the last step taken, penalty included
     rng: np.random.Generator  # shuffles and dropout masks
     history: History
-    metrics: dict[str, dict[str, float]]  # loss, error, accuracy per split at `recorded`
+    metrics: dict[str, dict[str, float]]  # the task's metrics per split at `recorded`
     best_theta: np.ndarray
     figure: GradientFigure
     config: Config
@@ -127,9 +129,10 @@ def new_run(
     (kind "csv": from `points` held in memory, else the file, relative to `base_dir`)."""
     data = build_data(config.data, base_dir, points) if data is None else data
     K = data.n_classes
+    task = TASKS[data.task]
     features = config.data.features
     pipeline = InputPipeline.fit(data.train.X, features, config.data.normalize)
-    sizes = (len(features), *config.model.hidden, n_outputs(K))
+    sizes = (len(features), *config.model.hidden, task.n_outputs(K))
     seed = config.train.seed
     params = init_params(
         sizes, config.model.init, config.model.init_scale, train_stream(seed, "init"), dtype
@@ -146,11 +149,12 @@ def new_run(
         points_in_memory=points is not None or data is not None,
         pipeline=pipeline,
         act=ACTIVATIONS[config.model.activation],
+        task=task,
         sizes=sizes,
         dtype=dtype,
         splits=splits,
         inputs={name: pipeline(s.X, dtype) for name, s in parts.items()},
-        targets={name: targets(s.y, K, dtype) for name, s in parts.items()},
+        targets={name: task.targets(s.y, K, dtype) for name, s in parts.items()},
         labels={name: s.y for name, s in parts.items()},
         n_train=len(data.train.y),
         chunk=chunk_rows(sizes, np.dtype(dtype).itemsize),
@@ -159,7 +163,7 @@ def new_run(
         grads=Params(params.layout, np.zeros_like(params.theta)),
         rng=train_stream(seed, "training"),
         history=history,
-        metrics={name: empty_metrics() for name in splits},
+        metrics={name: task.empty_metrics() for name in splits},
         best_theta=np.empty_like(params.theta),
         figure=GradientFigure.of(sizes),
         config=config,
@@ -180,12 +184,30 @@ def set_config(state: RunState, config: Config) -> None:
     _apply_train(state)
 
 
+def copied(state: RunState) -> RunState:
+    """A run that goes on from where `state` stands, training on its own: θ, gradient,
+    optimizer, RNG stream, history and best and finite epochs copied; its data, inputs and
+    targets (never written) shared; buffers made afresh on first use. Taken between two
+    `train` generators (at an epoch's end), training it gives the bits training `state`
+    would."""
+    shared = [state.data, state.pipeline, state.act]
+    for arrays in (state.inputs, state.targets, state.labels):
+        shared += arrays.values()
+    memo = {id(obj): obj for obj in shared}
+    memo[id(state.buffers)] = Buffers()
+    memo[id(state.figure.views)] = {}
+    run = deepcopy(state, memo)
+    # a Params' W and b are views into its θ: made again over the copied θ
+    run.params = Params(run.params.layout, run.params.theta)
+    run.grads = Params(run.grads.layout, run.grads.theta)
+    if run.finite is not None:
+        run.finite.params = Params(run.finite.params.layout, run.finite.params.theta)
+        run.finite.grads = Params(run.finite.grads.layout, run.finite.grads.theta)
+    return run
+
+
 def run_info(state: RunState) -> RunInfo:
     return RunInfo(state.run_id, state.config, state.data, state.sizes)
-
-
-def empty_metrics() -> dict[str, float]:
-    return {"loss": float("nan"), "error": float("nan"), "accuracy": float("nan")}
 
 
 def _check_train(state: RunState, config: Config) -> None:

@@ -25,6 +25,15 @@ architecture; once it is low, while the variance is high, get more data, regular
 try another architecture; then, while the data mismatch is high, make the training data
 more like the target and gather target data.
 
+Regression (errors are mean squared errors, the Bayes error σ², the noise variance): the
+same gaps and verdicts, with the thresholds stated relative to σ². A gap is high above
+REGRESSION_THRESHOLD · σ² (half the noise variance: with a hundred validation points the
+MSE's own sampling error is about 0.14 σ²), and a train MSE more than
+REGRESSION_CHANCE · σ² below σ² gets a note: the noise fitted, not a fit better than f.
+For points of one's own σ² is unknown (and at σ = 0 it is no scale); the thresholds are
+then relative to the variance of the training targets instead (the MSE of predicting their mean), at
+OWN_DATA_THRESHOLD of it.
+
 Two states have no reading of the gaps: a run that diverged (its errors are those of a
 broken network; the cure is a smaller learning rate or another initialization) and a
 network not trained yet (epoch 0: its errors are those of random weights).
@@ -39,6 +48,9 @@ from deepdials.core.config.table import BY_KEY, MAX_POINTS
 
 THRESHOLD = 0.03
 CHANCE_MARGIN = 0.005  # a train error this far below the Bayes error gets CHANCE_NOTE
+REGRESSION_THRESHOLD = 0.5  # × σ²
+REGRESSION_CHANCE = 0.1  # × σ²
+OWN_DATA_THRESHOLD = 0.03  # × the variance of the training targets, when σ² is unknown
 
 ADVICE = {
     "high bias": ["bigger network (more layers or units)", "train longer", "other architecture"],
@@ -68,6 +80,10 @@ CHANCE_NOTE = (
     "train error below the Bayes error: chance on a finite training set, "
     "not a network better than the best possible classifier"
 )
+NOISE_FITTED_NOTE = (
+    "train error below σ², the noise variance: the fit follows the noise of its training "
+    "points; on fresh points no fit beats σ²"
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,8 @@ class Diagnosis:
     mismatch: float | None = None  # the data mismatch gap; None without a train-dev split
     bayes_error_shifted: float | None = None  # B' of the val/test distribution
     notes: tuple[str, ...] = ()  # what the figures need said with them
+    threshold: float = THRESHOLD  # a gap above this is high (in the errors' units)
+    task: str = "classes"  # or "regression": errors are mean squared errors
 
     @property
     def reads_gaps(self) -> bool:
@@ -100,10 +118,15 @@ def diagnose(
     bayes_error_shifted: float | None = None,
     diverged: bool = False,
     trained: bool = True,
+    threshold: float = THRESHOLD,
+    chance_margin: float = CHANCE_MARGIN,
+    task: str = "classes",
 ) -> Diagnosis:
-    """Verdict from the errors (fractions). Unknown Bayes errors are taken as 0. With
-    `train_dev_error`, variance and data mismatch are read against the train-dev split (the
-    module docstring); `diverged` and not `trained` give their verdicts whatever the errors."""
+    """Verdict from the errors (fractions, or for regression mean squared errors with the
+    `threshold` and `chance_margin` of `regression_scale`). Unknown Bayes errors are taken
+    as 0. With `train_dev_error`, variance and data mismatch are read against the train-dev
+    split (the module docstring); `diverged` and not `trained` give their verdicts whatever
+    the errors."""
     bayes = 0.0 if bayes_error is None else bayes_error
     bias = train_error - bayes
     mismatch = None
@@ -113,7 +136,7 @@ def diagnose(
         shifted = bayes if bayes_error_shifted is None else bayes_error_shifted
         variance = train_dev_error - train_error
         mismatch = (val_error - shifted) - (train_dev_error - bayes)
-    high_bias, high_variance = bias > THRESHOLD, variance > THRESHOLD
+    high_bias, high_variance = bias > threshold, variance > threshold
     if diverged:
         verdict = "diverged"
     elif not trained:
@@ -124,7 +147,7 @@ def diagnose(
         verdict = "high bias"
     elif high_variance:
         verdict = "high variance"
-    elif mismatch is not None and mismatch > THRESHOLD:
+    elif mismatch is not None and mismatch > threshold:
         verdict = "data mismatch"
     else:
         verdict = "fine"
@@ -137,14 +160,34 @@ def diagnose(
         advice=list(ADVICE[verdict]),
         mismatch=mismatch,
         bayes_error_shifted=bayes_error_shifted,
-        notes=(CHANCE_NOTE,) if verdict not in NO_READING and bias < -CHANCE_MARGIN else (),
+        notes=_notes(verdict, bias, chance_margin, task),
+        threshold=threshold,
+        task=task,
     )
+
+
+def _notes(verdict: str, bias: float, chance_margin: float, task: str) -> tuple[str, ...]:
+    if verdict in NO_READING or bias >= -chance_margin:
+        return ()
+    return (NOISE_FITTED_NOTE if task == "regression" else CHANCE_NOTE,)
+
+
+def regression_scale(data) -> tuple[float, float]:
+    """(threshold, chance margin) of a regression run's `Data` (module docstring)."""
+    if data.bayes_error:  # known and above 0
+        return REGRESSION_THRESHOLD * data.bayes_error, REGRESSION_CHANCE * data.bayes_error
+    spread = float(data.train.y.var())
+    return OWN_DATA_THRESHOLD * spread, OWN_DATA_THRESHOLD * spread / 6
 
 
 def diagnose_run(metrics: dict, data, diverged: bool, scored_epoch: int | None) -> Diagnosis:
     """`diagnose` of a run's `metrics` (by split, as a `Snapshot` holds them) on its `Data`:
     train-dev and B' when the data has them; not trained until an epoch after 0 is scored."""
     train_dev = metrics.get("train_dev")
+    scale = {}
+    if data.task == "regression":
+        threshold, margin = regression_scale(data)
+        scale = {"threshold": threshold, "chance_margin": margin, "task": "regression"}
     return diagnose(
         metrics["train"]["error"],
         metrics["val"]["error"],
@@ -153,6 +196,7 @@ def diagnose_run(metrics: dict, data, diverged: bool, scored_epoch: int | None) 
         bayes_error_shifted=data.bayes_error_shifted,
         diverged=diverged,
         trained=bool(scored_epoch),
+        **scale,
     )
 
 

@@ -5,7 +5,8 @@ For θ flattened and each checked component i (in float64, ε = 1e-7 by default)
     ĝ_i = (J(θ + ε e_i) − J(θ − ε e_i)) / (2ε)            (error O(ε²))
     difference = ‖g − ĝ‖₂ / (‖g‖₂ + ‖ĝ‖₂)
 
-J includes the penalty term (see `core.engine.regularization`). Dropout is switched off for the
+J is the task's cost (cross-entropy, or 1/(2m) Σ (ŷ − y)² for regression) and includes
+the penalty term (see `core.engine.regularization`). Dropout is switched off for the
 check: with a fresh mask at every evaluation J would not be a function of θ.
 
 The lecture's bands: < 1e-7 great; < 1e-5 fine, but look closer; < 1e-3 worry; ≥ 1e-3
@@ -35,10 +36,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from deepdials.core.engine.activations import Activation
-from deepdials.core.engine.losses import mean_loss, output_gradient
 from deepdials.core.engine.network import Workspace, backward, forward
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.regularization import Penalty
+from deepdials.core.engine.tasks import CLASSES, Task
 from deepdials.core.errors import CancelledError, InputError
 
 DEFAULT_EPSILON = 1e-7
@@ -101,12 +102,13 @@ def analytic_gradient(
     penalty: Penalty,
     masks: list | None = None,
     ws: Workspace | None = None,
+    task: Task = CLASSES,
 ) -> np.ndarray:
     """Backprop's ∂J/∂θ : (n_params,) at `params`; leaves the forward pass's cache in `ws`."""
     ws = ws if ws is not None else Workspace(params.layout.sizes, len(X), params.theta.dtype)
     grads = Params(params.layout, np.zeros_like(params.theta))
     z = forward(params, X, act, ws, masks=masks)
-    output_gradient(z, T, ws.dZ[-1])
+    task.output_gradient(z, T, ws.dZ[-1])
     backward(params, act, ws, grads)
     penalty.add_gradient(params.theta, grads.theta)
     return grads.theta
@@ -145,7 +147,8 @@ class GradientCheck:
     `result` answers for those compared so far. Everything is computed on a float64 copy of
     θ taken here, so the network may train on meanwhile.
 
-    X : (B, n_0) inputs and T : (B, K) targets of the rows to check on; `n_train` is the m
+    X : (B, n_0) inputs and T : (B, K) targets of the rows to check on, for `task`'s loss
+    (cross-entropy, or the squared error: `core.engine.tasks`); `n_train` is the m
     of the penalty λ/(2m). `masks` fixes dropout masks (tests); `plant_bug` is a layer 1..L.
     `budget` (seconds, None: none) bounds the time the check spends, this set-up included;
     at least one component is always compared.
@@ -165,6 +168,7 @@ class GradientCheck:
         masks: list | None = None,
         max_components: int = MAX_COMPONENTS,
         budget: float | None = None,
+        task: Task = CLASSES,
     ):
         started = time.perf_counter()
         if not np.isfinite(params.theta).all():
@@ -176,6 +180,7 @@ class GradientCheck:
             raise InputError(f"plant_bug: layer {plant_bug} is not in [1, {L}]")
         self.params = params.astype(np.float64)
         self.act = act
+        self.task = task
         self.T = np.ascontiguousarray(T, dtype=np.float64)
         self.masks = masks
         self.epsilon = epsilon
@@ -195,6 +200,7 @@ class GradientCheck:
                 Penalty(weights, n_train, l2, l1, np.float64),
                 masks,
                 ws,
+                task,
             )
         if plant_bug is not None:
             self.g[layout.spans()[2 * (plant_bug - 1)][1]] *= 2.0
@@ -223,7 +229,7 @@ class GradientCheck:
         return block // 2 + 1, (i - s.start) % shape[-1]
 
     def _loss_from(self, layer: int, unit: int) -> float:
-        """Mean cross-entropy over the rows at θ as it is now, recomputed from unit `unit` of
+        """The task's mean loss over the rows at θ as it is now, recomputed from unit `unit` of
         layer `layer` on: every other unit of that layer and every layer below are as the
         forward pass left them (module docstring)."""
         p, act, masks = self.params, self.act, self.masks
@@ -245,7 +251,7 @@ class GradientCheck:
                 if masks is not None and masks[m] is not None:
                     nxt *= masks[m]
             out = nxt
-        return mean_loss(out, self.T)
+        return self.task.mean_loss(out, self.T)
 
     def numeric(self, i: int) -> float:
         """ĝ_i, the two-sided difference of J at θ along component i."""
@@ -388,11 +394,12 @@ def gradient_check(
     cancelled: Callable[[], bool] | None = None,
     progress: Callable[[GradientCheck], None] | None = None,
     progress_seconds: float = 1.0,
+    task: Task = CLASSES,
 ) -> GradCheck:
     """Check backprop at θ = `params` in one go (see `GradientCheck` for the arguments);
     `progress(check)` is called every `progress_seconds` while it runs."""
     check = GradientCheck(
-        params, act, X, T, n_train, l2, l1, epsilon, plant_bug, masks, max_components, budget
+        params, act, X, T, n_train, l2, l1, epsilon, plant_bug, masks, max_components, budget, task
     )
     return finish(check, cancelled, progress, progress_seconds)
 

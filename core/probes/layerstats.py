@@ -10,6 +10,9 @@ For layers l = 1..L (L is the output layer) over a batch of B examples:
                 widths compare across depth (edges symmetric about 0, ± the largest |value|)
     saturated   tanh/sigmoid: fraction of entries where g'(z) < 0.05 (flat tails)
     dead        relu/leaky_relu: fraction of units with a ≤ 0 on every example
+    near_linear fraction of entries of Z[l] = A[l−1]·W[l] + b[l] with |z| < LINEAR_Z, where
+                tanh(z) is within 8% of z and sigmoid(z) within 0.003 of ½ + z/4 (the
+                near-linear middle); 0 for the logits
     weight_norm ‖W[l]‖_F        update_ratio ‖Δθ_l‖ / ‖θ_l‖
                 (Δθ_l: the last optimizer step for W[l] and b[l])
     grad_norm   the run's per-layer gradient figure at `epoch` (given, not of this pass):
@@ -32,6 +35,7 @@ from deepdials.core.engine.params import Params
 PROBE_ROWS = 128  # the training rows of a run's probe pass (`core.engine.reports`)
 BINS = 40
 FLAT_DERIVATIVE = 0.05
+LINEAR_Z = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class LayerStats:
     dw_edges: np.ndarray
     saturated: np.ndarray
     dead: np.ndarray
+    near_linear: np.ndarray
     weight_norm: np.ndarray
     grad_norm: np.ndarray
     update_ratio: np.ndarray
@@ -129,6 +134,10 @@ def layer_statistics(
         if act.rectifying:
             for row, a in enumerate(hidden):
                 dead[row] = float((a <= 0).all(axis=0).mean())
+        near_linear = np.zeros(L)
+        for row in range(L - 1):
+            z = ws.A[row] @ params.W[row] + params.b[row]
+            near_linear[row] = float((np.abs(z) < LINEAR_Z).mean())
         weight_slices = [s for name, s, _ in params.layout.spans() if name.startswith("W")]
         layer_slices = params.layout.layer_slices()
         theta_norm = _norms(params.theta, layer_slices)
@@ -148,6 +157,7 @@ def layer_statistics(
             dw_edges=dw_edges,
             saturated=saturated,
             dead=dead,
+            near_linear=near_linear,
             weight_norm=_norms(params.theta, weight_slices),
             grad_norm=np.array(grad_norm, dtype=np.float64),
             update_ratio=update_ratio,

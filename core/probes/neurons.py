@@ -49,7 +49,7 @@ def shown_units(activity: np.ndarray, max_shown: int) -> np.ndarray:
 
 class NeuronEvaluator:
     """One forward pass over a fixed G×G grid (forward-only buffers); the grid's inputs
-    are built once."""
+    are built once. With one raw input, the grid's x1 alone: each map is constant along x2."""
 
     def __init__(
         self,
@@ -59,11 +59,12 @@ class NeuronEvaluator:
         dtype,
         grid: int = GRID,
         max_shown: int = MAX_SHOWN_UNITS,
+        inputs: int = 2,
     ):
         self.grid = grid
         self.max_shown = max_shown
         self.sizes = tuple(sizes)
-        self._inputs = pipeline(grid_points(extent, grid), dtype)
+        self._inputs = pipeline(grid_points(extent, grid, inputs), dtype)
         self._ws = Workspace(sizes, grid * grid, dtype, backward=False)
 
     def __call__(self, params: Params, grads: Params, act: Activation) -> Neurons:
