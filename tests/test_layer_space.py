@@ -173,3 +173,27 @@ def test_the_gif_of_a_run_recorded_with_the_view_shown_draws_its_layer_space_bes
     pixels = right.reshape(-1, 3).astype(int)
     for k in range(2):  # the points of both classes (near their colour: 64 colours a frame)
         assert (np.abs(pixels - CLASS_COLORS[k]).max(axis=1) <= 12).sum() > 50
+
+
+def test_a_regression_on_one_input_carries_the_x1_line_and_colours_nothing_by_class():
+    config = config_from_dict(
+        {
+            "schema": 1,
+            "data": {"kind": "sine", "n_points": 200, "features": ["x1"]},
+            "model": {"hidden": [5, 3], "activation": "tanh"},
+            "train": {"epochs": 1000, "batch_size": 10, "lr": 0.1},
+        }
+    )
+    run = new_run(config)
+    advance(run, epochs=3)
+    space = layer_space(run, LayerSpaceRequest(1, (0, 4)))
+    x0, x1 = run.data.extent[:2]
+    line = np.linspace(x0, x1, space.lines.shape[1])[:, None]
+    A = activations(run, line)[1]
+    assert space.lines.shape[0] == 1 and space.n_classes == 0
+    np.testing.assert_allclose(space.lines[0], A[:, [0, 4]], rtol=1e-5, atol=1e-5)
+    assert not space.line_class.any()
+    np.testing.assert_array_equal(space.labels, run.data.train.y)  # the targets y
+    np.testing.assert_allclose(
+        space.points, activations(run, run.data.train.X)[1][:, [0, 4]], atol=1e-5
+    )

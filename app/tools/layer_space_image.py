@@ -12,6 +12,7 @@ from deepdials.core.probes.layer_space import LayerSpace
 
 MARGIN = 0.05  # of the range, around what is drawn
 LINE_ALPHA = 150
+NEUTRAL = (90, 90, 90, LINE_ALPHA)  # a regression set's lines and points
 POINT_RADIUS = 3
 
 
@@ -57,5 +58,6 @@ def render_layer_space(space: LayerSpace, size: int) -> Image.Image:
     r = POINT_RADIUS
     for (x, y), k in zip(pixels(space.points), space.labels):
         if np.isfinite(x) and np.isfinite(y):
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=class_color(int(k)), outline="white")
+            fill = class_color(int(k)) if space.n_classes else NEUTRAL[:3]
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline="white")
     return image

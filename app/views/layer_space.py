@@ -6,7 +6,9 @@ points are coloured by their class as on the boundary, each stretch of a grid li
 class the network predicts there. Pickers choose the layer and its two units (at first
 the last hidden layer's two most active ones); ← and → step through the layers while the
 view is shown. A one-unit layer is drawn against x₁, the output's single logit against a
-unit of the layer below, with logit 0 (the boundary) as a dashed line.
+unit of the layer below, with logit 0 (the boundary) as a dashed line. A regression set
+has no classes: its lines are grey and its points coloured by their target y (viridis);
+with one input its one line is the x₁ axis, which the layers bend into a curve.
 
 The chosen layer and units are what each snapshot must carry (`needs`): a change of them
 is told through `needs_changed`, and the worker sends a frame with them at once.
@@ -30,6 +32,8 @@ from deepdials.core.probes.layer_space import LayerSpace, LayerSpaceRequest, def
 MOST_ACTIVE = "most active"
 LINE_ALPHA = 150
 POINT_SIZE = 6
+NEUTRAL = (90, 90, 90, LINE_ALPHA)  # a regression set's lines
+TARGET_MAP = pg.colormap.get("viridis")  # a regression set's points, by their target y
 
 
 def layer_name(layer: int, L: int) -> str:
@@ -57,6 +61,7 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         self.n_classes = 2
         self.layer = 0
         self.brushes: list = []
+        self._target_brushes: tuple[np.ndarray | None, list] = (None, [])  # (labels, brushes)
         self.font_ = QFont()
         self.layer_box = QComboBox()
         self.layer_box.setToolTip("The layer whose units are the axes (← and → step through)")
@@ -129,10 +134,11 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         for item in self.line_items:
             self.plot.removeItem(item)
         self.line_items = []
-        for k in range(self.n_classes):
+        for k in range(max(self.n_classes, 1)):
             # not antialiased: a thousand antialiased segments cost 20 ms a paint (measured)
             curve = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True, antialias=False)
-            curve.setPen(pg.mkPen(class_color(k, LINE_ALPHA), width=1.5 * self.scale))
+            color = class_color(k, LINE_ALPHA) if self.n_classes else NEUTRAL
+            curve.setPen(pg.mkPen(color, width=1.5 * self.scale))
             curve.setZValue(-1)
             self.plot.addItem(curve)
             self.line_items.append(curve)
@@ -180,15 +186,28 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         for k, item in enumerate(self.line_items):
             item.setData(*line_segments(space.lines, space.line_class, k))
         finite = np.isfinite(space.points).all(axis=1)
-        labels = space.labels[finite]
+        brushes = self._point_brushes(space)
         self.points.setData(
             pos=space.points[finite],
             size=POINT_SIZE * self.scale,
             pen=pg.mkPen(255, 255, 255, 200, width=0.8 * self.scale),
-            brush=[self.brushes[k] for k in labels],
+            brush=[b for b, keep in zip(brushes, finite) if keep],
         )
-        self.zero.setVisible(space.axes == "logit")
+        self.zero.setVisible(space.axes == "logit" and space.n_classes > 0)
         self._label_axes(space)
+
+    def _point_brushes(self, space: LayerSpace) -> list:
+        """A brush per point: its class's colour, or its target's (made once a run)."""
+        if space.n_classes:
+            return [self.brushes[k] for k in space.labels]
+        labels, brushes = self._target_brushes
+        if labels is not space.labels:
+            y = space.labels
+            low, high = float(np.min(y)), float(np.max(y))
+            t = (y - low) / (high - low) if high > low else np.zeros_like(y)
+            brushes = [pg.mkBrush(c) for c in TARGET_MAP.map(0.9 * t, mode="qcolor")]
+            self._target_brushes = (space.labels, brushes)
+        return brushes
 
     def _label_axes(self, space: LayerSpace) -> None:
         L = len(self.sizes) - 1
@@ -197,13 +216,18 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         if space.axes == "x1":
             x, y = "x₁ (the input plane)", f"{name}, its one unit"
             note = f"{name.capitalize()} has one unit: drawn against x₁."
+        elif space.axes == "logit" and not space.n_classes:
+            x = f"{layer_name(space.layer - 1, L)}, unit {a + 1}"
+            y = "output ŷ"
+            note = "The output ŷ against a unit of the layer below; points coloured by y."
         elif space.axes == "logit":
             x = f"{layer_name(space.layer - 1, L)}, unit {a + 1}"
             y = "output logit"
             note = "The output's logit against a unit of the layer below; dashed: logit 0."
         else:
             x, y = f"{name}, unit {a + 1}", f"{name}, unit {b + 1}"
-            note = "The plane's grid and the training points as this layer sees them (← →)."
+            grid = "The x₁ axis" if len(space.lines) == 1 else "The plane's grid"
+            note = f"{grid} and the training points as this layer sees them (← →)."
         item = self.plot.getPlotItem()
         if item.getAxis("bottom").labelText != x:
             item.setLabel("bottom", x)

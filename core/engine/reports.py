@@ -107,7 +107,7 @@ def layer_space(state: RunState, request: LayerSpaceRequest) -> LayerSpace:
     if buffers.layer_space is None:
         train = state.data.train
         buffers.layer_space = LayerSpaceEvaluator(
-            state.pipeline, state.data.extent, train.X, train.y, state.dtype
+            state.pipeline, state.data.extent, train.X, train.y, state.dtype, state.data.n_classes
         )
     return buffers.layer_space(shown_epoch(state).params, state.act, request)
 

@@ -1,9 +1,11 @@
 """The input plane and the data carried into the space of two units of one layer.
 
 The plane's grid is LINES lines of constant x1 and LINES of constant x2 over the data's
-extent (the user's coordinates), POINTS_PER_LINE points each; the data are the training
-points (at most MAX_POINTS of them, evenly spaced through the split). Both go through the
-input pipeline (features, normalization) and one evaluation pass (no dropout):
+extent (the user's coordinates), POINTS_PER_LINE points each; a data set of one input
+(regression on x₁) has no plane, and its one line is the x₁ axis over the extent, at
+LINE_POINTS_1D points. The data are the training points (at most MAX_POINTS of them,
+evenly spaced through the split). Both go through the input pipeline (features,
+normalization) and one evaluation pass (no dropout):
 
     A[0] = pipeline(X)                       : (n, n_0)
     A[l] = g(A[l−1] W[l] + b[l])             : (n, n_l)   l = 1..L−1
@@ -33,6 +35,7 @@ from deepdials.core.engine.params import Params
 
 LINES = 11
 POINTS_PER_LINE = 48
+LINE_POINTS_1D = 200
 MAX_POINTS = 1000
 
 
@@ -51,12 +54,14 @@ class LayerSpaceRequest:
 class LayerSpace:
     """One layer's picture. `axes` is 'units', 'x1' or 'logit' (module docstring); `units`
     the units drawn: (a, b) for 'units', (0, 0) for 'x1', (a, 0) for 'logit' (a of the
-    layer below).
+    layer below). `n_classes` is 0 for regression: the lines' classes are then all 0 and
+    the labels are the targets y.
 
-        lines        (2·LINES, M, 2) float32   the grid lines: x1 constant first, then x2
-        line_class   (2·LINES, M) int8         the predicted class at each line point
-        points       (n, 2) float32            the training points
-        labels       (n,) int64                their classes
+        lines        (N, M, 2) float32   the grid lines (2·LINES: x1 constant first, then
+                                         x2), or the x₁ line (N = 1) of one input
+        line_class   (N, M) int8         the predicted class at each line point
+        points       (n, 2) float32      the training points
+        labels       (n,)                their classes (int64), or targets (float64)
     """
 
     layer: int
@@ -66,6 +71,15 @@ class LayerSpace:
     line_class: np.ndarray
     points: np.ndarray
     labels: np.ndarray
+    n_classes: int = 2
+
+
+def input_lines(extent: tuple[float, float, float, float], n_inputs: int) -> np.ndarray:
+    """The lines carried through the network, in the user's coordinates: the plane's grid
+    (`grid_lines`), or for one input the x₁ axis, (1, LINE_POINTS_1D, 1)."""
+    if n_inputs == 1:
+        return np.linspace(extent[0], extent[1], LINE_POINTS_1D)[None, :, None]
+    return grid_lines(extent, LINES, POINTS_PER_LINE)
 
 
 def grid_lines(extent: tuple[float, float, float, float], lines: int, per_line: int):
@@ -121,13 +135,16 @@ class LayerSpaceEvaluator:
         X: np.ndarray,
         y: np.ndarray,
         dtype,
+        n_classes: int,
     ):
         X, self.labels = shown_points(X, y)
-        self.user_lines = grid_lines(extent, LINES, POINTS_PER_LINE)
-        user = np.concatenate([self.user_lines.reshape(-1, 2), X])
+        self.n_classes = n_classes
+        d = X.shape[1]
+        self.user_lines = input_lines(extent, d)
+        user = np.concatenate([self.user_lines.reshape(-1, d), X])
         self.x1 = user[:, 0].astype(np.float32)
         self.inputs = pipeline(user, dtype)
-        self.n_line_rows = self.user_lines.shape[0] * POINTS_PER_LINE
+        self.n_line_rows = self.user_lines.shape[0] * self.user_lines.shape[1]
 
     def __call__(self, params: Params, act: Activation, request: LayerSpaceRequest) -> LayerSpace:
         sizes = params.layout.sizes
@@ -151,16 +168,21 @@ class LayerSpaceEvaluator:
             units = fill_units(here[self.n_line_rows :], asked)
             xy = here[:, list(units)]
         xy = np.ascontiguousarray(xy, dtype=np.float32)
-        n_lines = self.user_lines.shape[0]
+        n_lines, per_line = self.user_lines.shape[:2]
         cut = self.n_line_rows
+        if self.n_classes:
+            line_class = predictions(logits[:cut]).astype(np.int8).reshape(n_lines, -1)
+        else:
+            line_class = np.zeros((n_lines, per_line), np.int8)
         return LayerSpace(
             layer=layer,
             axes=axes,
             units=units,
-            lines=xy[:cut].reshape(n_lines, POINTS_PER_LINE, 2),
-            line_class=predictions(logits[:cut]).astype(np.int8).reshape(n_lines, -1),
+            lines=xy[:cut].reshape(n_lines, per_line, 2),
+            line_class=line_class,
             points=xy[cut:],
             labels=self.labels,
+            n_classes=self.n_classes,
         )
 
     def _pass(self, params: Params, act: Activation, layer: int):
