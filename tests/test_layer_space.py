@@ -98,12 +98,17 @@ def test_softmax_logits_are_a_layer_like_any_other_and_an_old_request_gets_the_d
 
 
 def drawn_points(view):
-    x, y = view.points.getData()
-    return np.column_stack([x, y])
+    """The points drawn, class by class, in the order of the layer space's points."""
+    drawn = [np.column_stack(item.getData()) for item in view.point_items]
+    return np.concatenate(drawn)
+
+
+def by_class(space):
+    return np.concatenate([space.points[space.labels == k] for k in range(space.n_classes)])
 
 
 def latest_points(window):
-    return window.session.latest.layer_space.points
+    return by_class(window.session.latest.layer_space)
 
 
 def test_the_view_draws_the_selected_runs_layer_space_and_the_arrows_step_layers(qtbot, window):
@@ -113,13 +118,14 @@ def test_the_view_draws_the_selected_runs_layer_space_and_the_arrows_step_layers
     window.show_view("layer_space")
     view = window.views.current()
     assert view.name == "layer_space" and view.layer == 2  # small_config: hidden [6, 6]
-    qtbot.waitUntil(lambda: view.points.data.size > 0)
+    qtbot.waitUntil(lambda: sum(len(item.data) for item in view.point_items) > 0)
     space = window.session.latest.layer_space
     assert space.layer == 2
-    np.testing.assert_array_equal(drawn_points(view), space.points)
+    np.testing.assert_array_equal(drawn_points(view), by_class(space))
     qtbot.keyClick(window, Qt.Key_Left)
     qtbot.waitUntil(lambda: window.session.latest.layer_space.layer == 1)
     qtbot.waitUntil(lambda: np.array_equal(drawn_points(view), latest_points(window)))
+    assert view.ranges[0][0] <= latest_points(window)[:, 0].min()
     assert view.layer_box.currentText() == "layer 1"
     for _ in range(4):
         qtbot.keyClick(window, Qt.Key_Right)

@@ -32,6 +32,7 @@ from deepdials.core.probes.layer_space import LayerSpace, LayerSpaceRequest, def
 MOST_ACTIVE = "most active"
 LINE_ALPHA = 150
 POINT_SIZE = 6
+RANGE_MARGIN = 0.06  # of what is drawn, each side
 NEUTRAL = (90, 90, 90, LINE_ALPHA)  # a regression set's lines
 TARGET_MAP = pg.colormap.get("viridis")  # a regression set's points, by their target y
 
@@ -92,8 +93,11 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.note)
         self.line_items: list[pg.PlotCurveItem] = []
-        self.points = pg.ScatterPlotItem(pxMode=True)
-        self.plot.addItem(self.points)
+        # one item per class, each of one style (a style per point costs a paint dearly);
+        # a regression set's points in one item, a brush per point
+        self.point_items: list[pg.ScatterPlotItem] = []
+        item.disableAutoRange()
+        self.ranges: list[tuple[float, float] | None] = [None, None]  # x, y as drawn
         self.zero = pg.InfiniteLine(pos=0.0, angle=0, pen=pg.mkPen((60, 60, 60), style=Qt.DashLine))
         self.plot.addItem(self.zero)
         self.zero.hide()
@@ -122,6 +126,9 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         apply_font(self.plot.getPlotItem(), font)
         for item in self.line_items:
             item.setPen(item.opts["pen"].color(), width=1.5 * scale)
+        for points in self.point_items:
+            points.setSize(POINT_SIZE * scale)
+            points.setPen(pg.mkPen(255, 255, 255, 200, width=0.8 * scale))
 
     def set_run(self, info: RunInfo) -> None:
         sizes = tuple(info.sizes)
@@ -142,8 +149,17 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
             curve.setZValue(-1)
             self.plot.addItem(curve)
             self.line_items.append(curve)
-        self.brushes = [pg.mkBrush(*class_color(k)) for k in range(self.n_classes)]
-        self.points.clear()
+        for points in self.point_items:
+            self.plot.removeItem(points)
+        self.point_items = []
+        for k in range(max(self.n_classes, 1)):
+            points = pg.ScatterPlotItem(pxMode=True, size=POINT_SIZE * self.scale)
+            points.setPen(pg.mkPen(255, 255, 255, 200, width=0.8 * self.scale))
+            if self.n_classes:
+                points.setBrush(pg.mkBrush(*class_color(k)))
+            self.plot.addItem(points)
+            self.point_items.append(points)
+        self.ranges = [None, None]
         layer = self.layer if not changed and self.layer <= L else default_layer(sizes)
         self.show_layer(layer, keep_units=not changed)
 
@@ -186,15 +202,38 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         for k, item in enumerate(self.line_items):
             item.setData(*line_segments(space.lines, space.line_class, k))
         finite = np.isfinite(space.points).all(axis=1)
-        brushes = self._point_brushes(space)
-        self.points.setData(
-            pos=space.points[finite],
-            size=POINT_SIZE * self.scale,
-            pen=pg.mkPen(255, 255, 255, 200, width=0.8 * self.scale),
-            brush=[b for b, keep in zip(brushes, finite) if keep],
-        )
+        if space.n_classes:
+            for k, points in enumerate(self.point_items):
+                points.setData(pos=space.points[finite & (space.labels == k)])
+        else:
+            brushes = self._point_brushes(space)
+            self.point_items[0].setData(
+                pos=space.points[finite], brush=[b for b, keep in zip(brushes, finite) if keep]
+            )
+        self._fit_range(space)
         self.zero.setVisible(space.axes == "logit" and space.n_classes > 0)
         self._label_axes(space)
+
+    def _fit_range(self, space: LayerSpace) -> None:
+        """Each axis spans what is drawn, with a margin, and keeps its span while that
+        stays inside it and fills more than half of it: the axes (and their text) are
+        redrawn only when the picture outgrows them or shrinks well inside."""
+        drawn = np.concatenate([space.lines.reshape(-1, 2), space.points])
+        drawn = drawn[np.isfinite(drawn).all(axis=1)]
+        if not len(drawn):
+            return
+        wanted = []
+        for axis, shown in enumerate(self.ranges):
+            low, high = float(drawn[:, axis].min()), float(drawn[:, axis].max())
+            span = high - low if high > low else 1.0
+            inside = shown is not None and shown[0] <= low and high <= shown[1]
+            if inside and span > 0.5 * (shown[1] - shown[0]):
+                wanted.append(shown)
+            else:
+                wanted.append((low - RANGE_MARGIN * span, high + RANGE_MARGIN * span))
+        if wanted != self.ranges:
+            self.ranges = wanted
+            self.plot.getPlotItem().setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
 
     def _point_brushes(self, space: LayerSpace) -> list:
         """A brush per point: its class's colour, or its target's (made once a run)."""
