@@ -1,7 +1,10 @@
-"""The lessons: the text of the loaded preset beside the boundary, and Previous / Next.
+"""The lessons: the text of the loaded preset beside the boundary, its steps, and
+Previous / Next.
 
-A preset `NAME.json` has a `NAME.md` beside it: a `# Title`, an explanation with its
-formula written out, and a `## What to look for` section. The lessons are the presets
+A preset `NAME.json` has a `NAME.md` beside it: a `# Title` and an explanation with its
+formula written out; what the class is to look for is in the steps of its
+`lesson.steps`, listed under the explanation with the current one marked, and shown
+large with Back and Next step in the step bar above it. The lessons are the presets
 named in `resources/lessons.txt`, in that order. A config opened from anywhere else shows
 its own `.md` if it has one.
 
@@ -21,15 +24,24 @@ import json
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QToolButton, QWidget
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QImage, QImageReader, QTextDocument
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from deepdials.app.lesson_markup import lesson_html, paragraph_margin
 from deepdials.app.session import Session
 from deepdials.app.style.elided_label import ElidedLabel
 from deepdials.core.config.files import MAX_CONFIG_BYTES
 from deepdials.core.errors import InputError
+from deepdials.core.lessons.player import Stage
 from deepdials.core.safe_files import read_file, read_text
 from deepdials.resources import PRESETS, lesson_names
 
@@ -40,6 +52,8 @@ MAX_IMAGE_PIXELS = 500_000  # 800 x 625
 IMAGE_FORMATS = (b"png", b"jpeg", b"gif", b"bmp")
 IMAGE_URL = "lesson-image:{}"
 NO_TEXT = "This config has no description."
+STEP_TEXT_SCALE = 1.3  # the step's text, against the window's font
+NOW = "▶"  # marks the step on screen in the lesson's list of steps
 
 
 def description_path(config_path: Path) -> Path:
@@ -141,6 +155,8 @@ class LessonText(QTextBrowser):
         self.anchorClicked.connect(self._open_link)
         self._folder: Path | None = None
         self._text = NO_TEXT
+        self._steps: list[str] = []  # each step's text, one line
+        self._current = 0  # the step on screen, from 1
         self._images: dict[str, QImage] = {}  # by URL, in the document shown
         self._read: dict[str, QImage | None] = {}  # by name, for the config shown
         self._nothing = QImage(1, 1, QImage.Format_ARGB32)
@@ -157,10 +173,26 @@ class LessonText(QTextBrowser):
             self._text = self._text.partition("\n")[2].lstrip("\n")
         self._render()
 
+    def show_step(self, stage: Stage | None, texts: list[str]) -> None:
+        """List the steps' `texts` under the explanation, the one of `stage` marked."""
+        self._steps = [" ".join(text.split()) for text in texts]
+        self._current = stage.number if stage is not None else 0
+        self._render()
+
+    def _markdown(self) -> str:
+        """The explanation, then the steps, the current one marked."""
+        if not self._steps:
+            return self._text
+        items = [
+            f"{n}. {NOW} **Now:** {text}" if n == self._current else f"{n}. {text}"
+            for n, text in enumerate(self._steps, start=1)
+        ]
+        return self._text.rstrip() + "\n\n## Steps\n\n" + "\n".join(items) + "\n"
+
     def _render(self) -> None:
         self._images = {}
         margin = paragraph_margin(self.document().defaultFont().pointSizeF())
-        self.setHtml(lesson_html(self._text, self._image, margin))
+        self.setHtml(lesson_html(self._markdown(), self._image, margin))
 
     def _image(self, name: str) -> str | None:
         if self._folder is None or len(self._images) >= MAX_IMAGES:
@@ -237,3 +269,53 @@ class LessonNavigator(QWidget):
         target = 0 if self.index is None else self.index + delta
         if 0 <= target < len(self.lessons):
             self.open_requested.emit(self.lessons[target])
+
+
+class StepBar(QWidget):
+    """Above the lesson's text: Back, "Step 2 of 5", Next step, and the step's text, large
+    (its Markdown as the lesson text reads it). Hidden for an experiment without steps."""
+
+    def __init__(self, back: QAction, forward: QAction, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.back = QToolButton()
+        self.back.setDefaultAction(back)
+        self.forward = QToolButton()
+        self.forward.setDefaultAction(forward)
+        self.forward.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        self.position = QLabel()
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.RichText)
+        self.text.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.back)
+        row.addWidget(self.position)
+        row.addStretch(1)
+        row.addWidget(self.forward)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.text)
+        self._markdown = ""
+        self.set_scale(1.0, self.font())
+        self.setVisible(False)
+
+    def show_step(self, stage: Stage | None, count: int) -> None:
+        self.setVisible(stage is not None)
+        if stage is None:
+            return
+        self.position.setText(f"Step {stage.number} of {count}")
+        self._markdown = stage.step.text
+        self._render()
+
+    def _render(self) -> None:
+        self.text.setText(lesson_html(self._markdown, lambda _name: None, 0))
+
+    def set_scale(self, scale: float, font: QFont) -> None:
+        self.setFont(font)
+        large = QFont(font)
+        large.setPointSizeF(font.pointSizeF() * STEP_TEXT_SCALE)
+        self.text.setFont(large)
+        self._render()

@@ -4,6 +4,8 @@ deepdials                      open the window (last session's config)
 deepdials CONFIG.json          open the window with that config
 deepdials --config C --epochs N --screenshot out.png
                                train N epochs offscreen, save the window as a PNG, exit
+deepdials --config LESSON --step N --screenshot out.png
+                               the same after the lesson's step N (its steps played)
 deepdials --self-test          offscreen: train a few epochs, draw a frame, exit 0
 deepdials run …, deepdials compare …, deepdials gradcheck …   headless, see `deepdials.core.cli`
 """
@@ -38,6 +40,12 @@ def window_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="config to open (same as the positional argument)")
     p.add_argument("--epochs", type=int, help="with --screenshot: epochs to train first")
     p.add_argument("--screenshot", metavar="PNG", help="save the window as a PNG and exit")
+    p.add_argument(
+        "--step",
+        type=int,
+        metavar="N",
+        help="with --screenshot: play the lesson's steps up to step N (instead of --epochs)",
+    )
     p.add_argument("--large-fonts", action="store_true", help="projector mode")
     p.add_argument(
         "--classroom",
@@ -122,6 +130,10 @@ def run_window(argv: list[str]) -> int:
     if args.epochs is not None and args.epochs < 0:
         print(f"deepdials: error: --epochs: {args.epochs} is negative", file=sys.stderr)
         return 2
+    problem = _step_problem(args, config)
+    if problem:
+        print(f"deepdials: error: --step: {problem}", file=sys.stderr)
+        return 2
 
     from PySide6.QtWidgets import QApplication
 
@@ -147,11 +159,27 @@ def run_window(argv: list[str]) -> int:
         window.show_view(args.view)
     if headless:
         epochs = SELF_TEST_EPOCHS if args.self_test else (args.epochs or 0)
-        return capture(app, window, epochs, args.screenshot, args.self_test)
+        return capture(app, window, epochs, args.screenshot, args.self_test, args.step)
     window.show()
     code = app.exec()
     dispose(window)
     return code
+
+
+def _step_problem(args, config) -> str:
+    """Why --step cannot be used as given, or ""."""
+    if args.step is None:
+        return ""
+    if not args.screenshot:
+        return "goes with --screenshot (deepdials run|compare LESSON --step N for its JSON)"
+    if args.epochs is not None:
+        return "a step trains to its own epochs: leave out --epochs"
+    from deepdials.core.lessons.player import steps_of
+
+    count = len(steps_of(config)) if config is not None else 0
+    if not 1 <= args.step <= count:
+        return f"{args.step} is not a step of this lesson (it has {count})"
+    return ""
 
 
 def dispose(window) -> None:
@@ -163,8 +191,11 @@ def dispose(window) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
 
 
-def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
-    """Train `epochs` epochs, draw that frame, save the window; exit code 0 on success."""
+def capture(
+    app, window, epochs: int, png: str | None, self_test: bool, step: int | None = None
+) -> int:
+    """Train `epochs` epochs (or play the lesson's steps up to `step`), draw that frame,
+    save the window; exit code 0 on success."""
     from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtGui import QFontDatabase, QFontInfo
 
@@ -177,6 +208,8 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
         if not first_frame:
             first_frame.extend((seconds_since_start(), time.process_time()))
         running = snapshot.status == Status.RUNNING
+        if step is not None and not (window.steps.current == step and window.steps.ended()):
+            return  # the steps before, or this one, still being played
         if running and (snapshot.epoch < epochs or snapshot.scored_epoch != snapshot.epoch):
             return  # not there yet, or its last epoch still being scored
         window.views.catch_up()
@@ -209,7 +242,10 @@ def capture(app, window, epochs: int, png: str | None, self_test: bool) -> int:
 
     window.frame_drawn.connect(on_frame)
     window.show()
-    window.session.play_until(epochs)
+    if step is None:
+        window.session.play_until(epochs)
+    else:
+        window.steps.play_to(step)
     QTimer.singleShot(WAIT_LIMIT_MS, lambda: (window.close(), app.quit()))
     app.exec()
     dispose(window)

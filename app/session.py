@@ -23,6 +23,8 @@ selected lane (`config`, `info`, `latest` are the selected lane's).
     notice_changed(str)      a message that holds while it is true ("" when it ends)
     gradient_progress(int, object) how far the worker's gradient check is
     gradient_checked(int, object)  the worker's answer to `request_gradient_check`
+    run_kept(int, object)    a run whose end was to be kept ended: its lane's key and a
+                             copy of its state (`show_step`)
 
 A change of a setting is the user's (`edit`): the keys that depend on it follow and the
 whole is checked (`core.config.schema.edit`), so the session never holds a config the
@@ -58,6 +60,7 @@ from deepdials.core.data.points import Points
 from deepdials.core.engine.edits import ParamRef, edits_text
 from deepdials.core.engine.experiment import Experiment
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.core.engine.state import RunState
 from deepdials.core.errors import InputError
 from deepdials.core.probes.surface import Surface
 
@@ -83,6 +86,17 @@ class Lane:
     origin: Config | None = None
 
 
+@dataclass(frozen=True)
+class StepRun:
+    """A run of a lesson step (`Session.show_step`): its label and config, the state it
+    goes on from (None: from epoch 0), and whether its end is kept (`run_kept`)."""
+
+    label: str
+    config: Config
+    start: RunState | None = None
+    keep: bool = False
+
+
 @dataclass
 class RunMirror:
     """What the worker told of a lane's run: its data, its newest snapshot and surface."""
@@ -104,6 +118,7 @@ class Session(QObject):
     notice_changed = Signal(str)
     gradient_progress = Signal(int, object)
     gradient_checked = Signal(int, object)
+    run_kept = Signal(int, object)
 
     def __init__(self, playing: bool = True, parent: QObject | None = None):
         super().__init__(parent)
@@ -131,6 +146,7 @@ class Session(QObject):
         self.worker.failed.connect(self._on_failed)
         self.worker.gradient_progress.connect(self.gradient_progress)
         self.worker.gradient_checked.connect(self.gradient_checked)
+        self.worker.run_kept.connect(self.run_kept)
         self._submit_throttled = Throttle(THROTTLE_MS, lambda: self._submit(), self)
         self.thread.start()
         self.worker.set_playing(playing)
@@ -292,6 +308,30 @@ class Session(QObject):
         self.lanes_changed.emit()
         self.loaded.emit(path)
         self._submit()
+
+    def show_step(self, runs: list[StepRun], selected: int) -> None:
+        """Make `runs` the experiment's runs, each a lane of its own with its label (a
+        lesson's step), `selected` selected; the file, its folder and any points stay."""
+        self._submit_throttled.drop()
+        base_dir, points = self.base_dir, self.points
+        self.lanes = [
+            Lane(next(self._keys), Experiment(run.config, base_dir, points), run.label, run.config)
+            for run in runs
+        ]
+        self.selected = selected
+        self._end_comparing_moves()
+        self.growing = False
+        self._restart.clear()
+        keys = [lane.key for lane in self.lanes]
+        self.config_changed.emit(self.config)
+        self.lanes_changed.emit()
+        self.worker.submit(
+            [(lane.key, lane.experiment) for lane in self.lanes],
+            frozenset(keys),
+            focus=self.lane.key,
+            starts={key: run.start for key, run in zip(keys, runs) if run.start is not None},
+            keep=frozenset(key for key, run in zip(keys, runs) if run.keep),
+        )
 
     def edit(self, key: str, value: Any) -> bool:
         """The user set `key` to `value`: apply it, with what follows from it, or refuse it

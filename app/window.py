@@ -2,8 +2,9 @@
 
     [playback · speed · ◀ lesson ▶]
     [Curves | Bias / variance | Layers | … every view, one click each]
-    controls  |  boundary (equal scale)  |  the chosen view
-              |  the lesson's text       |
+    controls  |  boundary (equal scale)   |  the chosen view
+              |  ◀ Step 2 of 5  Next step |
+              |  the lesson's text        |
 
 It lays out and draws. The experiment lives in the `Session`, its training in the worker
 the session mirrors; the controls, views, pages and tools are each handed the session.
@@ -26,17 +27,27 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QSplitter,
     QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from deepdials.app import preferences
 from deepdials.app.controls.classroom_dialog import HiddenControlsDialog
 from deepdials.app.controls.panel import ControlPanel
 from deepdials.app.frames import Frame
-from deepdials.app.lessons import LessonNavigator, LessonText, lesson_paths, markdown_title
+from deepdials.app.lessons import (
+    LessonNavigator,
+    LessonText,
+    StepBar,
+    lesson_paths,
+    markdown_title,
+)
 from deepdials.app.names import SPEEDS
 from deepdials.app.pages.chain_page import ChainPage
 from deepdials.app.pages.gradcheck_page import GradCheckPage
@@ -45,6 +56,7 @@ from deepdials.app.pages.sweep_page import SweepPage
 from deepdials.app.renderer import Renderer
 from deepdials.app.session import Session
 from deepdials.app.status_line import StatusLine
+from deepdials.app.step_player import StepPlayer
 from deepdials.app.tools.animation import BoundaryRecording
 from deepdials.app.tools.files import FileTool
 from deepdials.app.tools.own_data import OwnDataTool
@@ -59,12 +71,14 @@ from deepdials.app.wheel_guard import WheelGuard
 from deepdials.core.config.compare import MAX_VARIANTS, Comparison
 from deepdials.core.config.schema import Config, with_value
 from deepdials.core.engine.snapshot import RunInfo
+from deepdials.core.lessons.player import Stage
 from deepdials.core.probes.diagnosis import remedy_edit
 from deepdials.resources import PRESETS, ROOT
 
 DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers its own
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
+STEPS_SHARE = 0.34  # … for the step bar and the lesson's text, when the lesson has steps
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
 FIRST_SPEED = "50 epochs/s"  # slow enough to watch the boundary form; a lesson may name another
 
@@ -105,6 +119,7 @@ class MainWindow(QMainWindow):
         self.wheel_guard = WheelGuard(self.controls, scroll)
         self.boundaries = BoundaryGrid(session)
         self.lesson = LessonText(session)
+        self.steps = StepPlayer(session, self)
         self.views = ViewStack(session)
         self.curves = CurvesView()
         self.bias_variance = BiasVarianceView()
@@ -126,9 +141,17 @@ class MainWindow(QMainWindow):
             NormalizationPage(session),
         ):
             self.views.add(page)
+        self._build_step_actions()
+        self.step_bar = StepBar(self.back_action, self.next_step_action)
+        lesson_panel = QWidget()
+        panel_layout = QVBoxLayout(lesson_panel)
+        panel_layout.setContentsMargins(0, 0, 0, 0)
+        panel_layout.setSpacing(0)
+        panel_layout.addWidget(self.step_bar)
+        panel_layout.addWidget(self.lesson, 1)
         column = self.boundary_column = QSplitter(Qt.Vertical)
         column.addWidget(self.boundaries)
-        column.addWidget(self.lesson)
+        column.addWidget(lesson_panel)
         column.setCollapsible(0, False)
         main = self.columns = QSplitter(Qt.Horizontal)
         main.addWidget(scroll)
@@ -140,6 +163,9 @@ class MainWindow(QMainWindow):
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.timeout.connect(self.fit_columns)
+        self._marked_timer = QTimer(self)  # once the panel is laid out anew
+        self._marked_timer.setSingleShot(True)
+        self._marked_timer.timeout.connect(self._show_marked)
 
         self.status = StatusLine(self.statusBar())
         self.recording = BoundaryRecording()
@@ -159,6 +185,7 @@ class MainWindow(QMainWindow):
         session.config_changed.connect(self._on_config_changed)
         session.lanes_changed.connect(self._on_lanes_changed)
         session.lanes_changed.connect(lambda: self._fit_timer.start(0))
+        self.steps.step_shown.connect(self._on_step_shown)
         self.views.page_changed.connect(lambda _: self._fit_timer.start(0))
 
         points = None
@@ -199,6 +226,22 @@ class MainWindow(QMainWindow):
             (action.toggled if checkable else action.triggered).connect(slot)
         self.addAction(action)
         return action
+
+    def _build_step_actions(self) -> None:
+        self.next_step_action = self._action(
+            "Next step ▶",
+            None,
+            self.steps.next,
+            tip="The lesson's next step: its change, trained at its speed (N, Page Down)",
+        )
+        self.next_step_action.setShortcuts([QKeySequence(Qt.Key_N), QKeySequence(Qt.Key_PageDown)])
+        self.back_action = self._action(
+            "◀",
+            None,
+            self.steps.back,
+            tip="Back to the lesson's step before, as it ended (B, Page Up)",
+        )
+        self.back_action.setShortcuts([QKeySequence(Qt.Key_B), QKeySequence(Qt.Key_PageUp)])
 
     def _build_actions(self) -> None:
         session = self.session
@@ -277,6 +320,9 @@ class MainWindow(QMainWindow):
         for a in (self.compare_action, self.remove_run_action, self.only_run_action):
             run_menu.addAction(a)
         run_menu.addAction(self.to_all_action)
+        run_menu.addSeparator()
+        run_menu.addAction(self.next_step_action)
+        run_menu.addAction(self.back_action)
 
         data_menu = bar.addMenu("&Data")
         for action in self.own_data.actions:
@@ -358,8 +404,16 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.speed)
         toolbar.addAction(self.full_speed_action)
         toolbar.addAction(self.compare_action)
+        # the compared runs' actions in one menu, so the lesson's title keeps its room
+        runs = QToolButton()
+        runs.setText("Runs")
+        runs.setToolTip("Remove the selected run, keep it alone, or send hot changes to all")
+        runs.setPopupMode(QToolButton.InstantPopup)
+        runs_menu = QMenu(runs)
         for a in (self.remove_run_action, self.only_run_action, self.to_all_action):
-            toolbar.addAction(a)
+            runs_menu.addAction(a)
+        runs.setMenu(runs_menu)
+        self.runs_button = toolbar.addWidget(runs)
         toolbar.addSeparator()
         toolbar.addWidget(self.navigator)
         self.addToolBarBreak()
@@ -378,31 +432,71 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"DeepDials — {Path(path).name}" if path else "DeepDials")
 
     def _on_loaded(self, _path: Path | None) -> None:
-        """What was loaded sets the view, the speed (its lesson's, or the first one) and
-        the runs a hot change goes to (the selected one)."""
+        """What was loaded sets the view, the speed (its lesson's, or the first one), the
+        Curves view's error zoom and the runs a hot change goes to (the selected one)."""
         lesson = self.session.config.lesson
         unknown = []
+        self.curves.set_zoom_errors(lesson.zoom_errors)
         if lesson.view is not None and not self.views.show_page(lesson.view):
             unknown.append(f"lesson.view: no view {lesson.view!r}")
         speed = lesson.speed
         if speed is not None and speed not in SPEEDS:
             unknown.append(f"lesson.speed: no speed {speed!r}")
             speed = None
+        for i, step in enumerate(lesson.steps):
+            if step.view is not None and step.view not in self.views.names():
+                unknown.append(f"lesson.steps[{i}].view: no view {step.view!r}")
+            if step.speed is not None and step.speed not in SPEEDS:
+                unknown.append(f"lesson.steps[{i}].speed: no speed {step.speed!r}")
         self.full_speed_action.setChecked(False)
         self.speed.setCurrentIndex(self.speed.findText(speed or FIRST_SPEED))
         self.to_all_action.setChecked(False)
         if unknown:
             self.status.message("; ".join(unknown))  # the names: --list-views, the toolbar
+        self.steps.begin()
+
+    def _on_step_shown(self, stage: Stage | None) -> None:
+        """The lesson's step on screen: its view (the last a step up to it named), its
+        speed (or the lesson's), its text in the step bar and marked in the list."""
+        count = self.steps.count
+        self.step_bar.show_step(stage, count)
+        texts = [s.step.text for s in self.steps.stages]
+        self.lesson.show_step(stage, texts)
+        self.back_action.setEnabled(stage is not None and stage.number > 1)
+        self.next_step_action.setEnabled(stage is not None and stage.number < count)
+        self._fit_timer.start(0)
+        if stage is None:
+            return
+        lesson = self.session.config.lesson
+        shown = self.steps.stages[: stage.number]
+        view = next((s.step.view for s in reversed(shown) if s.step.view), lesson.view)
+        if view is not None:
+            self.views.show_page(view)
+        speed = stage.step.speed or lesson.speed
+        self.full_speed_action.setChecked(False)
+        self.speed.setCurrentIndex(self.speed.findText(speed if speed in SPEEDS else FIRST_SPEED))
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())
-        self.controls.set_marked(config.lesson.controls)
+        if frozenset(config.lesson.controls) != self.controls.marked():
+            self.controls.set_marked(config.lesson.controls)
+            self._marked_timer.start(0)
+
+    def _show_marked(self) -> None:
+        """The control panel scrolled to the controls the lesson is about: all of them if
+        they fit, else from the first one down."""
+        span = self.controls.marked_span()
+        if span is not None:
+            margin = 8
+            self.controls_scroll.ensureVisible(span.left(), span.bottom(), 0, margin)
+            self.controls_scroll.ensureVisible(span.left(), span.top(), 0, margin)
 
     def _on_run_started(self, info: RunInfo) -> None:
         self.views.set_run(info)
 
     def _on_lanes_changed(self) -> None:
         comparing = self.session.comparing
+        self.runs_button.setVisible(comparing)
         for action in (self.remove_run_action, self.only_run_action, self.to_all_action):
             action.setVisible(comparing)
         self.compare_action.setEnabled(len(self.session.lanes) < MAX_VARIANTS)
@@ -465,7 +559,8 @@ class MainWindow(QMainWindow):
         )
         view = self.views.minimumSizeHint().width()
         height = self.boundary_column.height()
-        lesson = round(height * LESSON_SHARE)
+        share = STEPS_SHARE if self.steps.count else LESSON_SHARE
+        lesson = round(height * share)
         square = height - lesson - BOUNDARY_CHROME[1] - self.boundaries.toolbar.sizeHint().height()
         across = 2 if len(self.session.lanes) == 2 else 1  # two runs sit side by side
         boundary = min(across * square + BOUNDARY_CHROME[0], total - controls - view)
@@ -498,10 +593,12 @@ class MainWindow(QMainWindow):
         self.views.set_scale(self.scale, font)
         self.views.redraw()
         self.lesson.set_scale(self.scale, font)
+        self.step_bar.set_scale(self.scale, font)
         self.status.restyle()
         self.controls.set_scale(self.scale)
         self.controls.set_hidden(self.session.config.classroom.hidden if self._classroom() else ())
         self._fit_timer.start(0)
+        self._marked_timer.start(0)
 
     def set_hidden_controls(self, keys: tuple[str, ...]) -> None:
         """Record which controls classroom mode hides (saved with the config)."""

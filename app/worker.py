@@ -12,6 +12,9 @@ and it tells every change as an event:
     state_changed(WorkerState) playing or paused, a run's id or status changed
     frame_ready(dict)         at most `display_hz` times a second: a snapshot of every run,
                               by lane key, taken together
+    run_kept(int, RunState)   a run the lane was to keep ended (finished, early stopped or
+                              diverged): a copy of its state as it ended (a lesson step's
+                              end, `submit`'s `keep`), which a later `submit` may start from
     failed(int, str)          an experiment could not start a run, a hot change was refused,
                               or training raised: the lane's key and a message. The worker
                               keeps serving; `run_id` and `experiment` say what goes on.
@@ -75,7 +78,7 @@ from deepdials.core.engine.edits import ParamRef, set_parameter, undo_edit
 from deepdials.core.engine.experiment import Experiment
 from deepdials.core.engine.run import train
 from deepdials.core.engine.snapshot import Status
-from deepdials.core.engine.state import RunState, run_info, set_config
+from deepdials.core.engine.state import RunState, copied, run_info, set_config
 from deepdials.core.errors import CancelledError, InputError
 from deepdials.core.probes.gradcheck import GradientCheck, compare
 from deepdials.core.probes.layerstats import LayerStats
@@ -111,12 +114,15 @@ class _Lane:
     surface_of: tuple[int, bool] | None = None
     surface_taken: float = 0.0  # when (time.perf_counter)
     surface_cost: float = 0.0  # and how long it took
+    keep: bool = False  # a copy of the run is told (`run_kept`) once it ends
 
 
 @dataclass
 class _Mailbox:
     # what each lane trains: (key, experiment, run id), in order; a new id is a new run
     lanes: tuple[tuple[int, Experiment, int], ...] | None = None
+    starts: dict[int, RunState] = field(default_factory=dict)  # new runs start from these
+    keep: frozenset[int] = frozenset()  # the lanes whose new runs are kept when they end
     focus: int | None = None
     playing: bool | None = None
     steps: int = 0
@@ -132,6 +138,7 @@ class _Mailbox:
 class TrainingWorker(QObject):
     run_added = Signal(int, object)
     run_removed = Signal(int, int)
+    run_kept = Signal(int, object)
     state_changed = Signal(object)
     frame_ready = Signal(object)
     failed = Signal(int, str)
@@ -173,25 +180,37 @@ class TrainingWorker(QObject):
         lanes: list[tuple[int, Experiment]],
         new_runs: frozenset[int] = frozenset(),
         focus: int | None = None,
+        starts: dict[int, RunState] | None = None,
+        keep: frozenset[int] = frozenset(),
     ) -> None:
         """Send the experiments to train, by lane key (`run_id` then gives each one's id).
 
         A lane in `new_runs`, or one not trained before, starts a fresh run with a new id;
         any other keeps its run and id and takes the experiment's (hot) settings at its
         next step. Lanes left out stop. `focus` is the lane whose snapshots carry the
-        products (the one the views show).
+        products (the one the views show). A new run of a lane in `starts` goes on from
+        a copy of that state (a run that ended: a lesson step's) with the experiment's hot
+        settings, instead of from epoch 0; one of a lane in `keep` is told, copied, by
+        `run_kept` when it ends. The states handed in are read, never trained.
         """
         with self._lock:
             ids = {}
+            fresh = set()
             for key, _ in lanes:
                 if key in new_runs or key not in self._ledger:
                     self._next_id += 1
                     ids[key] = self._next_id
+                    fresh.add(key)
                 else:
                     ids[key] = self._ledger[key][1]
             self._ledger = {key: (e, ids[key]) for key, e in lanes}
-            self._mail.lanes = tuple((key, e, ids[key]) for key, e in lanes)
-            self._mail.focus = focus if focus is not None else lanes[0][0]
+            mail = self._mail
+            mail.lanes = tuple((key, e, ids[key]) for key, e in lanes)
+            # what an unread submission said of a run this one does not replace still holds
+            mail.starts = {k: v for k, v in mail.starts.items() if k not in fresh}
+            mail.starts.update({k: v for k, v in (starts or {}).items() if k in fresh})
+            mail.keep = (mail.keep - fresh) | (keep & fresh)
+            mail.focus = focus if focus is not None else lanes[0][0]
         self._wake.set()
 
     def run_id(self, key: int) -> int | None:
@@ -309,6 +328,7 @@ class TrainingWorker(QObject):
                     self._fail(self._key_of(lane), exc)
                     self._drop(lane)
             last_tick = now
+            self._keep_ended()
             if self._stop_at is not None and self._all_reached(self._stop_at):
                 self._playing = False
                 self._stop_at = None
@@ -349,6 +369,13 @@ class TrainingWorker(QObject):
             return None
         self._turn = (self._turn + 1) % len(running)
         return running[self._turn]
+
+    def _keep_ended(self) -> None:
+        """Tell a copy of each run to keep that has ended (`run_kept`), once."""
+        for key, lane in self._lanes.items():
+            if lane.keep and lane.run.status != Status.RUNNING and lane.run.scored:
+                lane.keep = False
+                self.run_kept.emit(key, copied(lane.run))
 
     def _all_reached(self, epoch: int) -> bool:
         return all(
@@ -402,7 +429,7 @@ class TrainingWorker(QObject):
             self._focus = mail.focus
         if mail.lanes is not None:
             changed = True
-            self._set_lanes(mail.lanes)
+            self._set_lanes(mail.lanes, mail.starts, mail.keep)
         if mail.cancel_check:
             self._stop_check("cancelled")
             if mail.gradient_check is not None:  # asked and withdrawn before it began
@@ -450,14 +477,21 @@ class TrainingWorker(QObject):
             self._layers = None
         return applied
 
-    def _set_lanes(self, lanes: tuple[tuple[int, Experiment, int], ...]) -> None:
+    def _set_lanes(
+        self,
+        lanes: tuple[tuple[int, Experiment, int], ...],
+        starts: dict[int, RunState],
+        keep: frozenset[int],
+    ) -> None:
         kept = {}
         for key, experiment, run_id in lanes:
             lane = self._lanes.get(key)
             if lane is None or lane.run.run_id != run_id:
                 if self._check is not None and self._check.key == key:
                     self._stop_check("a new network started: the checked one is gone")
-                started = self._start_run(key, experiment, run_id)
+                started = self._start_run(key, experiment, run_id, starts.get(key))
+                if started is not None:
+                    started.keep = key in keep
                 if started is not None and lane is not None:
                     self.run_removed.emit(key, lane.run.run_id)
                 lane = started or lane  # a run that could not restart goes on
@@ -557,11 +591,19 @@ class TrainingWorker(QObject):
             stopped = CheckStopped(reason, current.check.done, current.check.planned)
             self.gradient_checked.emit(current.run_id, stopped)
 
-    def _start_run(self, key: int, experiment: Experiment, run_id: int) -> _Lane | None:
-        """A new run for lane `key`; None when it cannot start (the window is told, and the
-        ledger goes back to the run that goes on, if any)."""
+    def _start_run(
+        self, key: int, experiment: Experiment, run_id: int, start: RunState | None = None
+    ) -> _Lane | None:
+        """A new run for lane `key`, from epoch 0 or from a copy of `start`; None when it
+        cannot start (the window is told, and the ledger goes back to the run that goes
+        on, if any)."""
         try:
-            run = experiment.start(run_id)
+            if start is None:
+                run = experiment.start(run_id)
+            else:
+                run = copied(start)
+                run.run_id = run_id
+                set_config(run, experiment.config)
         except Exception as exc:  # noqa: BLE001 - bad data files, and anything else
             old = self._lanes.get(key)
             self._restore(key, run_id, old)

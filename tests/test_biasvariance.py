@@ -178,8 +178,11 @@ def test_a_negative_avoidable_bias_is_no_bar_and_its_label_clears_the_threshold(
     panel.show_snapshot(snapshot_with(bayes - 0.165, bayes + 0.1))
     assert panel.bars.opts["width"][3] == 0
     label = panel.labels[3]
-    assert label.toPlainText() == "-16.5% (chance)"
+    assert label.toPlainText() == "-16.5% (memorised noise)"
     assert label.pos().x() > 100 * THRESHOLD  # right of the dashed line
+    assert "memorised noise" in panel.advice.text()
+    panel.show_snapshot(snapshot_with(bayes - 0.02, bayes + 0.1))
+    assert panel.labels[3].toPlainText() == "-2.0% (chance)"
     assert "chance" in panel.advice.text()
 
 

@@ -1,15 +1,18 @@
 """The Curves view draws no more than the pixels can show: a long history is peak-
-downsampled to about one point per pixel column, and an empty split is no curve at all."""
+downsampled to about one point per pixel column, an empty split is no curve at all, and
+"zoom errors" shows a rise of a point or two."""
 
 from dataclasses import replace
 
 import numpy as np
+from PySide6.QtCore import Qt
 
 from deepdials.app.views.curves import CurvesView
 from deepdials.app.window import configure_pyqtgraph
 from deepdials.core.config.schema import Config
 from deepdials.core.engine.reports import snapshot
 from deepdials.core.engine.state import new_run
+from deepdials.resources import PRESETS
 
 
 def long_snapshot(rows=2048, empty_splits=("val", "test")):
@@ -54,3 +57,29 @@ def test_an_empty_split_is_no_curve(qtbot):
 def rows(curve) -> int:
     x, _ = curve.getOriginalDataset()
     return 0 if x is None else len(x)
+
+
+def test_zoom_errors_fits_the_error_axis_to_the_later_epochs(qtbot):
+    s = long_snapshot(rows=400, empty_splits=("test",))
+    epochs = s.history["epoch"]
+    early = epochs < 0.1 * epochs[-1]
+    train = np.where(early, 0.5, 0.01)
+    val = np.where(early, 0.5, np.linspace(0.03, 0.05, len(epochs)))  # a 2-point rise
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.resize(600, 600)
+    view.show()
+    view.show_snapshot(replace(s, history={**s.history, "train_error": train, "val_error": val}))
+    qtbot.mouseClick(view.zoom, Qt.LeftButton)
+    low, high = view.error_plot.vb.viewRange()[1]
+    assert low == 0.0 and 0.05 < high <= 0.1  # the rise fills half the axis
+    qtbot.mouseClick(view.zoom, Qt.LeftButton)
+    view.error_plot.vb.updateAutoRange()
+    assert view.error_plot.vb.viewRange()[1][1] >= 0.5
+
+
+def test_a_lesson_that_asks_for_it_is_loaded_with_its_errors_zoomed(window):
+    window.files.open_config(PRESETS / "split.json")
+    assert window.curves.zoom.isChecked()
+    window.files.open_config(PRESETS / "high_bias.json")
+    assert not window.curves.zoom.isChecked()

@@ -1,6 +1,6 @@
-"""The split, mismatch and bias/variance lessons' "What to look for", each line measured over
-SEEDS: the figure the sentence names, on the run the lesson trains headless (and, for "move
-slider X", on the run trained with that override)."""
+"""The split, mismatch, bias/variance and recipe lessons' "What to look for", each line
+measured over SEEDS: the figure the sentence names, on the run the lesson trains headless
+(and, for "move slider X", on the run trained with that override)."""
 
 import numpy as np
 import pytest
@@ -41,6 +41,13 @@ def off_bayes(run) -> float:
     )
     best = bayes.posterior(data.kind, K, data.noise, X).argmax(axis=1)
     return float(np.mean(predict(run, X) != best))
+
+
+def bayes_misses(run) -> float:
+    """The share of the run's training points that the Bayes classifier gets wrong."""
+    data, train = run.config.data, run.data.train
+    best = bayes.posterior(data.kind, run.data.n_classes, data.noise, train.X).argmax(axis=1)
+    return float(np.mean(best != train.y))
 
 
 def ring_closed(run, resolution: int = 41) -> bool:
@@ -112,7 +119,8 @@ def test_split_new_data_moves_the_validation_error_by_a_few_points():
 def test_mismatch_is_data_mismatch_not_variance(seed):
     run = trained("mismatch", seed)
     data = run.data
-    # "The rings and squares sit to the right of the dots: shifted by 0.3 along x₁."
+    # "With mismatch on, validation and test points are drawn as diamonds and crosses: they
+    # sit to the right of the dots, shifted by 0.3 along x₁."
     for split in (data.val, data.test):
         assert 0.2 <= split.X[:, 0].mean() - data.train.X[:, 0].mean() <= 0.4
     # "Training error 0% with validation error 19–27% (seeds 0–4). The train-dev error,
@@ -178,8 +186,11 @@ def test_high_bias_flattens_far_above_bayes_and_twelve_units_fix_it(seed):
     # "The boundary is too simple for the spiral arms: it disagrees with the best possible
     # (Bayes) boundary on 11–24% of fresh points."
     assert 0.11 <= off_bayes(run) <= 0.24
+    # "Training longer does not cure it here: at epoch 3000 the training error is still
+    # 7.5–20%."
+    assert 0.075 <= error(trained("high_bias", seed, epochs=3000)) <= 0.20
     # "The cure: a bigger network (Units 8 → 12 brings train error to 1–3.5% and validation
-    # to 2–5.5%), or train longer."
+    # to 2–5.5%)."
     bigger = trained("high_bias", seed, model__hidden=(12,))
     assert 0.01 <= error(bigger) <= 0.035
     assert 0.019 <= error(bigger, "val") <= 0.055
@@ -215,6 +226,48 @@ def test_low_bias_low_variance_is_fine_and_follows_the_bayes_boundary(seed):
     assert d.verdict == "fine"
     assert 0.001 <= error(run) <= 0.003 and 0.004 <= error(run, "val") <= 0.009
     assert abs(d.avoidable_bias) < 0.01 and abs(d.variance) < 0.01
+    # "A training error under the Bayes error is chance here: the best possible boundary
+    # itself misclassifies only 0.2–0.4% of these 1,000 training points, fewer than the
+    # 0.5% it misses on average."
+    assert run.n_train == 1000 and 0.002 <= bayes_misses(run) <= 0.004
+    assert bayes_misses(run) < run.data.bayes_error
     # "The boundary follows the gap between the moons, not individual points: it disagrees
     # with the best possible (Bayes) boundary on at most 0.5% of fresh points."
     assert off_bayes(run) <= 0.005
+
+
+# ----- the recipes for bias and for variance -----
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_train_longer_or_bigger_cures_bias_and_lambda_does_not(seed):
+    short = trained("train_longer", seed)
+    # "After 150 epochs the training error is still high (seeds 0–4: 24–40%): raise
+    # "Stop after" to 3000 and press Play — it keeps falling, to 1–4%."
+    assert 0.24 <= error(short) <= 0.40
+    assert error(trained("train_longer", seed, epochs=3000)) <= 0.04
+    # "Or add a hidden layer (16, 16): after the same 150 epochs the training error is
+    # lower, 4–26%: a bigger network gets there in fewer epochs. The 16 units did not lack
+    # the capacity, only the epochs."
+    deeper = trained("train_longer", seed, model__hidden=(16, 16))
+    assert 0.04 <= error(deeper) <= 0.26 and error(deeper) < error(short)
+    # "Turn λ up to 5 instead: after 3000 epochs the training error is still 34–46%, not
+    # 1–4%: regularization makes bias worse, not better."
+    assert 0.34 <= error(trained("train_longer", seed, epochs=3000, train__l2=5.0)) <= 0.46
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_more_data_cuts_the_variance(seed):
+    run, more = trained("more_data", seed), trained("more_data", seed, data__n_points=5000)
+    # "Raise Points from 500 to 5,000 (100 to 1,000 training points): the variance
+    # (validation − training error) falls from 23–28 points to 7–13, and the validation
+    # error towards the Bayes line (16.5%): 19–23% from 23–28% (seeds 0–4)."
+    assert more.n_train == 1000 and 0.23 <= gap(run) <= 0.28 and 0.07 <= gap(more) <= 0.13
+    assert 0.19 <= error(more, "val") <= 0.23 < error(run, "val") <= 0.28
+    assert abs(run.data.bayes_error - 0.165) < 0.001
+    # "With 100 training points the network fits every one: train error 0% against a Bayes
+    # error of 16.5%. That is memorised noise, and the Bias/variance panel says so."
+    assert run.n_train == 100 and error(run) == 0.0
+    assert any("memorised noise" in note for note in diagnosis(run).notes)
+    # "Or keep 500 points and turn λ up to 2 (L2): the variance falls under 9 points."
+    assert gap(trained("more_data", seed, train__l2=2.0)) < 0.09

@@ -167,7 +167,7 @@ def test_plan_says_how_each_step_came_by_its_runs():
         [How.CONTINUED, How.KEPT],
     ]
     assert [s.selected for s in stages] == [0, 0, 1, 1, 0]
-    assert stages[2].step.view == "boundary" and stages[3].step.speed == "10 epochs/s"
+    assert stages[2].step.view == "depth" and stages[3].step.speed == "200 epochs/s"
 
 
 # ----- the format, and refusals naming the step -----
@@ -309,3 +309,11 @@ def test_a_step_the_command_line_cannot_print_is_one_line(capsys, argv, message)
     captured = capsys.readouterr()
     assert captured.out == ""
     assert message in captured.err and captured.err.count("\n") == 1
+
+
+def test_a_step_that_changes_nothing_keeps_every_run_as_it_is():
+    lesson = lesson_with([{"text": "a"}, {"text": "b", "view": "depth"}])
+    first, second = plan(lesson)
+    assert [r.how for r in second.runs] == [How.KEPT] and second.runs[0].config == first.runs[
+        0
+    ].config

@@ -332,3 +332,12 @@ def test_the_command_line_prints_a_regression_run_in_the_same_shape(tmp_path, ca
     assert json.loads(capsys.readouterr().out)["verdict"] == "great"
     assert main(["gradcheck", str(path), "--plant-bug", "2"]) == 0
     assert json.loads(capsys.readouterr().out)["verdict"] == "bug"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_curves_few_training_points_spread_over_the_whole_range_of_x1(seed):
+    """The split is stratified along x₁: 20 training points of 200 leave no wide gap."""
+    config = regression(data={"n_points": 200, "split": [0.1, 0.9, 0.0], "seed": seed})
+    x = np.sort(build_data(config.data).train.X[:, 0])
+    assert len(x) == 20
+    assert np.diff(np.concatenate([[-1.0], x, [1.0]])).max() < 0.3

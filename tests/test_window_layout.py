@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFontInfo, QWheelEvent
+from PySide6.QtWidgets import QApplication, QLabel
 
 from deepdials.app.lessons import lesson_paths
 from deepdials.app.names import VIEWS
@@ -192,6 +192,29 @@ def test_a_lesson_shows_its_view_and_marks_its_controls(qtbot, window):
     window.files.open_config(path)
     assert window.views.current().name == config.lesson.view
     assert window.controls.marked() == frozenset(config.lesson.controls)
+
+
+def test_marked_controls_follow_projector_mode_and_are_scrolled_into_view(qtbot, window):
+    def shown_whole(widget) -> bool:
+        viewport = window.controls_scroll.viewport()
+        corners = (widget.rect().topLeft(), widget.rect().bottomRight())
+        return all(viewport.rect().contains(widget.mapTo(viewport, c)) for c in corners)
+
+    def pixels(widget) -> int:
+        return QFontInfo(widget.font()).pixelSize()
+
+    labels = {label.text(): label for label in window.controls.findChildren(QLabel)}
+    marked, plain = labels["Stop after"], labels["Noise"]  # Stop after: the panel's foot
+    stop_after = window.controls.bindings["train.epochs"].widgets()
+    window.files.open_config(PRESETS / "train_longer.json")
+    assert window.controls.marked() == {"train.epochs"}
+    normal = pixels(plain)
+    window.large_fonts_action.trigger()
+    qtbot.waitUntil(lambda: all(shown_whole(w) for w in [marked, *stop_after]))
+    assert pixels(marked) == pixels(plain) > normal
+    window.large_fonts_action.trigger()
+    settle()
+    assert pixels(marked) == pixels(plain) == normal
 
 
 def test_a_lesson_that_names_a_speed_plays_at_it_and_others_at_the_first_speed(window):

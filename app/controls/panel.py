@@ -9,6 +9,7 @@ holds a value of its own.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from deepdials.app.controls.bindings import Binding, bind
@@ -89,22 +90,43 @@ class ControlPanel(QWidget):
     def set_marked(self, keys: tuple[str, ...]) -> None:
         """Mark the controls the loaded lesson is about (its lesson.controls)."""
         self._marked = frozenset(keys)
-        for key, labels in self._labels.items():
+        self._style_marked()
+
+    def _style_marked(self) -> None:
+        """A label with a style sheet keeps the font it was polished with until its sheet is
+        set again: every sheet is cleared and set anew, so a marked label follows the
+        window's font into and out of projector mode as the others do."""
+        for key in self._labels:
             style = MARKED_STYLE if key in self._marked else ""
-            for label in labels:
-                label.setStyleSheet(style)
-            for widget in self.bindings[key].widgets():
-                if isinstance(widget, QCheckBox):  # its text is its label
-                    widget.setStyleSheet(style)
+            for widget in self._label_widgets(key):
+                widget.setStyleSheet("")
+                widget.setStyleSheet(style)
+
+    def _label_widgets(self, key: str) -> list[QWidget]:
+        """What shows a control's name: its labels, or a check box's own text."""
+        boxes = [w for w in self.bindings[key].widgets() if isinstance(w, QCheckBox)]
+        return self._labels[key] + boxes
 
     def marked(self) -> frozenset[str]:
         return self._marked
+
+    def marked_span(self) -> QRect | None:
+        """Where the marked controls shown are, labels and inputs, in the panel's
+        coordinates (None when none is shown)."""
+        span = None
+        for key in self._marked & self.bindings.keys():
+            for widget in self._label_widgets(key) + self.bindings[key].widgets():
+                if widget.isVisibleTo(self):
+                    place = QRect(widget.mapTo(self, QPoint(0, 0)), widget.size())
+                    span = place if span is None else span.united(place)
+        return span
 
     def set_scale(self, scale: float) -> None:
         """Large fonts put each label above its control, so the panel stays narrow."""
         policy = QFormLayout.WrapAllRows if scale > 1 else QFormLayout.DontWrapRows
         for box in self.groups.values():
             box.layout().setRowWrapPolicy(policy)
+        self._style_marked()
         self.adjustSize()
 
     def labels(self) -> dict[str, str]:

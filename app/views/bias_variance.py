@@ -4,7 +4,8 @@ Bars for the Bayes, train and validation errors and for the two gaps between the
 avoidable bias = train − Bayes and variance = val − train (`core.probes.diagnosis`), a gap bar
 red when it is over the threshold (the dashed line); the verdict and the basic recipe's
 advice. With mismatched data, both Bayes errors, the train-dev error and a third gap, data
-mismatch. A gap below zero is drawn as no bar, its label saying it is chance. Where the
+mismatch. A gap below zero is drawn as no bar, its label saying it is chance (or, for a
+train error far below the Bayes error, memorised noise: `below_bayes`). Where the
 advice is more data or regularization, a button asks for it (`remedy(str)`;
 `core.probes.diagnosis.remedy_edit` says what it changes) so the effect is seen: twice the
 points (a new run), or a larger λ (the running network). A diverged run and a network not
@@ -36,7 +37,7 @@ from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
 from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.kinds import DATA_KINDS
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
-from deepdials.core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, diagnose_run
+from deepdials.core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, below_bayes, diagnose_run
 
 TRAIN_DEV_COLOR = (86, 180, 233)  # Okabe–Ito sky blue: the training distribution, unseen
 # (row label, colour) of the errors, then the gaps' labels
@@ -266,7 +267,9 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         for i, value in enumerate(values):
             label, gap = self.labels[i], i >= self.first_gap
             text = pct(value)
-            if gap and value < -CHANCE_MARGIN:
+            if i == self.first_gap and below_bayes(value):  # avoidable bias
+                text += f" ({below_bayes(value)})"
+            elif gap and value < -CHANCE_MARGIN:
                 text += " (chance)"
             label.setText(text)
             start = max(widths[i], 100 * THRESHOLD) if gap else widths[i]
@@ -291,7 +294,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)
         if d.reads_gaps:
-            heading = f"<b>Basic recipe</b> (a gap counts as high above {THRESHOLD:.0%}):"
+            points = f"{100 * THRESHOLD:.0f} points"
+            heading = f"<b>Basic recipe</b> (a gap counts as high above {points}):"
         else:
             heading = "<b>What to do</b>:"
         notes = [*d.notes] + (

@@ -5,6 +5,10 @@ Early stopping: a solid line at the best epoch (lowest validation loss), a dashe
 where the patience ran out, markers on the error curves at the best epoch and a line of
 text with the restored parameters' errors.
 
+"zoom errors" fits the error axis to the later epochs (`late_error_top`), where a rise of
+the validation error by a point or two would be a sliver on an axis that holds the first
+epochs' 50%; a lesson ticks it with `lesson.zoom_errors`.
+
 One curve item per split and plot, created once and fed with `setData` (`skipFiniteCheck`:
 NaN marks an empty split or a diverged epoch and is simply not drawn). Curves change
 slowly, so the window refreshes them every few frames; there is no grid, whose redraw
@@ -12,6 +16,8 @@ slowly, so the window refreshes them every few frames; there is no grid, whose r
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,6 +32,10 @@ from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
 from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.points import SPLITS
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+
+ZOOM_FROM = 0.25  # the zoomed error axis fits the errors from this share of the epochs on
+ZOOM_ROOM = 1.3  # and leaves this much head room above the highest of them
+ZOOM_LEAST = 0.02  # its top at least 2%, so that 0% errors still draw on a scale
 
 
 class CurvesView(DrawsComparedRuns, QWidget):
@@ -44,9 +54,17 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.log_loss = QCheckBox("log loss")
         self.log_loss.setToolTip("The loss on a logarithmic axis")
         self.log_loss.toggled.connect(self.set_log_scale)
+        self.zoom = QCheckBox("zoom errors")
+        self.zoom.setToolTip(
+            f"The error axis from 0 to {ZOOM_ROOM:g} × the highest error after the first "
+            f"{ZOOM_FROM:.0%} of the epochs: a rise of a point or two shows"
+        )
+        self.zoom.toggled.connect(self.set_zoom_errors)
+        self._late_top = 1.0  # the zoomed error axis's top for the runs drawn last
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 0)
         top.addWidget(self.legend, 1)
+        top.addWidget(self.zoom)
         top.addWidget(self.log_loss)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,7 +135,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self.mark_font = scaled(font, 0.9)
             for line in (*self.best_lines, *self.stop_lines, *self.edit_lines):
                 line.label.setFont(self.mark_font)
-            for label in (self.legend, self.log_loss, self.restored):
+            for label in (self.legend, self.zoom, self.log_loss, self.restored):
                 label.setFont(font)
         self._pen_curves()
         self.bayes_line.setPen(pg.mkPen(BAYES_COLOR, width=1.5 * scale, style=SPLIT_DASH["val"]))
@@ -133,6 +151,21 @@ class CurvesView(DrawsComparedRuns, QWidget):
     def set_log_scale(self, on: bool) -> None:
         self.log_loss.setChecked(on)
         self.loss_plot.setLogMode(y=on)
+
+    def set_zoom_errors(self, on: bool) -> None:
+        """The error axis zoomed on the later epochs (`late_error_top`), or fitted to all."""
+        self.zoom.setChecked(on)
+        if on:
+            self.error_plot.setYRange(0.0, self._late_top, padding=0)
+        else:
+            self.error_plot.enableAutoRange(y=True)
+
+    def _fit_zoom(self, snapshots: list[Snapshot]) -> None:
+        tops = [late_error_top(s.history) for s in snapshots]
+        top = max((t for t in tops if t == t), default=math.nan)
+        self._late_top = max(ZOOM_ROOM * top, ZOOM_LEAST) if top == top else 1.0
+        if self.zoom.isChecked():
+            self.error_plot.setYRange(0.0, self._late_top, padding=0)
 
     def clear(self) -> None:
         for curve in self.curves.values():
@@ -209,6 +242,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self._draw_history(mine, snapshot)
         for (run, _, _), curve in self.run_curves.items():
             curve.setVisible(run < len(lanes))
+        self._fit_zoom([lane.snapshot for lane in lanes])
         self._show_marks(selected)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -219,6 +253,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
             for curve in self.run_curves.values():
                 curve.setVisible(False)
         self._draw_history(self.curves, snapshot)
+        self._fit_zoom([snapshot])
         self._show_marks(snapshot)
 
     def _show_marks(self, snapshot: Snapshot) -> None:
@@ -276,6 +311,18 @@ class CurvesView(DrawsComparedRuns, QWidget):
             f"{snapshot.stopped_epoch - snapshot.best_epoch} epochs.<br>"
             f"<b>Restored epoch {snapshot.best_epoch}</b>, error: {parts}"
         )
+
+
+def late_error_top(history: dict[str, np.ndarray]) -> float:
+    """The highest error of any split from ZOOM_FROM of the last recorded epoch on (NaN for
+    none): what the zoomed error axis must show."""
+    epochs = history["epoch"]
+    if len(epochs) == 0:
+        return math.nan
+    late = epochs >= ZOOM_FROM * epochs[-1]
+    values = np.concatenate([history[f"{split}_error"][late] for split in SPLITS])
+    values = values[np.isfinite(values)]
+    return float(values.max()) if len(values) else math.nan
 
 
 def show_column(curve: pg.PlotDataItem, epochs: np.ndarray, values: np.ndarray) -> None:

@@ -585,6 +585,14 @@ SETTINGS += (
         tip="The controls the lesson is about: marked in the control panel.",
     ),
     Setting(
+        "lesson.zoom_errors",
+        Flag(),
+        False,
+        hot=True,
+        tip="The Curves view's error axis zoomed on the later epochs (its zoom box ticked), "
+        "so that a rise of a point or two shows.",
+    ),
+    Setting(
         "lesson.steps",
         StepList(settable({s.key: s for s in SETTINGS})),
         (),

@@ -24,7 +24,8 @@ For a generated kind (σ = noise, m = mismatch, a = augment; `core.data.datasets
 For a regression kind (`core.data.laws`: y = f(x) + ε, 1 or 2 inputs):
 
 1. Sample n_points inputs x uniform on [−1, 1]^d and y = f(x) + σ ε.
-2. Split as above, stratified by y (the points ordered by y are dealt out in turn).
+2. Split as above, stratified along x₁ (the points ordered by x₁ are dealt out in turn,
+   so each split spreads over the whole range of x₁, the curve's training points too).
 3. Mismatch, m > 0: a shift of x. Val and test are drawn afresh at x + (0.5 m, 0) (the
    same f there) with noise √(σ² + (0.3 m)²); train-dev as above.
 4. Augment, a > 0: a copies of every training point, each (A x, s y) for a symmetry
@@ -136,7 +137,7 @@ def build_data(
         else:
             K = class_count(cfg.kind, cfg.n_classes)
             X, y = sample(cfg.kind, cfg.n_points, K, cfg.noise, rng)
-        which = split_indices(y, cfg.split, data_stream(cfg.seed, "split"))
+        which = split_indices(_strata(X, y, task), cfg.split, data_stream(cfg.seed, "split"))
         unit = np.ones(X.shape[1])
     parts = [(X[which == j], y[which == j]) for j in range(3)]
 
@@ -215,7 +216,8 @@ def split_sizes(n: int, fractions: tuple[float, float, float]) -> np.ndarray:
 def split_indices(
     y: np.ndarray, fractions: tuple[float, float, float], rng: np.random.Generator
 ) -> np.ndarray:
-    """(n,) int8: 0 train, 1 val, 2 test; sizes from `split_sizes`, stratified by class.
+    """(n,) int8: 0 train, 1 val, 2 test; sizes from `split_sizes`, stratified by class
+    (or by any value y orders: a regression's x₁).
 
     The points are ordered by class (randomly within a class) and dealt out along that order
     by an evenly interleaved sequence of split labels (split j's k-th label sits at position
@@ -237,7 +239,13 @@ def point_splits(points: Points, fractions: tuple[float, float, float], seed: in
     by `fractions` with the split stream of `seed`."""
     if points.split is not None:
         return np.array([SPLITS.index(str(name)) for name in points.split], dtype=np.int8)
-    return split_indices(points.y, fractions, data_stream(seed, "split"))
+    strata = _strata(points.X, points.y, points.task)
+    return split_indices(strata, fractions, data_stream(seed, "split"))
+
+
+def _strata(X: np.ndarray, y: np.ndarray, task: str) -> np.ndarray:
+    """What a split is stratified by: the class, or for regression x₁."""
+    return X[:, 0] if task == "regression" else y
 
 
 def _mismatched(cfg: DataConfig, K: int, X, y, unit, rng) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,9 @@ edits (`core.config.schema.edit`), in order, then `epochs` becomes train.epochs:
 - `continue`: the target's run goes on from its epoch with the hot changes; a key that
   needs a new run is refused, and `epochs` must be past the run's train.epochs;
 - `pin`: the runs on screen stay, and each target's new run is added beside them (at
-  most MAX_VARIANTS on screen); without it the new run replaces its target.
+  most MAX_VARIANTS on screen); without it the new run replaces its target;
+- a step after the first that sets, trains and pins nothing (a new view, a new text)
+  keeps every run as it is.
 
 A run's label says what it is: its variant's label (none for a lesson of one config:
 "base") with what differs from that variant's config, train.epochs aside, as a
@@ -105,6 +107,8 @@ def plan(lesson: Lesson) -> tuple[Stage, ...]:
     for i, step in enumerate(steps_of(lesson)):
         where = f"{prefix}lesson.steps[{i}]"
         targets = _targets(step, shown, selected, comparison, where)
+        if i > 0 and not (step.changes or step.continues or step.pin or step.epochs):
+            targets = []  # nothing to change (a view, a text): the runs stay as they are
         if i == 0 and (step.continues or step.pin):
             field = "continue" if step.continues else "pin"
             raise InputError(f"{where}.{field}: the first step has no run before it")
@@ -131,7 +135,7 @@ def plan(lesson: Lesson) -> tuple[Stage, ...]:
             others = [r.label for j, r in enumerate(after) if j != t]
             own = label(after[t].origin, after[t].config)
             after[t] = replace(after[t], label=_unique(own, others))
-        selected = made[-1]
+        selected = made[-1] if made else selected
         stages.append(Stage(i + 1, step, tuple(after), selected))
         shown = after
     return tuple(stages)

@@ -4,7 +4,7 @@ A lesson preset's `lesson.steps` is a list of steps; the lecturer plays them in 
 
     "steps": [
       {"text": "λ = 2: validation error 16–22%.", "epochs": 3000},
-      {"text": "Slide λ to 0: the gap opens.", "set": {"train.l2": 0}, "view": "boundary"},
+      {"text": "Slide λ to 0: the gap opens.", "set": {"train.l2": 0}, "view": "bias_variance"},
       {"text": "Keep it, and push λ to 10.", "pin": true, "set": {"train.l2": 10}}]
 
 Loading a lesson plays step 1; step k + 1 starts from the runs step k ended with. Each

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from deepdials.core.config.table import BY_KEY, MAX_POINTS
 
 THRESHOLD = 0.03
-CHANCE_MARGIN = 0.005  # a train error this far below the Bayes error gets CHANCE_NOTE
+CHANCE_MARGIN = 0.005  # a train error this far below the Bayes error gets a note
 REGRESSION_THRESHOLD = 0.5  # × σ²
 REGRESSION_CHANCE = 0.1  # × σ²
 OWN_DATA_THRESHOLD = 0.03  # × the variance of the training targets, when σ² is unknown
@@ -76,10 +76,27 @@ ADVICE = {
 }
 VERDICTS = tuple(ADVICE)
 NO_READING = ("diverged", "not trained yet")  # verdicts that read no gap
-CHANCE_NOTE = (
-    "train error below the Bayes error: chance on a finite training set, "
-    "not a network better than the best possible classifier"
-)
+# a train error below the Bayes error, by what it is (`below_bayes`): the note said with it
+BELOW_BAYES = {
+    "chance": "train error a little below the Bayes error: chance on a finite training set "
+    "(it may hold fewer noisy points than the average), "
+    "not a network better than the best possible classifier",
+    "memorised noise": f"train error more than {THRESHOLD * 100:.0f} points below the Bayes "
+    "error: memorised noise, the network fits training points that the noise put on the "
+    "wrong side of the best possible boundary; on new points that costs error, as the "
+    "validation error shows",
+}
+
+
+def below_bayes(avoidable_bias: float) -> str | None:
+    """What a train error below the Bayes error is: "chance" within THRESHOLD of it,
+    "memorised noise" further below; None for a train error at or above it (within
+    CHANCE_MARGIN) or unknown (NaN)."""
+    if not avoidable_bias < -CHANCE_MARGIN:
+        return None
+    return "chance" if avoidable_bias >= -THRESHOLD else "memorised noise"
+
+
 NOISE_FITTED_NOTE = (
     "train error below σ², the noise variance: the fit follows the noise of its training "
     "points; on fresh points no fit beats σ²"
@@ -169,7 +186,7 @@ def diagnose(
 def _notes(verdict: str, bias: float, chance_margin: float, task: str) -> tuple[str, ...]:
     if verdict in NO_READING or bias >= -chance_margin:
         return ()
-    return (NOISE_FITTED_NOTE if task == "regression" else CHANCE_NOTE,)
+    return (NOISE_FITTED_NOTE if task == "regression" else BELOW_BAYES[below_bayes(bias)],)
 
 
 def regression_scale(data) -> tuple[float, float]:
