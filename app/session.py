@@ -555,10 +555,14 @@ class Session(QObject):
         self.worker.set_products(products)
 
     def request_gradient_check(
-        self, epsilon: float, plant_bug: int | None, budget: float | None = None
+        self,
+        epsilon: float,
+        plant_bug: int | None,
+        budget: float | None = None,
+        dropout_on: bool = False,
     ) -> None:
         self.flush()  # check the network the controls show, not the one before a throttle
-        self.worker.request_gradient_check(epsilon, plant_bug, budget)
+        self.worker.request_gradient_check(epsilon, plant_bug, budget, dropout_on)
 
     def cancel_gradient_check(self) -> None:
         self.worker.cancel_gradient_check()

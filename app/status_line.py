@@ -28,6 +28,7 @@ class StatusLine:
         bar.addWidget(self.figures, 1)
         bar.addPermanentWidget(self.state)
         self._color = ""
+        self.test_hidden = False  # the test error is not shown until the test set is revealed
         self._notice = ""  # the message that holds while it is true, as shown
         self._updates: deque[tuple[float, int]] = deque(maxlen=30)
         # Qt hides the figures under a message only if they are visible at that moment: a
@@ -54,7 +55,8 @@ class StatusLine:
             return "—" if e != e else f"{e:.1%}"
 
         rates = [f"{self.updates_per_second():,.0f} updates/s", f"{frames_per_second:.0f} frames/s"]
-        errors = f"train {pct('train')} · val {pct('val')} · test {pct('test')}"
+        test = "hidden" if self.test_hidden else pct("test")
+        errors = f"train {pct('train')} · val {pct('val')} · test {test}"
         if s.scored_epoch is None:
             errors = f"scoring epoch {s.epoch}…"
         elif s.scored_epoch != s.epoch:  # a large network's epoch still being scored

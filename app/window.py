@@ -72,6 +72,7 @@ from deepdials.core.config.compare import MAX_VARIANTS, Comparison
 from deepdials.core.config.schema import Config, with_value
 from deepdials.core.engine.snapshot import RunInfo
 from deepdials.core.lessons.player import Stage
+from deepdials.core.lessons.steps import keeps_test_hidden
 from deepdials.core.probes.diagnosis import remedy_edit
 from deepdials.resources import PRESETS, ROOT
 
@@ -370,6 +371,14 @@ class MainWindow(QMainWindow):
             )
             action.setChecked(True)
             self.split_actions[split] = action
+        self.hide_test_action = self._action(
+            "&Hide the test set until revealed",
+            "Ctrl+T",
+            self.set_test_hidden,
+            checkable=True,
+            tip="Look at the test set last, once: its curve, error and points stay hidden "
+            "until this is unticked (Ctrl+T reveals it)",
+        )
         for a in (
             self.fullscreen_action,
             self.large_fonts_action,
@@ -377,6 +386,7 @@ class MainWindow(QMainWindow):
             self.choose_hidden_action,
             self.discretize_action,
             *self.split_actions.values(),
+            self.hide_test_action,
         ):
             view.addAction(a)
         for a in (*self.split_actions.values(), self.discretize_action):
@@ -457,8 +467,11 @@ class MainWindow(QMainWindow):
 
     def _on_step_shown(self, stage: Stage | None) -> None:
         """The lesson's step on screen: its view (the last a step up to it named), its
-        speed (or the lesson's), its text in the step bar and marked in the list."""
+        speed (or the lesson's), its text in the step bar and marked in the list, and the
+        test set hidden while a later step is to reveal it."""
         count = self.steps.count
+        steps = tuple(s.step for s in self.steps.stages)
+        self.set_test_hidden(keeps_test_hidden(steps, stage.number if stage else 0))
         self.step_bar.show_step(stage, count)
         texts = [s.step.text for s in self.steps.stages]
         self.lesson.show_step(stage, texts)
@@ -475,6 +488,17 @@ class MainWindow(QMainWindow):
         speed = stage.step.speed or lesson.speed
         self.full_speed_action.setChecked(False)
         self.speed.setCurrentIndex(self.speed.findText(speed if speed in SPEEDS else FIRST_SPEED))
+
+    def set_test_hidden(self, hidden: bool) -> None:
+        """Hide the test set (its curves, its error in the status line, its points on the
+        boundary) until it is revealed, or reveal it."""
+        self.hide_test_action.setChecked(hidden)
+        self.curves.set_test_hidden(hidden)
+        self.status.test_hidden = hidden
+        test_points = self.split_actions["test"]
+        test_points.setEnabled(not hidden)
+        test_points.setChecked(not hidden)
+        self._show_playback()
 
     def _on_config_changed(self, config: Config) -> None:
         self.controls.set_hidden(config.classroom.hidden if self._classroom() else ())

@@ -127,8 +127,8 @@ class _Mailbox:
     playing: bool | None = None
     steps: int = 0
     stop_at_epoch: int | None = None
-    # (ε, layer to plant a bug in, time budget in seconds or None)
-    gradient_check: tuple[float, int | None, float | None] | None = None
+    # (ε, layer to plant a bug in, time budget in seconds or None, dropout left on)
+    gradient_check: tuple[float, int | None, float | None, bool] | None = None
     cancel_check: bool = False
     products: Products | None = None
     # hand edits in the order sent: (lane key, run id, parameter, value; None: undo)
@@ -263,13 +263,17 @@ class TrainingWorker(QObject):
         self._wake.set()
 
     def request_gradient_check(
-        self, epsilon: float, plant_bug: int | None = None, budget: float | None = None
+        self,
+        epsilon: float,
+        plant_bug: int | None = None,
+        budget: float | None = None,
+        dropout_on: bool = False,
     ) -> None:
         """Check backprop on the focus run, in slices of its own, for `budget` seconds at
-        most; see `gradient_progress` and `gradient_checked`. A check already running
-        is replaced."""
+        most (`dropout_on`: with its dropout left on, `core.engine.reports`); see
+        `gradient_progress` and `gradient_checked`. A check already running is replaced."""
         with self._lock:
-            self._mail.gradient_check = (epsilon, plant_bug, budget)
+            self._mail.gradient_check = (epsilon, plant_bug, budget, dropout_on)
             self._mail.cancel_check = False
         self._wake.set()
 
@@ -530,7 +534,9 @@ class TrainingWorker(QObject):
             return self._lanes[self._focus]
         return next(iter(self._lanes.values()), None)
 
-    def _gradient_check(self, epsilon: float, plant_bug: int | None, budget: float | None):
+    def _gradient_check(
+        self, epsilon: float, plant_bug: int | None, budget: float | None, dropout_on: bool
+    ):
         """Set up a check of the focus run's θ as it is now (answered at once if it cannot)."""
         self._stop_check("replaced by a new check")
         lane = self._focus_lane()
@@ -546,7 +552,7 @@ class TrainingWorker(QObject):
             )
             return
         try:
-            check = reports.gradient_checker(run, epsilon, plant_bug, budget)
+            check = reports.gradient_checker(run, epsilon, plant_bug, budget, dropout_on)
         except Exception as exc:  # noqa: BLE001 - the window shows it; the run goes on
             message = str(exc) if isinstance(exc, InputError) else f"internal error: {exc!r}"
             self.gradient_checked.emit(run.run_id, message)

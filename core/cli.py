@@ -219,7 +219,7 @@ def command_gradcheck(args: argparse.Namespace) -> dict:
     if epochs:
         training.advance(run, epochs)
     progress = Progress()
-    check = gradient_checker(run, epsilon=args.epsilon, plant_bug=args.plant_bug, budget=budget)
+    check = gradient_checker(run, args.epsilon, args.plant_bug, budget, dropout_on=args.dropout_on)
     try:
         result = finish(check, progress=progress, progress_seconds=PROGRESS_SECONDS)
     finally:
@@ -266,6 +266,11 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--epsilon", type=float, default=DEFAULT_EPSILON, help="ε (default 1e-7)")
     check.add_argument("--plant-bug", type=int, metavar="LAYER", help="double dW of this layer")
     check.add_argument("--epochs", type=int, default=0, help="train this many epochs first")
+    check.add_argument(
+        "--dropout-on",
+        action="store_true",
+        help="leave dropout on, fresh masks at every evaluation: shows why the check turns it off",
+    )
     check.add_argument(
         "--max-seconds",
         type=float,

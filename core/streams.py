@@ -5,7 +5,8 @@ A stream is the child of `SeedSequence(seed)` at its number below, the same gene
 one draws. Numbers are never reused or renumbered: that would change every saved run.
 
     of data.seed:  sample, split, mismatch, augment, subset (a sweep's training subsets)
-    of train.seed: init (the initial weights), training (dropout masks, mini-batch order)
+    of train.seed: init (the initial weights), training (dropout masks, mini-batch order),
+                   gradcheck (the masks of a gradient check with dropout left on)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 DATA_STREAMS = {"sample": 0, "split": 1, "mismatch": 2, "augment": 3, "subset": 4}
-TRAIN_STREAMS = {"init": 0, "training": 1}
+TRAIN_STREAMS = {"init": 0, "training": 1, "gradcheck": 2}
 
 
 def data_stream(seed: int, name: str) -> np.random.Generator:

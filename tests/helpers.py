@@ -1,6 +1,9 @@
-"""What several test modules share: a small config, waiting for the session's run."""
+"""What several test modules share: a small config, waiting for the session's run, a
+lesson's first words."""
 
 import json
+
+from deepdials.resources import PRESETS
 
 
 def wait_for_run(qtbot, session, timeout=10_000):
@@ -50,3 +53,9 @@ def choose(window, key, value):
     box = window.controls.bindings[key].box
     box.setCurrentIndex(box.findData(value))
     box.activated.emit(box.currentIndex())
+
+
+def explanation_start(name: str) -> str:
+    """The first words of the lesson NAME's explanation, under its title."""
+    text = (PRESETS / f"{name}.md").read_text(encoding="utf-8")
+    return " ".join(text.split("\n\n")[1].split()[:4])

@@ -187,7 +187,9 @@ def test_every_run_appears_in_every_view(qtbot):
     w.show_view("bias_variance")
     w.views.catch_up()
     table = w.bias_variance.runs
-    assert [table.item(2 * i, 0).text() for i in range(4)] == [session.label(i) for i in range(4)]
+    labels = [table.item(2 * i, 0).text().partition(" · ") for i in range(4)]
+    assert [label for label, _, _ in labels] == [session.label(i) for i in range(4)]
+    assert all(bayes.startswith("Bayes error ") for _, _, bayes in labels)
     w.close()
 
 

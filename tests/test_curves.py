@@ -1,16 +1,19 @@
 """The Curves view draws no more than the pixels can show: a long history is peak-
 downsampled to about one point per pixel column, an empty split is no curve at all, and
-"zoom errors" shows a rise of a point or two."""
+"zoom errors" shows a rise of a point or two. Dropout's own cost is a curve of its own,
+named in the legend, only for a run with dropout; a hidden test set draws no test curve
+and the legend says so."""
 
 from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import Qt
 
-from deepdials.app.views.curves import CurvesView
+from deepdials.app.views.curves import LEGEND_LABEL_CHARS, CurvesView, elided
 from deepdials.app.window import configure_pyqtgraph
-from deepdials.core.config.schema import Config
+from deepdials.core.config.schema import Config, config_from_dict
 from deepdials.core.engine.reports import snapshot
+from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run
 from deepdials.resources import PRESETS
 
@@ -19,7 +22,7 @@ def long_snapshot(rows=2048, empty_splits=("val", "test")):
     """A snapshot with `rows` noisy history rows; the empty splits' columns all NaN."""
     s = snapshot(new_run(Config()))
     rng = np.random.default_rng(0)
-    history = {"epoch": np.arange(rows) * 5}
+    history = {"epoch": np.arange(rows) * 5, "dropout_loss": np.full(rows, np.nan)}
     for split in ("train", "val", "test"):
         for name in ("loss", "error"):
             column = rng.random(rows)
@@ -59,6 +62,43 @@ def rows(curve) -> int:
     return 0 if x is None else len(x)
 
 
+def trained_snapshot(**train):
+    run = new_run(
+        config_from_dict({"schema": 1, "data": {"n_points": 60}, "train": {"epochs": 30, **train}})
+    )
+    advance(run)
+    return snapshot(run, layers=False)
+
+
+def test_the_cost_dropout_optimizes_is_drawn_and_named_only_for_a_run_with_dropout(qtbot):
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.show_snapshot(trained_snapshot(keep_prob=0.5))
+    assert rows(view.curves["dropout", "loss"]) == 31
+    assert "dropout on (J optimized)" in legend(view)
+    view.show_snapshot(trained_snapshot())
+    assert rows(view.curves["dropout", "loss"]) == 0
+    assert "dropout" not in legend(view)
+
+
+def test_a_hidden_test_set_draws_no_test_curve_and_the_legend_says_so(qtbot):
+    view = CurvesView()
+    qtbot.addWidget(view)
+    view.show_snapshot(trained_snapshot())
+    view.set_test_hidden(True)
+    assert not view.curves["test", "error"].isVisible()
+    assert not view.curves["test", "loss"].isVisible()
+    assert view.curves["val", "error"].isVisible()
+    assert "test: hidden until revealed" in legend(view)
+    view.set_test_hidden(False)
+    assert view.curves["test", "error"].isVisible()
+    assert "hidden" not in legend(view)
+
+
+def legend(view) -> str:
+    return view.legend.text().replace("&nbsp;", " ")
+
+
 def test_zoom_errors_fits_the_error_axis_to_the_later_epochs(qtbot):
     s = long_snapshot(rows=400, empty_splits=("test",))
     epochs = s.history["epoch"]
@@ -83,3 +123,10 @@ def test_a_lesson_that_asks_for_it_is_loaded_with_its_errors_zoomed(window):
     assert window.curves.zoom.isChecked()
     window.files.open_config(PRESETS / "high_bias.json")
     assert not window.curves.zoom.isChecked()
+
+
+def test_a_long_run_label_is_cut_in_the_legend_so_the_view_stays_narrow():
+    long = "48 units, points = 20000, split = [0.98, 0.02, 0]"
+    assert elided(long) == "48 units, points = 20000, spl…"
+    assert len(elided(long)) == LEGEND_LABEL_CHARS
+    assert elided("48 units, l2 = 2") == "48 units, l2 = 2"

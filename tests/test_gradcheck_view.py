@@ -3,6 +3,7 @@ passes a correct backprop, catches a planted bug, and says plainly why it cannot
 diverged network; the scalar demo shows the two estimates of the lecture."""
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from deepdials.app.frames import CheckStopped
@@ -191,3 +192,23 @@ def test_a_difference_that_is_not_finite_has_its_own_verdict_on_screen(qtbot, pa
     assert panel.verdict.text().endswith(": not finite")
     assert "great" not in panel.verdict.text() and "overflows" in panel.message.text()
     assert [panel.blocks.item(i, 2).text() for i in range(2)] == [NOT_FINITE, "not reached"]
+
+
+def test_leaving_dropout_on_fails_the_check_and_the_page_says_why(qtbot, panel):
+    config = config_from_dict(
+        {
+            "schema": 1,
+            "data": {"n_points": 100},
+            "model": {"hidden": [6, 5]},
+            "train": {"keep_prob": 0.5},
+        }
+    )
+    start(qtbot, panel, config)
+    qtbot.mouseClick(panel.dropout_on, Qt.LeftButton)
+    left_on = check(qtbot, panel)
+    assert not left_on.dropout_off and left_on.verdict == "bug"
+    assert "Dropout was left on" in panel.message.text()
+    qtbot.mouseClick(panel.dropout_on, Qt.LeftButton)
+    off = check(qtbot, panel)
+    assert off.dropout_off and off.verdict == "great"
+    assert "left on" not in panel.message.text()

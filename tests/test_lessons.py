@@ -1,5 +1,6 @@
-"""Lessons: every one is a preset with a title, an explanation and what to look for, and
-the notes' four bias/variance cases come out of real runs near the notes' numbers."""
+"""Lessons: every one is a preset with a title, an explanation and what to look for (or its
+steps), and the notes' four bias/variance cases come out of real runs near the notes'
+numbers."""
 
 import pytest
 
@@ -44,6 +45,8 @@ def test_every_lesson_names_a_view_and_a_speed_the_window_has(name):
     for config in configs:
         assert config.lesson.view in (None, *VIEWS)
         assert config.lesson.speed in (None, *SPEEDS)
+        for step in config.lesson.steps:
+            assert step.view in (None, *VIEWS) and step.speed in (None, *SPEEDS)
 
 
 @pytest.mark.parametrize("name", lesson_names())

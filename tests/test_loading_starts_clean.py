@@ -72,7 +72,7 @@ def test_full_speed_ends_with_the_lesson_it_was_chosen_in(qtbot, window):
     window.full_speed_action.trigger()
     open_lesson(window, "l2")
     assert not window.full_speed_action.isChecked()
-    assert window.speed.currentText() == "50 epochs/s"
+    assert window.speed.currentText() == "200 epochs/s"  # the lesson's speed
 
 
 def test_a_loaded_comparison_selects_its_first_run_and_hot_changes_go_to_it_alone(qtbot, window):

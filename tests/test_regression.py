@@ -11,7 +11,7 @@ from deepdials.core.cli import main
 from deepdials.core.config.schema import config_from_dict, edit
 from deepdials.core.data import laws
 from deepdials.core.data.dataprep import build_data
-from deepdials.core.data.points import load_points
+from deepdials.core.data.points import Points, load_points, write_points
 from deepdials.core.engine import squared_error
 from deepdials.core.engine.activations import ACTIVATIONS
 from deepdials.core.engine.network import Workspace, forward, init_params
@@ -21,6 +21,7 @@ from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run, run_info
 from deepdials.core.engine.tasks import TASKS
 from deepdials.core.errors import InputError
+from deepdials.core.lessons.cost_landscape import landscape, squared_cost, squared_gradient
 from deepdials.core.lessons.sweep import run_point, sweep_points
 from deepdials.core.probes.diagnosis import diagnose_run, regression_scale
 from deepdials.core.probes.gradcheck import GradientCheck, finish
@@ -341,3 +342,75 @@ def test_a_curves_few_training_points_spread_over_the_whole_range_of_x1(seed):
     x = np.sort(build_data(config.data).train.X[:, 0])
     assert len(x) == 20
     assert np.diff(np.concatenate([[-1.0], x, [1.0]])).max() < 0.3
+
+
+@pytest.mark.parametrize("kind", ["plane", "gauss"])
+def test_augmented_copies_of_a_surface_lie_on_its_law(kind):
+    data = build_data(regression(kind, data={"augment": 3, "noise": 0.0}).data)
+    train = data.train
+    np.testing.assert_allclose(train.y, laws.LAWS[kind].f(train.X), atol=1e-12)
+    assert np.abs(train.X).max() <= 1.0  # the square's symmetries keep [−1, 1]²
+    originals = train.X[~train.augmented]
+    moved = train.X[train.augmented]
+    assert not np.isin(moved[:, 0], originals[:, 0]).all()  # some copies are moved
+
+
+@pytest.mark.parametrize(
+    "train",
+    [
+        {"keep_prob": 0.8},
+        {"patience": 5, "epochs": 400},
+        {"optimizer": "momentum", "l1": 0.01},
+        {"batch_size": 0, "l2": 0.1},
+    ],
+    ids=["dropout", "early stopping", "momentum and L1", "full batch and L2"],
+)
+def test_every_training_control_works_for_a_regression(train):
+    state = new_run(regression(train=train, data={"normalize": False}))
+    advance(state)
+    assert state.status in ("finished", "early_stopped")
+    assert np.isfinite(state.metrics["val"]["error"])
+    if state.status == "early_stopped":
+        assert state.metrics["val"]["loss"] == state.best_val
+
+
+def test_a_regression_that_diverges_is_a_result():
+    state = new_run(regression(train={"lr": 10, "epochs": 200}, model={"hidden": [32] * 6}))
+    advance(state)
+    assert state.status == "diverged" and state.diverged_at is not None
+
+
+@pytest.mark.parametrize("inputs", [1, 2])
+def test_real_targets_are_written_as_a_y_column_and_read_back_to_the_bit(tmp_path, inputs):
+    rng = np.random.default_rng(5)
+    X, y = rng.uniform(-1, 1, (25, inputs)), rng.standard_normal(25)
+    split = np.array(["train", "val", "test", "train", "train"] * 5)
+    path = tmp_path / "points.csv"
+    write_points(path, Points(X, y, split))
+    header = path.read_text().splitlines()[0]
+    assert header == ",".join([f"x{j + 1}" for j in range(inputs)] + ["y", "split"])
+    back = load_points(path)
+    assert back.task == "regression"
+    assert np.array_equal(back.X, X) and np.array_equal(back.y, y)
+    assert list(back.split) == list(split)
+
+
+@pytest.mark.parametrize("kind", ["sine", "plane"])
+def test_the_normalization_lesson_draws_a_regressions_squared_error_bowl(kind):
+    """Linear regression's J is a quadratic: normalized inputs make its bowl round (κ = 1),
+    a badly scaled x₁ a narrow valley; gradient descent goes down either way."""
+    scaled = build_data(regression(kind, data={"scale_x1": 10, "n_points": 400}).data).train
+    raw = landscape(scaled.X, scaled.y, normalize=False)
+    norm = landscape(scaled.X, scaled.y, normalize=True)
+    assert raw.model == norm.model == "linear"
+    assert raw.inputs == (("x1", "1") if kind == "sine" else ("x1", "x2"))
+    assert norm.condition < 1.2 < 30 < raw.condition
+    assert norm.path_cost[-1] < norm.path_cost[0] and raw.path_cost[-1] < raw.path_cost[0]
+    w = np.array([0.3, -0.2])
+    X = np.column_stack([scaled.X[:, 0], np.ones(len(scaled.X))]) if kind == "sine" else scaled.X
+    eps = 1e-6
+    numeric = [
+        (squared_cost(w + e, X, scaled.y) - squared_cost(w - e, X, scaled.y)) / (2 * eps)
+        for e in np.eye(2) * eps
+    ]
+    np.testing.assert_allclose(squared_gradient(w, X, scaled.y), numeric, rtol=1e-6)

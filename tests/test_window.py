@@ -14,7 +14,7 @@ from deepdials.app.window import FIRST_SPEED, MainWindow, configure_pyqtgraph
 from deepdials.core.config.files import load_config
 from deepdials.core.config.schema import config_from_dict
 from deepdials.resources import PRESETS, lesson_names
-from tests.helpers import SMALL, small_config
+from tests.helpers import SMALL, explanation_start, small_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -137,7 +137,7 @@ def test_the_lesson_browser_steps_through_the_lessons(qtbot, window):
     names = lesson_names()
     window.files.open_config(PRESETS / f"{names[0]}.json")
     assert not window.navigator.previous.isEnabled()
-    assert "What to look for" in window.lesson.toPlainText()
+    assert explanation_start(names[0]) in window.lesson.toPlainText()
     window.navigator.next.click()
     assert window.session.path == PRESETS / f"{names[1]}.json"
     assert window.navigator.position.text().endswith("Mismatched distributions")

@@ -15,8 +15,8 @@ from deepdials.app.lessons import lesson_paths
 from deepdials.app.names import VIEWS
 from deepdials.app.window import MainWindow, configure_pyqtgraph
 from deepdials.core.config.files import load_config
-from deepdials.resources import PRESETS
-from tests.helpers import small_config, wait_for_run
+from deepdials.resources import PRESETS, lesson_names
+from tests.helpers import explanation_start, small_config, wait_for_run
 from tests.layout_checks import clipped
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,7 +180,7 @@ def test_the_first_start_opens_the_first_lesson_slowly_enough_to_watch(
     first = lesson_paths()[0]
     assert w.session.path == first and w.session.config == load_config(first)
     assert w.navigator.position.text().startswith("Lesson 1 of")
-    assert "What to look for" in w.lesson.toPlainText()
+    assert explanation_start(lesson_names()[0]) in w.lesson.toPlainText()
     assert w.speed.currentData() is not None and w.speed.currentData() <= 50
     w.close()
 

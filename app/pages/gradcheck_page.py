@@ -70,7 +70,12 @@ INTRO = (
     "ĝᵢ = (J(θ + εeᵢ) − J(θ − εeᵢ)) / 2ε, computed in float64 on the first "
     f"{DEFAULT_ROWS} training rows of the network being trained. "
     "<b>Dropout is off</b> during the check (a fresh mask at every evaluation would make J "
-    "random), and <b>the penalty term λ/(2m)·Σ‖W‖² (and L1) is included</b> in J and g."
+    "random: tick <i>Leave dropout on</i> to see the check fail with no bug in backprop), "
+    "and <b>the penalty term λ/(2m)·Σ‖W‖² (and L1) is included</b> in J and g."
+)
+DROPOUT_ON_NOTE = (
+    " Dropout was left on: g is one thinned network's gradient and every J(θ ± εeᵢ) drew "
+    "masks of its own, so ĝ measures the masks, not backprop. Turn dropout off to check."
 )
 DEMO_INTRO = (
     "f(θ) = θ³ at θ = 1, true slope 3. The two-sided difference is off by ε², the "
@@ -129,6 +134,12 @@ class GradCheckPage(QWidget):
         self.plant.setToolTip("Double dW of that layer in backprop: the check must catch it.")
         self.layer = QSpinBox()
         self.layer.setRange(1, 1)
+        self.dropout_on = QCheckBox("Leave dropout on")
+        self.dropout_on.setToolTip(
+            "Check with the run's dropout on, a fresh mask at every evaluation of J, as in "
+            "training: the check then fails whatever backprop does (a run without dropout "
+            "is checked as it is)."
+        )
         self.check_button = QPushButton("Check gradients")
         self.check_button.setToolTip("Check backprop on the current network, as trained so far")
         self.check_button.clicked.connect(self.request)
@@ -160,6 +171,7 @@ class GradCheckPage(QWidget):
         bug_row.addWidget(self.plant)
         bug_row.addWidget(self.layer)
         bug_row.addStretch(1)
+        bug_row.addWidget(self.dropout_on)
         network = QWidget()
         box = QVBoxLayout(network)
         box.addWidget(intro)
@@ -303,7 +315,9 @@ class GradCheckPage(QWidget):
         self.progress.setRange(0, 0)  # busy until the first progress
         self.progress.show()
         self.message.setText("Setting up the check: backprop's gradient, the forward pass…")
-        self.session.request_gradient_check(self.epsilon.currentData(), bug, BUDGET_SECONDS)
+        self.session.request_gradient_check(
+            self.epsilon.currentData(), bug, BUDGET_SECONDS, self.dropout_on.isChecked()
+        )
 
     def cancel(self) -> None:
         if self.waiting:
@@ -347,6 +361,8 @@ class GradCheckPage(QWidget):
         bug = f"; bug planted in layer {r.planted_bug}" if r.planted_bug else ""
         at = f" at epoch {self.epoch}" if self.epoch is not None else ""
         text = f"Compared {r.sample}, ε = {r.epsilon:.0e}, on {r.rows} rows{bug}{at}."
+        if not r.dropout_off:
+            text += DROPOUT_ON_NOTE
         if r.verdict == NOT_FINITE:
             text += (
                 " ⚠ The difference is not finite: the cost or its gradient overflows in "

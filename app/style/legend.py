@@ -11,7 +11,13 @@ import html
 
 from PySide6.QtCore import Qt
 
-SAMPLES = {Qt.SolidLine: "━━", Qt.DashLine: "╸╸╸", Qt.DotLine: "┅┅", None: "●"}
+SAMPLES = {
+    Qt.SolidLine: "━━",
+    Qt.DashLine: "╸╸╸",
+    Qt.DotLine: "┅┅",
+    Qt.DashDotLine: "━·━",
+    None: "●",
+}
 
 
 def legend_html(entries: list[tuple[str, tuple[int, int, int], object]]) -> str:

@@ -17,6 +17,9 @@ CLASS_COLORS = np.array(
 SPLIT_COLORS = {"train": (0, 114, 178), "val": (213, 94, 0), "test": (0, 158, 115)}
 SPLIT_DASH = {"train": Qt.SolidLine, "val": Qt.DashLine, "test": Qt.DotLine}
 SPLIT_LABEL = {"train": "train", "val": "validation", "test": "test"}
+# the cost dropout optimizes, beside the training loss: Okabe–Ito reddish purple
+DROPOUT_COST_COLOR = (204, 121, 167)
+DROPOUT_COST_DASH = Qt.DashDotLine
 BAYES_COLOR = (90, 90, 90)
 # compared runs: Okabe–Ito black, sky blue, reddish purple, bluish green (apart from the
 # classes' blue and orange); a run's curves are in its colour, the splits told by dash

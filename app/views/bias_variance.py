@@ -56,7 +56,8 @@ MISMATCH_ERROR_ROWS = (
 GAP_ROWS = ("avoidable bias", "variance")
 MISMATCH_GAP_ROWS = (*GAP_ROWS, "data mismatch")
 MAX_ROWS = len(MISMATCH_ERROR_ROWS) + len(MISMATCH_GAP_ROWS)
-RUN_COLUMNS = ("train", "val", "bias", "variance", "verdict")  # under a row of its label
+# under a row of its label and Bayes error; "var." (variance) fits its column in projector mode
+RUN_COLUMNS = ("train", "val", "bias", "var.", "verdict")
 HIGH_COLOR = (213, 94, 0)  # vermillion: a gap over the threshold
 LOW_COLOR = (0, 158, 115)  # bluish green: a gap under it
 DIAGNOSIS_COLORS = {
@@ -129,7 +130,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         )
         self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.runs.setToolTip(
-            "Each compared run's errors and gaps; the bars below: the selected run"
+            "Each compared run's Bayes error, errors, gaps (bias = train − Bayes, var. = "
+            "val − train) and verdict; the bars below: the selected run"
         )
         self.runs.hide()
         layout = QVBoxLayout(self)
@@ -190,14 +192,17 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         self._show_errors(snapshot)
 
     def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
-        """Per compared run a row with its label across the table, in its colour, and a row
+        """Per compared run a row with its label and Bayes error (when known: the same
+        errors read otherwise against another) across the table, in its colour, and a row
         of its errors, gaps and verdict; then the selected run's bars and advice as for one
         run. The label has the whole width: in projector mode a column of its own would
         leave it a few letters."""
         self.runs.clearSpans()
         self.runs.setRowCount(2 * len(lanes))
         for index, lane in enumerate(lanes):
-            label = QTableWidgetItem(lane.label)
+            d = _diagnosis(lane.snapshot, lane.info.data)
+            bayes = f" · Bayes error {pct(d.bayes_error)}" if d.bayes_known else ""
+            label = QTableWidgetItem(lane.label + bayes)
             label.setForeground(QBrush(QColor(*lane.color)))
             label.setToolTip(lane.label)
             font = label.font()
@@ -207,7 +212,6 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
             self.runs.setSpan(2 * index, 0, 1, len(RUN_COLUMNS))
             m = lane.snapshot.metrics
             train, val = m["train"]["error"], m["val"]["error"]
-            d = _diagnosis(lane.snapshot, lane.info.data)
             verdict = d.verdict if train == train and val == val else "—"
             cells = [pct(train), pct(val), pct(d.avoidable_bias), pct(d.variance)]
             cells.append(SHORT_VERDICTS.get(verdict, verdict))

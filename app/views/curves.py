@@ -1,5 +1,16 @@
 """Loss and error against epochs for the three splits, with the Bayes error, the
-early-stopping marks and the epochs where a weight was set by hand (dotted, "edit").
+early-stopping marks and the epochs where a weight was set by hand (dotted, "edit"); under
+dropout, also the cost dropout optimizes; the test curves
+hidden while the test set is.
+
+Dropout: the history's `dropout_loss`, the mean cost of each epoch's thinned networks
+(`core.engine.run`), is drawn on the loss plot, dash-dotted (reddish purple; a compared
+run's in its colour), for every run that trained with dropout (no curve, no legend entry
+otherwise): noisy and not falling epoch by epoch, beside the training loss with dropout
+off.
+
+The test set hidden (`set_test_hidden`): no test curve is drawn and the legend says the
+test set is hidden, until it is revealed.
 
 Early stopping: a solid line at the best epoch (lowest validation loss), a dashed one
 where the patience ran out, markers on the error curves at the best epoch and a line of
@@ -27,7 +38,14 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from deepdials.app.frames import Products, ShownRun
 from deepdials.app.style.legend import legend_html
-from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
+from deepdials.app.style.palette import (
+    BAYES_COLOR,
+    DROPOUT_COST_COLOR,
+    DROPOUT_COST_DASH,
+    SPLIT_COLORS,
+    SPLIT_DASH,
+    SPLIT_LABEL,
+)
 from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
 from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.points import SPLITS
@@ -36,6 +54,9 @@ from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 ZOOM_FROM = 0.25  # the zoomed error axis fits the errors from this share of the epochs on
 ZOOM_ROOM = 1.3  # and leaves this much head room above the highest of them
 ZOOM_LEAST = 0.02  # its top at least 2%, so that 0% errors still draw on a scale
+
+
+LEGEND_LABEL_CHARS = 30
 
 
 class CurvesView(DrawsComparedRuns, QWidget):
@@ -85,13 +106,12 @@ class CurvesView(DrawsComparedRuns, QWidget):
             plot.setClipToView(True)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-        self.curves = {}
-        for split in SPLITS:
-            for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
-                self.curves[split, name] = history_curve(plot)
+        self.curves = self._history_curves()
         self.run_curves: dict[tuple[int, str, str], pg.PlotDataItem] = {}  # compared runs
         self._compared: list[tuple[str, tuple[int, int, int]]] = []  # (label, colour) per run
         self._bayes: float | None = None
+        self._dropout_drawn = False  # a run's dropout cost is on the loss plot
+        self.test_hidden = False
         self.bayes_line = pg.InfiniteLine(angle=0, movable=False)
         self.error_plot.addItem(self.bayes_line)
         self.best_lines = [
@@ -148,6 +168,26 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.restored_marks.setSize(10 * scale)
         self.restored_marks.setPen(pg.mkPen((30, 30, 30), width=1.2 * scale))
 
+    def _history_curves(self) -> dict[tuple[str, str], pg.PlotDataItem]:
+        """One run's curves: (split, "loss" | "error") and ("dropout", "loss")."""
+        curves = {}
+        for split in SPLITS:
+            for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
+                curves[split, name] = history_curve(plot)
+        curves["dropout", "loss"] = history_curve(self.loss_plot)
+        return curves
+
+    def set_test_hidden(self, hidden: bool) -> None:
+        """Hide the test curves (the test set is looked at last), or show them again."""
+        self.test_hidden = hidden
+        for (run, split, _), curve in self.run_curves.items():
+            if split == "test":
+                curve.setVisible(not hidden and run < len(self._compared))
+        for (split, _), curve in self.curves.items():
+            if split == "test":
+                curve.setVisible(not hidden)
+        self._show_legend()
+
     def set_log_scale(self, on: bool) -> None:
         self.log_loss.setChecked(on)
         self.loss_plot.setLogMode(y=on)
@@ -188,35 +228,57 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self._show_legend()
 
     def _show_legend(self) -> None:
-        """Splits by colour and dash; compared runs by colour, then the splits by dash."""
+        """Splits by colour and dash; compared runs by colour, then the splits by dash; the
+        dropout cost when drawn; "test hidden" in place of the test curve's entry."""
+        grey = (90, 90, 90)
+        shown = [s for s in SPLITS if not (s == "test" and self.test_hidden)]
         if self._compared:
-            entries = [(label, color, Qt.SolidLine) for label, color in self._compared]
-            grey = (90, 90, 90)
-            entries += [(SPLIT_LABEL[s], grey, SPLIT_DASH[s]) for s in SPLITS]
+            entries = [(elided(label), color, Qt.SolidLine) for label, color in self._compared]
+            entries += [(SPLIT_LABEL[s], grey, SPLIT_DASH[s]) for s in shown]
         else:
-            entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in SPLITS]
+            entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in shown]
+        if self._dropout_drawn:
+            color = grey if self._compared else DROPOUT_COST_COLOR
+            entries.append(("train, dropout on (J optimized)", color, DROPOUT_COST_DASH))
+        if self.test_hidden:
+            entries.append(("test: hidden until revealed", grey, None))
         if self._bayes is not None:
             entries.append((f"Bayes error {self._bayes:.1%}", BAYES_COLOR, SPLIT_DASH["val"]))
         self.legend.setText(legend_html(entries))
 
     def _pen_curves(self) -> None:
         for (split, _), curve in self.curves.items():
-            color = self._compared[0][1] if self._compared else SPLIT_COLORS[split]
-            curve.setPen(pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[split]))
+            color = self._compared[0][1] if self._compared else SPLIT_COLORS.get(split)
+            curve.setPen(self._pen(color or DROPOUT_COST_COLOR, split))
         for (run, split, _), curve in self.run_curves.items():
             color = self._compared[run][1] if run < len(self._compared) else (0, 0, 0)
-            curve.setPen(pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[split]))
+            curve.setPen(self._pen(color, split))
 
-    def _draw_history(self, curves, snapshot: Snapshot) -> None:
+    def _pen(self, color: tuple[int, int, int], curve: str):
+        """A split's pen, or the dropout cost's: thinner, so the noise stays behind."""
+        if curve == "dropout":
+            return pg.mkPen(color, width=1.4 * self.scale, style=DROPOUT_COST_DASH)
+        return pg.mkPen(color, width=2.2 * self.scale, style=SPLIT_DASH[curve])
+
+    def _draw_history(self, curves, snapshot: Snapshot) -> bool:
+        """Draw one run's history; returns whether it has a dropout cost to show."""
         h = snapshot.history
         epochs = h["epoch"].astype(float)
         log_loss = self.loss_plot.ctrl.logYCheck.isChecked()
-        for split in SPLITS:
-            loss = h[f"{split}_loss"]
+        columns = {split: h[f"{split}_loss"] for split in SPLITS}
+        columns["dropout"] = h["dropout_loss"]
+        for split, loss in columns.items():
             if log_loss:
                 loss = np.where(loss > 0, loss, np.nan)
             show_column(curves[split, "loss"], epochs, loss)
+        for split in SPLITS:
             show_column(curves[split, "error"], epochs, h[f"{split}_error"])
+        return bool(np.isfinite(columns["dropout"]).any())
+
+    def _set_dropout_drawn(self, drawn: bool) -> None:
+        if drawn != self._dropout_drawn:
+            self._dropout_drawn = drawn
+            self._show_legend()
 
     def show_lanes(self, lanes: list[ShownRun], selected: Snapshot) -> None:
         """Compared runs on the same axes, each in its colour; the selected run's
@@ -226,22 +288,20 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self._compared = compared
             self._pen_curves()
             self._show_legend()
+        dropout = False
         for run, snapshot in enumerate(lane.snapshot for lane in lanes):
             if run == 0:
-                self._draw_history(self.curves, snapshot)
+                dropout |= self._draw_history(self.curves, snapshot)
                 continue
-            mine = {}
-            for split in SPLITS:
-                for name, plot in (("loss", self.loss_plot), ("error", self.error_plot)):
-                    key = (run, split, name)
-                    if key not in self.run_curves:
-                        self.run_curves[key] = history_curve(plot)
-                        self._pen_curves()
-                    self.run_curves[key].setVisible(True)
-                    mine[split, name] = self.run_curves[key]
-            self._draw_history(mine, snapshot)
-        for (run, _, _), curve in self.run_curves.items():
-            curve.setVisible(run < len(lanes))
+            if (run, "train", "loss") not in self.run_curves:
+                for key, curve in self._history_curves().items():
+                    self.run_curves[(run, *key)] = curve
+                self._pen_curves()
+            mine = {key[1:]: c for key, c in self.run_curves.items() if key[0] == run}
+            dropout |= self._draw_history(mine, snapshot)
+        for (run, split, _), curve in self.run_curves.items():
+            curve.setVisible(run < len(lanes) and not (split == "test" and self.test_hidden))
+        self._set_dropout_drawn(dropout)
         self._fit_zoom([lane.snapshot for lane in lanes])
         self._show_marks(selected)
 
@@ -252,7 +312,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self._show_legend()
             for curve in self.run_curves.values():
                 curve.setVisible(False)
-        self._draw_history(self.curves, snapshot)
+        self._set_dropout_drawn(self._draw_history(self.curves, snapshot))
         self._fit_zoom([snapshot])
         self._show_marks(snapshot)
 
@@ -299,7 +359,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self.restored_marks.setData([], [])
             return
         errors = {s: snapshot.metrics[s]["error"] for s in SPLITS}
-        shown = [s for s in SPLITS if errors[s] == errors[s]]
+        hidden = {"test"} if self.test_hidden else set()
+        shown = [s for s in SPLITS if errors[s] == errors[s] and s not in hidden]
         self.restored_marks.setData(
             [snapshot.best_epoch] * len(shown),
             [errors[s] for s in shown],
@@ -323,6 +384,15 @@ def late_error_top(history: dict[str, np.ndarray]) -> float:
     values = np.concatenate([history[f"{split}_error"][late] for split in SPLITS])
     values = values[np.isfinite(values)]
     return float(values.max()) if len(values) else math.nan
+
+
+def elided(label: str) -> str:
+    """A compared run's label cut to LEGEND_LABEL_CHARS with "…", so that a long one (a
+    lesson step's run on 20,000 points, split …) does not widen the view past the window;
+    the boundary's caption tooltip has it whole."""
+    if len(label) <= LEGEND_LABEL_CHARS:
+        return label
+    return label[: LEGEND_LABEL_CHARS - 1].rstrip(" ,") + "…"
 
 
 def show_column(curve: pg.PlotDataItem, epochs: np.ndarray, values: np.ndarray) -> None:

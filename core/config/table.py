@@ -262,7 +262,8 @@ SETTINGS: tuple[Setting, ...] = (
         label="Split",
         group="Data",
         note="train, val, test, adding up to 1; val and test may be 0",
-        tip="Train / validation / test fractions, stratified by class. Validation (dev): "
+        tip="Train / validation / test fractions, stratified by class (regression: along "
+        "x₁). Validation (dev): "
         "what λ, keep-prob and early stopping are tuned on; test: an unbiased estimate of "
         "the final model, looked at last.",
         control=c.SplitSliders(c.linear_values(0, 0.45, 0.05)),

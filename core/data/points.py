@@ -60,8 +60,9 @@ class Points:
 
 
 def write_points(path, points: Points) -> None:
-    """Write the points as CSV: x1,x2,label (and split, when they have one), every digit;
-    through `core.safe_files.write_atomically`, so a failure leaves the earlier file."""
+    """Write the points as CSV: x1,x2,label, or x1[,x2],y for real targets (and split, when
+    they have one), every digit; through `core.safe_files.write_atomically`, so a failure
+    leaves the earlier file."""
     write_atomically(path, points_text(points))
 
 

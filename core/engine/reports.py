@@ -28,6 +28,7 @@ from deepdials.core.probes.layer_space import LayerSpace, LayerSpaceEvaluator, L
 from deepdials.core.probes.layerstats import LayerStats, layer_statistics
 from deepdials.core.probes.neurons import NeuronEvaluator, Neurons
 from deepdials.core.probes.surface import Surface, SurfaceEvaluator
+from deepdials.core.streams import train_stream
 
 
 def shown_epoch(state: RunState) -> FiniteEpoch:
@@ -117,10 +118,15 @@ def gradient_checker(
     epsilon: float = DEFAULT_EPSILON,
     plant_bug: int | None = None,
     budget: float | None = None,
+    dropout_on: bool = False,
 ) -> GradientCheck:
     """A check of backprop at the current θ on the first DEFAULT_ROWS training rows, to
-    drive with `core.probes.gradcheck.compare`; θ is copied."""
+    drive with `core.probes.gradcheck.compare`; θ is copied. `dropout_on` leaves the run's
+    dropout on (masks from the train seed's gradcheck stream), to show why the check
+    switches it off; a run without dropout is checked as it is."""
     train = state.config.train
+    masks_from = train_stream(train.seed, "gradcheck")
+    leave_on = (state.keep, masks_from) if dropout_on and state.dropout else None
     return GradientCheck(
         state.params,
         state.act,
@@ -133,6 +139,7 @@ def gradient_checker(
         epsilon=epsilon,
         plant_bug=plant_bug,
         budget=budget,
+        dropout_on=leave_on,
     )
 
 
@@ -143,9 +150,11 @@ def gradient_check(
     cancelled: Callable[[], bool] | None = None,
     budget: float | None = None,
     progress: Callable[[GradientCheck], None] | None = None,
+    dropout_on: bool = False,
 ) -> GradCheck:
     """Check backprop at the current θ in one go (see `gradient_checker`)."""
-    return finish(gradient_checker(state, epsilon, plant_bug, budget), cancelled, progress)
+    check = gradient_checker(state, epsilon, plant_bug, budget, dropout_on)
+    return finish(check, cancelled, progress)
 
 
 def snapshot(

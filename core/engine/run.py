@@ -24,7 +24,11 @@ epoch's m rows
 
 (under dropout, of the thinned network the steps trained). It does not cancel over
 balanced classes as the batch-mean ‖dW[l]‖ can, and it shrinks or grows layer by layer as
-the lecture's vanishing and exploding gradients do. Full-batch training without dropout
+the lecture's vanishing and exploding gradients do. `dropout_loss` is the cost dropout
+optimizes: the task's mean loss over epoch e − 1's batches, each through its own thinned
+network (the masks its step drew), without the penalty; NaN when no step of that epoch had
+dropout. It is noisy and need not fall epoch by epoch; `train_loss`, with dropout off, is
+the cost to watch decrease. Full-batch training without dropout
 reuses the next step's forward pass to score the training set, so recording costs nothing
 extra there.
 
@@ -156,7 +160,9 @@ def _order(state: RunState, shuffle: bool) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _end_epoch(state: RunState) -> None:
-    """Close the epoch's per-layer gradient figure (module docstring) and count it."""
+    """Close the epoch's per-layer gradient figure and dropout cost (module docstring) and
+    count it."""
+    state.dropout_cost.close()
     figure = state.figure
     if figure.rows:
         figure.last = np.sqrt(np.array(figure.sums) / (figure.rows * figure.widths))
@@ -191,10 +197,16 @@ def _train_view(state: RunState, rows: int) -> Workspace:
     return ws.view(rows)
 
 
-def _forward_train(state: RunState, X: np.ndarray, ws: Workspace) -> np.ndarray:
-    if state.dropout:
-        return forward(state.params, X, state.act, ws, state.keep, state.rng)
-    return forward(state.params, X, state.act, ws)
+def _forward_train(state: RunState, X: np.ndarray, T: np.ndarray, ws: Workspace) -> np.ndarray:
+    """The logits of a training pass; under dropout its thinned network's loss is added to
+    the epoch's dropout cost."""
+    if not state.dropout:
+        return forward(state.params, X, state.act, ws)
+    z = forward(state.params, X, state.act, ws, state.keep, state.rng)
+    cost = state.dropout_cost
+    cost.total += state.task.mean_loss(z, T) * len(z)
+    cost.rows += len(z)
+    return z
 
 
 def _summed(state: RunState) -> Params:
@@ -219,7 +231,7 @@ def _gradient(
     chunk = state.chunk
     if chunk >= B:
         ws = _train_view(state, B)
-        z = _forward_train(state, X, ws)
+        z = _forward_train(state, X, T, ws)
         if logits is not None:
             logits[:] = z
         state.task.output_gradient(z, T, ws.dZ[-1])
@@ -234,7 +246,7 @@ def _gradient(
     for row in range(0, B, chunk):
         stop = min(row + chunk, B)
         ws = _train_view(state, stop - row)
-        z = _forward_train(state, X[row:stop], ws)
+        z = _forward_train(state, X[row:stop], T[row:stop], ws)
         if logits is not None:
             logits[row:stop] = z
         state.task.output_gradient(z, T[row:stop], ws.dZ[-1], rows=B)
@@ -323,7 +335,8 @@ def _score_splits(state: RunState, train_scored: bool = False) -> Iterator[None]
 
 def _history_row(state: RunState) -> dict:
     return {f"{s}_{m}": state.metrics[s][m] for s in state.splits for m in ("loss", "error")} | {
-        "grad_norm": state.figure.last
+        "grad_norm": state.figure.last,
+        "dropout_loss": state.dropout_cost.last,
     }
 
 

@@ -65,6 +65,21 @@ class GradientFigure:
         return cls(np.array(sizes[1:], dtype=np.float64), [0.0] * L, 0, np.full(L, np.nan))
 
 
+@dataclass
+class DropoutCost:
+    """The cost J that training with dropout minimizes, summed over an epoch's steps: the
+    cross-entropy of each batch's thinned network (its own masks), Σ over rows, the rows so
+    far, and `last`, the mean over the last whole epoch's rows (NaN: no step had dropout)."""
+
+    total: float = 0.0
+    rows: int = 0
+    last: float = float("nan")
+
+    def close(self) -> None:
+        self.last = self.total / self.rows if self.rows else float("nan")
+        self.total, self.rows = 0.0, 0
+
+
 @dataclass(eq=False)
 class RunState:
     """One run of `config` (see the module docstring). Fields below `config` follow its
@@ -93,6 +108,7 @@ class RunState:
     best_theta: np.ndarray
     figure: GradientFigure
     config: Config
+    dropout_cost: DropoutCost = field(default_factory=DropoutCost)
     keep: tuple[float, ...] = ()
     dropout: bool = False
     penalty: Penalty | None = None
@@ -141,7 +157,8 @@ def new_run(
     parts = {name: getattr(data, name) for name in splits}
     L = len(sizes) - 1
     history = History(
-        {f"{s}_{m}": None for s in splits for m in ("loss", "error")} | {"grad_norm": L}
+        {f"{s}_{m}": None for s in splits for m in ("loss", "error")}
+        | {"grad_norm": L, "dropout_loss": None}
     )
     state = RunState(
         run_id=run_id,

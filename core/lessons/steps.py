@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deepdials.core.config.values import Flag, Kind, Name, show, show_key
+from deepdials.core.config.values import Choice, Flag, Kind, Name, show, show_key
 from deepdials.core.errors import InputError
 
 MAX_TEXT_CHARS = 800
@@ -157,6 +157,13 @@ STEP_FIELDS: tuple[StepField, ...] = (
         "The playback speed while this step trains (default: the lesson's).",
     ),
     StepField(
+        "reveal",
+        Choice(("test",)),
+        '`"test"` reveals the test set: a lesson with such a step starts with the test '
+        "set hidden (its curves, error and points) until this step. A step that only "
+        "reveals keeps the runs as they are.",
+    ),
+    StepField(
         "run",
         Label(),
         "The run this step changes, by its label (default: in a comparison every run "
@@ -177,6 +184,7 @@ class Step:
     pin: bool = False
     view: str | None = None
     speed: str | None = None
+    reveal: str | None = None
     run: str | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -222,6 +230,14 @@ class StepList:
                 continue
             values[f.attribute] = f.kind(self.rows).check(f"{path}.{f.name}", raw[f.name])
         return Step(**values)
+
+
+def keeps_test_hidden(steps: tuple[Step, ...], number: int) -> bool:
+    """Whether the test set is hidden after step `number` (from 1; 0: before the first):
+    the lesson reveals it at a later step."""
+    return any(step.reveal == "test" for step in steps[number:]) and not any(
+        step.reveal == "test" for step in steps[:number]
+    )
 
 
 def settable(rows: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,10 @@ For θ flattened and each checked component i (in float64, ε = 1e-7 by default)
 
 J is the task's cost (cross-entropy, or 1/(2m) Σ (ŷ − y)² for regression) and includes
 the penalty term (see `core.engine.regularization`). Dropout is switched off for the
-check: with a fresh mask at every evaluation J would not be a function of θ.
+check: with a fresh mask at every evaluation J would not be a function of θ. To show why,
+`dropout_on` leaves it on, as training has it: backprop's gradient is that of one thinned
+network, and every J(θ ± εe_i) draws masks of its own (a full forward pass each), so the
+two disagree by far more than any band allows, with no bug in backprop at all.
 
 The lecture's bands: < 1e-7 great; < 1e-5 fine, but look closer; < 1e-3 worry; ≥ 1e-3
 almost certainly a bug; a difference that is not finite (the cost or its gradient
@@ -87,7 +90,7 @@ class GradCheck:
     sample: str  # what was compared, in words
     epsilon: float
     rows: int
-    dropout_off: bool
+    dropout_off: bool  # False: left on, fresh masks at every evaluation (module docstring)
     planted_bug: int | None
 
     def as_dict(self) -> dict:
@@ -149,7 +152,9 @@ class GradientCheck:
 
     X : (B, n_0) inputs and T : (B, K) targets of the rows to check on, for `task`'s loss
     (cross-entropy, or the squared error: `core.engine.tasks`); `n_train` is the m
-    of the penalty λ/(2m). `masks` fixes dropout masks (tests); `plant_bug` is a layer 1..L.
+    of the penalty λ/(2m). `masks` fixes dropout masks (tests); `dropout_on`, a keep-prob
+    per layer 0..L−1 with its Generator, leaves dropout on (module docstring); `plant_bug`
+    is a layer 1..L.
     `budget` (seconds, None: none) bounds the time the check spends, this set-up included;
     at least one component is always compared.
     """
@@ -169,6 +174,7 @@ class GradientCheck:
         max_components: int = MAX_COMPONENTS,
         budget: float | None = None,
         task: Task = CLASSES,
+        dropout_on: tuple[tuple[float, ...], np.random.Generator] | None = None,
     ):
         started = time.perf_counter()
         if not np.isfinite(params.theta).all():
@@ -189,9 +195,13 @@ class GradientCheck:
         layout = self.params.layout
         X = np.ascontiguousarray(X, dtype=np.float64)
         self.rows = len(X)
+        self.X = X
+        self.dropout_on = dropout_on
         weights = layout.weight_mask()
         ws = Workspace(layout.sizes, len(X), np.float64)
         with np.errstate(all="ignore"):  # a diverging network's cost is a result
+            if dropout_on is not None:
+                masks = _draw_masks(ws, dropout_on)
             self.g = analytic_gradient(
                 self.params,
                 act,
@@ -202,6 +212,7 @@ class GradientCheck:
                 ws,
                 task,
             )
+        self._evaluation = None if dropout_on is None else ws
         if plant_bug is not None:
             self.g[layout.spans()[2 * (plant_bug - 1)][1]] *= 2.0
         # the forward pass's A[0..L] (A[0] the input as dropout left it, A[L] the logits)
@@ -253,16 +264,24 @@ class GradientCheck:
             out = nxt
         return self.task.mean_loss(out, self.T)
 
+    def _loss_thinned(self) -> float:
+        """The task's mean loss over the rows at θ as it is now, through a network thinned by
+        masks of its own (dropout left on)."""
+        keep, rng = self.dropout_on
+        z = forward(self.params, self.X, self.act, self._evaluation, keep, rng)
+        return self.task.mean_loss(z, self.T)
+
     def numeric(self, i: int) -> float:
         """ĝ_i, the two-sided difference of J at θ along component i."""
         theta, eps = self.params.theta, self.epsilon
         layer, unit = self._unit(i)
         term = self._term[bool(self._weights[i])]
         saved = theta[i]
+        loss = self._loss_from if self.dropout_on is None else lambda *_: self._loss_thinned()
         theta[i] = saved + eps
-        plus = self._loss_from(layer, unit)
+        plus = loss(layer, unit)
         theta[i] = saved - eps
-        minus = self._loss_from(layer, unit)
+        minus = loss(layer, unit)
         theta[i] = saved
         penalty = term.value(np.array([saved + eps])) - term.value(np.array([saved - eps]))
         return (plus - minus) / (2 * eps) + penalty / (2 * eps)
@@ -323,7 +342,7 @@ class GradientCheck:
             sample=self.sample(),
             epsilon=self.epsilon,
             rows=self.rows,
-            dropout_off=self.masks is None,
+            dropout_off=self.masks is None and self.dropout_on is None,
             planted_bug=self.plant_bug,
         )
 
@@ -340,6 +359,18 @@ class GradientCheck:
             by = f"by the {self.budget:g} s budget" if self.finished else "before the end"
             text += f" (stopped {by}; {self.planned:,} were planned)"
         return text
+
+
+def _draw_masks(
+    ws: Workspace, dropout_on: tuple[tuple[float, ...], np.random.Generator]
+) -> list[np.ndarray | None]:
+    """One set of masks as training draws them (an entry per layer 0..L−1, None where the
+    keep-prob is 1), for backprop's side of a check with dropout left on."""
+    keep, rng = dropout_on
+    return [
+        None if p >= 1.0 else (rng.random((ws.rows, n)) < p) / p
+        for p, n in zip(keep, ws.sizes[:-1])
+    ]
 
 
 def compare(check: GradientCheck) -> Iterator[None]:
@@ -395,11 +426,25 @@ def gradient_check(
     progress: Callable[[GradientCheck], None] | None = None,
     progress_seconds: float = 1.0,
     task: Task = CLASSES,
+    dropout_on: tuple[tuple[float, ...], np.random.Generator] | None = None,
 ) -> GradCheck:
     """Check backprop at θ = `params` in one go (see `GradientCheck` for the arguments);
     `progress(check)` is called every `progress_seconds` while it runs."""
     check = GradientCheck(
-        params, act, X, T, n_train, l2, l1, epsilon, plant_bug, masks, max_components, budget, task
+        params,
+        act,
+        X,
+        T,
+        n_train,
+        l2,
+        l1,
+        epsilon,
+        plant_bug,
+        masks,
+        max_components,
+        budget,
+        task,
+        dropout_on,
     )
     return finish(check, cancelled, progress, progress_seconds)
 
