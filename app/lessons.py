@@ -52,7 +52,7 @@ MAX_IMAGE_PIXELS = 500_000  # 800 x 625
 IMAGE_FORMATS = (b"png", b"jpeg", b"gif", b"bmp")
 IMAGE_URL = "lesson-image:{}"
 NO_TEXT = "This config has no description."
-STEP_TEXT_SCALE = 1.3  # the step's text, against the window's font
+STEP_TEXT_SCALE = 1.15  # the step's text, against the window's font
 NOW = "▶"  # marks the step on screen in the lesson's list of steps
 
 
@@ -273,7 +273,8 @@ class LessonNavigator(QWidget):
 
 class StepBar(QWidget):
     """Above the lesson's text: Back, "Step 2 of 5", Next step, and the step's text, large
-    (its Markdown as the lesson text reads it). Hidden for an experiment without steps."""
+    (its Markdown as the lesson text reads it), scrolled when it is longer than the room
+    it has: it never takes the boundary's. Hidden for an experiment without steps."""
 
     def __init__(self, back: QAction, forward: QAction, parent: QWidget | None = None):
         super().__init__(parent)
@@ -283,11 +284,12 @@ class StepBar(QWidget):
         self.forward.setDefaultAction(forward)
         self.forward.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.position = QLabel()
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.RichText)
-        self.text.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
-        row = QHBoxLayout()
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.setFrameShape(QTextBrowser.NoFrame)
+        self.text.viewport().setAutoFillBackground(False)
+        self.text.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
+        row = self._row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.back)
         row.addWidget(self.position)
@@ -297,7 +299,7 @@ class StepBar(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
         layout.addLayout(row)
-        layout.addWidget(self.text)
+        layout.addWidget(self.text, 1)
         self._markdown = ""
         self.set_scale(1.0, self.font())
         self.setVisible(False)
@@ -311,11 +313,29 @@ class StepBar(QWidget):
         self._render()
 
     def _render(self) -> None:
-        self.text.setText(lesson_html(self._markdown, lambda _name: None, 0))
+        self.text.setHtml(lesson_html(self._markdown, lambda _name: None, 0))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """No taller than its text at its width: the room left goes to the explanation."""
+        document = self.text.document()
+        document.setTextWidth(self.text.viewport().width())
+        margins = self.text.contentsMargins()
+        height = document.size().height() + margins.top() + margins.bottom()
+        text = max(int(height) + 2, self.fontMetrics().height())
+        self.text.setMaximumHeight(text)
+        layout = self.layout().contentsMargins()
+        row = self._row.sizeHint().height() + self.layout().spacing()
+        self.setMaximumHeight(layout.top() + row + text + layout.bottom())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
 
     def set_scale(self, scale: float, font: QFont) -> None:
         self.setFont(font)
         large = QFont(font)
         large.setPointSizeF(font.pointSizeF() * STEP_TEXT_SCALE)
         self.text.setFont(large)
+        self.text.document().setDefaultFont(large)
         self._render()

@@ -314,15 +314,17 @@ class Session(QObject):
         lesson's step), `selected` selected; the file, its folder and any points stay."""
         self._submit_throttled.drop()
         base_dir, points = self.base_dir, self.points
+        # the lanes there are go on with new runs (their cells stay), and more are added
+        keys = [lane.key for lane in self.lanes[: len(runs)]]
+        keys += [next(self._keys) for _ in range(len(runs) - len(keys))]
         self.lanes = [
-            Lane(next(self._keys), Experiment(run.config, base_dir, points), run.label, run.config)
-            for run in runs
+            Lane(key, Experiment(run.config, base_dir, points), run.label, run.config)
+            for key, run in zip(keys, runs)
         ]
         self.selected = selected
         self._end_comparing_moves()
         self.growing = False
         self._restart.clear()
-        keys = [lane.key for lane in self.lanes]
         self.config_changed.emit(self.config)
         self.lanes_changed.emit()
         self.worker.submit(

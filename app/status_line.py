@@ -8,6 +8,7 @@ from collections import deque
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from deepdials.app.style.elided_label import ElidedLabel
+from deepdials.app.style.figures import error_look
 from deepdials.core.engine.edits import edits_text
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
@@ -50,9 +51,10 @@ class StatusLine:
         else:
             self._updates.clear()
 
+        look = error_look(info)
+
         def pct(split):
-            e = s.metrics[split]["error"]
-            return "—" if e != e else f"{e:.1%}"
+            return look.text(s.metrics[split]["error"])
 
         rates = [f"{self.updates_per_second():,.0f} updates/s", f"{frames_per_second:.0f} frames/s"]
         test = "hidden" if self.test_hidden else pct("test")
@@ -60,14 +62,14 @@ class StatusLine:
         if s.scored_epoch is None:
             errors = f"scoring epoch {s.epoch}…"
         elif s.scored_epoch != s.epoch:  # a large network's epoch still being scored
-            errors = f"error at epoch {s.scored_epoch}: {errors}"
+            errors = f"{look.name} at epoch {s.scored_epoch}: {errors}"
         else:
-            errors = f"error: {errors}"
+            errors = f"{look.name}: {errors}"
         parts = [f"Epoch {s.epoch}", *(rates if training else []), errors]
         if info.data.bayes_error is not None:
-            parts.append(f"Bayes {info.data.bayes_error:.1%}")
+            parts.append(f"Bayes {look.text(info.data.bayes_error)}")
         if info.data.bayes_error_shifted is not None:  # mismatch: val and test's own
-            parts.append(f"val/test Bayes {info.data.bayes_error_shifted:.1%}")
+            parts.append(f"val/test Bayes {look.text(info.data.bayes_error_shifted)}")
         if s.edits:
             parts.append(edits_text(s.edits))
         self.figures.setText("   ".join(parts))

@@ -83,6 +83,7 @@ class StepPlayer(QObject):
         now = self.current
         if not now or now >= self.count or self._then is not None:
             return
+        self._goal = None
         if self._changed or not self._as_shown():
             self.session.say(SET_ASIDE.format(next=now + 1, now=now))
         if self._complete(now):
@@ -97,7 +98,7 @@ class StepPlayer(QObject):
         """Step k − 1 as it ended."""
         if self.current <= 1:
             return
-        self._then = None
+        self._then = self._goal = None
         number = self.current - 1
         stage, ends = self.stages[number - 1], self._ends[number]
         runs = [StepRun(run.label, run.config, ends[run.label]) for run in stage.runs]

@@ -62,8 +62,10 @@ from deepdials.app.tools.files import FileTool
 from deepdials.app.tools.own_data import OwnDataTool
 from deepdials.app.view_stack import ViewStack
 from deepdials.app.views.bias_variance import BiasVarianceView
+from deepdials.app.views.boundary import BoundaryView
 from deepdials.app.views.boundary_grid import BoundaryGrid
 from deepdials.app.views.curves import CurvesView
+from deepdials.app.views.fit import FitView
 from deepdials.app.views.layer_space import LayerSpaceView
 from deepdials.app.views.layer_views import DepthView, LayersView
 from deepdials.app.views.network_diagram import DiagramView
@@ -79,7 +81,7 @@ from deepdials.resources import PRESETS, ROOT
 DEFAULT_SIZE = (1280, 800)  # the classroom's screen, until the window remembers its own
 LARGE_SCALE = 1.6
 LESSON_SHARE = 0.24  # of the boundary column's height, for the lesson's text
-STEPS_SHARE = 0.34  # … for the step bar and the lesson's text, when the lesson has steps
+STEPS_SHARE = 0.36  # … for the step bar and the lesson's text, when the lesson has steps
 BOUNDARY_CHROME = (70, 60)  # pixels the boundary's axes and colour bar take beside the square
 FIRST_SPEED = "50 epochs/s"  # slow enough to watch the boundary form; a lesson may name another
 
@@ -148,7 +150,7 @@ class MainWindow(QMainWindow):
         panel_layout = QVBoxLayout(lesson_panel)
         panel_layout.setContentsMargins(0, 0, 0, 0)
         panel_layout.setSpacing(0)
-        panel_layout.addWidget(self.step_bar)
+        panel_layout.addWidget(self.step_bar, 2)  # the step's text before the explanation
         panel_layout.addWidget(self.lesson, 1)
         column = self.boundary_column = QSplitter(Qt.Vertical)
         column.addWidget(self.boundaries)
@@ -360,6 +362,16 @@ class MainWindow(QMainWindow):
             checkable=True,
             tip="Colour each pixel by its predicted class only, not by the confidence (D)",
         )
+        self.truth_action = self._action(
+            "True &f(x)",
+            "T",
+            self.boundaries.set_truth_visible,
+            checkable=True,
+            tip="The law the points were drawn from: f(x) dashed and the band f ± σ (T)",
+        )
+        self.truth_action.setChecked(True)
+        self.boundaries.offer(self.discretize_action, BoundaryView)
+        self.boundaries.offer(self.truth_action, FitView)
         self.split_actions = {}
         for split, label in (("train", "Train"), ("val", "Val"), ("test", "Test")):
             action = self._action(
@@ -385,11 +397,12 @@ class MainWindow(QMainWindow):
             self.classroom_action,
             self.choose_hidden_action,
             self.discretize_action,
+            self.truth_action,
             *self.split_actions.values(),
             self.hide_test_action,
         ):
             view.addAction(a)
-        for a in (*self.split_actions.values(), self.discretize_action):
+        for a in (*self.split_actions.values(), self.discretize_action, self.truth_action):
             self.boundaries.toolbar.addAction(a)
 
         help_menu = bar.addMenu("&Help")

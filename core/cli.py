@@ -131,10 +131,10 @@ def _check_step_options(args: argparse.Namespace) -> None:
 
 
 def command_run(args: argparse.Namespace) -> dict:
-    base = Path(args.config).resolve().parent
     if args.step is not None:
         _check_step_options(args)
-        runs = after_step(load_config(args.config), args.step, base)
+        lesson = load_config(args.config)
+        runs = after_step(lesson, args.step, Path(args.config).resolve().parent)
         if len(runs) > 1:
             raise InputError(
                 f"--step: step {args.step} shows {len(runs)} runs side by side: "
@@ -142,7 +142,7 @@ def command_run(args: argparse.Namespace) -> dict:
             )
         return run_report(runs[0][1])
     config = _with_epochs(load_config(args.config), args.epochs)
-    return train(config, base, _seconds(args.max_seconds))
+    return train(config, Path(args.config).resolve().parent, _seconds(args.max_seconds))
 
 
 def command_compare(args: argparse.Namespace) -> dict:
@@ -150,8 +150,8 @@ def command_compare(args: argparse.Namespace) -> dict:
     --step, the runs on screen after that step of a lesson (one config or a comparison)."""
     if args.step is not None:
         _check_step_options(args)
-        base = Path(args.config).resolve().parent
-        runs = after_step(load_experiment(args.config), args.step, base)
+        lesson = load_experiment(args.config)
+        runs = after_step(lesson, args.step, Path(args.config).resolve().parent)
         return {"runs": [{"label": label, **run_report(run)} for label, run in runs]}
     loaded = load_experiment(args.config)
     if not isinstance(loaded, Comparison):

@@ -113,7 +113,7 @@ def test_compared_runs_are_recorded_and_drawn_side_by_side_at_equal_scale(tmp_pa
     width, height = frames[0].size
     assert width == 2 * 360 and len(frames) == 5
     x0, x1, y0, y1 = infos[0].data.extent  # moons: wider than tall, drawn so
-    from deepdials.app.tools.animation import panel_size
+    from deepdials.app.tools.gif_pictures import panel_size
 
     w, h = panel_size(infos[0].data.extent, 360)
     assert w == 360 and h == round(360 * (y1 - y0) / (x1 - x0)) < 360

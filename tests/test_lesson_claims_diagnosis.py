@@ -107,8 +107,8 @@ def test_split_validation_error_turns_while_training_error_falls(seed):
 
 
 def test_split_fewer_training_points_strays_further_from_the_best_boundary():
-    said("split", 2, "50 training points instead of 300", "2.8–12% of fresh points (8% on")
-    said("split", 2, "against 1.9–3.7% (3% on average) with 300")
+    said("split", 2, "50 training points, beside the 300", "2.8–12% of fresh points (8% on")
+    said("split", 2, "against 1.9–3.7% (3%)")
     pairs = [shown("split", 2, seed) for seed in SEEDS]
     assert all(few.n_train == 50 and many.n_train == 300 for many, few in pairs)
     many = [off_bayes(many) for many, _ in pairs]
@@ -133,8 +133,8 @@ def test_split_new_data_moves_the_validation_error_by_a_few_points():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_mismatch_is_data_mismatch_not_variance(seed):
-    said("mismatch", 1, "diamonds and crosses", "shifted by 0.3 along x₁", "validation 19–27%")
-    said("mismatch", 1, "train-dev error stays at 0–0.8%", "9–15 points", "Bayes error of 10.6%")
+    said("mismatch", 1, "(diamonds, crosses) sit 0.3 to the right", "validation 19–27%")
+    said("mismatch", 1, "Train 0%", "train-dev 0–0.8%", "9–15 points past B′ = 10.6%")
     (run,) = shown("mismatch", 1, seed)
     data = run.data
     for split in (data.val, data.test):
@@ -151,7 +151,7 @@ def test_mismatch_is_data_mismatch_not_variance(seed):
     assert regularized.config.train.l2 == 1.0
     assert 0.17 <= error(regularized, "val") <= 0.29
     assert verdict(regularized) == "data mismatch"
-    said("mismatch", 3, "Validation 0–0.8%", 'the verdict "fine"')
+    said("mismatch", 3, "Mismatch to 0", "Validation 0–0.8%", '"fine"')
     (same,) = shown("mismatch", 3, seed)
     assert same.config.data.mismatch == 0.0 and same.config.train.l2 == 0.0
     assert error(same, "val") <= 0.0085
@@ -163,17 +163,17 @@ def test_mismatch_is_data_mismatch_not_variance(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_high_variance_fits_the_training_points_and_is_cured_by_data_or_lambda(seed):
-    said("high_variance", 1, "train error 0%, validation error 5–10%", "4.5–7% of fresh points")
+    said("high_variance", 1, "train 0%, validation 5–10%", "4.5–7% of fresh points")
     (run,) = shown("high_variance", 1, seed)
     assert error(run) == 0.0
     assert 0.05 <= error(run, "val") <= 0.10
     assert verdict(run) == "high variance"
     assert 0.045 <= off_bayes(run) <= 0.071
-    said("high_variance", 2, "Points 560 → 1120", "0.8–2.9%", 'the verdict to "fine"')
+    said("high_variance", 2, "Points 560 → 1120", 'Validation 0.8–2.9%, "fine"')
     (more,) = shown("high_variance", 2, seed)
     assert more.config.data.n_points == 1120
     assert 0.008 <= error(more, "val") <= 0.029 and verdict(more) == "fine"
-    said("high_variance", 3, "λ 0 → 0.1", "lower than in the first step on every seed, at 1–6%")
+    said("high_variance", 3, "λ 0 → 0.1", "lower than at step 1 on every seed: 1–6%")
     (regularized,) = shown("high_variance", 3, seed)
     assert regularized.config.data.n_points == 560 and regularized.config.train.l2 == 0.1
     assert error(regularized, "val") < error(run, "val")
@@ -182,8 +182,8 @@ def test_high_variance_fits_the_training_points_and_is_cured_by_data_or_lambda(s
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_high_bias_flattens_far_above_bayes_and_a_bigger_net_not_more_epochs_fixes_it(seed):
-    said("high_bias", 1, "under 1.5 points (train) and 2.5 points (validation)", "8–21%")
-    said("high_bias", 1, "validation 0.5–4 points above it", "11–24% of fresh points")
+    said("high_bias", 1, "flatten far above the Bayes line (1.5%)", "train at 8–21%")
+    said("high_bias", 1, "validation 0.5–4 points above", "11–24% of fresh points")
     (run,) = shown("high_bias", 1, seed)
     epochs, train = column(run, "train_error")
     _, val = column(run, "val_error")
@@ -194,10 +194,10 @@ def test_high_bias_flattens_far_above_bayes_and_a_bigger_net_not_more_epochs_fix
     assert error(run) - run.data.bayes_error >= 0.065
     assert 0.005 <= gap(run) <= 0.04
     assert 0.11 <= off_bayes(run) <= 0.24
-    said("high_bias", 2, "on to epoch 3000", "still 7.5–20%")
+    said("high_bias", 2, "to epoch 3000", "still 7.5–20%")
     (longer,) = shown("high_bias", 2, seed)
     assert longer.epoch == 3000 and 0.075 <= error(longer) <= 0.20
-    said("high_bias", 3, "Units 8 → 12", "training error to 1–3.5%", "validation error to 2–5.5%")
+    said("high_bias", 3, "Units 8 → 12", "train 1–3.5%, validation 2–5.5%")
     (bigger,) = shown("high_bias", 3, seed)
     assert bigger.config.model.hidden == (12,) and bigger.epoch == 1500
     assert 0.01 <= error(bigger) <= 0.035
@@ -208,6 +208,8 @@ def test_high_bias_flattens_far_above_bayes_and_a_bigger_net_not_more_epochs_fix
 def test_high_bias_and_variance_is_fixed_bias_first_then_variance(seed):
     said("high_bias_and_variance", 1, "Avoidable bias 13–21 points, variance 9–15 points")
     (run,) = shown("high_bias_and_variance", 1, seed)
+    # the explanation: "15–22% training error", "its 125 training points"
+    assert run.n_train == 125 and 0.15 <= error(run) <= 0.22
     d = diagnosis(run)
     assert 0.13 <= d.avoidable_bias <= 0.21
     assert 0.09 <= d.variance <= 0.15
@@ -220,7 +222,7 @@ def test_high_bias_and_variance_is_fixed_bias_first_then_variance(seed):
     assert error(bigger) <= 0.008
     assert verdict(bigger) == "high variance"
     assert 0.06 <= error(bigger, "val") <= 0.20
-    said("high_bias_and_variance", 3, "Points 500 → 2000", "falls to 2–4%", '"fine"')
+    said("high_bias_and_variance", 3, "Points 500 → 2000", "Validation 2–4%", '"fine"')
     (both,) = shown("high_bias_and_variance", 3, seed)
     assert both.config.model.hidden == (24,) and both.config.data.n_points == 2000
     assert 0.02 <= error(both, "val") <= 0.04
@@ -229,18 +231,21 @@ def test_high_bias_and_variance_is_fixed_bias_first_then_variance(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_low_bias_low_variance_is_fine_and_follows_the_bayes_boundary(seed):
-    said("low_bias_low_variance", 1, '"fine"', "train 0.1–0.3% and validation 0.4–0.9%")
-    said("low_bias_low_variance", 1, "Bayes error of 0.5%", "both under a point")
+    said("low_bias_low_variance", 1, '"fine"', "Train 0.1–0.3%, validation 0.4–0.9%, Bayes 0.5%")
+    said("low_bias_low_variance", 1, "both gaps under a point", "at most 0.5% of fresh points")
     (run,) = shown("low_bias_low_variance", 1, seed)
     d = diagnosis(run)
     assert d.verdict == "fine"
     assert 0.001 <= error(run) <= 0.003 and 0.004 <= error(run, "val") <= 0.009
     assert abs(run.data.bayes_error - 0.005) < 0.0005
     assert abs(d.avoidable_bias) < 0.01 and abs(d.variance) < 0.01
-    said("low_bias_low_variance", 1, "only 0.2–0.4% of these 1,000 training points")
-    assert run.n_train == 1000 and 0.002 <= bayes_misses(run) <= 0.004
-    said("low_bias_low_variance", 1, "at most 0.5% of fresh points")
     assert off_bayes(run) <= 0.005
+    said("low_bias_low_variance", 2, 'still "fine", validation 0.5–0.9%')
+    said("low_bias_low_variance", 2, "misses 0.2–0.4% of these 1,000 training points")
+    (later,) = shown("low_bias_low_variance", 2, seed)
+    assert later.epoch == 300 and verdict(later) == "fine"
+    assert 0.005 <= error(later, "val") <= 0.009
+    assert later.n_train == 1000 and 0.002 <= bayes_misses(later) <= 0.004
 
 
 # ----- the recipes for bias and for variance -----
@@ -254,11 +259,11 @@ def test_train_longer_or_bigger_cures_bias_and_lambda_does_not(seed):
     said("train_longer", 2, "Stop after 3000", "to 1–4%")
     (longer,) = shown("train_longer", 2, seed)
     assert longer.epoch == 3000 and 0.009 <= error(longer) <= 0.04
-    said("train_longer", 3, "(16, 16)", "At epoch 150 its training error is lower, 4–26%")
+    said("train_longer", 3, "(16, 16)", "At epoch 150 its train error is lower, 4–26%")
     kept, deeper = shown("train_longer", 3, seed)
     assert kept is longer and deeper.config.model.hidden == (16, 16) and deeper.epoch == 150
     assert 0.04 <= error(deeper) <= 0.26 and error(deeper) < error(short)
-    said("train_longer", 4, "λ up to 5", "34–46%, not 1–4%")
+    said("train_longer", 4, "λ = 5", "34–46%, not 1–4%")
     kept, regularized = shown("train_longer", 4, seed)
     assert kept is longer and regularized.config.model.hidden == (16,)
     assert regularized.config.train.l2 == 5.0 and regularized.epoch == 3000
@@ -267,8 +272,8 @@ def test_train_longer_or_bigger_cures_bias_and_lambda_does_not(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_more_data_cuts_the_variance_and_so_does_lambda(seed):
-    said("more_data", 1, "100 of them for training", "train error 0% against a Bayes error of")
-    said("more_data", 1, "16.5%, memorised noise", "Validation 23–28%: the variance is 23–28")
+    said("more_data", 1, "100 training points", "train 0% against a Bayes error of 16.5%")
+    said("more_data", 1, "memorised noise", "Validation 23–28%: variance 23–28 points")
     (run,) = shown("more_data", 1, seed)
     assert run.n_train == 100 and error(run) == 0.0
     assert abs(run.data.bayes_error - 0.165) < 0.001

@@ -107,8 +107,8 @@ def test_bigger_regularized_on_big_data_no_net_overfits_and_400_points_suffice(s
         # "20,000 points split 98/2/0 (no test set)"
         sizes = [len(big.labels[split]) for split in ("train", "val", "test")]
         assert sizes == [19_600, 400, 0] and big.epoch == 20
-        # "Training error 16.5–17.5%, at the Bayes error (16.5%) even for 48 units; 400
-        # validation points (16–21.5%, ±2)"
+        # "Training error 16.5–17.5%, at the Bayes error, even for 48 units; 400 validation
+        # points (16–21.5%, ±2)"
         assert big.data.bayes_error == pytest.approx(0.165, abs=0.001)
         assert 0.165 <= error(big) <= 0.175 and 0.16 <= error(big, "val") <= 0.215
     assert np.sqrt(0.165 * 0.835 / 400) == pytest.approx(0.019, abs=0.001)

@@ -9,14 +9,16 @@ import numpy as np
 import pytest
 from lesson_runs import at_step, column, seeded
 
+from deepdials.app.names import SPEEDS, VIEWS
 from deepdials.core.cli import main
 from deepdials.core.config.files import load_experiment
 from deepdials.core.config.schema import config_from_dict, config_to_dict, with_value
 from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import copied, new_run, set_config
 from deepdials.core.errors import InputError
-from deepdials.core.lessons.player import How, plan
+from deepdials.core.lessons.player import How, plan, steps_of
 from deepdials.core.lessons.steps import markdown_table
+from deepdials.resources import PRESETS, lesson_names
 
 LESSONS = Path(__file__).parent / "lessons"
 README = Path(__file__).parent.parent / "README.md"
@@ -317,3 +319,21 @@ def test_a_step_that_changes_nothing_keeps_every_run_as_it_is():
     assert [r.how for r in second.runs] == [How.KEPT] and second.runs[0].config == first.runs[
         0
     ].config
+
+
+# ----- the lessons -----
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_is_written_as_steps(name):
+    lesson = load_experiment(PRESETS / f"{name}.json")
+    assert steps_of(lesson), f"{name} has no lesson.steps"
+    text = (PRESETS / f"{name}.md").read_text(encoding="utf-8")
+    assert "What to look for" not in text, f"{name}.md still has its What to look for"
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_step_names_a_view_and_a_speed_the_window_has(name):
+    for i, step in enumerate(steps_of(load_experiment(PRESETS / f"{name}.json"))):
+        assert step.view in (None, *VIEWS), f"{name}: lesson.steps[{i}].view"
+        assert step.speed in (None, *SPEEDS), f"{name}: lesson.steps[{i}].speed"

@@ -81,7 +81,7 @@ def test_next_and_back_show_each_step_as_the_headless_player_trains_it(qtbot, le
     qtbot.waitUntil(lambda: settled(window, 3), timeout=20_000)
     shown_as_headless(window, LESSON, 3)
     assert window.views.current().name == "depth"  # the step's view
-    assert "Keep it, and λ = 1 beside it." in bar.text.text()
+    assert "Keep it, and λ = 1 beside it." in bar.text.toPlainText()
     assert "▶ Now: Keep it" in window.lesson.toPlainText()
     press(qtbot, window, Qt.Key_B)
     qtbot.waitUntil(lambda: settled(window, 2), timeout=5_000)

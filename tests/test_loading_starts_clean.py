@@ -1,10 +1,12 @@
 """Loading a lesson or a config starts clean: the sweep and the gradient check shown are
 of what was loaded, the speed is its lesson's (or the first one), a hot change goes to
-the selected run only."""
+the selected run only (a comparison lesson's: the one its first step selects)."""
 
 import multiprocessing
 
-from deepdials.resources import lesson_names
+from deepdials.core.config.files import load_experiment
+from deepdials.core.lessons.player import plan
+from deepdials.resources import PRESETS, lesson_names
 
 
 def open_lesson(window, name: str) -> None:
@@ -75,7 +77,9 @@ def test_full_speed_ends_with_the_lesson_it_was_chosen_in(qtbot, window):
     assert window.speed.currentText() == "200 epochs/s"  # the lesson's speed
 
 
-def test_a_loaded_comparison_selects_its_first_run_and_hot_changes_go_to_it_alone(qtbot, window):
+def test_a_loaded_comparison_selects_the_run_of_its_first_step_and_hot_changes_go_to_it_alone(
+    qtbot, window
+):
     session = window.session
     window.compare_action.trigger()
     box = window.controls.bindings["model.init"].box
@@ -84,7 +88,9 @@ def test_a_loaded_comparison_selects_its_first_run_and_hot_changes_go_to_it_alon
     window.to_all_action.trigger()
     assert session.selected == 1 and window.to_all_action.isChecked()
     open_lesson(window, "compare_regularization")
-    assert session.selected == 0 and not window.to_all_action.isChecked()
+    first_step = plan(load_experiment(PRESETS / "compare_regularization.json"))[0]
+    assert session.selected == first_step.selected and not window.to_all_action.isChecked()
     lrs = [lane.experiment.config.train.lr for lane in session.lanes]
     window.controls.bindings["train.lr"].slider.setValue(0.3)
-    assert [lane.experiment.config.train.lr for lane in session.lanes] == [0.3, *lrs[1:]]
+    lrs[first_step.selected] = 0.3
+    assert [lane.experiment.config.train.lr for lane in session.lanes] == lrs

@@ -126,3 +126,29 @@ def test_the_sweep_lesson_sets_up_its_sweep(make_view, session):
     assert view.epochs.value() == config.train.epochs == 500
     session.load(TINY)  # not a sweep lesson: the page keeps its set-up
     assert view.choice.currentData() == "l2" and view.epochs.value() == 500
+
+
+def sweep(qtbot, view, parameter, values, epochs=20):
+    choose(view, parameter, values, epochs)
+    with qtbot.waitSignal(view.runner.finished, timeout=60_000):
+        assert view.start()
+
+
+def test_a_sweep_of_the_same_setting_keeps_the_one_before_faded_and_says_how_it_differs(
+    qtbot, make_view, session
+):
+    view = make_view(TINY)
+    sweep(qtbot, view, "width", "2, 8")
+    first = list(view.results)
+    assert view.before == [] and not view.before_label.text()
+    session.edit("train.l2", 2.0)
+    sweep(qtbot, view, "width", "2, 8")
+    assert view.before == first and view.results != first
+    xs, ys = view.before_curves["val"].getOriginalDataset()
+    assert list(xs) == [2.0, 8.0] and list(ys) == [r.val_error for r in first]
+    assert view.before_label.text() == "Faded: the sweep before, run with l2 = 0."
+    sweep(qtbot, view, "depth", "1, 2")  # another setting: the one before is not its like
+    assert view.before == [] and not view.before_label.text()
+    xs, _ = view.before_curves["val"].getOriginalDataset()
+    assert xs is None or len(xs) == 0
+    qtbot.waitUntil(no_processes_left, timeout=2_000)

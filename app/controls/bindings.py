@@ -64,6 +64,10 @@ class Binding(QObject):
             widget.setEnabled(enabled)
             widget.setToolTip(tip)
 
+    def follow(self, config, data) -> None:
+        """What the control offers for `config` and its run's `data` (None before a run),
+        once it is enabled as its row says: everything, unless the control says less."""
+
     def _emit(self, value) -> None:
         if not self._filling:
             self.edited.emit(value)
@@ -179,6 +183,17 @@ class CheckListBinding(Binding):
     def _show(self, value) -> None:
         for name, box in self.boxes.items():
             box.setChecked(name in value)
+
+    def follow(self, config, data) -> None:
+        """Options the data cannot have (x₂ of a set with one input) are disabled."""
+        offered = self.setting.control.offered
+        if offered is None:
+            return
+        names = offered(config, data)
+        for name, box in self.boxes.items():
+            if name not in names:
+                box.setEnabled(False)
+                box.setToolTip("Not for this data set: it has no such input.")
 
     def widgets(self) -> list[QWidget]:
         return list(self.boxes.values())

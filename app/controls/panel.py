@@ -69,6 +69,7 @@ class ControlPanel(QWidget):
             setting = binding.setting
             binding.show(value_of(config, key))
             binding.set_enabled(setting.enabled(config, data))
+            binding.follow(config, data)
         self._show_rows(config)
 
     def _on_run_started(self, info: RunInfo) -> None:

@@ -9,7 +9,7 @@ check, ε and the planted bug apply to the next check. The answer comes back on
 the session's `gradient_checked`. The panel shows the overall difference in its verdict's
 colour, the difference of every block (W1, b1, …), the components that differ most, and
 can plant a known bug (dW of layer k doubled) to watch the check catch it. A difference in
-the "look closer" band is explained beside it: spread over every block it is float64's
+the "look closer" band is explained beside it: spread over many blocks it is float64's
 rounding of J over a small gradient (a deep sigmoid net), not a bug, and a larger ε shows it.
 
 Below, the lecture's scalar demo: f(θ) = θ³ at θ = 1, whose slope is 3; the two-sided
@@ -83,8 +83,8 @@ DEMO_INTRO = (
 )
 LOOK_CLOSER = BANDS[1][1]
 ROUNDING_TEXT = (
-    " Why look closer? A bug sits in one block, above 1e-3. A difference spread evenly "
-    "over every block, as here, is rounding: each ĝᵢ carries float64's error in J, about "
+    " Why look closer? A bug sits in one block, above 1e-3. A difference spread over "
+    "many blocks, none near 1e-3, is rounding: each ĝᵢ carries float64's error in J, about "
     "10⁻¹⁶·J / ε, and where backprop's gradient is small (a deep sigmoid net passes little "
     "back) that is a visible share of it. Check again with a 100 times larger ε: rounding "
     "falls 100-fold, a bug would not move."

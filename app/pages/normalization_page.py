@@ -60,7 +60,7 @@ class NormalizationPage(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.caption)
 
-        self.plot = self.graphics.addPlot(title="Cost J(w₁, w₂) and gradient descent")
+        self.plot = self.graphics.addPlot(title="Cost J(w₁, w₂)")
         self.plot.setAspectLocked(True)  # equal units: an elongated valley looks elongated
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "w₁")

@@ -7,6 +7,10 @@ WORKERS processes.
 The window is never blocked: a QTimer polls the pending results and each finished point
 is plotted as it arrives. Cancel terminates the pool's processes at once, so a long point
 stops too; the points already done stay, and can be exported as CSV and PNG.
+
+A sweep of the same setting as the one before it keeps that one drawn, faded, and says
+what it was run with that differs now (e.g. a width sweep at λ = 0, then at λ = 2): the
+two side by side. Another setting, or another experiment loaded, drops it.
 """
 
 from __future__ import annotations
@@ -40,10 +44,13 @@ from PySide6.QtWidgets import (
 )
 
 from deepdials.app.session import Session
+from deepdials.app.style.figures import error_look
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
 from deepdials.app.style.plot_style import apply_font, scaled
 from deepdials.app.tools.files import file_problem
 from deepdials.app.tools.png import write_png
+from deepdials.core.config.compare import label_of
+from deepdials.core.config.schema import Config
 from deepdials.core.engine.snapshot import RunInfo, Status
 from deepdials.core.errors import InputError
 from deepdials.core.lessons.sweep import PARAMETERS, Point, PointResult, run_point, sweep_points
@@ -53,6 +60,7 @@ WORKERS = 2
 POLL_MS = 50
 DEFAULT_EPOCHS = 500
 HEADROOM = 1.3  # the y range's top, × the largest error: room for the legend
+BEFORE_ALPHA = 90  # the sweep before, faded behind the current one
 CSV_FIELDS = (
     "parameter",
     "value",
@@ -157,8 +165,11 @@ class SweepPage(QWidget):
         session.run_started.connect(self.set_run)
         session.loaded.connect(self._on_loaded)
         self.results: list[PointResult] = []
+        self.swept: Config | None = None  # the config the results were run with
+        self.before: list[PointResult] = []  # the sweep before, of the same setting
         self.parameter = "l2"
         self.scale = 1.0
+        self._look = error_look(None)
         self.runner = SweepRunner(self)
         self.runner.point_done.connect(self._on_point)
         self.runner.point_failed.connect(self._on_point_failed)
@@ -211,6 +222,9 @@ class SweepPage(QWidget):
         )
         legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 4))  # top centre
         self.curves = {split: self.plot.plot(name=SPLIT_LABEL[split]) for split in ("train", "val")}
+        self.before_curves = {split: self.plot.plot() for split in ("train", "val")}
+        self.before_label = QLabel()
+        self.before_label.setWordWrap(True)
         self.best = pg.ScatterPlotItem(symbol="star")
         self.plot.addItem(self.best)
         self.bayes_line = pg.InfiniteLine(
@@ -242,6 +256,7 @@ class SweepPage(QWidget):
         layout.addWidget(self.info)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.best_label)
+        layout.addWidget(self.before_label)
         layout.addWidget(self.message)
         layout.addLayout(exports)
 
@@ -254,10 +269,15 @@ class SweepPage(QWidget):
     # ----- following the session -----
 
     def set_run(self, info: RunInfo) -> None:
+        """The Bayes line and the words of the run's task (error %, or MSE)."""
+        self._look = look = error_look(info)
+        self.plot.setLabel("left", look.name)
+        self.plot.titleLabel.setText(f"{look.title} at the end of each run")
         bayes = info.data.bayes_error
         self.bayes_line.setVisible(bayes is not None)
         if bayes is not None:
             self.bayes_line.setValue(bayes)
+            self.bayes_line.label.setFormat(f"{look.bayes} {look.text(bayes)}")
 
     def _on_loaded(self, _path) -> None:
         """A sweep belongs to the experiment it was run on: loading another one stops it
@@ -266,6 +286,8 @@ class SweepPage(QWidget):
         epochs per point."""
         self.runner.cancel()
         self.results = []
+        self.before = []
+        self.before_label.clear()
         self._problems = []
         self.progress.reset()  # no count of a sweep that is not there
         for label in (self.info, self.best_label, self.message):
@@ -295,6 +317,13 @@ class SweepPage(QWidget):
             curve.setSymbolSize(8 * scale)
             curve.setSymbolBrush(pg.mkBrush(color))
             curve.setSymbolPen(pg.mkPen(color))
+            faded = (*color, BEFORE_ALPHA)
+            before = self.before_curves[split]
+            before.setPen(pg.mkPen(faded, width=1.5 * scale, style=SPLIT_DASH[split]))
+            before.setSymbol("o")
+            before.setSymbolSize(6 * scale)
+            before.setSymbolBrush(pg.mkBrush(faded))
+            before.setSymbolPen(pg.mkPen(faded))
         self.best.setSize(22 * scale)
         self.best.setBrush(pg.mkBrush(SPLIT_COLORS["val"]))
         self.best.setPen(pg.mkPen((20, 20, 20), width=1.2 * scale))
@@ -338,8 +367,10 @@ class SweepPage(QWidget):
         except InputError as exc:
             self._say(str(exc), problem=True)
             return False
+        self._keep_before(key, config)
         self.parameter = key
         self.results = []
+        self.swept = config
         self._problems = []
         spec = PARAMETERS[key]
         self.plot.setLogMode(x=spec.log_x, y=False)
@@ -358,6 +389,18 @@ class SweepPage(QWidget):
         self.runner.start(points)
         self._set_running(True)
         return True
+
+    def _keep_before(self, key: str, config: Config) -> None:
+        """Keep the points of the sweep before when it varied the same setting `key`, and
+        say what it was run with that `config` changes; drop them otherwise."""
+        if key != self.parameter or not self.results or self.swept is None:
+            self.before = []
+            self.before_label.clear()
+            return
+        self.before = list(self.results)
+        differs = label_of(config, self.swept, 1)
+        run_with = "the same settings" if differs.startswith("copy") else differs
+        self.before_label.setText(f"Faded: the sweep before, run with {run_with}.")
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -397,6 +440,13 @@ class SweepPage(QWidget):
     # ----- drawing -----
 
     def _draw(self) -> None:
+        bx = np.array([r.x for r in self.before], dtype=float)
+        before = []
+        for split, curve in self.before_curves.items():
+            y = np.array([getattr(r, f"{split}_error") for r in self.before], dtype=float)
+            keep = np.isfinite(y)
+            curve.setData(bx[keep], y[keep])
+            before.append(y)
         x = np.array([r.x for r in self.results], dtype=float)
         errors = {}
         for split, curve in self.curves.items():
@@ -404,7 +454,7 @@ class SweepPage(QWidget):
             keep = np.isfinite(y)
             curve.setData(x[keep], y[keep])
             errors[split] = y
-        finite = np.concatenate([y[np.isfinite(y)] for y in errors.values()])
+        finite = np.concatenate([y[np.isfinite(y)] for y in (*errors.values(), *before)])
         top = max(0.05, float(finite.max(initial=0.0)))
         self.plot.setYRange(0, top * HEADROOM, padding=0)
         val = errors["val"]
@@ -416,9 +466,10 @@ class SweepPage(QWidget):
         bx = math.log10(x[i]) if PARAMETERS[self.parameter].log_x else x[i]
         self.best.setData([bx], [val[i]])
         label = PARAMETERS[self.parameter].label
+        look = self._look
         self.best_label.setText(
-            f"★ lowest validation error {val[i]:.1%} at {label} = {x[i]:g} "
-            f"(train error there {errors['train'][i]:.1%})"
+            f"★ lowest validation {look.name} {look.text(val[i])} at {label} = {x[i]:g} "
+            f"(train {look.name} there {look.text(errors['train'][i])})"
         )
 
     # ----- export -----

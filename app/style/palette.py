@@ -70,3 +70,19 @@ def surface_rgb(probs: np.ndarray, discretize: bool) -> np.ndarray:
     white = np.float32(255.0)
     rgb = white + (colors - white) * strength[..., None]
     return rgb.astype(np.uint8)
+
+
+# regression: ŷ and y on one diverging map, as the network diagram draws a unit's output:
+# negative blue, 0 white, positive orange (classes 0 and 1's colours)
+NEGATIVE_COLOR = tuple(int(c) for c in CLASS_COLORS[0])
+POSITIVE_COLOR = tuple(int(c) for c in CLASS_COLORS[1])
+
+
+def value_rgb(values: np.ndarray, limit: float) -> np.ndarray:
+    """An (…, 3) uint8 image of values : (…) on the diverging map centred on 0: white at
+    0, POSITIVE_COLOR at +limit and beyond, NEGATIVE_COLOR at −limit and below, linear
+    between; NaN is white."""
+    t = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float32) / np.float32(limit)), -1, 1)
+    ends = np.where(t[..., None] < 0, np.float32(NEGATIVE_COLOR), np.float32(POSITIVE_COLOR))
+    white = np.float32(255.0)
+    return (white + (ends - white) * np.abs(t)[..., None]).astype(np.uint8)

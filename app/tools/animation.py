@@ -8,11 +8,11 @@ holds each run's R×R float32 surface, 40 kB at R = 100; nothing is rendered whi
 training). The newest drawn frame is kept apart, so the animation always ends where
 the window is. New runs (a reset, another config) start a new recording.
 
-`write_gif` renders each frame with Pillow — per run the heatmap in the window's colours
-(`app.style.palette.surface_rgb`) at equal scale, the decision contour, the points of the
-three splits, a caption with its label and errors; the epoch on top; beside one run's
-plot, its Layer space picture when that view was shown (`app.tools.layer_space_image`) —
-reduces it to
+`write_gif` renders each frame with Pillow — per run its picture as the window draws it
+(`app.tools.gif_pictures`: the heatmap and decision contour of classes, the fit of one
+input, the surface of two) with the points of the three splits, a caption with its label
+and errors; the epoch on top; beside one run's picture, its Layer space when that view
+was shown (`app.tools.layer_space_image`) — reduces it to
 GIF_COLORS colours and lets Pillow encode the GIF (about 50 kB a frame at 480 × 514) into
 a file beside the target, renamed over it once complete (`core.safe_files.replacing`). It
 reports its progress and asks between frames whether to stop, so that the window can run
@@ -27,12 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from deepdials.app.style.palette import class_color, run_color, surface_rgb
+from deepdials.app.style.figures import ErrorLook, error_look
+from deepdials.app.style.palette import run_color
+from deepdials.app.tools.gif_pictures import Panel, painter_for
 from deepdials.app.tools.layer_space_image import axes_caption, render_layer_space
-from deepdials.app.views.contour import boundary_segments
 from deepdials.core.engine.snapshot import RunInfo, Snapshot
 from deepdials.core.errors import CancelledError
 from deepdials.core.probes.layer_space import LayerSpace
@@ -44,27 +44,14 @@ COMPARED_SIZE = 360
 CAPTION_HEIGHT = 34
 FRAME_MS = 80
 HOLD_LAST_MS = 2000
-POINT_RADIUS = 4
 GIF_COLORS = 64  # per frame: half the file of 256 colours, and no visible banding
-CANCEL_EVERY = 2000  # points drawn between two questions whether the export is cancelled
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One run's picture: probs, the snapshot's (R, R) or (R, R, K) surface (a fresh array,
-    never written to); the colours and the contour are made only when the GIF is written."""
-
-    probs: np.ndarray
-    extent: tuple[float, float, float, float]
-    train_error: float
-    val_error: float
-    space: LayerSpace | None = None  # the Layer space view's, when it was shown
 
 
 @dataclass(frozen=True)
 class Frame:
     epoch: int
     panels: tuple[Panel, ...]
+    space: LayerSpace | None = None  # one run's, recorded with the Layer space view shown
 
 
 def make_frame(snapshots: list[Snapshot]) -> Frame:
@@ -76,10 +63,10 @@ def make_frame(snapshots: list[Snapshot]) -> Frame:
                 s.surface.extent,
                 s.metrics["train"]["error"],
                 s.metrics["val"]["error"],
-                s.layer_space,
             )
             for s in snapshots
         ),
+        space=snapshots[0].layer_space if len(snapshots) == 1 else None,
     )
 
 
@@ -158,77 +145,11 @@ def fitting_font(draw: ImageDraw.ImageDraw, text: str, size: int, width: float):
     return _font(size)
 
 
-def panel_size(extent: tuple[float, float, float, float], side: int) -> tuple[int, int]:
-    """(width, height) in pixels of a plot at equal scale that fits a `side` square."""
-    x0, x1, y0, y1 = extent
-    ratio = (y1 - y0) / (x1 - x0)
-    return (
-        (side, max(1, round(side * ratio))) if ratio <= 1 else (max(1, round(side / ratio)), side)
-    )
-
-
-def _to_pixels(x: np.ndarray, y: np.ndarray, panel: Panel, size: tuple[int, int]):
-    """Data coordinates to plot pixels; the grid's pixel centres sit on the extent's ends."""
-    x0, x1, y0, y1 = panel.extent
-    R = panel.probs.shape[0]
-    dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
-    px = (x - (x0 - dx / 2)) / (R * dx) * size[0]
-    py = size[1] - (y - (y0 - dy / 2)) / (R * dy) * size[1]
-    return px, py
-
-
-def points_layer(
-    info: RunInfo,
-    panel: Panel,
-    size: tuple[int, int],
-    cancelled: Callable[[], bool] = lambda: False,
-) -> Image.Image:
-    """The run's points on a transparent plot-sized layer (they do not move during a run):
-    training points filled, validation points as rings, test points as open squares.
-    About 15 µs a point: `cancelled()` is asked every CANCEL_EVERY points."""
-    layer = Image.new("RGBA", size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    r = POINT_RADIUS
-    for split in ("test", "val", "train"):
-        data = getattr(info.data, split)
-        px, py = _to_pixels(data.X[:, 0], data.X[:, 1], panel, size)
-        for i, (x, y, k) in enumerate(zip(px, py, data.y)):
-            if i % CANCEL_EVERY == 0 and cancelled():
-                raise CancelledError("the export was cancelled")
-            color = class_color(int(k))
-            box = (x - r, y - r, x + r, y + r)
-            if split == "train":
-                draw.ellipse(box, fill=color, outline=(40, 40, 40, 255))
-            elif split == "val":
-                draw.ellipse(box, fill=(255, 255, 255, 255), outline=color, width=2)
-            else:
-                draw.rectangle(box, fill=(255, 255, 255, 255), outline=color, width=2)
-    return layer
-
-
-def render_panel(panel: Panel, points: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """One run's plot: the heatmap, its contour and the points."""
-    heat = Image.fromarray(np.ascontiguousarray(surface_rgb(panel.probs, discretize=False)[::-1]))
-    plot = heat.resize(size, Image.Resampling.BILINEAR)
-    draw = ImageDraw.Draw(plot)
-    R = panel.probs.shape[0]
-    sx, sy = size[0] / R, size[1] / R
-    for (xa, ya), (xb, yb) in boundary_segments(panel.probs):
-        draw.line(
-            [((xa + 0.5) * sx, size[1] - (ya + 0.5) * sy),
-             ((xb + 0.5) * sx, size[1] - (yb + 0.5) * sy)],
-            fill=(20, 20, 20),
-            width=3,
-        )  # fmt: skip
-    plot.paste(points, (0, 0), points)
-    return plot
-
-
-def caption_of(panel: Panel) -> str:
+def caption_of(panel: Panel, look: ErrorLook) -> str:
     parts = []
     for name, error in (("train", panel.train_error), ("val", panel.val_error)):
         if error == error:  # a split without points has NaN error and no caption
-            parts.append(f"{name} error {error:.1%}")
+            parts.append(f"{name} {look.name} {look.text(error)}")
     return "    ".join(parts)
 
 
@@ -247,16 +168,16 @@ class Renderer:
         self.infos, self.labels, self.cancelled = infos, labels, cancelled
         n = len(infos)
         side = PLOT_SIZE if n == 1 else COMPARED_SIZE
-        self.sizes = [panel_size(p.extent, side) for p in first.panels]
-        self.points = [
-            points_layer(info, panel, size, cancelled)
-            for info, panel, size in zip(infos, first.panels, self.sizes)
+        self.painters = [
+            painter_for(info)(info, panel, side, cancelled)
+            for info, panel in zip(infos, first.panels)
         ]
+        self.looks = [error_look(info) for info in infos]
         self.cols = 1 if n == 1 else 2
         self.rows = (n + self.cols - 1) // self.cols
         self.cell = (side, side + (CAPTION_HEIGHT if n > 1 else 0))
         # one run recorded with the Layer space view shown: its picture on the right
-        self.space_side = side if n == 1 and first.panels[0].space is not None else 0
+        self.space_side = side if n == 1 and first.space is not None else 0
         self.width = self.cols * self.cell[0] + self.space_side
         self.height = CAPTION_HEIGHT + self.rows * self.cell[1]
 
@@ -265,24 +186,25 @@ class Renderer:
         draw = ImageDraw.Draw(image)
         top = f"epoch {frame.epoch}"
         if len(frame.panels) == 1:
-            top += "    " + caption_of(frame.panels[0])
+            top += "    " + caption_of(frame.panels[0], self.looks[0])
         font = fitting_font(draw, top, 18, self.width - 20)
         draw.text((10, 7), top, fill=(30, 30, 30), font=font)
-        for index, (panel, points, size) in enumerate(zip(frame.panels, self.points, self.sizes)):
+        for index, (panel, paint) in enumerate(zip(frame.panels, self.painters)):
             if self.cancelled():
                 raise CancelledError("the export was cancelled")
             row, col = divmod(index, self.cols)
             x = col * self.cell[0]
             y = CAPTION_HEIGHT + row * self.cell[1]
             if len(frame.panels) > 1:
-                text = f"{self.labels[index]}: {caption_of(panel)}"
+                text = f"{self.labels[index]}: {caption_of(panel, self.looks[index])}"
                 font = fitting_font(draw, text, 15, self.cell[0] - 16)
                 draw.text((x + 8, y + 8), text, fill=run_color(index), font=font)
                 y += CAPTION_HEIGHT
+            size = paint.size
             offset = ((self.cell[0] - size[0]) // 2, (self.cell[0] - size[1]) // 2)
-            image.paste(render_panel(panel, points, size), (x + offset[0], y + offset[1]))
-        if self.space_side and frame.panels[0].space is not None:
-            self._paste_space(image, draw, frame.panels[0].space)
+            image.paste(paint(panel), (x + offset[0], y + offset[1]))
+        if self.space_side and frame.space is not None:
+            self._paste_space(image, draw, frame.space)
         return image
 
     def _paste_space(self, image: Image.Image, draw: ImageDraw.ImageDraw, space) -> None:
@@ -291,10 +213,8 @@ class Renderer:
         caption = axes_caption(space)
         text = fitting_font(draw, caption, 15, side - 16)
         left = self.width - side
-        image.paste(
-            render_layer_space(space, side - CAPTION_HEIGHT),
-            (left + CAPTION_HEIGHT // 2, CAPTION_HEIGHT * 2),
-        )
+        picture = render_layer_space(space, side - CAPTION_HEIGHT)
+        image.paste(picture, (left + CAPTION_HEIGHT // 2, CAPTION_HEIGHT * 2))
         draw.text((left + 8, CAPTION_HEIGHT + 6), caption, fill=(30, 30, 30), font=text)
 
 

@@ -46,11 +46,12 @@ PICK_RADIUS_PX = 12  # a right click deletes the nearest point within this many 
 
 
 def points_of(data: Data) -> Points:
-    """A run's points with the split each is in, augmented copies left out."""
+    """A run's points with the split each is in, augmented copies left out: its classes, or
+    for a regression its real targets, and as many inputs as it has."""
     parts = [(data.train.X[~data.train.augmented], data.train.y[~data.train.augmented], "train")]
     parts += [(getattr(data, name).X, getattr(data, name).y, name) for name in ("val", "test")]
-    X = np.concatenate([p[0] for p in parts]).reshape(-1, 2)
-    y = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    X = np.concatenate([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
     split = np.concatenate([np.full(len(p[1]), p[2]) for p in parts]).astype("<U5")
     return Points(X, y, split)
 
@@ -156,6 +157,14 @@ class OwnDataTool(QObject):
         """Enter drawing mode from the current run's points (training pauses), or leave it
         (training plays again if it was playing)."""
         if on == self.drawing:
+            return
+        info = self.session.info
+        if on and info is not None and info.task == "regression":
+            self.draw_action.setChecked(False)
+            self.session.say(
+                "Drawing adds points of a class, for classification: a regression's points "
+                "come from its law, or from a CSV file with a y column (Import)."
+            )
             return
         self.drawing = on
         self.draw_action.setChecked(on)

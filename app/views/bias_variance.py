@@ -10,6 +10,10 @@ advice is more data or regularization, a button asks for it (`remedy(str)`;
 `core.probes.diagnosis.remedy_edit` says what it changes) so the effect is seen: twice the
 points (a new run), or a larger λ (the running network). A diverged run and a network not
 trained yet get their verdict and no gaps.
+
+A regression's bars are mean squared errors (`app.style.figures`), its threshold and the
+margin of chance those of its data (`core.probes.diagnosis.regression_scale`: σ²/2, and
+σ²/10 below σ²), in the same units as the bars.
 """
 
 from __future__ import annotations
@@ -32,12 +36,19 @@ from PySide6.QtWidgets import (
 )
 
 from deepdials.app.frames import Products, ShownRun
+from deepdials.app.style.figures import ErrorLook, error_look
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS
 from deepdials.app.style.plot_style import apply_font, cache_axes, scaled
 from deepdials.app.views.protocol import DrawsComparedRuns
 from deepdials.core.data.kinds import DATA_KINDS
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
-from deepdials.core.probes.diagnosis import CHANCE_MARGIN, THRESHOLD, below_bayes, diagnose_run
+from deepdials.core.probes.diagnosis import (
+    CHANCE_MARGIN,
+    THRESHOLD,
+    below_bayes,
+    diagnose_run,
+    regression_scale,
+)
 
 TRAIN_DEV_COLOR = (86, 180, 233)  # Okabe–Ito sky blue: the training distribution, unseen
 # (row label, colour) of the errors, then the gaps' labels
@@ -100,6 +111,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         super().__init__(parent)
         self.scale = 1.0
         self._info: RunInfo | None = None
+        self.look = error_look(None)
+        self.threshold, self.chance_margin = THRESHOLD, CHANCE_MARGIN  # in the errors' units
         self.verdict = QLabel("—")
         self.verdict.setObjectName("verdict")
         self.verdict.setAlignment(Qt.AlignCenter)
@@ -146,7 +159,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.setLabel("bottom", "error and gaps, %")
+        self.plot.setLabel("bottom", axis_label(self.look))
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # an MSE reads as 0.04, not 40 m
         self.plot.invertY(True)
         cache_axes(self.plot)
         self.bars = pg.BarGraphItem(x0=[0], y=[0], height=0.62, width=[0])
@@ -154,8 +168,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         self.labels = [pg.TextItem(anchor=(0, 0.5), color=(20, 20, 20)) for _ in range(MAX_ROWS)]
         for label in self.labels:
             self.plot.addItem(label)
-        self.threshold = pg.PlotCurveItem()
-        self.plot.addItem(self.threshold)
+        self.threshold_line = pg.PlotCurveItem()
+        self.plot.addItem(self.threshold_line)
         self._set_rows(mismatch=False)
         self.set_scale(1.0)
         self._show_values(None)
@@ -164,13 +178,15 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         """The rows of a run without or with a train-dev split: the errors, then the gaps."""
         errors = MISMATCH_ERROR_ROWS if mismatch else ERROR_ROWS
         self.error_colors = [color for _, color in errors]
-        self.rows = [name for name, _ in errors] + list(MISMATCH_GAP_ROWS if mismatch else GAP_ROWS)
+        names = [name.replace("error", self.look.name) for name, _ in errors]
+        self.rows = names + list(MISMATCH_GAP_ROWS if mismatch else GAP_ROWS)
         n = len(self.rows)
         first_gap = self.first_gap = len(errors)
         self.mismatch = mismatch
         self.plot.getAxis("left").setTicks([list(enumerate(self.rows))])
         self.bars.setOpts(x0=np.zeros(n), y=np.arange(n), width=np.zeros(n))
-        self.threshold.setData([100 * THRESHOLD] * 2, [first_gap - 0.4, n - 0.4])
+        line = self.look.plotted(self.threshold)
+        self.threshold_line.setData([line] * 2, [first_gap - 0.4, n - 0.4])
         for i, label in enumerate(self.labels):
             label.setVisible(i < n)
         self.graphics.setToolTip(MISMATCH_TIP if mismatch else "")
@@ -179,6 +195,12 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
 
     def set_run(self, info: RunInfo) -> None:
         self._info = info
+        self.look = error_look(info)
+        if info.task == "regression":
+            self.threshold, self.chance_margin = regression_scale(info.data)
+        else:
+            self.threshold, self.chance_margin = THRESHOLD, CHANCE_MARGIN
+        self.plot.setLabel("bottom", axis_label(self.look))
         self._set_rows(mismatch=info.data.train_dev is not None)
         self.more_data.setToolTip(
             "Double the number of points (a new run on the larger set)."
@@ -201,7 +223,8 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         self.runs.setRowCount(2 * len(lanes))
         for index, lane in enumerate(lanes):
             d = _diagnosis(lane.snapshot, lane.info.data)
-            bayes = f" · Bayes error {pct(d.bayes_error)}" if d.bayes_known else ""
+            look = error_look(lane.info)
+            bayes = f" · {look.bayes} {look.text(d.bayes_error)}" if d.bayes_known else ""
             label = QTableWidgetItem(lane.label + bayes)
             label.setForeground(QBrush(QColor(*lane.color)))
             label.setToolTip(lane.label)
@@ -213,7 +236,7 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
             m = lane.snapshot.metrics
             train, val = m["train"]["error"], m["val"]["error"]
             verdict = d.verdict if train == train and val == val else "—"
-            cells = [pct(train), pct(val), pct(d.avoidable_bias), pct(d.variance)]
+            cells = [look.text(v) for v in (train, val, d.avoidable_bias, d.variance)]
             cells.append(SHORT_VERDICTS.get(verdict, verdict))
             for col, text in enumerate(cells):
                 self.runs.setItem(2 * index + 1, col, QTableWidgetItem(text))
@@ -236,7 +259,7 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
             big = scaled(font, 1.25)
             big.setBold(True)
             self.verdict.setFont(big)
-        self.threshold.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
+        self.threshold_line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
         self.bars.setOpts(pen=pg.mkPen(60, 60, 60, width=0.8 * scale))
 
     # ----- drawing -----
@@ -260,23 +283,25 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         gaps = [d.avoidable_bias, d.variance, _or_nan(d.mismatch)] if reads_gaps else []
         gaps = (gaps + [math.nan] * n_gaps)[:n_gaps]
         values += gaps
-        widths = np.maximum(np.nan_to_num(100 * np.array(values)), 0.0)
+        look, line = self.look, self.look.plotted(self.threshold)
+        widths = np.maximum(np.nan_to_num([look.plotted(v) for v in values]), 0.0)
         brushes = [pg.mkBrush(*c) for c in self.error_colors] + [
-            pg.mkBrush(*(HIGH_COLOR if v > THRESHOLD else LOW_COLOR)) for v in gaps
+            pg.mkBrush(*(HIGH_COLOR if v > self.threshold else LOW_COLOR)) for v in gaps
         ]
         self.bars.setOpts(width=widths, brushes=brushes)
-        right = max(10.0, float(np.max(widths)) * (1.3 + 0.25 * self.scale))  # room for text
+        # at least 10/3 of the threshold (10% for classes); room for the text
+        right = max(line * 10 / 3, float(np.max(widths)) * (1.3 + 0.25 * self.scale))
         self.plot.setRange(xRange=(0.0, right), yRange=(-0.5, len(self.rows) - 0.5), padding=0)
         pad = 0.01 * right
         for i, value in enumerate(values):
             label, gap = self.labels[i], i >= self.first_gap
-            text = pct(value)
-            if i == self.first_gap and below_bayes(value):  # avoidable bias
-                text += f" ({below_bayes(value)})"
-            elif gap and value < -CHANCE_MARGIN:
+            text = look.text(value)
+            if i == self.first_gap and value < -self.chance_margin:  # avoidable bias
+                text += f" ({below_bayes(value) if look.percent else 'noise fitted'})"
+            elif gap and value < -self.chance_margin:
                 text += " (chance)"
             label.setText(text)
-            start = max(widths[i], 100 * THRESHOLD) if gap else widths[i]
+            start = max(widths[i], line) if gap else widths[i]
             label.setPos(start + pad, i)  # a gap's label right of the threshold line
         if bayes is None:
             self.labels[0].setText("unknown: taken as 0")
@@ -298,8 +323,11 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         )
         items = "".join(f"<li>{a}</li>" for a in d.advice)
         if d.reads_gaps:
-            points = f"{100 * THRESHOLD:.0f} points"
-            heading = f"<b>Basic recipe</b> (a gap counts as high above {points}):"
+            if self.look.percent:
+                above = f"{100 * self.threshold:.0f} points"
+            else:
+                above = self.look.text(self.threshold)
+            heading = f"<b>Basic recipe</b> (a gap counts as high above {above}):"
         else:
             heading = "<b>What to do</b>:"
         notes = [*d.notes] + (
@@ -329,6 +357,6 @@ def _or_nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def pct(value: float) -> str:
-    """A rate as a percentage with one decimal; an unknown rate as a dash."""
-    return "—" if math.isnan(value) else f"{100 * value:.1f}%"
+def axis_label(look: ErrorLook) -> str:
+    """ "error and gaps, %", or "MSE and gaps"."""
+    return f"{look.name} and gaps" + (", %" if look.percent else "")

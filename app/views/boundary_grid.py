@@ -1,4 +1,8 @@
-"""The decision boundaries of the session's runs: one, or 2 to 4 compared side by side.
+"""The pictures of the session's runs: one, or 2 to 4 compared side by side.
+
+Each run is drawn by the picture of its task and inputs (`app.views.pictures`): the
+decision boundary of classes, the fit of a regression of one input, the surface of two;
+a cell takes another picture when its lane's run needs one.
 
 One run fills the space. Compared runs share it: two side by side (or one above the
 other when the space is taller than wide), three or four in a 2 × 2 grid; every cell
@@ -13,7 +17,7 @@ below the grid.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,6 +32,8 @@ from deepdials.app.frames import Frame
 from deepdials.app.session import Session
 from deepdials.app.style.palette import run_color
 from deepdials.app.views.boundary import BoundaryView
+from deepdials.app.views.pictures import picture_for
+from deepdials.app.views.run_plot import RunPlot
 
 COMPARED_POINTS = 0.6  # the size of the points when runs share the space
 FRAME_STYLE = "#boundaryFrame {{ border: {width}px solid {color}; border-radius: 4px; }}"
@@ -47,7 +53,10 @@ class BoundaryGrid(QWidget):
         self.font_ = QFont()
         self.discretize = False
         self.hidden_splits: set[str] = set()
-        self.views: list[BoundaryView] = []
+        self.truth_visible = True
+        # toggles shown only while a cell draws a picture that has the thing they toggle
+        self._picture_actions: list[tuple[QAction, tuple[type[RunPlot], ...]]] = []
+        self.views: list[RunPlot] = []
         self.frames: list[QFrame] = []
         # (the lane keys of the cells in order, one above the other): as last placed
         self._placed: tuple[tuple[int, ...], bool] | None = None
@@ -71,7 +80,7 @@ class BoundaryGrid(QWidget):
 
     # ----- the runs -----
 
-    def selected_view(self) -> BoundaryView:
+    def selected_view(self) -> RunPlot:
         return self.views[min(self.session.selected, len(self.views) - 1)]
 
     def _sync(self) -> None:
@@ -93,26 +102,47 @@ class BoundaryGrid(QWidget):
         self.views = [cells[lane.key][0] for lane in lanes]
         self.frames = [cells[lane.key][1] for lane in lanes]
         self._place()
-        comparing = self.session.comparing
-        for index, (view, frame) in enumerate(zip(self.views, self.frames)):
-            color = run_color(index) if comparing else None
-            view.set_caption(self.session.label(index) if comparing else "", color)
-            view.show_colorbar(not comparing)
-            view.set_point_factor(COMPARED_POINTS if comparing else 1.0)
-            selected = comparing and index == self.session.selected
-            style = FRAME_STYLE.format(
-                width=3 if selected else 0, color=hex_color(run_color(index))
-            )
-            if frame.styleSheet() != style:  # a new style sheet polishes and repaints the cell
-                frame.setStyleSheet(style)
+        for index in range(len(self.views)):
+            self._dress(index)
         self._show_legend()
+        self._show_actions()
 
-    def _new_cell(self, key: int) -> tuple[BoundaryView, QFrame]:
-        view = BoundaryView(key)
+    def offer(self, action: QAction, *pictures: type[RunPlot]) -> None:
+        """`action` visible only while some cell is drawn by one of `pictures`."""
+        self._picture_actions.append((action, pictures))
+        self._show_actions()
+
+    def _show_actions(self) -> None:
+        drawn = {type(view) for view in self.views}
+        for action, pictures in self._picture_actions:
+            action.setVisible(not drawn.isdisjoint(pictures))
+
+    def _dress(self, index: int) -> None:
+        """The cell's caption, colour bar, point size and frame as the session has them."""
+        view, frame = self.views[index], self.frames[index]
+        comparing = self.session.comparing
+        color = run_color(index) if comparing else None
+        view.set_caption(self.session.label(index) if comparing else "", color)
+        view.show_colorbar(not comparing)
+        view.set_point_factor(COMPARED_POINTS if comparing else 1.0)
+        selected = comparing and index == self.session.selected
+        style = FRAME_STYLE.format(width=3 if selected else 0, color=hex_color(run_color(index)))
+        if frame.styleSheet() != style:  # a new style sheet polishes and repaints the cell
+            frame.setStyleSheet(style)
+
+    def _new_view(self, key: int, picture: type[RunPlot]) -> RunPlot:
+        """A picture for the lane `key`, with the shared toggles and scale."""
+        view = picture(key)
         view.set_scale(self.scale, self.font_)
         view.set_discretize(self.discretize)
+        view.set_truth_visible(self.truth_visible)
         for split in self.hidden_splits:
             view.set_split_visible(split, False)
+        view.plot.scene().sigMouseClicked.connect(lambda event: self._clicked(view, event))
+        return view
+
+    def _new_cell(self, key: int) -> tuple[RunPlot, QFrame]:
+        view = self._new_view(key, BoundaryView)
         frame = QFrame()
         frame.setObjectName("boundaryFrame")
         # the grid's stretch alone sizes a cell: never what its caption or axes ask for
@@ -120,8 +150,20 @@ class BoundaryGrid(QWidget):
         box = QVBoxLayout(frame)
         box.setContentsMargins(2, 2, 2, 2)
         box.addWidget(view)
-        view.plot.scene().sigMouseClicked.connect(lambda event: self._clicked(view, event))
         return view, frame
+
+    def _repicture(self, index: int, picture: type[RunPlot]) -> RunPlot:
+        """The cell at `index` drawn by a new picture of the kind its run needs."""
+        old, frame = self.views[index], self.frames[index]
+        view = self._new_view(old.key, picture)
+        frame.layout().replaceWidget(old, view)
+        old.hide()
+        old.setParent(None)
+        old.deleteLater()
+        self.views[index] = view
+        self._dress(index)
+        self._show_actions()
+        return view
 
     def _place(self) -> None:
         """Cells in a row (or a column when the space is tall), or a 2 × 2 grid; the rows
@@ -151,7 +193,7 @@ class BoundaryGrid(QWidget):
         if len(self.frames) == 2:
             self._place()
 
-    def _clicked(self, view: BoundaryView, event) -> None:
+    def _clicked(self, view: RunPlot, event) -> None:
         if view not in self.views:
             return  # a boundary on its way out
         index = self.views.index(view)
@@ -167,8 +209,11 @@ class BoundaryGrid(QWidget):
     # ----- drawing -----
 
     def draw(self, frame: Frame) -> None:
-        """Every cell draws its run's snapshot in `frame`."""
-        for view in self.views:
+        """Every cell draws its run's snapshot in `frame`, in the picture its run needs."""
+        for index, view in enumerate(self.views):
+            run = view.run_of(frame)
+            if run is not None and type(view) is not picture_for(run.info):
+                view = self._repicture(index, picture_for(run.info))
             view.draw(frame)
         self._show_legend()
 
@@ -178,6 +223,11 @@ class BoundaryGrid(QWidget):
         (self.hidden_splits.discard if visible else self.hidden_splits.add)(split)
         for view in self.views:
             view.set_split_visible(split, visible)
+
+    def set_truth_visible(self, on: bool) -> None:
+        self.truth_visible = on
+        for view in self.views:
+            view.set_truth_visible(on)
 
     def set_discretize(self, on: bool) -> None:
         self.discretize = on

@@ -37,6 +37,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from deepdials.app.frames import Products, ShownRun
+from deepdials.app.style.figures import error_look
 from deepdials.app.style.legend import legend_html
 from deepdials.app.style.palette import (
     BAYES_COLOR,
@@ -110,6 +111,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.run_curves: dict[tuple[int, str, str], pg.PlotDataItem] = {}  # compared runs
         self._compared: list[tuple[str, tuple[int, int, int]]] = []  # (label, colour) per run
         self._bayes: float | None = None
+        self._look = error_look(None)
         self._dropout_drawn = False  # a run's dropout cost is on the loss plot
         self.test_hidden = False
         self.bayes_line = pg.InfiniteLine(angle=0, movable=False)
@@ -201,7 +203,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
             self.error_plot.enableAutoRange(y=True)
 
     def _fit_zoom(self, snapshots: list[Snapshot]) -> None:
-        tops = [late_error_top(s.history) for s in snapshots]
+        shown = tuple(s for s in SPLITS if not (s == "test" and self.test_hidden))
+        tops = [late_error_top(s.history, shown) for s in snapshots]
         top = max((t for t in tops if t == t), default=math.nan)
         self._late_top = max(ZOOM_ROOM * top, ZOOM_LEAST) if top == top else 1.0
         if self.zoom.isChecked():
@@ -217,7 +220,12 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.restored.hide()
 
     def set_run(self, info: RunInfo) -> None:
+        """Titles in the run's task's terms (error %, or MSE), then its Bayes line."""
         self.clear()
+        self._look = look = error_look(info)
+        for plot, title in ((self.loss_plot, f"Loss ({look.loss})"), (self.error_plot, look.title)):
+            if plot.titleLabel.text != title:
+                plot.titleLabel.setText(title)  # in the size the plot's font gave it
         self.set_bayes_error(info.data.bayes_error)
 
     def set_bayes_error(self, bayes: float | None) -> None:
@@ -243,7 +251,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
         if self.test_hidden:
             entries.append(("test: hidden until revealed", grey, None))
         if self._bayes is not None:
-            entries.append((f"Bayes error {self._bayes:.1%}", BAYES_COLOR, SPLIT_DASH["val"]))
+            bayes = f"{self._look.bayes} {self._look.text(self._bayes)}"
+            entries.append((bayes, BAYES_COLOR, SPLIT_DASH["val"]))
         self.legend.setText(legend_html(entries))
 
     def _pen_curves(self) -> None:
@@ -366,22 +375,22 @@ class CurvesView(DrawsComparedRuns, QWidget):
             [errors[s] for s in shown],
             brush=[pg.mkBrush(*SPLIT_COLORS[s]) for s in shown],
         )
-        parts = " · ".join(f"{s} {errors[s]:.1%}" for s in shown)
+        parts = " · ".join(f"{s} {self._look.text(errors[s])}" for s in shown)
         self.restored.setText(
             f"Stopped at epoch {snapshot.stopped_epoch}: no better val loss for "
             f"{snapshot.stopped_epoch - snapshot.best_epoch} epochs.<br>"
-            f"<b>Restored epoch {snapshot.best_epoch}</b>, error: {parts}"
+            f"<b>Restored epoch {snapshot.best_epoch}</b>, {self._look.name}: {parts}"
         )
 
 
-def late_error_top(history: dict[str, np.ndarray]) -> float:
-    """The highest error of any split from ZOOM_FROM of the last recorded epoch on (NaN for
+def late_error_top(history: dict[str, np.ndarray], splits: tuple[str, ...] = SPLITS) -> float:
+    """The highest error of `splits` from ZOOM_FROM of the last recorded epoch on (NaN for
     none): what the zoomed error axis must show."""
     epochs = history["epoch"]
     if len(epochs) == 0:
         return math.nan
     late = epochs >= ZOOM_FROM * epochs[-1]
-    values = np.concatenate([history[f"{split}_error"][late] for split in SPLITS])
+    values = np.concatenate([history[f"{split}_error"][late] for split in splits])
     values = values[np.isfinite(values)]
     return float(values.max()) if len(values) else math.nan
 

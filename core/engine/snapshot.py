@@ -60,10 +60,11 @@ class Snapshot:
     `metrics[split]` holds loss, error, accuracy (no accuracy for regression) of θ at
     `scored_epoch` (NaN for an empty split): the last epoch scored, `epoch` itself unless it
     is still being scored (a large network's split takes many chunks), None before epoch 0
-    is; `history` maps 'epoch' : (n,) and each '<split>_loss' / '<split>_error' : (n,) and
-    'grad_norm' : (n, L) (the per-layer gradient figure, see `core.engine.run`) to the
-    recorded epochs. A diverged run's `layers`, `surface`, `neurons` and `layer_space` are
-    those of its last finite epoch (`layers.epoch`).
+    is; `history` maps 'epoch' : (n,) and each '<split>_loss' / '<split>_error' : (n,),
+    'grad_norm' : (n, L) (the per-layer gradient figure, see `core.engine.run`) and
+    'dropout_loss' : (n,) (the cost dropout minimizes; NaN without dropout) to the
+    recorded epochs. A diverged run's `layers`, `surface`, `neurons` and
+    `layer_space` are those of its last finite epoch (`layers.epoch`).
     """
 
     run_id: int

@@ -71,17 +71,13 @@ class PlannedRun:
 
 @dataclass(frozen=True)
 class Stage:
-    """The runs on screen after step `number` (from 1) and the one it selects (the last it
-    trained)."""
+    """The runs on screen after step `number` (from 1) and the one it selects: the first
+    it trained (a comparison's first run, a pinned run), else the one selected before."""
 
     number: int
     step: Step
     runs: tuple[PlannedRun, ...]
     selected: int
-
-    @property
-    def labels(self) -> list[str]:
-        return [run.label for run in self.runs]
 
 
 def steps_of(lesson: Lesson) -> tuple[Step, ...]:
@@ -135,7 +131,7 @@ def plan(lesson: Lesson) -> tuple[Stage, ...]:
             others = [r.label for j, r in enumerate(after) if j != t]
             own = label(after[t].origin, after[t].config)
             after[t] = replace(after[t], label=_unique(own, others))
-        selected = made[-1] if made else selected
+        selected = made[0] if made else selected
         stages.append(Stage(i + 1, step, tuple(after), selected))
         shown = after
     return tuple(stages)
