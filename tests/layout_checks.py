@@ -7,7 +7,8 @@ scene among them and names each thing that is given less room than its content n
 - a button or check box narrower than its text, a combo box narrower than its current
   choice;
 - a toolbar whose actions overflow into its extension menu; a tab bar that scrolls;
-- a scroll area (a table, a text box, the control panel) that scrolls sideways;
+- a scroll area (a table, a text box, the control panel) that scrolls sideways, or
+  whose content is wider than it with no bar to scroll (cut at its right edge);
 - a widget smaller than its own minimum size hint (its layout could not fit it);
 - a plot title (pyqtgraph LabelItem) narrower than its text, or a view box under 40 px.
 """
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QLabel,
+    QScrollArea,
     QStyle,
     QStyleOptionComboBox,
     QTabBar,
@@ -78,6 +80,10 @@ def clipped(root: QWidget) -> list[str]:
             continue
         if isinstance(widget, QAbstractScrollArea) and widget.horizontalScrollBar().isVisible():
             problems.append(f"{_name(widget)} scrolls sideways")
+        elif isinstance(widget, QScrollArea) and widget.widget() is not None:
+            content, room = widget.widget().width(), widget.viewport().width()
+            if content > room + SLACK:
+                problems.append(f"{_name(widget)} cut at its right edge: {content} px in {room}")
         if _inside_a_compound(widget):
             continue
         hint = widget.minimumSizeHint()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from deepdials.app.lessons import lesson_paths
 from deepdials.app.names import VIEWS
 from deepdials.app.window import MainWindow, configure_pyqtgraph
-from deepdials.core.config.files import load_config
+from deepdials.core.config.files import load_config, load_experiment
 from deepdials.resources import PRESETS, lesson_names
 from tests.helpers import explanation_start, small_config, wait_for_run
 from tests.layout_checks import clipped
@@ -258,3 +258,29 @@ def test_the_default_preset_is_the_defaults():
     from deepdials.core.config.schema import Config
 
     assert load_config(PRESETS / "default.json") == Config()
+
+
+def played_to(qtbot, preset, step):
+    """The window at 1280×800 in projector mode, the lesson's steps played to `step` with
+    the key N (which finishes the step on screen at full speed first)."""
+    path = PRESETS / f"{preset}.json"
+    w = laid_out(qtbot, load_experiment(path), (1280, 800), True, path)
+    for number in range(2, step + 1):
+        w.activateWindow()
+        qtbot.keyClick(w, Qt.Key_N)
+        qtbot.waitUntil(lambda n=number: w.steps.current == n, timeout=60_000)
+    qtbot.waitUntil(w.steps.ended, timeout=60_000)
+    w.views.catch_up()
+    settle()
+    return w
+
+
+def test_long_run_labels_in_the_curves_legend_leave_the_control_panel_whole(qtbot):
+    w = played_to(qtbot, "bigger_regularized", 3)  # "48 units, points = 20000, split = …"
+    w.show_view("curves")
+    w.views.catch_up()
+    settle()
+    assert len(w.session.lanes) == 3
+    assert clipped(w.controls_scroll) == []
+    assert "48 units, points = 20000" in w.curves.legend.toolTip()
+    w.close()

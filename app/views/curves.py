@@ -32,9 +32,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from deepdials.app.frames import Products, ShownRun
 from deepdials.app.style.figures import error_look
@@ -73,6 +80,9 @@ class CurvesView(DrawsComparedRuns, QWidget):
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.RichText)
+        # the legend takes the room the column has, never widens it: labels elide to fit
+        self.legend.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.legend.installEventFilter(self)
         self.log_loss = QCheckBox("log loss")
         self.log_loss.setToolTip("The loss on a logarithmic axis")
         self.log_loss.toggled.connect(self.set_log_scale)
@@ -159,6 +169,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
                 line.label.setFont(self.mark_font)
             for label in (self.legend, self.zoom, self.log_loss, self.restored):
                 label.setFont(font)
+            self._show_legend()
         self._pen_curves()
         self.bayes_line.setPen(pg.mkPen(BAYES_COLOR, width=1.5 * scale, style=SPLIT_DASH["val"]))
         for line in self.best_lines:
@@ -241,7 +252,9 @@ class CurvesView(DrawsComparedRuns, QWidget):
         grey = (90, 90, 90)
         shown = [s for s in SPLITS if not (s == "test" and self.test_hidden)]
         if self._compared:
-            entries = [(elided(label), color, Qt.SolidLine) for label, color in self._compared]
+            entries = [
+                (self._fitted(label), color, Qt.SolidLine) for label, color in self._compared
+            ]
             entries += [(SPLIT_LABEL[s], grey, SPLIT_DASH[s]) for s in shown]
         else:
             entries = [(SPLIT_LABEL[s], SPLIT_COLORS[s], SPLIT_DASH[s]) for s in shown]
@@ -254,6 +267,28 @@ class CurvesView(DrawsComparedRuns, QWidget):
             bayes = f"{self._look.bayes} {self._look.text(self._bayes)}"
             entries.append((bayes, BAYES_COLOR, SPLIT_DASH["val"]))
         self.legend.setText(legend_html(entries))
+        cut = [label for label, _ in self._compared if self._fitted(label) != label]
+        self.legend.setToolTip("\n".join(label for label, _ in self._compared) if cut else "")
+
+    def _fitted(self, label: str) -> str:
+        """A compared run's label elided to LEGEND_LABEL_CHARS and to the legend's width
+        (less its line sample), so that a long one never widens the column."""
+        metrics = QFontMetrics(self.legend.font())
+        room = self.legend.contentsRect().width() - metrics.horizontalAdvance("━━ ") - 4
+        short = elided(label)
+        if room <= 0 or metrics.horizontalAdvance(short) <= room:
+            return short
+        return metrics.elidedText(short, Qt.ElideRight, room)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A legend resized across elides its labels anew."""
+        if (
+            watched is self.legend
+            and event.type() == QEvent.Resize
+            and event.size().width() != event.oldSize().width()
+        ):
+            self._show_legend()
+        return super().eventFilter(watched, event)
 
     def _pen_curves(self) -> None:
         for (split, _), curve in self.curves.items():
