@@ -284,3 +284,15 @@ def test_long_run_labels_in_the_curves_legend_leave_the_control_panel_whole(qtbo
     assert clipped(w.controls_scroll) == []
     assert "48 units, points = 20000" in w.curves.legend.toolTip()
     w.close()
+
+
+def test_compared_pictures_in_projector_mode_with_a_step_bar_fill_their_cells(qtbot):
+    w = played_to(qtbot, "bigger_regularized", 3)  # three runs in a 2 × 2 grid
+    sides = [min(view.plot.vb.width(), view.plot.vb.height()) for view in w.boundaries.views]
+    assert len(sides) == 3 and min(sides) >= 110  # 75 px with axes in these ~185 px cells
+    for view in w.boundaries.views:
+        assert view.toolTip().startswith(view.plot.titleLabel.text[:3])  # captioned
+        across, up = view.pixels_per_unit()
+        assert across == pytest.approx(up, rel=0.01)
+    assert clipped(w.boundaries) == []
+    w.close()

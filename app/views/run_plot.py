@@ -6,6 +6,10 @@ points once (`set_run`), then each snapshot (`show_snapshot`). The grid hands it
 shared toggles (splits shown, discretize, the true function) and the scale; a picture
 that has no use for one ignores it. `legend` is rich text saying what its symbols mean,
 shown by the grid under the cells.
+
+A cell smaller than BARE_BELOW (compared runs, a lesson's step bar, projector mode) drops
+its axes (titles, ticks and their room) and keeps its caption: the picture takes the
+whole cell, at the same scale as its neighbours'.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ SHIFTED_SYMBOL = {"val": "d", "test": "x"}  # open diamonds, crosses: told apart
 LEGEND_SYMBOL = {"o": "●", "ring": "○", "s": "□", "d": "◇", "x": "✕"}
 AUGMENTED_ALPHA = 70
 POINT_SIZE = 7
+BARE_BELOW = 300  # px (× the scale): a cell this small shows its picture without axes
 
 
 def split_legend(shifted: bool) -> list[str]:
@@ -194,7 +199,15 @@ class RunPlot(QWidget):
         self.banner.setFont(font)
         self._font = QFont(font)
         self.set_caption(*self._caption)
+        self._show_axes()
         self.redraw()
+
+    def _show_axes(self) -> None:
+        """Axes in a cell large enough for them; none in a small one (BARE_BELOW)."""
+        bare = min(self.width(), self.height()) < BARE_BELOW * self.scale
+        for name in ("left", "bottom"):
+            if self.plot.getAxis(name).isVisible() == bare:
+                self.plot.showAxis(name, not bare)
 
     def _fix_axis_width(self, font: QFont) -> None:
         """The left axis as wide as a tick like "−0.5" and its label need, whatever ticks
@@ -226,5 +239,6 @@ class RunPlot(QWidget):
         super().resizeEvent(event)
         if self._caption[0] and event.size().width() != event.oldSize().width():
             self.set_caption(*self._caption)
+        self._show_axes()
         if self.banner.isVisible():
             self._place_banner()
