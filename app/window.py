@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -522,7 +522,12 @@ class MainWindow(QMainWindow):
 
     def _show_marked(self) -> None:
         """The control panel scrolled to the controls the lesson is about: all of them if
-        they fit, else from the first one down."""
+        they fit, else from the first one down: once the columns are fitted, on the panel
+        as then laid out."""
+        if self._fit_timer.isActive():
+            self._marked_timer.start(0)
+            return
+        QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
         span = self.controls.marked_span()
         if span is not None:
             margin = 8
