@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.core.probes.layer_space import LayerSpaceRequest
 from deepdials.core.probes.surface import Surface
 
 
@@ -22,6 +23,7 @@ class Products:
 
     layers: bool = False  # per-layer statistics (a probe pass)
     neurons: bool = False  # each shown unit's output over the plane (the diagram)
+    layer_space: LayerSpaceRequest | None = None  # the plane in two units of a layer
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ VIEWS = (
     "layers",
     "depth",
     "network",
+    "layer_space",
     "chain",
     "sweeps",
     "gradient_check",

@@ -57,6 +57,7 @@ from deepdials.core.config.compare import MAX_VARIANTS, Comparison, Variant, lab
 from deepdials.core.config.schema import Config, edit, value_of, with_value
 from deepdials.core.config.table import MAX_EPOCHS, SETTINGS
 from deepdials.core.data.points import Points
+from deepdials.core.engine.edits import ParamRef, edits_text
 from deepdials.core.engine.experiment import Experiment
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 from deepdials.core.engine.state import RunState
@@ -249,6 +250,8 @@ class Session(QObject):
             if mirror is None or mirror.latest is None:
                 continue
             label, color = self.label(index), run_color(index)
+            if mirror.latest.edits:
+                label = f"{label}, {edits_text(mirror.latest.edits)}"
             shown = ShownRun(
                 label, color, mirror.latest, mirror.info, index, lane.key, mirror.surface
             )
@@ -565,6 +568,23 @@ class Session(QObject):
 
     def cancel_gradient_check(self) -> None:
         self.worker.cancel_gradient_check()
+
+    # ----- hand edits of the selected run's θ: the worker's -----
+
+    def edit_parameter(self, run_id: int, ref: ParamRef, value: float) -> None:
+        """Give one weight or bias of the selected run this value, if it is still run
+        `run_id` (the one the view showed): training pauses, the next frame shows it."""
+        if run_id == self.run_id:
+            self.worker.edit_parameter(self.lane.key, run_id, ref, value)
+
+    def undo_edit(self, run_id: int) -> None:
+        """Take the selected run's last hand edit back (if it is still run `run_id`)."""
+        if run_id == self.run_id:
+            self.worker.undo_edit(self.lane.key, run_id)
+
+    def edited(self) -> bool:
+        """Whether a run shown now has weights set by hand."""
+        return any(run.snapshot.edits for run in self.frame().runs)
 
     # ----- from the worker -----
 

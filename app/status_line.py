@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from deepdials.app.style.elided_label import ElidedLabel
 from deepdials.app.style.figures import error_look
+from deepdials.core.engine.edits import edits_text
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
 
 STATE_COLORS = {
@@ -69,6 +70,8 @@ class StatusLine:
             parts.append(f"Bayes {look.text(info.data.bayes_error)}")
         if info.data.bayes_error_shifted is not None:  # mismatch: val and test's own
             parts.append(f"val/test Bayes {look.text(info.data.bayes_error_shifted)}")
+        if s.edits:
+            parts.append(edits_text(s.edits))
         self.figures.setText("   ".join(parts))
         color = STATE_COLORS.get(s.status, RUNNING_COLOR)
         if color != self._color:  # a style sheet re-polishes the label: only on change

@@ -4,7 +4,8 @@ Every page has a `name` (what `--view` and a lesson's `lesson.view` use) and a `
 (what its button in the views toolbar says). The visible live view is drawn at most its
 `refresh_hz` times a second; a frame that skips it starts a short timer, so that once
 frames stop (paused, finished) the view is brought up to the session's newest frame.
-Switching views tells the session what the new one needs from each snapshot. A new run
+Switching views tells the session what the new one needs from each snapshot, and so does
+a live view whose needs change while it is shown (`needs_changed`, a picker). A new run
 reaches the visible live view at once and a hidden one when it is shown (a storm of
 control changes starts a run every few frames: only what is on screen follows each one).
 """
@@ -53,6 +54,8 @@ class ViewStack(QStackedWidget):
         action.triggered.connect(lambda _=False, i=index: self.setCurrentIndex(i))
         self.actions_group.addAction(action)
         self.addWidget(page)
+        if hasattr(page, "needs_changed"):
+            page.needs_changed.connect(lambda p=page: self._on_needs_changed(p))
 
     def actions_list(self) -> list[QAction]:
         return self.actions_group.actions()
@@ -124,6 +127,10 @@ class ViewStack(QStackedWidget):
         page.draw(frame)
         self._drawn_at[id(page)] = now
         self._shown = tuple(run.snapshot for run in frame.runs)
+
+    def _on_needs_changed(self, page: LiveView) -> None:
+        if page is self.current():
+            self.session.set_products(self.needs())
 
     def _on_current_changed(self, index: int) -> None:
         self._bring_up_to_date(self.pages[index])

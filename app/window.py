@@ -66,6 +66,7 @@ from deepdials.app.views.boundary import BoundaryView
 from deepdials.app.views.boundary_grid import BoundaryGrid
 from deepdials.app.views.curves import CurvesView
 from deepdials.app.views.fit import FitView
+from deepdials.app.views.layer_space import LayerSpaceView
 from deepdials.app.views.layer_views import DepthView, LayersView
 from deepdials.app.views.network_diagram import DiagramView
 from deepdials.app.wheel_guard import WheelGuard
@@ -127,12 +128,16 @@ class MainWindow(QMainWindow):
         self.bias_variance = BiasVarianceView()
         self.bias_variance.remedy.connect(self.apply_remedy)
         self.sweeps = SweepPage(session)
+        self.diagram = DiagramView()
+        self.diagram.edit_requested.connect(session.edit_parameter)
+        self.diagram.undo_requested.connect(session.undo_edit)
         for page in (
             self.curves,
             self.bias_variance,
             LayersView(),
             DepthView(),
-            DiagramView(),
+            self.diagram,
+            LayerSpaceView(),
             ChainPage(session),
             self.sweeps,
             GradCheckPage(session),

@@ -23,6 +23,11 @@ and it tells every change as an event:
                            `core.probes.gradcheck.GradCheck`, a `CheckStopped` (cancelled,
                            or its network replaced), or a message saying why there is none
 
+A weight or bias set by hand (`edit_parameter`, `undo_edit`) is a message too, applied
+between slices in the order sent (`core.engine.edits`) to the run named, if the lane
+still trains it: training pauses, and the next frame shows the edited network, with a
+fresh surface and fresh layer statistics.
+
 A gradient check is driven the same way (`core.probes.gradcheck.compare`, next() until
 the slice is over), on a copy of θ as it was when asked, and has the worker to itself
 while it runs: training waits (a snapshot of a large net costs more than many
@@ -69,6 +74,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from deepdials.app.frames import CheckProgress, CheckStopped, Products, WorkerState
 from deepdials.core.engine import reports
+from deepdials.core.engine.edits import ParamRef, set_parameter, undo_edit
 from deepdials.core.engine.experiment import Experiment
 from deepdials.core.engine.run import train
 from deepdials.core.engine.snapshot import Status
@@ -125,6 +131,8 @@ class _Mailbox:
     gradient_check: tuple[float, int | None, float | None, bool] | None = None
     cancel_check: bool = False
     products: Products | None = None
+    # hand edits in the order sent: (lane key, run id, parameter, value; None: undo)
+    edits: list[tuple[int, int, ParamRef | None, float]] = field(default_factory=list)
 
 
 class TrainingWorker(QObject):
@@ -276,6 +284,18 @@ class TrainingWorker(QObject):
             self._mail.cancel_check = True
         self._wake.set()
 
+    def edit_parameter(self, key: int, run_id: int, ref: ParamRef, value: float) -> None:
+        """Give one weight or bias of lane `key`'s run `run_id` this value, and pause."""
+        with self._lock:
+            self._mail.edits.append((key, run_id, ref, value))
+        self._wake.set()
+
+    def undo_edit(self, key: int, run_id: int) -> None:
+        """Take the last hand edit of lane `key`'s run `run_id` back, and pause."""
+        with self._lock:
+            self._mail.edits.append((key, run_id, None, 0.0))
+        self._wake.set()
+
     def frame_done(self) -> None:
         """The window has drawn (or dropped) the last frame: training may go on."""
         self._drawn.set()
@@ -420,6 +440,8 @@ class TrainingWorker(QObject):
                 self.gradient_checked.emit(-1, CheckStopped("cancelled", 0, 0))
         elif mail.gradient_check is not None:
             self._gradient_check(*mail.gradient_check)
+        if mail.edits:
+            changed = self._apply_edits(mail.edits) or changed
         if mail.steps and self._lanes:
             # a step is training to a target epoch, in the same time slices as playing
             start = (
@@ -430,6 +452,34 @@ class TrainingWorker(QObject):
             self._stop_at = start + mail.steps
             self._playing = True
         return changed
+
+    def _apply_edits(self, edits: list[tuple[int, int, ParamRef | None, float]]) -> bool:
+        """Hand edits of the runs named that are still trained; True when one applied (then
+        training pauses, and the lane's next frame is taken afresh)."""
+        applied = False
+        for key, run_id, ref, value in edits:
+            lane = self._lanes.get(key)
+            if lane is None or lane.run.run_id != run_id:
+                continue  # asked of a run that is gone
+            run = lane.run
+            ended = run.status != Status.RUNNING
+            try:
+                done = undo_edit(run) if ref is None else set_parameter(run, ref, value)
+            except InputError as exc:
+                self._fail(key, exc)
+                continue
+            if done is None:
+                continue
+            if ended and run.status == Status.RUNNING:  # an undone divergence runs again
+                lane.training = train(run)
+            lane.surface_of = None
+            applied = True
+        if applied:
+            self._playing = False
+            self._stop_at = None
+            self._quiet = False
+            self._layers = None
+        return applied
 
     def _set_lanes(
         self,
@@ -625,7 +675,10 @@ class TrainingWorker(QObject):
                 if run.status == Status.RUNNING and not run.scored:
                     self._train_until(lane, SLICE_SECONDS, run.epoch)  # its record, if it can
                 snapshot = reports.snapshot(
-                    run, layers=wants_layers and not recent, neurons=mine and wanted.neurons
+                    run,
+                    layers=wants_layers and not recent,
+                    neurons=mine and wanted.neurons,
+                    space=wanted.layer_space if mine else None,
                 )
                 if wants_layers and snapshot.layers is None:
                     # recent statistics serve a running run; one that has ended, maybe in

@@ -178,7 +178,7 @@ def test_a_comparison_lesson_opens_as_runs_side_by_side_and_steps_on(qtbot, wind
     assert [window.session.label(i) for i in range(3)] == ["zeros", "random × 10", "He"]
     assert window.navigator.index == index
     assert window.navigator.position.text().endswith("Compare: zeros, random × 10, He")
-    assert window.lesson.toPlainText().startswith("The lecture's experiment")
+    assert window.lesson.toPlainText().startswith("The course's initialization exercise")
     assert window.views.current().name == "curves"
     window.navigator.next.click()
     assert not window.session.comparing  # the next lesson is one run again

@@ -46,6 +46,23 @@ def test_a_depth_change_resizes_a_per_layer_keep_prob_list(qtbot, window):
     assert session.config.train.lr == 0.1
 
 
+def test_the_features_follow_the_data_set_from_a_curve_to_circles_and_reach_the_run(qtbot, window):
+    b = window.controls.bindings
+    session = window.session
+    boxes = b["data.features"].boxes
+    choose(b["data.kind"], "sine")
+    assert session.config.data.features == ("x1",)
+    assert not boxes["x2"].isEnabled() and not boxes["x2"].isChecked()
+    boxes["sin(x1)"].click()
+    assert session.config.data.features == ("x1", "sin(x1)")
+    choose(b["data.kind"], "circles")
+    assert session.config.data.features == ("x1", "x2", "sin(x1)")
+    ticked = {name for name, box in boxes.items() if box.isChecked()}
+    assert ticked == {"x1", "x2", "sin(x1)"} and boxes["x2"].isEnabled()
+    qtbot.waitUntil(lambda: session.info.config == session.config, timeout=10_000)
+    assert session.info.n_inputs == 2 and session.info.sizes[0] == 3
+
+
 def test_a_seed_above_two_to_the_31_is_held_exactly_when_other_controls_move(qtbot):
     configure_pyqtgraph()
     w = MainWindow(small_config(data={"seed": 3_000_000_000}), remember=False)

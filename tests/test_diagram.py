@@ -124,7 +124,7 @@ def test_every_allowed_size_is_drawn_legibly_in_projector_mode(qtbot, depth, wid
     if lay.gap_after is not None:
         assert lay.skipped == depth + 2 - len(lay.layers)
         assert f"{lay.skipped}\nlayers" in view.labels[-1].textItem.toPlainText()
-    px = view.vb.width() / (lay.width + 0.6)  # pixels per thumbnail
+    px = view.vb.width() / (lay.width + view.left_room + 0.3)  # pixels per thumbnail
     assert px >= THUMB_PX * 1.6 - 1
     names = [label for label in view.labels if "layers" not in label.textItem.toPlainText()]
     boxes = [label.mapRectToScene(label.boundingRect()) for label in names]
@@ -149,7 +149,7 @@ def test_hovering_an_edge_names_its_weight_and_clicking_a_unit_enlarges_it(diagr
     draw(diagram, run)
     x0, y0, x1, y1 = diagram.layout_.edges[0]  # input x1 → layer 1, unit 1
     text = diagram.describe(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
-    assert text == f"W[1] from unit 1 to unit 1 = {run.params.W[0][0, 0]:.4g}"
+    assert text == f"W[1][1,1] = {run.params.W[0][0, 0]:.4g}: from input x₁ to layer 1, unit 1"
     node = QPointF(diagram.layout_.x[1] + 0.5, diagram.layout_.centre(1, np.array([1]))[0])
     assert diagram.describe(node).startswith("layer 1, unit 2: output from")
     diagram.show_unit(1, 1)

@@ -206,9 +206,13 @@ def test_depth_view_draws_a_tiny_std_at_its_value_and_says_there_is_no_delta_at_
     assert logs.min() < -15  # far below the 1e-12 a floor would have drawn
     assert view.norm_plot.titleLabel.text == NO_STEP_YET
     assert view.norm_plot.viewRange()[0] == [0.0, 1.0]
-    advance(run, epochs=2)
+    advance(run, epochs=1)
     view.show_snapshot(snapshot(run, layers=True))
     assert view.norm_plot.titleLabel.text != NO_STEP_YET
+    assert len(view.norm_dots.data) > 0  # one epoch with a δ: dots, a line needs two
+    advance(run, epochs=1)
+    view.show_snapshot(snapshot(run, layers=True))
+    assert len(view.norm_dots.data) == 0
 
 
 def test_chain_view_shows_the_lectures_numbers(qtbot, session):

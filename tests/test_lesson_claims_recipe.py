@@ -8,8 +8,10 @@ import functools
 import numpy as np
 import pytest
 
+from deepdials.core.config.files import load_experiment
 from deepdials.core.engine.snapshot import Status
 from deepdials.core.lessons.cost_landscape import landscape
+from deepdials.core.lessons.player import steps_of
 from deepdials.core.lessons.sweep import PARAMETERS, run_point, sweep_points
 from deepdials.resources import PRESETS
 from tests.lesson_runs import (
@@ -22,6 +24,14 @@ from tests.lesson_runs import (
     lesson_config,
     trained,
 )
+
+
+def said(name: str, step: int, *figures: str) -> None:
+    """Each of `figures` is in the text of step `step` (from 1) of the lesson NAME: the
+    test measures what the step says."""
+    text = steps_of(load_experiment(PRESETS / f"{name}.json"))[step - 1].text
+    for figure in figures:
+        assert figure in text, f"{name} step {step} does not say {figure!r}"
 
 
 def on_screen(name: str, step: int, seed: int) -> list:
@@ -45,14 +55,12 @@ def lambda_sweep(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def test_sweep_lambda_validation_error_is_a_u_and_train_error_rises(seed):
     lam, train, val = lambda_sweep(seed)
     best = int(np.argmin(val))
-    # Step 1: "Validation error falls, then rises: 22–26% at λ = 0.01, lowest at λ = 0.5–2
-    # (17.5–20.5%), 21–27% at λ = 5 (seeds 0–4)."
+    said("sweep_lambda", 1, "22–26% at λ = 0.01", "λ = 0.5–2 (17.5–20.5%)", "21–27% at λ = 5")
+    said("sweep_lambda", 2, "0–3% at λ = 0.01", "15–23% at λ = 5", "λ to 10", "both errors 50%")
     assert 0.22 <= val[0] <= 0.26
     assert 0.5 <= lam[best] <= 2.0 and 0.175 <= val[best] <= 0.205
     assert val[best] <= val[0] - 0.04
     assert 0.205 <= val[lam == 5.0][0] <= 0.27 and val[lam == 5.0][0] > val[best]
-    # Step 2: "The training error rises all the way: 0–3% at λ = 0.01 (the noise learnt),
-    # 15–23% at λ = 5. Set λ to 10: the net outputs a constant, both errors 50%."
     assert train[0] <= 0.03
     assert 0.15 <= train[lam == 5.0][0] <= 0.23
     assert np.all(train[lam >= 10] == 0.5) and np.all(val[lam >= 10] == 0.5)
@@ -66,8 +74,7 @@ def test_sweep_lambda_step_trains_the_valley_beside_lambda_ten(seed):
     lam, _, val = lambda_sweep(seed)
     (heavy,) = on_screen("sweep_lambda", 2, seed)
     kept, valley = on_screen("sweep_lambda", 3, seed)
-    # Step 3: "λ = 1, in the valley, beside it: validation error 17.5–20.5%, the sweep's
-    # own point, within a point of its lowest (seeds 0–4)."
+    said("sweep_lambda", 3, "λ = 1", "17.5–20.5%", "within a point of its lowest")
     assert kept is heavy
     assert valley.config.train.l2 == 1 and error(valley, "val") == val[lam == 1.0][0]
     assert 0.175 <= error(valley, "val") <= 0.205 and error(valley, "val") <= val.min() + 0.01
@@ -101,17 +108,14 @@ def test_overfitting_curves_part_and_the_validation_loss_turns_up(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_l2_lowers_validation_and_too_much_is_high_bias(seed):
     (run,) = on_screen("l2", 1, seed)
-    # Step 1: "λ = 2: validation error 16–22%, its gap to the training error under 9
-    # points (seeds 0–4)."
+    said("l2", 1, "λ = 2", "16–22%", "under 9 points")
     assert 0.16 <= error(run, "val") <= 0.22 and gap(run) < 0.09
     kept, off = on_screen("l2", 2, seed)
-    # Step 2: "Beside it, λ = 0: the net learns the noise. Validation error 23–28%, the
-    # gap 23–28 points."
+    said("l2", 2, "λ = 0", "23–28%", "23–28 points")
     assert kept is run and off.config.train.l2 == 0
     assert 0.23 <= error(off, "val") <= 0.28 and 0.23 <= gap(off) <= 0.28
     kept, heavy = on_screen("l2", 3, seed)
-    # Step 3: "λ = 10 in its place: too much. The net outputs a constant; both errors 50%
-    # (high bias)."
+    said("l2", 3, "λ = 10", "both errors 50%")
     assert kept is run and heavy.config.train.l2 == 10
     assert error(heavy) == error(heavy, "val") == 0.5
 
@@ -119,9 +123,8 @@ def test_l2_lowers_validation_and_too_much_is_high_bias(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_l2_with_gradient_descent_decays_each_weight_by_a_factor(seed):
     adam, plain = on_screen("l2", 4, seed)
+    said("l2", 4, "α = 0.5, λ = 2", "1 − αλ/m = 0.99", "17–22%")
     train = plain.config.train
-    # Step 4: "λ = 2 with plain gradient descent, α = 0.5: each step first multiplies W by
-    # 1 − αλ/m = 0.99, weight decay. Validation error 17–22%, as with Adam."
     assert train.optimizer == "sgd" and adam.config.train.optimizer == "adam"
     assert 1 - train.lr * train.l2 / plain.n_train == 0.99
     assert 0.17 <= error(plain, "val") <= 0.22
@@ -130,8 +133,7 @@ def test_l2_with_gradient_descent_decays_each_weight_by_a_factor(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_dropout_jumps_narrows_the_gap_and_too_little_keeps_bias(seed):
     (run,) = on_screen("dropout", 1, seed)
-    # Step 1: "keep-prob 0.5: training error 3–12%, gap 13–21 points (seeds 0–4). The cost
-    # dropout minimizes (dash-dot) jumps, 25–38% above the loss with dropout off."
+    said("dropout", 1, "keep-prob 0.5", "3–12%", "13–21 points", "dash-dot", "25–38% above")
     assert 0.03 <= error(run) <= 0.12 and 0.13 <= gap(run) <= 0.21
     epochs, off_loss = column(run, "train_loss")
     _, on_loss = column(run, "dropout_loss")
@@ -139,14 +141,12 @@ def test_dropout_jumps_narrows_the_gap_and_too_little_keeps_bias(seed):
     assert 1.25 <= np.mean(on_loss[later]) / np.mean(off_loss[later]) <= 1.385
     assert roughness(run, "dropout_loss") > 10 * roughness(run)
     kept, off = on_screen("dropout", 2, seed)
-    # Step 2: "Beside it, keep-prob 1: overfitting again. 0% training error, a gap of
-    # 23–28 points, a smooth loss." (Step 1's loss jumps ten times as much.)
+    said("dropout", 2, "keep-prob 1", "0% training error", "23–28 points")
     assert kept is run and off.config.train.keep_prob == 1.0
     assert error(off) == 0.0 and 0.23 <= gap(off) <= 0.28
     assert roughness(run) > 10 * roughness(off)
     kept, low = on_screen("dropout", 3, seed)
-    # Step 3: "keep-prob 0.2 in its place: [...] Too noisy to fit even the training
-    # points: training error 10–25% (high bias)."
+    said("dropout", 3, "keep-prob 0.2", "10–25%")
     assert kept is run and low.config.train.keep_prob == 0.2
     assert 0.10 <= error(low) <= 0.25
 
@@ -154,10 +154,8 @@ def test_dropout_jumps_narrows_the_gap_and_too_little_keeps_bias(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_early_stopping_keeps_the_best_epoch(seed):
     (run,) = on_screen("early_stopping", 1, seed)
+    said("early_stopping", 1, "Patience 50", "50 epochs after", "40–85", "19–23%")
     epochs, val_loss = column(run, "val_loss")
-    # Step 1: "Patience 50: the run stops 50 epochs after its best epoch (lowest
-    # validation loss, 40–85) and keeps that epoch's weights: validation error 19–23%
-    # (seeds 0–4)."
     assert run.best_epoch == epochs[np.argmin(val_loss)] and 40 <= run.best_epoch <= 85
     assert run.stopped_epoch == run.best_epoch + 50 == run.epoch
     assert run.status == Status.EARLY_STOPPED
@@ -165,13 +163,11 @@ def test_early_stopping_keeps_the_best_epoch(seed):
         assert error(run, split) == at_epoch(run, f"{split}_error", run.best_epoch)
     assert 0.19 <= error(run, "val") <= 0.23
     kept, on = on_screen("early_stopping", 2, seed)
-    # Step 2: "Beside it, patience 0: on to epoch 3000 without stopping. Validation error
-    # 23–28%, above early stopping's."
+    said("early_stopping", 2, "patience 0", "epoch 3000", "23–28%")
     assert kept is run and on.status == Status.FINISHED and on.epoch == 3000
     assert error(run, "val") < error(on, "val") and 0.23 <= error(on, "val") <= 0.28
     kept, l2 = on_screen("early_stopping", 3, seed)
-    # Step 3: "L2 (λ = 2) in its place, patience still 0: a validation error within 5
-    # points of early stopping's, without stopping."
+    said("early_stopping", 3, "λ = 2", "within 5 points")
     assert kept is run and l2.config.train.l2 == 2 and l2.config.train.patience == 0
     assert l2.status == Status.FINISHED and l2.epoch == 3000
     assert abs(error(l2, "val") - error(run, "val")) < 0.05
@@ -180,18 +176,15 @@ def test_early_stopping_keeps_the_best_epoch(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_augmentation_adds_copies_in_their_class_and_lowers_validation(seed):
     (run,) = on_screen("augmentation", 1, seed)
+    said("augmentation", 1, "Augment 4", "16 training points", "0–3.1%")
     train = run.data.train
-    # Step 1: "Augment 4: the faint points are four turned or mirrored copies of each of
-    # the 16 training points, each in its class. Validation error 0–3.1% (seeds 0–4)."
-    # (The explanation: validation and test are never augmented.)
     assert np.sum(~train.augmented) == 16 and np.sum(train.augmented) == 4 * 16
     copies = train.y[train.augmented].reshape(4, -1)
     assert np.all(copies == train.y[~train.augmented])
     assert not run.data.val.augmented.any() and not run.data.test.augmented.any()
     assert error(run, "val") <= 0.032
     kept, plain = on_screen("augmentation", 2, seed)
-    # Step 2: "Beside it, Augment 0: 16 examples instead of 80. The validation error
-    # rises on every seed, to 11–31%."
+    said("augmentation", 2, "Augment 0", "every seed", "11–31%")
     assert kept is run and not plain.data.train.augmented.any()
     assert error(plain, "val") > error(run, "val") and 0.105 <= error(plain, "val") <= 0.315
 
@@ -210,10 +203,18 @@ def input_weights(run) -> np.ndarray:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_l1_keeps_the_circle_inputs_and_leaves_the_rest_near_zero(seed):
     (run,) = on_screen("l1", 1, seed)
+    said(
+        "l1",
+        1,
+        "λ = 10",
+        "0.8–1.1",
+        "the other 40",
+        "9% of the largest",
+        "35–40 under 0.001",
+        "none exactly 0",
+    )
     W = input_weights(run)
     kept, other = W[CIRCLE_INPUTS], W[OTHER_INPUTS]
-    # Step 1: "L1, λ = 10: the edges from x₁² and x₂² stay (0.8–1.1); the other 40 fade,
-    # all under 9% of the largest, 35–40 under 0.001 but none exactly 0 (seeds 0–4)."
     assert other.max() < 0.09 * kept.max()
     assert np.sum(other < 1e-3) >= 35 and np.all(other > 0)
     assert np.all((kept.max(axis=1) >= 0.8) & (kept.max(axis=1) <= 1.1))
@@ -222,9 +223,8 @@ def test_l1_keeps_the_circle_inputs_and_leaves_the_rest_near_zero(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_l2_with_the_same_lambda_shrinks_without_zeroing(seed):
     (run,) = on_screen("l1", 2, seed)
+    said("l1", 2, "L2, same λ", "0.3–0.45", "0–12 of the 40 under 0.001")
     W = input_weights(run)
-    # Step 2: "L2 with the same λ instead: every weight shrinks, x₁²'s and x₂²'s to
-    # 0.3–0.45, but few vanish: 0–12 of the 40 under 0.001."
     assert run.config.train.l1 == 0 and run.config.train.l2 == 10
     kept = W[CIRCLE_INPUTS].max(axis=1)
     assert np.all((kept >= 0.3) & (kept <= 0.45))
@@ -238,15 +238,13 @@ def path_length(path: np.ndarray) -> float:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_normalization_page_turns_a_valley_round(seed):
     (raw_run,) = on_screen("normalization", 1, seed)
+    said("normalization", 1, "κ 8,000–16,000", "40 steps", "0.26–0.37")
     train = raw_run.data.train
     raw = landscape(train.X, train.y, normalize=raw_run.config.data.normalize)
-    # Step 1: "Raw inputs: the contours are a narrow valley, κ 8,000–16,000. 40 steps of
-    # gradient descent cross it and crawl along its floor: J still 0.26–0.37 (seeds 0–4)."
     assert 8000 <= raw.condition <= 16000 and 0.26 <= raw.path_cost[-1] <= 0.37
     _, normalized = on_screen("normalization", 3, seed)
+    said("normalization", 3, "κ 1.06–1.44", "straight path", "0.04–0.06")
     norm = landscape(train.X, train.y, normalize=normalized.config.data.normalize)
-    # Step 3: "Normalized inputs [...]: κ 1.06–1.44, a straight path (its length within
-    # 1% of the distance it covers), J to 0.04–0.06"
     assert np.array_equal(normalized.data.train.X, train.X)  # the page reads these points
     assert 0.04 <= norm.path_cost[-1] <= 0.06
     assert path_length(norm.path) < 1.01 * np.linalg.norm(norm.path[-1] - norm.path[0])
@@ -259,15 +257,13 @@ def test_normalization_page_turns_a_valley_round(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_normalization_raw_loss_drops_then_crawls_and_normalized_takes_a_big_rate(seed):
     (raw,) = on_screen("normalization", 2, seed)
+    said("normalization", 2, "α = 0.0001", "1000 to 3000", "under 3%", "17–53%")
     _, loss = column(raw, "train_loss")
-    # Step 2: "a fast drop down the steep wall, then a crawl. From epoch 1000 to 3000 the
-    # loss falls under 3%; training error 17–53%."
     at_1000 = at_epoch(raw, "train_loss", 1000)
     assert loss[0] > 2 * at_1000 and 0.97 * at_1000 < loss[-1] < at_1000
     assert 0.17 <= error(raw) <= 0.53
     kept, fast = on_screen("normalization", 3, seed)
-    # Step 3: "Normalized inputs at α = 0.1, a thousand times larger, beside raw: [...]
-    # training error under 2% by epoch 300."
+    said("normalization", 3, "α = 0.1", "training error under 2% by epoch 300")
     assert kept is raw and fast.config.data.normalize and fast.config.train.lr == 0.1
     assert fast.epoch == 300 and error(fast) < 0.02
 
@@ -275,16 +271,13 @@ def test_normalization_raw_loss_drops_then_crawls_and_normalized_takes_a_big_rat
 @pytest.mark.parametrize("seed", SEEDS)
 def test_compare_regularization_fits_less_and_keeps_validation_near_training(seed):
     runs = at_step("compare_regularization", 1, seed)
+    said("compare_regularization", 1, "epoch 1000", "0% training error", "5–20%")
     none, l2 = runs["no regularization"], runs["L2, λ = 2"]
-    # Step 1: "To epoch 1000: no regularization fits every training point (0% training
-    # error); L2 gives up single noisy points, 5–20% of them wrong (seeds 0–4)."
     assert none.epoch == l2.epoch == 1000
     assert error(none) == 0.0 and 0.05 <= error(l2) <= 0.20
     runs = at_step("compare_regularization", 2, seed)
+    said("compare_regularization", 2, "epoch 3000", "Bias / variance", "20–33 points")
     variance = {label: gap(run) for label, run in runs.items()}
-    # Step 2: "On to epoch 3000, in Bias / variance: the variance (validation − training
-    # error) of L2 and of dropout is below no regularization's, the largest: 20–33
-    # points."
     assert all(run.epoch == 3000 for run in runs.values())
     assert variance["L2, λ = 2"] < variance["no regularization"] > variance["dropout, keep 0.5"]
     assert 0.20 <= variance["no regularization"] <= 0.335
@@ -298,9 +291,15 @@ def early(run, name: str, last_epoch: int) -> np.ndarray:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_compare_normalization_converges_at_a_hundred_times_the_rate(seed):
     slow, bouncing, normalized = on_screen("compare_normalization", 1, seed)
-    # Step 1: "To epoch 300: normalized under 2% training error, both raw runs above 15%
-    # (seeds 0–4). Raw at α = 0.01 bounces across the valley: its loss rises at about
-    # half the epochs." (The other two runs' losses fall at every one.)
+    said(
+        "compare_normalization",
+        1,
+        "epoch 300",
+        "under 2%",
+        "above 15%",
+        "α = 0.01",
+        "about half the epochs",
+    )
     assert all(run.epoch == 300 for run in (slow, bouncing, normalized))
     assert error(normalized) < 0.02 and min(error(slow), error(bouncing)) > 0.15
     rises = [
@@ -308,7 +307,6 @@ def test_compare_normalization_converges_at_a_hundred_times_the_rate(seed):
     ]
     assert rises[0] == 0.0 and rises[2] == 0.0 and 0.3 <= rises[1] <= 0.7
     slow, bouncing, normalized = on_screen("compare_normalization", 2, seed)
-    # Step 2: "On to epoch 3000: raw at α = 0.01 reaches 2–10%, raw at α = 0.001 still
-    # 11–35%. Normalized got under 2% ten times sooner."
+    said("compare_normalization", 2, "epoch 3000", "2–10%", "11–35%")
     assert all(run.epoch == 3000 for run in (slow, bouncing, normalized))
     assert 0.02 <= error(bouncing) <= 0.10 and 0.11 <= error(slow) <= 0.35

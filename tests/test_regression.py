@@ -276,6 +276,20 @@ def test_choosing_a_curve_in_the_window_keeps_only_the_features_of_x1():
     assert config.data.features == ("x1",) and config.data.n_classes == 2
 
 
+def test_the_features_follow_the_number_of_inputs_there_and_back():
+    config = config_from_dict(
+        {"schema": 1, "data": {"kind": "circles", "features": ["x1", "x2", "x1^2", "sin(x2)"]}}
+    )
+    curve = edit(config, "data.kind", "abs")
+    assert curve.data.features == ("x1", "x1^2")
+    curve = edit(curve, "data.features", ("sin(x1)",))
+    assert edit(curve, "data.kind", "sine").data.features == ("sin(x1)",)
+    assert edit(curve, "data.kind", "gauss").data.features == ("x1", "x2", "sin(x1)")
+    assert edit(curve, "data.kind", "csv").data.features == ("sin(x1)",)  # inputs not known
+    only_x1 = edit(config, "data.features", ("x1",))
+    assert edit(only_x1, "data.kind", "moons").data.features == ("x1",)  # a choice, kept
+
+
 # ----- diagnosis, sweeps and the command line -----
 
 

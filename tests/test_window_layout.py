@@ -222,7 +222,7 @@ def test_a_lesson_that_names_a_speed_plays_at_it_and_others_at_the_first_speed(w
     window.files.open_config(PRESETS / "exploding_gradients.json")
     assert window.speed.currentText() == "1 epoch/s" and not window.full_speed_action.isChecked()
     window.speed.setCurrentIndex(window.speed.findText("10 epochs/s"))
-    window.files.open_config(PRESETS / "vanishing_gradients.json")  # names no speed
+    window.files.open_config(PRESETS / "deep_relu_he.json")  # names no speed
     assert window.speed.currentText() == "50 epochs/s"
 
 

@@ -11,7 +11,8 @@ the window is. New runs (a reset, another config) start a new recording.
 `write_gif` renders each frame with Pillow — per run its picture as the window draws it
 (`app.tools.gif_pictures`: the heatmap and decision contour of classes, the fit of one
 input, the surface of two) with the points of the three splits, a caption with its label
-and errors; the epoch on top — reduces it to
+and errors; the epoch on top; beside one run's picture, its Layer space when that view
+was shown (`app.tools.layer_space_image`) — reduces it to
 GIF_COLORS colours and lets Pillow encode the GIF (about 50 kB a frame at 480 × 514) into
 a file beside the target, renamed over it once complete (`core.safe_files.replacing`). It
 reports its progress and asks between frames whether to stop, so that the window can run
@@ -31,8 +32,10 @@ from PIL import Image, ImageDraw, ImageFont
 from deepdials.app.style.figures import ErrorLook, error_look
 from deepdials.app.style.palette import run_color
 from deepdials.app.tools.gif_pictures import Panel, painter_for
+from deepdials.app.tools.layer_space_image import axes_caption, render_layer_space
 from deepdials.core.engine.snapshot import RunInfo, Snapshot
 from deepdials.core.errors import CancelledError
+from deepdials.core.probes.layer_space import LayerSpace
 from deepdials.core.safe_files import replacing
 
 MAX_FRAMES = 120
@@ -48,6 +51,7 @@ GIF_COLORS = 64  # per frame: half the file of 256 colours, and no visible bandi
 class Frame:
     epoch: int
     panels: tuple[Panel, ...]
+    space: LayerSpace | None = None  # one run's, recorded with the Layer space view shown
 
 
 def make_frame(snapshots: list[Snapshot]) -> Frame:
@@ -62,6 +66,7 @@ def make_frame(snapshots: list[Snapshot]) -> Frame:
             )
             for s in snapshots
         ),
+        space=snapshots[0].layer_space if len(snapshots) == 1 else None,
     )
 
 
@@ -171,7 +176,9 @@ class Renderer:
         self.cols = 1 if n == 1 else 2
         self.rows = (n + self.cols - 1) // self.cols
         self.cell = (side, side + (CAPTION_HEIGHT if n > 1 else 0))
-        self.width = self.cols * self.cell[0]
+        # one run recorded with the Layer space view shown: its picture on the right
+        self.space_side = side if n == 1 and first.space is not None else 0
+        self.width = self.cols * self.cell[0] + self.space_side
         self.height = CAPTION_HEIGHT + self.rows * self.cell[1]
 
     def __call__(self, frame: Frame) -> Image.Image:
@@ -196,7 +203,19 @@ class Renderer:
             size = paint.size
             offset = ((self.cell[0] - size[0]) // 2, (self.cell[0] - size[1]) // 2)
             image.paste(paint(panel), (x + offset[0], y + offset[1]))
+        if self.space_side and frame.space is not None:
+            self._paste_space(image, draw, frame.space)
         return image
+
+    def _paste_space(self, image: Image.Image, draw: ImageDraw.ImageDraw, space) -> None:
+        """The layer space right of the plot, its axes named under the top caption."""
+        side = self.space_side
+        caption = axes_caption(space)
+        text = fitting_font(draw, caption, 15, side - 16)
+        left = self.width - side
+        picture = render_layer_space(space, side - CAPTION_HEIGHT)
+        image.paste(picture, (left + CAPTION_HEIGHT // 2, CAPTION_HEIGHT * 2))
+        draw.text((left + 8, CAPTION_HEIGHT + 6), caption, fill=(30, 30, 30), font=text)
 
 
 def write_gif(

@@ -111,6 +111,11 @@ class FileTool(QObject):
             QMessageBox.warning(self.window, "Could not save", f"{path}: {reason or exc}")
             return False
         self._remember(path)
+        if session.edited():
+            session.say(
+                f"Saved {path.name}: weights set by hand are not part of a config (the "
+                "file's run starts from its initial weights)"
+            )
         return True
 
     def _remember(self, path: Path) -> None:

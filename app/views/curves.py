@@ -1,5 +1,6 @@
-"""Loss and error against epochs for the three splits, with the Bayes error and the
-early-stopping marks; under dropout, also the cost dropout optimizes; the test curves
+"""Loss and error against epochs for the three splits, with the Bayes error, the
+early-stopping marks and the epochs where a weight was set by hand (dotted, "edit"); under
+dropout, also the cost dropout optimizes; the test curves
 hidden while the test set is.
 
 Dropout: the history's `dropout_loss`, the mean cost of each epoch's thinned networks
@@ -137,6 +138,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
         ]
         self.loss_plot.addItem(self.stop_lines[0])
         self.error_plot.addItem(self.stop_lines[1])
+        self.edit_lines: list[pg.InfiniteLine] = []  # by distinct epoch of a hand edit
+        self.mark_font: QFont | None = None  # the marks' labels', once a font is set
         self.restored_marks = pg.ScatterPlotItem(symbol="o", pxMode=True)
         self.restored_marks.setZValue(10)
         self.error_plot.addItem(self.restored_marks)
@@ -151,8 +154,9 @@ class CurvesView(DrawsComparedRuns, QWidget):
         if font is not None:
             apply_font(self.loss_plot, font)
             apply_font(self.error_plot, font)
-            for line in (*self.best_lines, *self.stop_lines):
-                line.label.setFont(scaled(font, 0.9))
+            self.mark_font = scaled(font, 0.9)
+            for line in (*self.best_lines, *self.stop_lines, *self.edit_lines):
+                line.label.setFont(self.mark_font)
             for label in (self.legend, self.zoom, self.log_loss, self.restored):
                 label.setFont(font)
         self._pen_curves()
@@ -161,6 +165,8 @@ class CurvesView(DrawsComparedRuns, QWidget):
             line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale))
         for line in self.stop_lines:
             line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
+        for line in self.edit_lines:
+            line.setPen(self._edit_pen())
         self.restored_marks.setSize(10 * scale)
         self.restored_marks.setPen(pg.mkPen((30, 30, 30), width=1.2 * scale))
 
@@ -208,7 +214,7 @@ class CurvesView(DrawsComparedRuns, QWidget):
         for curve in self.curves.values():
             curve.setData([], [])
         self.set_bayes_error(None)
-        for line in (*self.best_lines, *self.stop_lines):
+        for line in (*self.best_lines, *self.stop_lines, *self.edit_lines):
             line.hide()
         self.restored_marks.setData([], [])
         self.restored.hide()
@@ -324,7 +330,31 @@ class CurvesView(DrawsComparedRuns, QWidget):
             line.setVisible(snapshot.best_epoch is not None)
             if snapshot.best_epoch is not None:
                 line.setValue(snapshot.best_epoch)
+        self._show_edits(snapshot)
         self._show_early_stop(snapshot)
+
+    def _edit_pen(self):
+        return pg.mkPen((150, 60, 150), width=1.5 * self.scale, style=Qt.DotLine)
+
+    def _show_edits(self, snapshot: Snapshot) -> None:
+        """A dotted line on the error plot at each epoch where a weight was set by hand."""
+        epochs = sorted({edit.epoch for edit in snapshot.edits})
+        while len(self.edit_lines) < len(epochs):
+            line = pg.InfiniteLine(
+                angle=90,
+                movable=False,
+                label="edit",
+                labelOpts={"position": 0.97, "color": (150, 60, 150)},
+                pen=self._edit_pen(),
+            )
+            if self.mark_font is not None:
+                line.label.setFont(self.mark_font)
+            self.error_plot.addItem(line)
+            self.edit_lines.append(line)
+        for index, line in enumerate(self.edit_lines):
+            line.setVisible(index < len(epochs))
+            if index < len(epochs):
+                line.setValue(epochs[index])
 
     def _show_early_stop(self, snapshot: Snapshot) -> None:
         """The patience line, the restored θ's errors as markers at the best epoch and text."""

@@ -16,7 +16,8 @@ the same as a layer × epoch heatmap of its log10, where vanishing gradients are
 band on the input side and exploding ones a bright band. A std or figure of exactly 0
 has no logarithm and is not drawn (the curve breaks there); tiny ones are drawn at their
 value, so a signal that dies over 30 decades shows all 30. Before the first step (epoch
-0) there is no δ yet: the panel of RMS δ says so, over an empty first epoch.
+0) there is no δ yet: the panel of RMS δ says so, over an empty first epoch; while a single
+epoch has one, each layer's figure is a dot (a line needs two).
 
 Both read `Snapshot.layers` / `Snapshot.history['grad_norm']` only; items are created
 once per run and fed new arrays each frame, and log axes are drawn from pre-logged data.
@@ -326,6 +327,9 @@ class DepthView(DrawsSelectedRun, QWidget):
             plot.setMouseEnabled(x=False, y=False)
             cache_axes(plot)
         self.norm_curves: list[pg.PlotCurveItem] = []
+        # a line needs two epochs: while one has a δ, each layer's figure is a dot
+        self.norm_dots = pg.ScatterPlotItem(pen=None)
+        self.norm_plot.addItem(self.norm_dots)
         self._last: Snapshot | None = None
         self.set_scale(1.0, QFont())
 
@@ -335,9 +339,13 @@ class DepthView(DrawsSelectedRun, QWidget):
             apply_font(plot, font)
         # log axes wide enough for an exploding net's labels (1e+35), fixed: a label that
         # appears on the last frame of a run must show without a relayout
-        width = QFontMetrics(scaled(font, 0.85)).horizontalAdvance("1e+35") + 10
+        tick = QFontMetrics(scaled(font, 0.85))
+        width = tick.horizontalAdvance("1e+35") + 10
         for plot in (self.scale_plot, self.norm_plot):
             plot.getAxis("left").setWidth(width)
+        # the heatmap's layer names ("out" the widest) beside its axis label, never over it
+        label = QFontMetrics(font).height() + 8
+        self.heat_plot.getAxis("left").setWidth(max(width, tick.horizontalAdvance("out") + label))
         act, grad = SPLIT_COLORS["train"], SPLIT_COLORS["val"]
         self.act_curve.setPen(pg.mkPen(act, width=2 * scale))
         self.act_curve.setSymbolBrush(act)
@@ -352,6 +360,7 @@ class DepthView(DrawsSelectedRun, QWidget):
     def _pen_curves(self) -> None:
         for curve, color in zip(self.norm_curves, depth_colors(len(self.norm_curves))):
             curve.setPen(pg.mkPen(color, width=1.5 * self.scale))
+        self.norm_dots.setSize(7 * self.scale)
 
     def set_run(self, info: RunInfo) -> None:
         self.L = len(info.sizes) - 1
@@ -407,6 +416,7 @@ class DepthView(DrawsSelectedRun, QWidget):
         np.log10(shown, out=logs, where=drawn)
         for layer, curve in enumerate(self.norm_curves):
             curve.setData(epochs[::step], logs[:, layer])
+        self._dot_a_lone_epoch(epochs[::step], logs)
         finite = logs[np.isfinite(logs)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 0.0)
         hi = hi if hi > lo else lo + 1
@@ -415,12 +425,29 @@ class DepthView(DrawsSelectedRun, QWidget):
         first, last = epochs[0], epochs[::step][-1]
         self.heat.setRect(QRectF(first, 0.5, max(last - first, 1.0), self.L))
 
+    def _dot_a_lone_epoch(self, epochs: np.ndarray, logs: np.ndarray) -> None:
+        """Dots for each layer's figure while only one epoch has one (logs : (E, L)), as
+        after a lesson's first epoch; none once the curves are lines."""
+        with_delta = np.flatnonzero(np.isfinite(logs).any(axis=1))
+        if len(with_delta) != 1:
+            self.norm_dots.clear()
+            return
+        row = logs[with_delta[0]]
+        layers = np.flatnonzero(np.isfinite(row))
+        colors = depth_colors(self.L)
+        self.norm_dots.setData(
+            x=np.full(len(layers), epochs[with_delta[0]]),
+            y=row[layers],
+            brush=[pg.mkBrush(colors[layer]) for layer in layers],
+        )
+
     def _show_no_step_yet(self) -> None:
         """Epoch 0: no δ has been passed back yet; the lower panels say so, over the
         first epoch, rather than draw empty axes over a range of nothing."""
         self.norm_plot.setTitle(NO_STEP_YET)
         for curve in self.norm_curves:
             curve.setData([], [])
+        self.norm_dots.clear()
         self.heat.clear()
         self.norm_plot.setXRange(0.0, 1.0, padding=0)
         self.norm_plot.setYRange(-1.0, 0.0, padding=0)

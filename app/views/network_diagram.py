@@ -12,7 +12,15 @@ What is drawn fits the room the view has, thumbnails at least THUMB_PX pixels ac
 (× the projector scale): a layer shows its most active units up to as many rows as fit
 (at most 16) and says how many more it has; a net with more layers than columns fit
 shows its first and last layers either side of a gap that says how many are left out.
-Hovering a unit or an edge shows its value; clicking a unit shows its thumbnail large.
+The input units are labelled with their features (x₁, x₂, x₁², …). Edges are at least
+a pixel and a half wide (× the scale), and those under NEAR_ZERO of the largest are drawn
+faint, so a sparse net reads as its few strong edges, not as a mesh.
+
+Hovering a unit, an edge or a bias (the small square at a unit's lower left) shows its
+value, kept up to date while the network trains; clicking a unit shows its thumbnail
+large; clicking an edge or a bias opens the editor (`app.views.param_editor`) under the
+diagram. An edit is asked of the session (`edit_requested`, `undo_requested`, with the
+run's id): the worker sets it, training pauses, and the next frame shows it.
 
 Per layout one `ImageItem` per column holds that column's thumbnails as a strip (a
 uint8 image through a lookup table, the gaps transparent), and the edges are split into
@@ -25,14 +33,17 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QEvent, QRectF, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from deepdials.app.frames import Products
 from deepdials.app.style.palette import CLASS_COLORS
 from deepdials.app.style.plot_style import scaled
+from deepdials.app.views.param_editor import ParamEditor
 from deepdials.app.views.protocol import DrawsSelectedRun
+from deepdials.core.config.table import SETTINGS
+from deepdials.core.engine.edits import ParamRef
 from deepdials.core.engine.snapshot import RunInfo, Snapshot
 from deepdials.core.probes.neurons import MAX_SHOWN_UNITS, Neurons
 
@@ -40,10 +51,15 @@ PITCH_X = 2.4  # column pitch, in thumbnail widths
 PITCH_Y = 1.25  # row pitch
 THUMB_PX = 18  # the smallest thumbnail drawn, in pixels at scale 1
 LABEL_ROWS = 2.2  # room under the columns for their labels, in thumbnail heights
-WIDTHS = (0.6, 1.6, 3.0, 5.0)  # pen widths of the |value| quartiles of the largest
+WIDTHS = (1.5, 1.5, 2.2, 3.4, 5.0)  # pen widths: near 0, then the |value| quartiles
+ALPHAS = (45, 150, 180, 215, 240)  # and their opacity: near 0 faint
+NEAR_ZERO = 0.05  # of the largest |value|: an edge below this is drawn faint
 POSITIVE, NEGATIVE = CLASS_COLORS[1], CLASS_COLORS[0]  # class 1's orange, class 0's blue
 GAP = 255  # the lookup table's transparent entry
 EDGE_PICK = 0.12  # hover distance to an edge, in thumbnail widths
+BIAS_PICK = 0.16  # hover distance to a bias mark, in thumbnail widths
+BIAS_OFFSET = (-0.1, 0.9)  # a bias mark from a thumbnail's top left, in thumbnail widths
+FEATURE_NAMES = next(s for s in SETTINGS if s.key == "data.features").control.options
 
 
 def diverging_lut(positive=POSITIVE, negative=NEGATIVE) -> np.ndarray:
@@ -156,6 +172,25 @@ class DiagramLayout:
                 return None
         return None
 
+    def bias_marks(self) -> np.ndarray:
+        """(B, 4) x, y, column, row of the bias mark of every shown unit past the inputs."""
+        marks = [
+            (self.x[c] + BIAS_OFFSET[0], self.top[c] + row * PITCH_Y + BIAS_OFFSET[1], c, row)
+            for c in range(len(self.layers))
+            if self.layers[c] > 0
+            for row in range(self.shown[c])
+        ]
+        return np.array(marks, dtype=float).reshape(-1, 4)
+
+    def bias_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(column, row) of the unit whose bias mark is within BIAS_PICK of (x, y)."""
+        marks = self.bias_marks()
+        if not len(marks):
+            return None
+        dist = np.hypot(marks[:, 0] - x, marks[:, 1] - y)
+        best = int(np.argmin(dist))
+        return (int(marks[best, 2]), int(marks[best, 3])) if dist[best] < BIAS_PICK else None
+
     def edge_at(self, x: float, y: float) -> int | None:
         """Index of the edge nearest (x, y) if closer than EDGE_PICK, else None."""
         if not len(self.edges):
@@ -176,12 +211,19 @@ def capacity(width_px: float, height_px: float, thumb_px: float) -> tuple[int, i
 
 
 def edge_buckets(values: np.ndarray) -> np.ndarray:
-    """(E,) 0..len(WIDTHS)−1: which quarter of the largest |value| each edge reaches."""
+    """(E,) 0..len(WIDTHS)−1: 0 under NEAR_ZERO of the largest |value|, else 1 + which
+    quarter of the largest each edge reaches."""
     size = np.abs(np.nan_to_num(values, posinf=0.0, neginf=0.0))
     top = size.max() if size.size else 0.0
     if top <= 0:
         return np.zeros(len(values), dtype=int)
-    return np.minimum((size / top * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
+    quarter = np.minimum((size / top * 4).astype(int), 3) + 1
+    return np.where(size < NEAR_ZERO * top, 0, quarter)
+
+
+def feature_label(name: str) -> str:
+    """x₁, x₁², sin x₂, …: a feature as the controls name it."""
+    return FEATURE_NAMES.get(name, name)
 
 
 class DiagramView(DrawsSelectedRun, QWidget):
@@ -189,10 +231,16 @@ class DiagramView(DrawsSelectedRun, QWidget):
     title = "Network"
     needs = Products(neurons=True)
     refresh_hz = 5.0  # edges cost several ms to paint; 5 redraws a second suffice
+    edit_requested = Signal(int, object, float)  # run id, ParamRef, value
+    undo_requested = Signal(int)  # run id
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.scale = 1.0
+        self.run_id = 0
+        self.editing: ParamRef | None = None  # the parameter in the editor
+        self.left_room = 1.0  # room left of the inputs for their names, in thumbnail widths
+        self.hovered = None  # the view point the mouse is over, to describe each frame
         self.font_ = QFont()
         self.layout_: DiagramLayout | None = None
         self.sizes: tuple[int, ...] = ()
@@ -206,9 +254,16 @@ class DiagramView(DrawsSelectedRun, QWidget):
             "Edge width: |W| (the weights) or |dW| (the gradient of the last update)"
         )
         self.gradients.toggled.connect(lambda _: self._redraw())
-        self.hover = QLabel("Hover a unit or an edge for its value; click a unit to enlarge it.")
+        self.hover = QLabel(
+            "Hover for a value; click a unit to enlarge it, an edge or a bias (▪) to set it."
+        )
         self.hover.setWordWrap(True)
+        self.editor = ParamEditor()
+        self.editor.value_chosen.connect(self._chosen)
+        self.editor.undo_asked.connect(lambda: self.undo_requested.emit(self.run_id))
+        self.editor.hide()
         self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.installEventFilter(self)  # a new height (the editor shown) re-fits
         bar = QHBoxLayout()
         bar.addWidget(self.gradients)
         bar.addStretch(1)
@@ -216,6 +271,7 @@ class DiagramView(DrawsSelectedRun, QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.editor)
         layout.addWidget(self.hover)
         self.vb = self.graphics.addViewBox(row=0, col=0)
         self.vb.setAspectLocked(True)
@@ -245,6 +301,10 @@ class DiagramView(DrawsSelectedRun, QWidget):
         for item in self.edge_items.values():
             item.setZValue(-1)
             self.vb.addItem(item)
+        self.bias_items = pg.ScatterPlotItem(symbol="s", pxMode=True)
+        self.bias_items.setZValue(2)
+        self.vb.addItem(self.bias_items)
+        self.feature_labels: list[pg.TextItem] = []
         self.graphics.scene().sigMouseMoved.connect(self._on_move)
         self.graphics.scene().sigMouseClicked.connect(self._on_click)
         self.set_scale(1.0, QFont())
@@ -256,12 +316,15 @@ class DiagramView(DrawsSelectedRun, QWidget):
         self.font_ = QFont(font)
         for (b, sign), item in self.edge_items.items():
             r, g, bl = POSITIVE if sign > 0 else NEGATIVE
-            alpha = (110, 160, 210, 240)[b]
-            item.setPen(pg.mkPen((int(r), int(g), int(bl), alpha), width=WIDTHS[b] * scale))
+            pen = pg.mkPen((int(r), int(g), int(bl), ALPHAS[b]), width=WIDTHS[b] * scale)
+            item.setPen(pen)
         self.large_plot.setTitle(self.large_plot.titleLabel.text, size=f"{font.pointSizeF():.1f}pt")
         self._fit()
 
     def set_run(self, info: RunInfo) -> None:
+        self.run_id = info.run_id
+        self.editing = None
+        self.editor.hide()
         self.features = tuple(info.config.data.features)
         self.sizes = tuple(info.sizes)
         self.neurons = None
@@ -270,9 +333,10 @@ class DiagramView(DrawsSelectedRun, QWidget):
         self.layout_ = None
         self._fit()
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit()
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.graphics and event.type() == QEvent.Resize:
+            self._fit()
+        return False
 
     def _fit(self) -> None:
         """Lay the diagram out anew when the room it has holds other columns or rows."""
@@ -280,7 +344,11 @@ class DiagramView(DrawsSelectedRun, QWidget):
             return
         graphics = self.graphics.size()
         thumb = THUMB_PX * self.scale
-        columns, rows = capacity(graphics.width() - 8, graphics.height() * 0.72, thumb)
+        names = QFontMetrics(scaled(self.font_, 0.85))
+        widest = max(names.horizontalAdvance(feature_label(f)) for f in self.features)
+        self.left_room = widest / thumb + 0.3  # the inputs' names, in thumbnail widths
+        width = graphics.width() - 8 - (self.left_room + 0.3) * thumb
+        columns, rows = capacity(width, graphics.height() * 0.72, thumb)
         layout = self.layout_
         wanted = DiagramLayout(self.sizes, columns, rows)
         if layout is None or (layout.layers, layout.shown) != (wanted.layers, wanted.shown):
@@ -289,9 +357,9 @@ class DiagramView(DrawsSelectedRun, QWidget):
 
     def _build(self, lay: DiagramLayout) -> None:
         self.layout_ = lay
-        for item in (*self.columns, *self.labels):
+        for item in (*self.columns, *self.labels, *self.feature_labels):
             self.vb.removeItem(item)
-        self.columns, self.labels = [], []
+        self.columns, self.labels, self.feature_labels = [], [], []
         K = self.sizes[-1]
         font = scaled(self.font_, 0.85)
         for c, layer in enumerate(lay.layers):
@@ -309,6 +377,13 @@ class DiagramView(DrawsSelectedRun, QWidget):
             label.setPos(lay.x[c] + 0.5, lay.height + 0.2)
             self.vb.addItem(label)
             self.labels.append(label)
+        for row in range(lay.shown[0]):
+            name = pg.TextItem(anchor=(1, 0.5))
+            name.setColor((40, 40, 40))
+            name.setFont(font)
+            name.setPos(-0.1, float(lay.centre(0, np.array(row))))
+            self.vb.addItem(name)
+            self.feature_labels.append(name)
         if lay.gap_x() is not None:
             gap = pg.TextItem(f"⋯\n{lay.skipped}\nlayers\n⋯", anchor=(0.5, 0.5))
             gap.setColor((90, 90, 90))
@@ -318,13 +393,16 @@ class DiagramView(DrawsSelectedRun, QWidget):
             self.labels.append(gap)
         for item in self.edge_items.values():
             item.setData([], [])
-        rect = QRectF(-0.3, -0.3, lay.width + 0.6, lay.height + LABEL_ROWS + 0.3)
+        marks = lay.bias_marks()
+        self.bias_items.setData(x=marks[:, 0], y=marks[:, 1], size=7 * self.scale)
+        left = self.left_room
+        rect = QRectF(-left, -0.3, lay.width + left + 0.3, lay.height + LABEL_ROWS + 0.3)
         self.vb.setRange(rect, padding=0)
         self._fit_label_font(lay, font)
 
     def _fit_label_font(self, lay: DiagramLayout, font: QFont) -> None:
         """Column labels never overprint: wide numbers shrink to the column's pitch."""
-        pitch_px = self.vb.width() / max(lay.width + 0.6, 1.0) * PITCH_X
+        pitch_px = self.vb.width() / max(lay.width + self.left_room + 0.3, 1.0) * PITCH_X
         widest = QFontMetrics(font).horizontalAdvance(str(len(self.sizes)) + "+")
         if widest > pitch_px > 0:
             smaller = scaled(font, max(0.5, pitch_px / widest))
@@ -378,7 +456,36 @@ class DiagramView(DrawsSelectedRun, QWidget):
         for (b, sign), item in self.edge_items.items():
             chosen = lay.edges[(buckets == b) & (positive == (sign > 0))]
             item.setData(chosen[:, [0, 2]].ravel(), chosen[:, [1, 3]].ravel())
+        for label, position in zip(self.feature_labels, self.picks[0]):
+            label.setText(feature_label(self.features[int(neurons.units[0][position])]))
+        self._show_biases()
         self._show_selected()
+        if self.hovered is not None:
+            self.hover.setText(self.describe(self.hovered) or self.hover.text())
+        self._show_editing()
+
+    def _show_biases(self) -> None:
+        """Each bias mark filled orange (positive) or blue (negative), as deep as |b| is
+        against the largest shown."""
+        lay = self.layout_
+        marks = lay.bias_marks()
+        values = np.array([self._bias(int(c), int(r)) for c, r in marks[:, 2:]], dtype=float)
+        finite = np.abs(values[np.isfinite(values)])
+        top = finite.max() if finite.size and finite.max() > 0 else 1.0
+        depth = np.nan_to_num(np.clip(values / top, -1, 1))
+        index = np.rint((depth + 1) * 127).astype(int)
+        brushes = [pg.mkBrush(*self.lut[i, :3]) for i in index]
+        self.bias_items.setData(
+            x=marks[:, 0],
+            y=marks[:, 1],
+            size=7 * self.scale,
+            brush=brushes,
+            pen=pg.mkPen((60, 60, 60), width=self.scale),
+        )
+
+    def _bias(self, column: int, row: int) -> float:
+        layer, _ = self._unit_at(column, row)
+        return float(self.neurons.biases[layer][self.picks[column][row]])
 
     @staticmethod
     def _place(item: pg.ImageItem, strip: np.ndarray, lay: DiagramLayout, c: int, G: int):
@@ -419,9 +526,9 @@ class DiagramView(DrawsSelectedRun, QWidget):
         self._show_selected()
 
     def unit_name(self, layer: int, unit: int) -> str:
-        """'input x2', 'layer 3, unit 7', 'output, unit 1' (units counted from 1)."""
+        """'input x₂', 'layer 3, unit 7', 'output, unit 1' (units counted from 1)."""
         if layer == 0:
-            return f"input {self.features[unit]}"
+            return f"input {feature_label(self.features[unit])}"
         where = "output" if layer == len(self.sizes) - 1 else f"layer {layer}"
         return f"{where}, unit {unit + 1}"
 
@@ -433,7 +540,8 @@ class DiagramView(DrawsSelectedRun, QWidget):
     # ----- the mouse -----
 
     def _on_move(self, pos) -> None:
-        text = self.describe(self.vb.mapSceneToView(pos))
+        self.hovered = self.vb.mapSceneToView(pos)
+        text = self.describe(self.hovered)
         if text:
             self.hover.setText(text)
 
@@ -444,9 +552,78 @@ class DiagramView(DrawsSelectedRun, QWidget):
         hit = self.layout_.node_at(point.x(), point.y())
         if hit is not None:
             self.show_unit(*self._unit_at(*hit))
+            return
+        ref = self.param_at(point)
+        if ref is not None:
+            self.edit_parameter(ref)
+
+    def param_at(self, point) -> ParamRef | None:
+        """The weight (an edge) or bias (its mark) under `point` (view coordinates)."""
+        lay = self.layout_
+        if lay is None or self.neurons is None:
+            return None
+        bias = lay.bias_at(point.x(), point.y())
+        if bias is not None:
+            layer, unit = self._unit_at(*bias)
+            return ParamRef(layer, None, unit)
+        edge = lay.edge_at(point.x(), point.y())
+        if edge is None:
+            return None
+        start = 0
+        for a, b in lay.blocks:
+            size = lay.shown[a] * lay.shown[b]
+            if edge < start + size:
+                i, j = divmod(edge - start, lay.shown[b])
+                layer, unit = self._unit_at(b, j)
+                return ParamRef(layer, self._unit_at(a, i)[1], unit)
+            start += size
+        return None
+
+    def value_of(self, ref: ParamRef, gradient: bool = False) -> float | None:
+        """The newest frame's value of a parameter among the shown units (its dW with
+        `gradient`; a bias has none drawn), or None when it is not shown."""
+        neurons = self.neurons
+        if neurons is None or ref.layer >= len(neurons.units):
+            return None
+        cols = np.flatnonzero(neurons.units[ref.layer] == ref.unit)
+        if not len(cols):
+            return None
+        if ref.row is None:
+            return None if gradient else float(neurons.biases[ref.layer][cols[0]])
+        rows = np.flatnonzero(neurons.units[ref.layer - 1] == ref.row)
+        if not len(rows):
+            return None
+        blocks = neurons.grads if gradient else neurons.weights
+        return float(blocks[ref.layer][rows[0], cols[0]])
+
+    def edit_parameter(self, ref: ParamRef) -> None:
+        """Open the editor on a parameter of the shown units."""
+        value = self.value_of(ref)
+        if value is None:
+            return
+        self.editing = ref
+        block = self.neurons.biases if ref.row is None else self.neurons.weights
+        finite = np.abs(block[ref.layer][np.isfinite(block[ref.layer])])
+        self.editor.edit(self._param_title(ref), value, float(finite.max()) if finite.size else 1)
+
+    def _param_title(self, ref: ParamRef) -> str:
+        if ref.row is None:
+            return f"{ref.name}, the bias of {self.unit_name(ref.layer, ref.unit)}"
+        return ref.name
+
+    def _show_editing(self) -> None:
+        if self.editing is not None:
+            value = self.value_of(self.editing)
+            if value is not None:
+                self.editor.show_value(value)
+
+    def _chosen(self, value: float) -> None:
+        if self.editing is not None:
+            self.edit_requested.emit(self.run_id, self.editing, value)
 
     def describe(self, point) -> str:
-        """What is under `point` (view coordinates): a unit's output range or an edge's value."""
+        """What is under `point` (view coordinates): a unit's output range, or an edge's
+        or a bias's value."""
         lay, neurons = self.layout_, self.neurons
         if lay is None or neurons is None:
             return ""
@@ -460,18 +637,17 @@ class DiagramView(DrawsSelectedRun, QWidget):
             if not finite.size:
                 return f"{name}: no finite output (the network diverged)"
             return f"{name}: output from {finite.min():.3g} to {finite.max():.3g} over the plane"
-        edge = lay.edge_at(point.x(), point.y())
-        if edge is None:
+        ref = self.param_at(point)
+        if ref is None:
             return ""
-        start = 0
-        for a, b in lay.blocks:
-            size = lay.shown[a] * lay.shown[b]
-            if edge < start + size:
-                i, j = divmod(edge - start, lay.shown[b])
-                src = self._unit_at(a, i)[1] + 1
-                dst_layer, dst = self._unit_at(b, j)
-                symbol = "dW" if self.gradients.isChecked() else "W"
-                value = self.edge_values()[edge]
-                return f"{symbol}[{dst_layer}] from unit {src} to unit {dst + 1} = {value:.4g}"
-            start += size
-        return ""
+        if ref.row is None:
+            return f"{ref.name} = {self.value_of(ref):.4g}: the bias of " + self.unit_name(
+                ref.layer, ref.unit
+            )
+        gradient = self.gradients.isChecked()
+        value = self.value_of(ref, gradient)
+        source = self.unit_name(ref.layer - 1, ref.row)
+        return (
+            f"{'d' if gradient else ''}{ref.name} = {value:.4g}: from {source} to "
+            f"{self.unit_name(ref.layer, ref.unit)}"
+        )

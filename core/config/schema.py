@@ -125,12 +125,13 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> Config:
 
 
 def _defaults_that_fit(config: Config, raw: dict) -> Config:
-    """`config` with each key the file left out set to its rule's `off` value where its
-    default breaks that rule."""
+    """`config` with each key the file left out set to the part of its default that keeps
+    its rule (`Rule.kept`) where the default breaks that rule."""
     for setting in RULED:
         given = raw.get(setting.section, {})
-        if setting.name not in given and setting.rule.broken(value_of(config, setting.key), config):
-            config = with_value(config, setting.key, setting.rule.off)
+        value = value_of(config, setting.key)
+        if setting.name not in given and setting.rule.broken(value, config):
+            config = with_value(config, setting.key, setting.rule.kept(value, config))
     return config
 
 
@@ -198,17 +199,22 @@ def resized_keep_probs(keep: tuple[float, ...], n_hidden: int) -> tuple[float, .
     return (keep[0], *hidden, *[fill] * (n_hidden - len(hidden)))
 
 
-def follow(config: Config, key: str) -> Config:
-    """`config` after `key` changed, with the keys that depend on it made to fit:
+def follow(before: Config, config: Config, key: str) -> Config:
+    """`config` after `key` changed (from config `before`), with the keys that depend on it
+    made to fit (`core.config.table.Rule.followed`):
 
-    - a key whose rule (`core.config.table.Rule`) the change broke is set to its `off`
-      value: a data set with two classes sets data.n_classes to 2; a split without
-      validation points switches early stopping off;
+    - a key whose rule the change broke is set to its `off` value, or the part of it that
+      keeps the rule: a data set with two classes sets data.n_classes to 2; a split without
+      validation points switches early stopping off; a set of one input keeps the features
+      of x₁ alone;
+    - a key the change makes room for again regains it: from a set of one input to a set
+      of two, the features get x₁ and x₂ back;
     - a new number of hidden layers resizes a per-layer keep-prob list (`resized_keep_probs`).
     """
     for setting in RULED:
-        if setting.key != key and setting.rule.broken(value_of(config, setting.key), config):
-            config = with_value(config, setting.key, setting.rule.off)
+        if setting.key != key:
+            value = setting.rule.followed(value_of(config, setting.key), before, config)
+            config = with_value(config, setting.key, value)
     keep_prob = config.train.keep_prob
     if key == "model.hidden" and isinstance(keep_prob, tuple):
         keep = resized_keep_probs(keep_prob, len(config.model.hidden))
@@ -220,7 +226,7 @@ def edit(config: Config, key: str, value: Any) -> Config:
     """The config after a user sets `key` to `value` (already of the config's own form):
     the keys that depend on it follow (`follow`), then the whole is checked."""
     BY_KEY[key].allowed.check(key, list(value) if isinstance(value, tuple) else value)
-    return check_consistency(follow(with_value(config, key, value), key))
+    return check_consistency(follow(config, with_value(config, key, value), key))
 
 
 def needs_new_run(old: Config, new: Config, points_in_memory: bool = False) -> bool:

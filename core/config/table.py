@@ -92,16 +92,31 @@ class Rule:
     Validation refuses a config that breaks it, with `message` ("{kind}" stands for
     data.kind; or a function of the config); a change of another key that breaks it sets the
     key to `off`; and the key's control is enabled only while it holds, `tip` saying why
-    not."""
+    not. A rule may say more of how the key follows a change of another key: `mend(value,
+    config)`, the part of a broken value that keeps the rule (in place of `off`);
+    `regain(value, before, after)`, the key's value when the change from config `before` to
+    `after` makes room again for what `mend` took away."""
 
     off: Any
     holds: Callable[[Any, Any], bool]
     message: str | Callable[[Any], str]
     tip: str
+    mend: Callable[[Any, Any], Any] | None = None
+    regain: Callable[[Any, Any, Any], Any] | None = None
 
     def broken(self, value: Any, config, data=None) -> bool:
         """Whether the key's `value` breaks the rule in `config` (with the run's `data`)."""
         return value != self.off and not self.holds(config, data)
+
+    def kept(self, value: Any, config) -> Any:
+        """What the key's broken `value` becomes in `config`: `mend`'s part of it, or `off`."""
+        return self.off if self.mend is None else self.mend(value, config)
+
+    def followed(self, value: Any, before, after) -> Any:
+        """The key's `value` after another key changed from config `before` to `after`."""
+        if self.broken(value, after):
+            return self.kept(value, after)
+        return value if self.regain is None else self.regain(value, before, after)
 
     def why(self, config) -> str:
         if callable(self.message):
@@ -169,11 +184,29 @@ TWO_CLASSES = Rule(
     f"This data set has two classes (a regression set, none); {_CHOSEN} can have up to "
     f"{MAX_CLASSES}.",
 )
+X1_ALONE = ("x1",)
+
+
+def _x1_part(features, config) -> tuple[str, ...]:
+    """The features of x₁ alone among `features` (x₁ itself when none are)."""
+    return tuple(f for f in features if f in ONE_INPUT_FEATURES) or X1_ALONE
+
+
+def _x2_back(features, before, after) -> tuple[str, ...]:
+    """`features` after a change from a set of one input to a set of two: x₁ and x₂ come
+    back beside the features of x₁ that were ticked (in FEATURES' order)."""
+    if inputs_of(before.data) == 1 and DATA_KINDS[after.data.kind].inputs == 2:
+        return tuple(f for f in FEATURES if f in {"x1", "x2", *features})
+    return features
+
+
 ONE_INPUT = Rule(
-    ("x1",),
+    X1_ALONE,
     _features_fit,
     _features_message,
     "This data set has one input, x₁: only x₁, x₁², sin x₁.",
+    mend=_x1_part,
+    regain=_x2_back,
 )
 
 

@@ -90,17 +90,19 @@ def points_in_memory(data: DataConfig) -> bool:
 
 
 def task_of(data_config: DataConfig, data: Data | None = None) -> str:
-    """ "classes" or "regression": the run's `data`'s when given, else the kind's; for
-    points of one's own without their data (not yet read), "classes"."""
-    if data is not None:
-        return data.task
+    """ "classes" or "regression": the kind's; for points of one's own, the run's `data`'s
+    when given, else "classes" (not yet read). The kind's comes first: a config whose kind
+    just changed is read before its run has data."""
     task = DATA_KINDS[data_config.kind].task
-    return "classes" if task == "given" else task
+    if task != "given":
+        return task
+    return "classes" if data is None else data.task
 
 
 def inputs_of(data_config: DataConfig, data: Data | None = None) -> int:
-    """Raw inputs (1 or 2): the run's `data`'s when given, else the kind's (2 for points
-    of one's own not yet read)."""
-    if data is not None:
-        return data.train.X.shape[1]
-    return DATA_KINDS[data_config.kind].inputs or 2
+    """Raw inputs (1 or 2): the kind's; for points of one's own, the run's `data`'s when
+    given, else 2 (not yet read)."""
+    inputs = DATA_KINDS[data_config.kind].inputs
+    if inputs is not None:
+        return inputs
+    return 2 if data is None else data.train.X.shape[1]

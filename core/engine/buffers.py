@@ -18,6 +18,7 @@ from deepdials.core.engine.network import Workspace
 from deepdials.core.engine.optimizers import STATE_VECTORS
 from deepdials.core.engine.params import Params
 from deepdials.core.engine.regularization import Penalty
+from deepdials.core.probes.layer_space import LayerSpaceEvaluator
 from deepdials.core.probes.layerstats import PROBE_ROWS
 from deepdials.core.probes.neurons import NeuronEvaluator
 from deepdials.core.probes.surface import SurfaceEvaluator
@@ -31,7 +32,7 @@ class Buffers:
     """What the passes work in, each made on first use and kept: the training workspace (of
     the largest batch so far, ≤ chunk rows), the forward-only scoring workspace, the layer
     statistics probe's, a batch's gradient summed over its chunks and one chunk's share,
-    each split's logits (n, K), and the surface and diagram evaluators."""
+    each split's logits (n, K), and the surface, diagram and layer space evaluators."""
 
     train: Workspace | None = None
     scoring: Workspace | None = None
@@ -41,6 +42,7 @@ class Buffers:
     logits: dict[str, np.ndarray] = field(default_factory=dict)
     surfaces: dict[int, SurfaceEvaluator] = field(default_factory=dict)
     neurons: NeuronEvaluator | None = None
+    layer_space: LayerSpaceEvaluator | None = None
 
 
 def fuses_scoring(batch_rows: int, n_train: int, dropout: bool) -> bool:

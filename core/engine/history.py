@@ -45,6 +45,14 @@ class History:
         if not self._newest_apart:
             self._n += 1
 
+    def replace_last(self, values: dict[str, float | np.ndarray]) -> None:
+        """Record `values` for the newest epoch again, in place of what it held."""
+        row = len(self) - 1
+        if row < 0:
+            raise ValueError("no row to replace")
+        for name, column in self._columns.items():
+            column[row] = values.get(name, np.nan)
+
     def _decimate(self) -> None:
         self.stride *= 2
         keep = self._epoch[: self._n] % self.stride == 0

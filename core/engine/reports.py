@@ -1,5 +1,5 @@
 """What a run reports, as functions of its state: snapshots, layer statistics, the
-decision surface, the diagram's units and the gradient check.
+decision surface, the diagram's units, the layer space and the gradient check.
 
 None of them trains or scores: they read `core.engine.state.RunState` as it is (its
 metrics are those of the last epoch scored, `state.recorded`). A diverged run's layer
@@ -24,6 +24,7 @@ from deepdials.core.probes.gradcheck import (
     GradientCheck,
     finish,
 )
+from deepdials.core.probes.layer_space import LayerSpace, LayerSpaceEvaluator, LayerSpaceRequest
 from deepdials.core.probes.layerstats import LayerStats, layer_statistics
 from deepdials.core.probes.neurons import NeuronEvaluator, Neurons
 from deepdials.core.probes.surface import Surface, SurfaceEvaluator
@@ -101,6 +102,17 @@ def neuron_maps(state: RunState) -> Neurons:
     return buffers.neurons(shown.params, shown.grads, state.act)
 
 
+def layer_space(state: RunState, request: LayerSpaceRequest) -> LayerSpace:
+    """The plane's grid lines and the training points in two units of a layer."""
+    buffers = state.buffers
+    if buffers.layer_space is None:
+        train = state.data.train
+        buffers.layer_space = LayerSpaceEvaluator(
+            state.pipeline, state.data.extent, train.X, train.y, state.dtype, state.data.n_classes
+        )
+    return buffers.layer_space(shown_epoch(state).params, state.act, request)
+
+
 def gradient_checker(
     state: RunState,
     epsilon: float = DEFAULT_EPSILON,
@@ -151,11 +163,13 @@ def snapshot(
     layers: bool = True,
     neurons: bool = False,
     cancelled: Callable[[], bool] | None = None,
+    space: LayerSpaceRequest | None = None,
 ) -> Snapshot:
     """The run's state now, as fresh arrays; with `resolution`, the decision surface on an
     R×R grid (`cancelled` as for `surface`); with `layers`, the per-layer statistics (a
     probe pass, see `layer_stats`); with `neurons`, the diagram's per-unit outputs (see
-    `neuron_maps`). `metrics` are those of the last epoch scored."""
+    `neuron_maps`); with `space`, that layer space (see `layer_space`). `metrics` are those
+    of the last epoch scored."""
     return Snapshot(
         run_id=state.run_id,
         epoch=state.epoch,
@@ -172,4 +186,6 @@ def snapshot(
         train_seconds=state.train_seconds,
         config=state.config,
         neurons=neuron_maps(state) if neurons else None,
+        layer_space=layer_space(state, space) if space is not None else None,
+        edits=tuple(state.edits),
     )

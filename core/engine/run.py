@@ -303,6 +303,15 @@ def _record(state: RunState, train_scored: bool = False) -> Iterator[None]:
     change meanwhile), append to the history, check the stop rules, and yield. With
     `train_scored`, the training split's logits are already in their buffer."""
     e = state.epoch
+    yield from _score_splits(state, train_scored)
+    state.history.append(e, _history_row(state))
+    state.recorded = e
+    _stop_rules(state, e)
+    yield
+
+
+def _score_splits(state: RunState, train_scored: bool = False) -> Iterator[None]:
+    """`state.metrics` of θ on every split, chunk by chunk, yielding between chunks."""
     ws = _scoring_view(state)
     first = True
     for split in state.splits:
@@ -322,14 +331,33 @@ def _record(state: RunState, train_scored: bool = False) -> Iterator[None]:
             state.metrics[split] = state.task.scores(
                 logits, state.targets[split], state.labels[split]
             )
-    state.history.append(
-        e,
-        {f"{s}_{m}": state.metrics[s][m] for s in state.splits for m in ("loss", "error")}
-        | {"grad_norm": state.figure.last, "dropout_loss": state.dropout_cost.last},
-    )
-    state.recorded = e
-    _stop_rules(state, e)
-    yield
+
+
+def _history_row(state: RunState) -> dict:
+    return {f"{s}_{m}": state.metrics[s][m] for s in state.splits for m in ("loss", "error")} | {
+        "grad_norm": state.figure.last,
+        "dropout_loss": state.dropout_cost.last,
+    }
+
+
+def rescore(state: RunState) -> None:
+    """Score θ again at the epoch last scored, after it was changed by hand
+    (`core.engine.edits`): the metrics and the history's last row become the new θ's, and
+    a θ whose loss is not finite ends the run as diverged. An epoch not yet scored is left
+    to training, which scores it next."""
+    e = state.epoch
+    if state.recorded != e:
+        return
+    with np.errstate(all="ignore"):
+        for _ in _score_splits(state):
+            pass
+    state.history.replace_last(_history_row(state))
+    loss = state.metrics["train"]["loss"]
+    if not np.isfinite(loss) or not np.isfinite(state.params.theta.sum(dtype=np.float64)):
+        state.status = Status.DIVERGED
+        state.diverged_at = e
+    else:
+        keep_finite(state, e)
 
 
 def _stop_rules(state: RunState, e: int) -> None:

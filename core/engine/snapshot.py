@@ -9,6 +9,7 @@ import numpy as np
 
 from deepdials.core.config.schema import Config
 from deepdials.core.data.dataprep import Data
+from deepdials.core.probes.layer_space import LayerSpace
 from deepdials.core.probes.layerstats import LayerStats
 from deepdials.core.probes.neurons import Neurons
 from deepdials.core.probes.surface import Surface
@@ -62,8 +63,8 @@ class Snapshot:
     is; `history` maps 'epoch' : (n,) and each '<split>_loss' / '<split>_error' : (n,),
     'grad_norm' : (n, L) (the per-layer gradient figure, see `core.engine.run`) and
     'dropout_loss' : (n,) (the cost dropout minimizes; NaN without dropout) to the
-    recorded epochs. A diverged run's `layers`, `surface` and `neurons` are those of its
-    last finite epoch (`layers.epoch`).
+    recorded epochs. A diverged run's `layers`, `surface`, `neurons` and
+    `layer_space` are those of its last finite epoch (`layers.epoch`).
     """
 
     run_id: int
@@ -81,3 +82,5 @@ class Snapshot:
     train_seconds: float
     config: Config  # as the run has it now, hot changes included
     neurons: Neurons | None = None
+    layer_space: LayerSpace | None = None
+    edits: tuple = ()  # the hand edits of θ, oldest first (`core.engine.edits.ParamEdit`)

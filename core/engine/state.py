@@ -125,6 +125,7 @@ class RunState:
     finite: FiniteEpoch | None = None  # the last epoch recorded with finite numbers
     recorded: int = -1
     buffers: Buffers = field(default_factory=Buffers)
+    edits: list = field(default_factory=list)  # ParamEdit, oldest first (core.engine.edits)
 
     @property
     def scored(self) -> bool:

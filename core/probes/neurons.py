@@ -8,6 +8,7 @@ unit j being mean_grid |A[l][:, j]|; the shown units keep their order in the lay
     units[l]    (k_l,) int        indices of the shown units of layer l, k_l ≤ max_shown
     maps[l]     (k_l, G, G)       their outputs, row i at x2_i, column j at x1_j
     weights[l]  (k_{l−1}, k_l)    W[l] between the shown units, l = 1..L (weights[0] is empty)
+    biases[l]   (k_l,)            b[l] of the shown units (biases[0] is empty)
     grads[l]    (k_{l−1}, k_l)    dW[l] of the last update between the same units
 """
 
@@ -36,6 +37,7 @@ class Neurons:
     maps: list[np.ndarray]
     weights: list[np.ndarray]
     grads: list[np.ndarray]
+    biases: list[np.ndarray]
 
 
 def shown_units(activity: np.ndarray, max_shown: int) -> np.ndarray:
@@ -74,9 +76,10 @@ class NeuronEvaluator:
                 shown = shown_units(np.abs(A).mean(axis=0), self.max_shown)
                 units.append(shown)
                 maps.append(np.ascontiguousarray(A[:, shown].T).reshape(-1, G, G).copy())
-        weights, dws = [np.empty((0, 0))], [np.empty((0, 0))]
+        weights, dws, biases = [np.empty((0, 0))], [np.empty((0, 0))], [np.empty(0)]
         for layer in range(1, len(self.sizes)):
             rows, cols = units[layer - 1], units[layer]
             weights.append(params.W[layer - 1][np.ix_(rows, cols)].astype(np.float32))
             dws.append(grads.W[layer - 1][np.ix_(rows, cols)].astype(np.float32))
-        return Neurons(self.sizes, units, maps, weights, dws)
+            biases.append(params.b[layer - 1][cols].astype(np.float32))
+        return Neurons(self.sizes, units, maps, weights, dws, biases)
