@@ -1,12 +1,15 @@
 """The normalization lesson: contours of J(w₁, w₂) and the gradient-descent path.
 
 On the run's own training points (see `core.lessons.cost_landscape`), logistic regression
-ŷ = σ(w₁x₁ + w₂x₂) and STEPS steps of gradient descent at the best constant rate for its
-curvature; the caption measures both choices. With raw, badly scaled inputs
-the contours are a long narrow valley and the path zig-zags across it; with z-scored
-inputs they turn round and the path goes straight. The toggle flips between the two;
-it starts as the run's "Normalize inputs" setting. Both pictures are computed once per
-run, when the page is first shown, and kept; it draws nothing per frame.
+ŷ = σ(w₁x₁ + w₂x₂) (on a regression set, linear regression ŷ = w₁x₁ + w₂x₂ or, of one
+input, ŷ = w₁x₁ + w₂ with the bias as w₂) and STEPS steps of gradient descent at the best
+constant rate for its curvature; the words name the model the landscape is of
+(`Landscape.model`, `Landscape.inputs`), and the caption measures both choices. With
+raw, badly scaled inputs the contours are a long narrow valley and the path zig-zags
+across it; with z-scored inputs they turn round and the path goes straight. The toggle
+flips between the two; it starts as the run's "Normalize inputs" setting. Both pictures
+are computed once per run, when the page is first shown, and kept; it draws nothing per
+frame.
 """
 
 from __future__ import annotations
@@ -28,6 +31,31 @@ PATH_COLOR = SPLIT_COLORS["val"]  # vermillion: stands out on grey contours
 START_COLOR = (30, 30, 30)
 
 
+# Landscape.model → (its name, ŷ of the weighted sum s, the cost J)
+MODELS = {
+    "logistic": ("Logistic regression", "σ({s})", "cross-entropy"),
+    "linear": ("Linear regression", "{s}", "squared error mean[(ŷ − y)²]/2"),
+}
+# Landscape.inputs → (the weighted sum, the w₂ axis, the normalized inputs, a narrow valley's cause)
+SUMS = {
+    ("x1", "x2"): ("w₁x₁ + w₂x₂", "w₂", "x ← (x − μ) / σ", "x₁ is much larger than x₂"),
+    ("x1", "1"): (
+        "w₁x₁ + w₂",
+        "w₂ (the bias)",
+        "x₁ ← (x₁ − μ) / σ",
+        "x₁ is large or far from 0 beside the bias's input 1",
+    ),
+}
+
+
+def model_words(lesson: Landscape) -> str:
+    """The model and cost the landscape is of, e.g. "Linear regression ŷ = w₁x₁ + w₂,
+    J = squared error mean[(ŷ − y)²]/2"."""
+    name, output, cost = MODELS[lesson.model]
+    weighted = SUMS[lesson.inputs][0]
+    return f"{name} ŷ = {output.format(s=weighted)}, J = {cost}"
+
+
 def ratio(kappa: float) -> str:
     """κ as the lesson's text writes it, 8,669 rather than 8.67e+03 (up to ten million)."""
     return f"{kappa:,.0f}" if 1000 <= kappa < 1e7 else f"{kappa:.3g}"
@@ -43,13 +71,7 @@ class NormalizationPage(QWidget):
         session.run_started.connect(self.set_run)
         self._info: RunInfo | None = None
         self._cache: dict[bool, Landscape] = {}
-        self.normalize = QCheckBox("Normalize inputs: x ← (x − μ) / σ")
-        self.normalize.setToolTip(
-            "Logistic regression ŷ = σ(w₁x₁ + w₂x₂) on this run's training points.\n"
-            "Raw inputs: if x₁ is much larger than x₂, J changes fast along w₁ and slowly "
-            "along w₂: a long narrow valley, and gradient descent zig-zags across it.\n"
-            "Normalized inputs: round contours, and the path goes straight to the minimum."
-        )
+        self.normalize = QCheckBox(f"Normalize inputs: {SUMS['x1', 'x2'][2]}")
         self.normalize.toggled.connect(self._draw)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -139,7 +161,21 @@ class NormalizationPage(QWidget):
         self.start.setData(lesson.path[:1, 0], lesson.path[:1, 1])
         self.end.setData(lesson.path[-1:, 0], lesson.path[-1:, 1])
         self.plot.setRange(xRange=(w1[0], w1[-1]), yRange=(w2[0], w2[-1]), padding=0)
+        self._name_model(lesson)
         self.caption.setText(self._caption(lesson))
+
+    def _name_model(self, lesson: Landscape) -> None:
+        """The toggle, its tooltip and the w₂ axis say which model and inputs are drawn."""
+        _, second, normalized, narrow = SUMS[lesson.inputs]
+        self.normalize.setText(f"Normalize inputs: {normalized}")
+        self.normalize.setToolTip(
+            f"{model_words(lesson)}, on this run's training points.\n"
+            f"Raw inputs: if {narrow}, J changes fast along one direction of w and slowly "
+            "along the other: a long narrow valley, and gradient descent zig-zags across "
+            "it.\n"
+            "Normalized inputs: round contours, and the path goes straight to the minimum."
+        )
+        self.plot.setLabel("left", second)
 
     def _caption(self, lesson: Landscape) -> str:
         """What is measured: κ at w = 0 (1 is round there; farther out J is not a
@@ -152,6 +188,7 @@ class NormalizationPage(QWidget):
         J0, J1 = lesson.path_cost[0], lesson.path_cost[-1]
         beside = self._landscape(not normalized)
         text = (
+            f"{model_words(lesson)}: "
             f"<b>{inputs} inputs</b> (x₁ scaled ×{scale:g}): curvature ratio κ = "
             f"{ratio(lesson.condition)} at w = 0 (1 is round there); {STEPS} steps at "
             f"α = {lesson.lr:.3g} "
