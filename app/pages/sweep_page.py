@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deepdials.app.pages.decade_axis import DecadeAxis
 from deepdials.app.session import Session
 from deepdials.app.style.figures import error_look
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
@@ -212,7 +213,9 @@ class SweepPage(QWidget):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumHeight(200)
-        self.plot = self.graphics.addPlot(title="Error at the end of each run")
+        self.plot = self.graphics.addPlot(
+            title="Error at the end of each run", axisItems={"bottom": DecadeAxis("bottom")}
+        )
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setLabel("left", "error")
