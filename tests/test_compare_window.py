@@ -13,7 +13,7 @@ from deepdials.core.config.files import load_experiment
 from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run
 from deepdials.resources import PRESETS, lesson_names
-from tests.helpers import small_config, wait_for_run
+from tests.helpers import explanation_start, small_config, wait_for_run
 from tests.layout_checks import clipped
 
 BASE = {
@@ -178,7 +178,7 @@ def test_a_comparison_lesson_opens_as_runs_side_by_side_and_steps_on(qtbot, wind
     assert [window.session.label(i) for i in range(3)] == ["zeros", "random × 10", "He"]
     assert window.navigator.index == index
     assert window.navigator.position.text().endswith("Compare: zeros, random × 10, He")
-    assert window.lesson.toPlainText().startswith("The lecture's experiment")
+    assert window.lesson.toPlainText().startswith(explanation_start("compare_init"))
     assert window.views.current().name == "curves"
     window.navigator.next.click()
     assert not window.session.comparing  # the next lesson is one run again
