@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFontMetrics
 
 from deepdials.app.window import MainWindow, configure_pyqtgraph
@@ -13,7 +14,7 @@ from deepdials.core.config.files import load_experiment
 from deepdials.core.engine.run import advance
 from deepdials.core.engine.state import new_run
 from deepdials.resources import PRESETS, lesson_names
-from tests.helpers import small_config, wait_for_run
+from tests.helpers import explanation_start, small_config, wait_for_run
 from tests.layout_checks import clipped
 
 BASE = {
@@ -178,7 +179,7 @@ def test_a_comparison_lesson_opens_as_runs_side_by_side_and_steps_on(qtbot, wind
     assert [window.session.label(i) for i in range(3)] == ["zeros", "random × 10", "He"]
     assert window.navigator.index == index
     assert window.navigator.position.text().endswith("Compare: zeros, random × 10, He")
-    assert window.lesson.toPlainText().startswith("The course's initialization exercise")
+    assert window.lesson.toPlainText().startswith(explanation_start("compare_init"))
     assert window.views.current().name == "curves"
     window.navigator.next.click()
     assert not window.session.comparing  # the next lesson is one run again
@@ -193,3 +194,34 @@ def test_a_label_from_a_file_is_shown_as_text_never_as_markup(qtbot, tmp_path):
     title = w.boundaries.views[0].plot.titleLabel.item.toPlainText()
     assert title == "<b>x</b> & <img src=a>"
     w.close()
+
+
+def test_four_runs_leave_every_bias_variance_row_its_room_in_projector_mode(qtbot):
+    base = {**BASE, "data": {**BASE["data"], "mismatch": 0.6}}  # eight rows of bars
+    variants = [{"model": {"init": init}} for init in INITS]
+    configure_pyqtgraph()
+    w = MainWindow(
+        comparison_from_dict({"schema": 1, "base": base, "variants": variants}),
+        remember=False,
+        playing=False,
+    )
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    w.large_fonts_action.setChecked(True)
+    qtbot.waitUntil(lambda: all(infos(w.session)), timeout=10_000)
+    w.session.play_until(2)
+    qtbot.waitUntil(lambda: all(latests(w.session)), timeout=10_000)
+    w.show_view("bias_variance")
+    w.views.catch_up()
+    view = w.views.current()
+    tick_font = view.plot.getAxis("left").style["tickFont"]
+    value_font = view.labels[0].textItem.font()
+    line = max(QFontMetrics(font).height() for font in (tick_font, value_font))
+    rows = [view.plot.vb.mapViewToScene(QPointF(0, i)).y() for i in range(len(view.rows))]
+    problems = clipped(w)
+    w.close()
+    assert len(rows) == 8
+    # a row's name (left) and value (right of its bar) with a fifth of a line between rows
+    assert min(np.diff(rows)) >= 1.2 * line
+    assert problems == []

@@ -2,10 +2,12 @@
 cancelled at once (keeping what is done) and exported; closing the window stops them."""
 
 import csv
+import math
 import multiprocessing
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
 
 from deepdials.app.pages.sweep_page import SweepPage
 from deepdials.app.window import MainWindow, configure_pyqtgraph
@@ -152,3 +154,45 @@ def test_a_sweep_of_the_same_setting_keeps_the_one_before_faded_and_says_how_it_
     xs, _ = view.before_curves["val"].getOriginalDataset()
     assert xs is None or len(xs) == 0
     qtbot.waitUntil(no_processes_left, timeout=2_000)
+
+
+def bottom_tick_labels(plot) -> list:
+    """The bottom axis's tick labels as drawn: (rect, text) in the axis's pixels."""
+    axis = plot.getAxis("bottom")
+    image = QImage(int(axis.width()), int(axis.height()), QImage.Format_ARGB32)
+    painter = QPainter(image)
+    painter.setFont(axis.style["tickFont"] or axis.font())
+    _, _, texts = axis.generateDrawSpecs(painter)
+    painter.end()
+    return [(rect, text) for rect, _, text in texts if text]
+
+
+@pytest.mark.parametrize(
+    "values, decades",
+    [("0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50", 3), ("0.1, 0.2, 0.5, 1", 2)],
+)
+def test_a_lambda_sweep_in_projector_mode_has_no_log_axis_labels_running_together(
+    qtbot, values, decades
+):
+    configure_pyqtgraph()
+    window = MainWindow(TINY, remember=False, playing=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.large_fonts_action.setChecked(True)
+    window.show_view("sweeps")
+    page = window.sweeps
+    choose(page, "l2", values, epochs=1)
+    with qtbot.waitSignal(page.runner.finished, timeout=120_000):
+        qtbot.mouseClick(page.run_button, Qt.LeftButton)
+
+    def x_range():
+        return page.plot.vb.viewRange()[0]
+
+    low, high = (math.log10(float(v)) for v in (values.split(", ")[0], values.split(", ")[-1]))
+    qtbot.waitUntil(lambda: x_range()[0] <= low and x_range()[1] >= high)  # autoranged
+    labels = sorted(bottom_tick_labels(page.plot), key=lambda label: label[0].left())
+    window.close()
+    assert len(labels) >= decades  # the decades at least
+    gaps = [(a[1], b[1], b[0].left() - a[0].right()) for a, b in zip(labels, labels[1:])]
+    assert [gap for gap in gaps if gap[2] < 4] == []

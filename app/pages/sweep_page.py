@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deepdials.app.pages.decade_axis import DecadeAxis
 from deepdials.app.session import Session
 from deepdials.app.style.figures import error_look
 from deepdials.app.style.palette import BAYES_COLOR, SPLIT_COLORS, SPLIT_DASH, SPLIT_LABEL
@@ -212,7 +213,9 @@ class SweepPage(QWidget):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumHeight(200)
-        self.plot = self.graphics.addPlot(title="Error at the end of each run")
+        self.plot = self.graphics.addPlot(
+            title="Error at the end of each run", axisItems={"bottom": DecadeAxis("bottom")}
+        )
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setLabel("left", "error")
@@ -225,6 +228,7 @@ class SweepPage(QWidget):
         self.before_curves = {split: self.plot.plot() for split in ("train", "val")}
         self.before_label = QLabel()
         self.before_label.setWordWrap(True)
+        self.before_label.hide()  # shown with a faded sweep; empty, it would take a line
         self.best = pg.ScatterPlotItem(symbol="star")
         self.plot.addItem(self.best)
         self.bayes_line = pg.InfiniteLine(
@@ -287,7 +291,7 @@ class SweepPage(QWidget):
         self.runner.cancel()
         self.results = []
         self.before = []
-        self.before_label.clear()
+        self._say_before("")
         self._problems = []
         self.progress.reset()  # no count of a sweep that is not there
         for label in (self.info, self.best_label, self.message):
@@ -395,12 +399,16 @@ class SweepPage(QWidget):
         say what it was run with that `config` changes; drop them otherwise."""
         if key != self.parameter or not self.results or self.swept is None:
             self.before = []
-            self.before_label.clear()
+            self._say_before("")
             return
         self.before = list(self.results)
         differs = label_of(config, self.swept, 1)
         run_with = "the same settings" if differs.startswith("copy") else differs
-        self.before_label.setText(f"Faded: the sweep before, run with {run_with}.")
+        self._say_before(f"Faded: the sweep before, run with {run_with}.")
+
+    def _say_before(self, text: str) -> None:
+        self.before_label.setText(text)
+        self.before_label.setVisible(bool(text))
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -91,6 +91,25 @@ SHORT_VERDICTS = {
     "diverged": "diverged",
     "not trained yet": "—",
 }
+ROW_PITCH = 1.4  # a bar's row, in lines of its label: labels of neighbouring rows never touch
+SHOWN_RUNS = 2  # compared runs the table keeps in view when the bars need its room
+
+
+class RunsTable(QTableWidget):
+    """The compared runs' table, asking for the height of all its rows; given less, it
+    keeps `SHOWN_RUNS` runs in view and scrolls up and down for the rest."""
+
+    def rows_height(self, rows: int) -> int:
+        return (
+            self.horizontalHeader().height() + rows * self.verticalHeader().defaultSectionSize() + 4
+        )
+
+    def sizeHint(self):
+        hint = super().sizeHint()
+        hint.setHeight(self.rows_height(self.rowCount()))
+        return hint
+
+
 MISMATCH_TIP = (
     "Mismatched data: train-dev is held out from the training distribution.\n"
     "avoidable bias = train − Bayes (train dist.)\n"
@@ -132,7 +151,7 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.more_data)
         buttons.addWidget(self.regularize)
-        self.runs = QTableWidget(0, len(RUN_COLUMNS))
+        self.runs = RunsTable(0, len(RUN_COLUMNS))
         self.runs.setHorizontalHeaderLabels(RUN_COLUMNS)
         self.runs.verticalHeader().hide()
         self.runs.setEditTriggers(QTableWidget.NoEditTriggers)
@@ -189,6 +208,7 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
         self.threshold_line.setData([line] * 2, [first_gap - 0.4, n - 0.4])
         for i, label in enumerate(self.labels):
             label.setVisible(i < n)
+        self._fit_rows()
         self.graphics.setToolTip(MISMATCH_TIP if mismatch else "")
 
     # ----- View -----
@@ -241,9 +261,10 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
             for col, text in enumerate(cells):
                 self.runs.setItem(2 * index + 1, col, QTableWidgetItem(text))
             self.runs.item(2 * index + 1, len(cells) - 1).setToolTip(verdict)
-        rows = self.runs.verticalHeader().defaultSectionSize()
-        header = self.runs.horizontalHeader().height()
-        self.runs.setFixedHeight(header + rows * 2 * len(lanes) + 4)
+        rows = 2 * len(lanes)
+        self.runs.setMaximumHeight(self.runs.rows_height(rows))
+        self.runs.setMinimumHeight(self.runs.rows_height(min(rows, 2 * SHOWN_RUNS)))
+        self.runs.updateGeometry()
         self.runs.show()
         self._show_errors(selected)
 
@@ -259,8 +280,21 @@ class BiasVarianceView(DrawsComparedRuns, QWidget):
             big = scaled(font, 1.25)
             big.setBold(True)
             self.verdict.setFont(big)
+        self._fit_rows()
         self.threshold_line.setPen(pg.mkPen((60, 60, 60), width=1.5 * scale, style=Qt.DashLine))
         self.bars.setOpts(pen=pg.mkPen(60, 60, 60, width=0.8 * scale))
+
+    def _fit_rows(self) -> None:
+        """Room for every bar's row: `ROW_PITCH` lines of the larger of its tick label and
+        its value label, plus the axis below and a margin above."""
+        axis = self.plot.getAxis("left")
+        tick = axis.style["tickFont"] or self.font()
+        line = max(
+            QFontMetrics(tick).height(), QFontMetrics(self.labels[0].textItem.font()).height()
+        )
+        bottom = self.plot.getAxis("bottom")
+        below = bottom.height() if bottom.height() > 0 else 3 * line
+        self.graphics.setMinimumHeight(int(len(self.rows) * ROW_PITCH * line + below + line))
 
     # ----- drawing -----
 

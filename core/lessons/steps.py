@@ -14,6 +14,13 @@ what it does); a new kind of step is a new row here and its meaning in the playe
 
 A bad step is refused naming its place as JSON counts it, from 0:
 `lesson.steps[2].set.train.l2: 200 is not in [0, 100]` is the third step's.
+
+Details the format as first announced left open, settled here and in README: `epochs`
+becomes the run's train.epochs (a continued run trains on to it, a fresh one stops at
+it); a step after the first that sets, trains and pins nothing (a view, a text, a
+reveal) keeps the runs as they are instead of training them again; `run` names a run by
+the label the window gives it (`core.lessons.player.label`); a step that trains several
+runs selects the first.
 """
 
 from __future__ import annotations
