@@ -267,6 +267,11 @@ class CurvesView(DrawsComparedRuns, QWidget):
             bayes = f"{self._look.bayes} {self._look.text(self._bayes)}"
             entries.append((bayes, BAYES_COLOR, SPLIT_DASH["val"]))
         self.legend.setText(legend_html(entries))
+        # as wide as its widest entry but the compared runs' (theirs elide to the rest)
+        metrics = QFontMetrics(self.legend.font())
+        fixed = entries[len(self._compared) :]
+        widest = max(metrics.horizontalAdvance(f"╸╸╸ {label}") for label, _, _ in fixed)
+        self.legend.setMinimumWidth(widest + 4)
         cut = [label for label, _ in self._compared if self._fitted(label) != label]
         self.legend.setToolTip("\n".join(label for label, _ in self._compared) if cut else "")
 

@@ -35,7 +35,7 @@ SHIFTED_SYMBOL = {"val": "d", "test": "x"}  # open diamonds, crosses: told apart
 LEGEND_SYMBOL = {"o": "●", "ring": "○", "s": "□", "d": "◇", "x": "✕"}
 AUGMENTED_ALPHA = 70
 POINT_SIZE = 7
-BARE_BELOW = 300  # px (× the scale): a cell this small shows its picture without axes
+BARE_BELOW = 250  # px: a cell this small shows its picture without axes
 
 
 def split_legend(shifted: bool) -> list[str]:
@@ -204,7 +204,7 @@ class RunPlot(QWidget):
 
     def _show_axes(self) -> None:
         """Axes in a cell large enough for them; none in a small one (BARE_BELOW)."""
-        bare = min(self.width(), self.height()) < BARE_BELOW * self.scale
+        bare = min(self.width(), self.height()) < BARE_BELOW
         for name in ("left", "bottom"):
             if self.plot.getAxis(name).isVisible() == bare:
                 self.plot.showAxis(name, not bare)
