@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
 
 from deepdials.app.views.curves import LEGEND_LABEL_CHARS, CurvesView, elided
 from deepdials.app.window import configure_pyqtgraph
@@ -99,6 +100,17 @@ def legend(view) -> str:
     return view.legend.text().replace("&nbsp;", " ")
 
 
+def tick_texts(axis) -> list[str]:
+    """The tick labels the axis draws at its present range and size."""
+    image = QImage(axis.width() or 1, axis.height() or 1, QImage.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _, _, text in texts]
+
+
 def test_zoom_errors_fits_the_error_axis_to_the_later_epochs(qtbot):
     s = long_snapshot(rows=400, empty_splits=("test",))
     epochs = s.history["epoch"]
@@ -113,6 +125,7 @@ def test_zoom_errors_fits_the_error_axis_to_the_later_epochs(qtbot):
     qtbot.mouseClick(view.zoom, Qt.LeftButton)
     low, high = view.error_plot.vb.viewRange()[1]
     assert low == 0.0 and 0.05 < high <= 0.1  # the rise fills half the axis
+    assert len(tick_texts(view.error_plot.getAxis("left"))) >= 3  # the zoomed axis is read
     qtbot.mouseClick(view.zoom, Qt.LeftButton)
     view.error_plot.vb.updateAutoRange()
     assert view.error_plot.vb.viewRange()[1][1] >= 0.5
