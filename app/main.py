@@ -159,7 +159,7 @@ def run_window(argv: list[str]) -> int:
         window.show_view(args.view)
     if headless:
         epochs = SELF_TEST_EPOCHS if args.self_test else (args.epochs or 0)
-        return capture(app, window, epochs, args.screenshot, args.self_test, args.step)
+        return capture(app, window, epochs, args.screenshot, args.self_test, args.step, args.view)
     window.show()
     code = app.exec()
     dispose(window)
@@ -192,10 +192,17 @@ def dispose(window) -> None:
 
 
 def capture(
-    app, window, epochs: int, png: str | None, self_test: bool, step: int | None = None
+    app,
+    window,
+    epochs: int,
+    png: str | None,
+    self_test: bool,
+    step: int | None = None,
+    view: str | None = None,
 ) -> int:
-    """Train `epochs` epochs (or play the lesson's steps up to `step`), draw that frame,
-    save the window; exit code 0 on success."""
+    """Train `epochs` epochs (or play the lesson's steps up to `step`), draw that frame
+    in `view` (over the view the lesson's steps chose), save the window; exit code 0 on
+    success."""
     from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtGui import QFontDatabase, QFontInfo
 
@@ -212,6 +219,9 @@ def capture(
             return  # the steps before, or this one, still being played
         if running and (snapshot.epoch < epochs or snapshot.scored_epoch != snapshot.epoch):
             return  # not there yet, or its last epoch still being scored
+        if view and window.views.current().name != view:
+            window.show_view(view)  # the steps showed theirs; the next frame is drawn in it
+            return
         window.views.catch_up()
         # widgets whose text just changed ask for a new layout in a posted event: lay them
         # out now, so the image shows what the window shows a moment later
@@ -231,6 +241,7 @@ def capture(
                     f"epoch {snapshot.epoch}, status {snapshot.status}, "
                     f"train error {snapshot.metrics['train']['error']:.3f}, "
                     f"frame {image.width()}x{image.height()}, "
+                    f"view {window.views.current().name}, "
                     f"font {QFontInfo(window.font()).family()}, "
                     f"first frame {first_frame[0]:.2f} s after start "
                     f"({first_frame[1]:.2f} s of CPU)"

@@ -168,6 +168,16 @@ def test_screenshot_writes_a_png_of_the_window(tmp_path):
     assert "epoch 5" in result.stdout
 
 
+def test_a_screenshot_of_a_lesson_step_is_drawn_in_the_view_asked_for(tmp_path):
+    lesson = str(ROOT / "tests" / "lessons" / "stepped.json")  # step 3 shows Depth
+    png = tmp_path / "shot.png"
+    result = deepdials(lesson, "--step", "3", "--view", "network", "--screenshot", str(png))
+    assert result.returncode == 0, result.stderr
+    assert ", view network," in result.stdout
+    result = deepdials(lesson, "--step", "3", "--screenshot", str(png))
+    assert ", view depth," in result.stdout
+
+
 def test_a_screenshot_trains_its_epochs_at_full_speed_whatever_the_lessons_speed(tmp_path):
     config = tmp_path / "slow.json"
     config.write_text(json.dumps({**SMALL, "lesson": {"speed": "1 epoch/s"}}))
