@@ -35,7 +35,7 @@ from deepdials.app.views.run_plot import (
     RunPlot,
     split_legend,
 )
-from deepdials.core.engine.snapshot import RunInfo, Snapshot
+from deepdials.core.engine.snapshot import RunInfo
 from deepdials.core.probes.surface import Surface
 
 
@@ -53,7 +53,6 @@ class BoundaryView(RunPlot):
         self.discretize = False
         self._binary = True
         self._probs: np.ndarray | None = None
-        self._surface: Surface | None = None  # the surface drawn
         self.plot.setAspectLocked(True, ratio=1.0)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
@@ -92,7 +91,6 @@ class BoundaryView(RunPlot):
         """Draw the run's points and fit the view to its data extent."""
         super().set_run(info)
         self._probs = None
-        self._surface = None
         self.image.clear()
         data = info.data
         for split, item in self.points.items():
@@ -160,20 +158,14 @@ class BoundaryView(RunPlot):
 
     # ----- per frame -----
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        surface = snapshot.surface
-        if surface is None:
-            return
-        super().show_snapshot(snapshot)
-        if surface is not self._surface:
-            self._surface = surface
-            self._probs = surface.probs
-            self._draw_image()
-            x0, x1, y0, y1 = surface.extent
-            R = surface.probs.shape[0]
-            dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
-            self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, R * dx, R * dy))
-            self._draw_contours(surface.probs)
+    def draw_surface(self, surface: Surface) -> None:
+        self._probs = surface.probs
+        self._draw_image()
+        x0, x1, y0, y1 = surface.extent
+        R = surface.probs.shape[0]
+        dx, dy = (x1 - x0) / (R - 1), (y1 - y0) / (R - 1)
+        self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, R * dx, R * dy))
+        self._draw_contours(surface.probs)
 
     def _draw_image(self) -> None:
         if self._probs is not None:

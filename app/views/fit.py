@@ -36,7 +36,7 @@ from deepdials.app.views.run_plot import (
 )
 from deepdials.core.data.kinds import DATA_KINDS
 from deepdials.core.data.laws import true_function
-from deepdials.core.engine.snapshot import RunInfo, Snapshot
+from deepdials.core.engine.snapshot import RunInfo
 from deepdials.core.probes.surface import Surface
 
 TRUTH_POINTS = 400  # along x₁ for f and its band: smooth at any width the plot gets
@@ -55,7 +55,6 @@ class FitView(RunPlot):
         super().__init__(key, parent)
         self._truth_wanted = True
         self._known = False  # the run's law is known: f and its band drawn
-        self._surface: Surface | None = None  # the surface drawn
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "y")
         self.band_edges = (pg.PlotCurveItem(), pg.PlotCurveItem())
@@ -83,7 +82,6 @@ class FitView(RunPlot):
     def set_run(self, info: RunInfo) -> None:
         """Draw the run's points and its law, and fit the view to the data's extent."""
         super().set_run(info)
-        self._surface = None
         self.fit.setData([], [])
         self.fit.setPen(pg.mkPen(FIT_COLOR, width=3 * self.scale))
         data = info.data
@@ -157,15 +155,9 @@ class FitView(RunPlot):
 
     # ----- per frame -----
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        surface = snapshot.surface
-        if surface is None:
-            return
-        super().show_snapshot(snapshot)
-        if surface is not self._surface:
-            self._surface = surface
-            x = np.linspace(surface.extent[0], surface.extent[1], len(surface.probs))
-            self.fit.setData(x, surface.probs)
+    def draw_surface(self, surface: Surface) -> None:
+        x = np.linspace(surface.extent[0], surface.extent[1], len(surface.probs))
+        self.fit.setData(x, surface.probs)
 
     # ----- toggles -----
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from deepdials.app.frames import Frame, ShownRun
 from deepdials.app.style.plot_style import apply_font, scaled
 from deepdials.core.engine.snapshot import RunInfo, Snapshot, Status
+from deepdials.core.probes.surface import Surface
 
 SPLIT_STYLE = {  # symbol, filled
     "train": ("o", True),
@@ -63,6 +64,7 @@ class RunPlot(QWidget):
         self.point_factor = 1.0  # smaller points when the plot shares the space
         self._info: RunInfo | None = None
         self._snapshot: Snapshot | None = None
+        self._surface: Surface | None = None  # the surface drawn
         self.legend = ""  # what the symbols mean, as rich text (shown by the grid)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumSize(120, 120)  # shrinks with the window, never clips
@@ -141,11 +143,24 @@ class RunPlot(QWidget):
     def set_run(self, info: RunInfo) -> None:
         self._info = info
         self._snapshot = None
+        self._surface = None
         self.hide_banner()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """The snapshot's status, and its surface when it is a new one (`draw_surface`); a
+        snapshot taken between two surfaces carries none and is left for the next."""
+        surface = snapshot.surface
+        if surface is None:
+            return
         self._snapshot = snapshot
         self.show_status(snapshot)
+        if surface is not self._surface:
+            self._surface = surface
+            self.draw_surface(surface)
+
+    def draw_surface(self, surface: Surface) -> None:
+        """Draw the run's newest surface, each picture in its own way."""
+        raise NotImplementedError
 
     def shown(self) -> tuple[int, Status] | None:
         """The id and status of the run drawn, None before one is."""
