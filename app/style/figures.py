@@ -32,10 +32,6 @@ class ErrorLook:
         """The value on a plot's axis (percent points, or the MSE itself)."""
         return 100 * value if self.percent else value
 
-    @property
-    def axis(self) -> str:
-        return f"{self.name}, %" if self.percent else self.name
-
 
 ERROR_LOOKS: dict[str, ErrorLook] = {
     "classes": ErrorLook("error", "Error", "cross-entropy", "Bayes error", percent=True),

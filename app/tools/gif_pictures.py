@@ -17,9 +17,8 @@ from PIL import Image, ImageDraw
 
 from deepdials.app.style.palette import SPLIT_COLORS, class_color, surface_rgb, value_rgb
 from deepdials.app.views.contour import boundary_segments
-from deepdials.app.views.fit import BAND_BRUSH, FIT_COLOR, TRUTH_COLOR, TRUTH_POINTS, equal_scale
+from deepdials.app.views.fit import BAND_BRUSH, FIT_COLOR, TRUTH_COLOR, TRUTH_POINTS, law_known
 from deepdials.app.views.surface import value_limit
-from deepdials.core.data.kinds import DATA_KINDS
 from deepdials.core.data.laws import true_function
 from deepdials.core.engine.snapshot import RunInfo
 from deepdials.core.errors import CancelledError
@@ -149,9 +148,9 @@ class FitPainter(Painter):
 
     def __init__(self, info: RunInfo, panel: Panel, side: int, cancelled: Callable[[], bool]):
         self.extent = panel.extent
-        self.size = panel_size(panel.extent, side) if equal_scale(info) else (side, side)
+        self.size = panel_size(panel.extent, side) if law_known(info) else (side, side)
         self.beneath = Image.new("RGB", self.size, (255, 255, 255))  # the band blends on it
-        if DATA_KINDS[info.config.data.kind].drawn:
+        if law_known(info):
             self._truth(ImageDraw.Draw(self.beneath, "RGBA"), info)
         self.points = Image.new("RGBA", self.size, (0, 0, 0, 0))
         splits = []

@@ -45,8 +45,9 @@ TRUTH_COLOR = (90, 90, 90)
 BAND_BRUSH = (150, 150, 150, 60)
 
 
-def equal_scale(info: RunInfo) -> bool:
-    """Whether x₁ and y share a unit (see the module docstring): a kind drawn from its law."""
+def law_known(info: RunInfo) -> bool:
+    """Whether the data is drawn from a known law f: then x₁ and y share a unit (equal
+    scale, see the module docstring) and f ± σ can be drawn."""
     return DATA_KINDS[info.config.data.kind].drawn
 
 
@@ -89,7 +90,7 @@ class FitView(RunPlot):
             s = getattr(data, split)
             item.set_points(*self._point_style(split, s.X[:, 0], s.y, s.augmented, s.shifted))
         x0, x1, y0, y1 = data.extent
-        self.plot.setAspectLocked(equal_scale(info), ratio=1.0)
+        self.plot.setAspectLocked(law_known(info), ratio=1.0)
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self._draw_truth(info)
         self._show_legend(data.train.augmented.any(), data.val.shifted)
@@ -97,7 +98,7 @@ class FitView(RunPlot):
     def _draw_truth(self, info: RunInfo) -> None:
         """f(x₁) dashed and the band f ± σ over the data's extent; nothing for data whose
         law is unknown (points of one's own)."""
-        self._known = DATA_KINDS[info.config.data.kind].drawn
+        self._known = law_known(info)
         if not self._known:
             for item in (self.truth, *self.band_edges):
                 item.setData([], [])

@@ -61,7 +61,6 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
         self.sizes: tuple[int, ...] = ()
         self.n_classes = 2
         self.layer = 0
-        self.brushes: list = []
         self._target_brushes: tuple[np.ndarray | None, list] = (None, [])  # (labels, brushes)
         self.font_ = QFont()
         self.layer_box = QComboBox()
@@ -236,9 +235,7 @@ class LayerSpaceView(DrawsSelectedRun, QWidget):
             self.plot.getPlotItem().setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
 
     def _point_brushes(self, space: LayerSpace) -> list:
-        """A brush per point: its class's colour, or its target's (made once a run)."""
-        if space.n_classes:
-            return [self.brushes[k] for k in space.labels]
+        """A brush per point by its target y (made once a run)."""
         labels, brushes = self._target_brushes
         if labels is not space.labels:
             y = space.labels

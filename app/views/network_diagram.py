@@ -42,7 +42,7 @@ from deepdials.app.style.palette import CLASS_COLORS
 from deepdials.app.style.plot_style import scaled
 from deepdials.app.views.param_editor import ParamEditor
 from deepdials.app.views.protocol import DrawsSelectedRun
-from deepdials.core.config.table import SETTINGS
+from deepdials.core.config.table import BY_KEY
 from deepdials.core.engine.edits import ParamRef
 from deepdials.core.engine.snapshot import RunInfo, Snapshot
 from deepdials.core.probes.neurons import MAX_SHOWN_UNITS, Neurons
@@ -59,7 +59,7 @@ GAP = 255  # the lookup table's transparent entry
 EDGE_PICK = 0.12  # hover distance to an edge, in thumbnail widths
 BIAS_PICK = 0.16  # hover distance to a bias mark, in thumbnail widths
 BIAS_OFFSET = (-0.1, 0.9)  # a bias mark from a thumbnail's top left, in thumbnail widths
-FEATURE_NAMES = next(s for s in SETTINGS if s.key == "data.features").control.options
+FEATURE_NAMES = BY_KEY["data.features"].control.options
 
 
 def diverging_lut(positive=POSITIVE, negative=NEGATIVE) -> np.ndarray:
@@ -240,6 +240,7 @@ class DiagramView(DrawsSelectedRun, QWidget):
         self.run_id = 0
         self.editing: ParamRef | None = None  # the parameter in the editor
         self.left_room = 1.0  # room left of the inputs for their names, in thumbnail widths
+        self._bias_marks = np.empty((0, 4))  # (x, y, column, row) of each bias mark
         self.hovered = None  # the view point the mouse is over, to describe each frame
         self.font_ = QFont()
         self.layout_: DiagramLayout | None = None
@@ -393,8 +394,13 @@ class DiagramView(DrawsSelectedRun, QWidget):
             self.labels.append(gap)
         for item in self.edge_items.values():
             item.setData([], [])
-        marks = lay.bias_marks()
-        self.bias_items.setData(x=marks[:, 0], y=marks[:, 1], size=7 * self.scale)
+        self._bias_marks = lay.bias_marks()
+        self.bias_items.setData(
+            x=self._bias_marks[:, 0],
+            y=self._bias_marks[:, 1],
+            size=7 * self.scale,
+            pen=pg.mkPen((60, 60, 60), width=self.scale),
+        )
         left = self.left_room
         rect = QRectF(-left, -0.3, lay.width + left + 0.3, lay.height + LABEL_ROWS + 0.3)
         self.vb.setRange(rect, padding=0)
@@ -465,23 +471,15 @@ class DiagramView(DrawsSelectedRun, QWidget):
         self._show_editing()
 
     def _show_biases(self) -> None:
-        """Each bias mark filled orange (positive) or blue (negative), as deep as |b| is
-        against the largest shown."""
-        lay = self.layout_
-        marks = lay.bias_marks()
+        """Each bias mark (placed by `_fit`) filled orange (positive) or blue (negative), as
+        deep as |b| is against the largest shown."""
+        marks = self._bias_marks
         values = np.array([self._bias(int(c), int(r)) for c, r in marks[:, 2:]], dtype=float)
         finite = np.abs(values[np.isfinite(values)])
         top = finite.max() if finite.size and finite.max() > 0 else 1.0
         depth = np.nan_to_num(np.clip(values / top, -1, 1))
         index = np.rint((depth + 1) * 127).astype(int)
-        brushes = [pg.mkBrush(*self.lut[i, :3]) for i in index]
-        self.bias_items.setData(
-            x=marks[:, 0],
-            y=marks[:, 1],
-            size=7 * self.scale,
-            brush=brushes,
-            pen=pg.mkPen((60, 60, 60), width=self.scale),
-        )
+        self.bias_items.setBrush([pg.mkBrush(*self.lut[i, :3]) for i in index])
 
     def _bias(self, column: int, row: int) -> float:
         layer, _ = self._unit_at(column, row)
