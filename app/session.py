@@ -68,6 +68,7 @@ THROTTLE_MS = 80
 CLOSE_WAIT_MS = 2000
 ENDED = (Status.FINISHED, Status.EARLY_STOPPED, Status.DIVERGED)
 PINNED = "Pinned. Change a setting: the new run trains beside this one."
+UNCHANGED = label_of(Config(), Config(), 1)  # what label_of says of no change
 
 
 def continued_limit(epochs: int) -> int:
@@ -230,7 +231,7 @@ class Session(QObject):
         name = lane.label or "base"
         origin = lane.origin or config
         changed = label_of(origin, config, 1)
-        if changed == label_of(origin, origin, 1):
+        if changed == UNCHANGED:
             return name
         return f"{lane.label}, {changed}" if lane.label else changed
 
@@ -584,7 +585,8 @@ class Session(QObject):
 
     def edited(self) -> bool:
         """Whether a run shown now has weights set by hand."""
-        return any(run.snapshot.edits for run in self.frame().runs)
+        latest = (self.latest_of(i) for i in range(len(self.lanes)))
+        return any(snapshot is not None and snapshot.edits for snapshot in latest)
 
     # ----- from the worker -----
 

@@ -84,13 +84,14 @@ class StepPlayer(QObject):
         if not now or now >= self.count or self._then is not None:
             return
         self._goal = None
-        if self._changed or not self._as_shown():
+        set_aside = self._changed or not self._as_shown()
+        if set_aside:
             self.session.say(SET_ASIDE.format(next=now + 1, now=now))
         if self._complete(now):
             self._start(now + 1)
             return
         self._then = now + 1
-        if self._changed or not self._as_shown():
+        if set_aside:
             self._start(now, playing=False)  # step k again: its own end, at full speed
         self._finish()
 
