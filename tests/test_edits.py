@@ -60,6 +60,7 @@ def test_training_goes_on_from_the_edited_network_and_snapshots_list_the_edits()
     next(steps)  # the first step starts from the edited θ
     for _ in steps:
         pass
+    assert run.params.W[2][0, 0] == pytest.approx(-4.0, abs=0.1)  # trained on from −4
     assert run.epoch == 6 and not np.array_equal(run.params.theta, edited)
     assert [str(e) for e in snapshot(run, layers=False).edits] == ["W[3][1,1] = -4"]
 
@@ -94,6 +95,15 @@ def test_undoing_the_edit_that_made_a_run_diverge_lets_it_run_again():
     undo_edit(run)
     assert run.status == Status.RUNNING and run.diverged_at is None
     assert run.params.theta.tobytes() == before.tobytes() and run.metrics == metrics
+
+
+def test_undoing_a_divergence_on_a_finished_run_leaves_it_finished():
+    run = new_run(small_config())
+    advance(run)
+    assert run.status == Status.FINISHED
+    set_parameter(run, ParamRef(3, None, 0), 1e39)
+    undo_edit(run)
+    assert run.status == Status.FINISHED and run.diverged_at is None
 
 
 # ----- in the window, by clicks on the Network view -----

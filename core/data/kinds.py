@@ -105,4 +105,4 @@ def inputs_of(data_config: DataConfig, data: Data | None = None) -> int:
     inputs = DATA_KINDS[data_config.kind].inputs
     if inputs is not None:
         return inputs
-    return 2 if data is None else data.train.X.shape[1]
+    return 2 if data is None else data.n_inputs

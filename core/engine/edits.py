@@ -44,12 +44,14 @@ class ParamRef:
 
 @dataclass(frozen=True)
 class ParamEdit:
-    """One edit: the parameter, the value it had and the value it was given, at `epoch`."""
+    """One edit: the parameter, the value it had and the value it was given, at `epoch`;
+    `status`, the run's before the edit (what undoing a divergence it caused gives back)."""
 
     ref: ParamRef
     old: float
     new: float
     epoch: int
+    status: Status = Status.RUNNING
 
     def __str__(self) -> str:
         return f"{self.ref.name} = {self.new:.4g}"
@@ -70,11 +72,6 @@ def _block(state: RunState, ref: ParamRef) -> tuple[np.ndarray, tuple[int, ...]]
     return state.params.W[ref.layer - 1], (ref.row, ref.unit)
 
 
-def value_of(state: RunState, ref: ParamRef) -> float:
-    block, index = _block(state, ref)
-    return float(block[index])
-
-
 def set_parameter(state: RunState, ref: ParamRef, value: float) -> ParamEdit:
     """Give the parameter `ref` the value `value` (finite) and score θ again; returns the
     edit, also the last of `state.edits`."""
@@ -85,13 +82,13 @@ def set_parameter(state: RunState, ref: ParamRef, value: float) -> ParamEdit:
     block, index = _block(state, ref)
     last = state.edits[-1] if state.edits else None
     if last is not None and last.ref == ref and last.epoch == state.epoch:
-        old = last.old  # folded into the last edit
+        old, status = last.old, last.status  # folded into the last edit
         state.edits.pop()
     else:
-        old = block[index].item()
+        old, status = block[index].item(), state.status
     with np.errstate(over="ignore"):  # past the run's float range: inf, and a divergence
         block[index] = value
-    edit = ParamEdit(ref, old, block[index].item(), state.epoch)
+    edit = ParamEdit(ref, old, block[index].item(), state.epoch, status)
     state.edits.append(edit)
     rescore(state)
     return edit
@@ -100,14 +97,15 @@ def set_parameter(state: RunState, ref: ParamRef, value: float) -> ParamEdit:
 def undo_edit(state: RunState) -> ParamEdit | None:
     """Take the last edit back (its parameter gets its old value again, the same bits)
     and score θ again; returns it, or None when there is none. A run the edit made
-    diverge (at the edit's epoch, not trained since) runs again."""
+    diverge (at the edit's epoch, not trained since) gets its status back: it runs again,
+    or stays finished or early-stopped."""
     if not state.edits:
         return None
     edit = state.edits.pop()
     block, index = _block(state, edit.ref)
     block[index] = edit.old
     if state.status == Status.DIVERGED and state.diverged_at == edit.epoch == state.epoch:
-        state.status, state.diverged_at = Status.RUNNING, None
+        state.status, state.diverged_at = edit.status, None
     if state.status != Status.DIVERGED:
         rescore(state)
     return edit
