@@ -23,11 +23,11 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bench_engine import calibrate, rate  # noqa: E402
 from deepdials.core.config.schema import config_from_dict  # noqa: E402
 from deepdials.core.engine.reports import surface  # noqa: E402
 from deepdials.core.engine.run import advance  # noqa: E402
@@ -50,21 +50,6 @@ def make_run(kind: str):
     )
 
 
-def calibrate(work, seconds: float) -> int:
-    """Repetitions of `work` that take about `seconds`, after a warm-up of as long."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        work(1)
-    count = 1
-    while True:
-        start = time.perf_counter()
-        work(count)
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds / 4:
-            return max(1, round(count * seconds / elapsed))
-        count *= 4
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
@@ -83,9 +68,7 @@ def main(argv: list[str] | None = None) -> dict:
     rates: dict[str, list[float]] = {name: [] for name in works}
     for _ in range(rounds):
         for name, work in works.items():
-            start = time.perf_counter()
-            work(counts[name])
-            rates[name].append(counts[name] / (time.perf_counter() - start))
+            rates[name].append(rate(work, counts[name]))
     median = {name: statistics.median(values) for name, values in rates.items()}
     out = {
         "settings": {"rounds": rounds, "seconds": seconds},
