@@ -67,12 +67,8 @@ def compared(name: str, seed: int = 0) -> dict[str, RunState]:
     """The comparison lesson NAME's runs after their epochs, by label in the file's order,
     each with data.seed = train.seed = seed."""
     runs = {}
-    for variant in load_experiment(PRESETS / f"{name}.json").variants:
-        data, train = variant.config.data, variant.config.train
-        config = replace(
-            variant.config, data=replace(data, seed=seed), train=replace(train, seed=seed)
-        )
-        runs[variant.label] = new_run(config, base_dir=PRESETS)
+    for variant in seeded(load_experiment(PRESETS / f"{name}.json"), seed).variants:
+        runs[variant.label] = new_run(variant.config, base_dir=PRESETS)
         advance(runs[variant.label])
     return runs
 

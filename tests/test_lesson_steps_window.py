@@ -104,7 +104,7 @@ def test_next_while_a_step_trains_finishes_it_at_full_speed_first(qtbot, lesson_
     shown_as_headless(window, COMPARED, 2)
 
 
-def test_back_shows_the_step_before_at_once(qtbot, lesson_window):
+def test_back_shows_the_step_before_as_it_ended(qtbot, lesson_window):
     window = lesson_window(COMPARED)
     window.full_speed_action.setChecked(True)
     qtbot.waitUntil(lambda: settled(window, 1), timeout=20_000)

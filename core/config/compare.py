@@ -22,10 +22,10 @@ from deepdials.core.config.schema import SCHEMA, Config, config_from_dict, confi
 from deepdials.core.config.table import SECTIONS, SETTINGS
 from deepdials.core.config.values import show, show_key
 from deepdials.core.errors import InputError
+from deepdials.core.lessons.steps import MAX_LABEL_CHARS
 
 MIN_VARIANTS = 2
 MAX_VARIANTS = 4
-MAX_LABEL_CHARS = 40
 
 
 @dataclass(frozen=True)

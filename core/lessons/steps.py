@@ -34,7 +34,7 @@ from deepdials.core.config.values import Choice, Flag, Kind, Name, show, show_ke
 from deepdials.core.errors import InputError
 
 MAX_TEXT_CHARS = 800
-MAX_RUN_LABEL_CHARS = 40  # a comparison's label (core.config.compare.MAX_LABEL_CHARS)
+MAX_LABEL_CHARS = 40  # a run's label: a comparison's variant's, or a step's `run`
 SETTABLE_SECTIONS = ("data", "model", "train")
 
 
@@ -67,7 +67,7 @@ class Label:
 
     def check(self, path: str, value: Any) -> str:
         ok = isinstance(value, str) and value.strip() and value.isprintable()
-        if not ok or len(value) > MAX_RUN_LABEL_CHARS:
+        if not ok or len(value) > MAX_LABEL_CHARS:
             raise InputError(f"{path}: {show(value)} is not {self.describe()}")
         return value
 
