@@ -308,7 +308,8 @@ class Session(QObject):
         self.source_changed.emit(path)
         self.lanes_changed.emit()
         self.loaded.emit(path)
-        self._submit()
+        if self._restart:  # a lesson's first step (show_step) has sent its runs already
+            self._submit()
 
     def show_step(self, runs: list[StepRun], selected: int) -> None:
         """Make `runs` the experiment's runs, each a lane of its own with its label (a
@@ -325,13 +326,10 @@ class Session(QObject):
         self.selected = selected
         self._end_comparing_moves()
         self.growing = False
-        self._restart.clear()
+        self._restart = set(keys)
         self.config_changed.emit(self.config)
         self.lanes_changed.emit()
-        self.worker.submit(
-            [(lane.key, lane.experiment) for lane in self.lanes],
-            frozenset(keys),
-            focus=self.lane.key,
+        self._submit(
             starts={key: run.start for key, run in zip(keys, runs) if run.start is not None},
             keep=frozenset(key for key, run in zip(keys, runs) if run.keep),
         )
@@ -488,11 +486,15 @@ class Session(QObject):
 
     # ----- to the worker -----
 
-    def _submit(self) -> None:
+    def _submit(
+        self, starts: dict[int, RunState] | None = None, keep: frozenset[int] = frozenset()
+    ) -> None:
+        """Send the lanes to the worker, with the runs to start afresh (`_restart`), and
+        for a lesson's step the runs it starts from (`starts`) and keeps (`keep`)."""
         lanes = [(lane.key, lane.experiment) for lane in self.lanes]
         restart = frozenset(self._restart)
         self._restart.clear()
-        self.worker.submit(lanes, restart, focus=self.lane.key)
+        self.worker.submit(lanes, restart, focus=self.lane.key, starts=starts, keep=keep)
 
     def flush(self) -> None:
         """Send a change still held back by the throttle now (before a screenshot)."""
